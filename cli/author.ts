@@ -1,0 +1,62 @@
+/**
+ * What every entry-making command shares: read the key and the log, find
+ * the author's place in its chain, sign, check with the validator, print.
+ */
+import {
+  Ledger, chainHead, choosePool, encodeEntry, signEntry, type Entry, type EntryId, type PublicKeyHex, type UnsignedEntry,
+} from '../core/index.ts'
+import { readKeyFile, readLog, type KeyFile } from './files.ts'
+import { UsageError } from './errors.ts'
+import { timeFlag } from './args.ts'
+
+export interface AuthorContext {
+  readonly key: KeyFile
+  readonly pool: EntryId
+  readonly ledger: Ledger
+  readonly entries: Entry[]
+  readonly seq: number
+  readonly prev: EntryId | null
+  readonly time: number
+}
+
+/** Loads what an author needs to add one entry to the pool in LOG. */
+export function loadAuthor(keyPath: string, logPath: string, timeText: string | undefined, now: number): AuthorContext {
+  const key = readKeyFile(keyPath)
+  const { entries } = readLog(logPath)
+  const pool = choosePool(entries)
+  if (pool === undefined) throw new UsageError(`expected ${logPath} to hold a pool (its genesis entry first), got no entries`)
+  const head = chainHead(entries, pool, key.publicKey)
+  const explicit = timeText !== undefined
+  let time = timeFlag(timeText, 'time', now)
+  if (time < head.time) {
+    if (explicit) throw new UsageError(`expected --time at or after ${new Date(head.time).toISOString()} (the author's previous entry), got ${timeText}`)
+    time = head.time // a clock behind the chain must not break it
+  }
+  const ledger = new Ledger(pool)
+  ledger.add(entries, Math.max(now, time))
+  return { key, pool, ledger, entries, seq: head.seq, prev: head.prev, time }
+}
+
+type Body<E extends Entry> = Omit<UnsignedEntry<E>, 'pool' | 'author' | 'seq' | 'prev' | 'deps' | 'time' | 'type'>
+
+/** Signs the next entry of the author's chain and prints it as one line; warns on stderr if the validator would refuse it. */
+export function emit<E extends Entry>(context: AuthorContext, type: E['type'], body: Body<E>, extraDeps: EntryId[] = []): number {
+  const deps = [...new Set([...context.ledger.depsFor(context.key.publicKey), ...extraDeps])].sort() as EntryId[]
+  const unsigned = {
+    ...body,
+    type,
+    pool: context.pool,
+    author: context.key.publicKey as PublicKeyHex,
+    seq: context.seq,
+    prev: context.prev,
+    deps,
+    time: context.time,
+  } as unknown as UnsignedEntry<E>
+  const entry = signEntry<E>(unsigned, context.key.secretKey)
+  process.stdout.write(encodeEntry(entry) + '\n')
+  const verdict = context.ledger.preview(entry)
+  if (verdict && verdict.status === 'rejected') {
+    process.stderr.write(`warning: the pool will reject this ${type}: ${verdict.reason} (${verdict.detail})\n`)
+  }
+  return 0
+}

@@ -1,0 +1,66 @@
+/** Key files and log files. */
+import { readFileSync, existsSync } from 'node:fs'
+import { decodeEntry, fromHex, isHex, publicKeyOf, type Entry, type PublicKeyHex } from '../core/index.ts'
+import { UsageError } from './errors.ts'
+
+export interface KeyFile {
+  readonly publicKey: PublicKeyHex
+  readonly secretKey: Uint8Array
+}
+
+/** Reads a key file as `heroes keygen` writes it: {"publicKey": hex, "secretKey": hex}. */
+export function readKeyFile(path: string): KeyFile {
+  if (!existsSync(path)) throw new UsageError(`expected a key file at ${path}, got no such file`)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    throw new UsageError(`expected a JSON key file at ${path} (from heroes keygen), got unreadable JSON`)
+  }
+  const record = parsed as Record<string, unknown>
+  if (!record || typeof record !== 'object' || !isHex(record.secretKey, 32)) {
+    throw new UsageError(`expected ${path} to hold "secretKey" as 64 hex characters, got ${record && typeof record === 'object' ? 'something else' : typeof parsed}`)
+  }
+  const secretKey = fromHex(record.secretKey, 32)!
+  const publicKey = publicKeyOf(secretKey)
+  if (record.publicKey !== undefined && record.publicKey !== publicKey) {
+    throw new UsageError(`expected ${path}'s publicKey to match its secretKey (${publicKey}), got ${String(record.publicKey)}`)
+  }
+  return { publicKey, secretKey }
+}
+
+export interface LogLine {
+  readonly line: number
+  readonly text: string
+}
+
+export interface ReadLog {
+  readonly entries: Entry[]
+  readonly malformed: { line: number; reason: 'malformed'; detail: string }[]
+}
+
+/** Reads a pool's log: one JSON entry a line; blank lines are skipped, anything else undecodable is reported. */
+export function readLog(path: string): ReadLog {
+  if (!existsSync(path)) throw new UsageError(`expected a log file at ${path}, got no such file`)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`expected a readable log file at ${path}, got ${(error as NodeJS.ErrnoException).code ?? 'an error'}`)
+  }
+  return parseLog(text)
+}
+
+export function parseLog(text: string): ReadLog {
+  const entries: Entry[] = []
+  const malformed: ReadLog['malformed'] = []
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!
+    if (raw.trim() === '') continue
+    const decoded = decodeEntry(raw)
+    if (decoded.ok) entries.push(decoded.entry)
+    else malformed.push({ line: i + 1, reason: 'malformed', detail: decoded.detail })
+  }
+  return { entries, malformed }
+}

@@ -1,0 +1,88 @@
+/**
+ * The `heroes` command line. Every command returns an exit code; errors
+ * the user can fix are one line on stderr that says what was expected and
+ * what came. Secret keys are never printed except by `keygen`, whose whole
+ * job is to make a key file.
+ */
+import { generateSecretKey, publicKeyOf, toHex } from '../core/index.ts'
+import { RuntimeError, UsageError } from './errors.ts'
+import { admit, freeze, invite, issue, join, poolCreate, transfer } from './commands/entries.ts'
+import { replayCommand } from './commands/replay.ts'
+
+export const USAGE = `heroes: offline-first community currencies (signed entries, a deterministic validator, relays)
+
+usage:
+  heroes keygen
+  heroes pool create --key FILE --type mutual-credit|issued --name NAME [--symbol S] [--decimals N]
+                     [--min-balance N] [--max-balance N|none] [--rate-limit-seconds N] [--time T]
+  heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T]
+  heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T]
+  heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
+  heroes transfer --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
+  heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T]
+  heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T]
+  heroes replay LOG [--as-of T] [--pool ID]
+  heroes relay [--host 127.0.0.1] [--port N] [--data-dir DIR] [--peer URL]...
+  heroes sync --relay URL --log LOG [--timeout-seconds N]
+  heroes start
+
+Commands that make an entry print it as one JSON line and do not write LOG: append it with >> LOG.
+Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 or milliseconds since 1970
+(default: now). 'heroes COMMAND --help' is this text.
+`
+
+type Command = (argv: string[], now: number) => number | Promise<number>
+
+/** Commands that live in their own module are loaded only when used (the relay pulls in automerge). */
+function lazy(load: () => Promise<{ run(argv: string[]): Promise<number> }>): Command {
+  return async (argv) => (await load()).run(argv)
+}
+
+const COMMANDS: Record<string, Command> = {
+  keygen: (argv) => {
+    if (argv.length > 0) throw new UsageError(`expected no arguments to keygen, got ${argv.join(' ')}`)
+    const secretKey = generateSecretKey()
+    process.stdout.write(JSON.stringify({ publicKey: publicKeyOf(secretKey), secretKey: toHex(secretKey) }) + '\n')
+    return 0
+  },
+  pool: (argv, now) => {
+    if (argv[0] !== 'create') throw new UsageError(`expected 'pool create', got 'pool ${argv[0] ?? ''}'`)
+    return poolCreate(argv.slice(1), now)
+  },
+  admit,
+  freeze,
+  issue,
+  transfer,
+  invite,
+  join,
+  replay: replayCommand,
+  relay: lazy(() => import('./commands/relay.ts')),
+  sync: lazy(() => import('./commands/sync.ts')),
+  start: lazy(() => import('./commands/start.ts')),
+}
+
+export async function main(argv: string[], now: number = Date.now()): Promise<number> {
+  const [name, ...rest] = argv
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help' || rest.includes('--help')) {
+    process.stdout.write(USAGE)
+    return name === undefined ? 2 : 0
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    process.stderr.write(`heroes: expected a command (${Object.keys(COMMANDS).join(', ')}), got ${JSON.stringify(name)}\n`)
+    return 2
+  }
+  try {
+    return await command(rest, now)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`heroes ${name}: ${error.message}\n`)
+      return 2
+    }
+    if (error instanceof RuntimeError) {
+      process.stderr.write(`heroes ${name}: ${error.message}\n`)
+      return 1
+    }
+    throw error
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Turning a line of text into an entry, or saying exactly why not.
+ *
+ * The decoder checks structure only: canonical bytes, known fields of the
+ * right shape, and the id. It does not check the signature (verify.ts) nor
+ * any rule that needs other entries (ledger.ts). It never throws.
+ */
+import { parseCanonical } from './canonical.ts'
+import { isHex, utf8 } from './bytes.ts'
+import { ENTRY_TYPES, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
+import { entryIdOf } from './payload.ts'
+import {
+  AMOUNT_MAX, BALANCE_ABS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FREEZE_REASON_CHARS_MAX, MEMO_CHARS_MAX,
+  POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
+  TIME_MS_MAX, TIME_MS_MIN,
+} from './limits.ts'
+
+export type DecodeResult = { ok: true; entry: Entry } | { ok: false; reason: 'malformed'; detail: string }
+
+const ENVELOPE_KEYS = ['v', 'id', 'pool', 'type', 'author', 'seq', 'prev', 'deps', 'time', 'sig'] as const
+
+/** Body fields per type: [name, required]. Anything else makes the entry malformed. */
+const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = {
+  pool: [['policy', true], ['nonce', true]],
+  admit: [['member', true], ['minBalance', false], ['maxBalance', false], ['role', false]],
+  freeze: [['member', true], ['reason', false]],
+  issue: [['to', true], ['amount', true], ['memo', false]],
+  transfer: [['to', true], ['amount', true], ['memo', false]],
+  invite: [['invitee', true], ['minBalance', false], ['maxBalance', false]],
+  join: [['invite', true], ['invitee', true], ['inviteSig', true]],
+}
+
+const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
+
+/** Decodes one entry line (without its trailing newline). */
+export function decodeEntry(line: string): DecodeResult {
+  if (typeof line !== 'string') return malformed(`expected a string, got ${typeof line}`)
+  // Cheap bound first: UTF-8 is at most 3 bytes per UTF-16 unit.
+  if (line.length > ENTRY_BYTES_MAX || utf8(line).length > ENTRY_BYTES_MAX) {
+    return malformed(`expected at most ${ENTRY_BYTES_MAX} bytes, got ${utf8(line).length}`)
+  }
+  const parsed = parseCanonical(line)
+  if (!parsed.ok) return malformed(parsed.error)
+  const value = parsed.value
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return malformed('expected a JSON object')
+  const record = value as Record<string, unknown>
+  const problem = checkShape(record)
+  if (problem) return malformed(problem)
+  const id = entryIdOf(record)
+  if (record.id !== id) return malformed(`expected id ${id} (SHA-256 of the payload), got ${String(record.id)}`)
+  if (record.type === 'pool' && record.pool !== id) return malformed(`expected a genesis entry's pool to equal its id ${id}, got ${String(record.pool)}`)
+  return { ok: true, entry: record as unknown as Entry }
+}
+
+function malformed(detail: string): DecodeResult {
+  return { ok: false, reason: 'malformed', detail }
+}
+
+/** Returns a sentence describing the first problem, or undefined when the shape is right. */
+function checkShape(r: Record<string, unknown>): string | undefined {
+  if (r.v !== PROTOCOL_VERSION) return `expected v ${PROTOCOL_VERSION}, got ${show(r.v)}`
+  if (!ENTRY_TYPES.includes(r.type as EntryType)) return `expected type one of ${ENTRY_TYPES.join('|')}, got ${show(r.type)}`
+  const type = r.type as EntryType
+  const body = BODY_KEYS[type]
+  const allowed = new Set<string>([...ENVELOPE_KEYS, ...body.map(([key]) => key)])
+  for (const key of Object.keys(r)) if (!allowed.has(key)) return `unexpected field ${show(key)} in a ${type} entry`
+  for (const key of ENVELOPE_KEYS) if (!(key in r)) return `missing field ${key}`
+  for (const [key, required] of body) if (required && !(key in r)) return `missing field ${key} in a ${type} entry`
+
+  if (!isHex(r.id, 32)) return `expected id as 64 hex characters, got ${show(r.id)}`
+  if (!isHex(r.pool, 32)) return `expected pool as 64 hex characters, got ${show(r.pool)}`
+  if (!isHex(r.author, 32)) return `expected author as 64 hex characters (a public key), got ${show(r.author)}`
+  if (!isHex(r.sig, 64)) return `expected sig as 128 hex characters, got ${show(r.sig)}`
+  if (!isIntIn(r.seq, 1, Number.MAX_SAFE_INTEGER)) return `expected seq a whole number ≥ 1, got ${show(r.seq)}`
+  if (r.seq === 1 ? r.prev !== null : !isHex(r.prev, 32)) {
+    return r.seq === 1 ? `expected prev null at seq 1, got ${show(r.prev)}` : `expected prev as 64 hex characters at seq ${String(r.seq)}, got ${show(r.prev)}`
+  }
+  if (!isIntIn(r.time, TIME_MS_MIN, TIME_MS_MAX)) return `expected time in whole milliseconds since 1970, got ${show(r.time)}`
+  const depsProblem = checkDeps(r.deps)
+  if (depsProblem) return depsProblem
+
+  switch (type) {
+    case 'pool':
+      if (r.seq !== 1) return `expected a genesis entry at seq 1, got ${show(r.seq)}`
+      if ((r.deps as unknown[]).length !== 0) return 'expected a genesis entry without deps'
+      if (!isHex(r.nonce, 16)) return `expected nonce as 32 hex characters, got ${show(r.nonce)}`
+      return checkPolicy(r.policy)
+    case 'admit':
+      if (!isHex(r.member, 32)) return `expected member as a public key, got ${show(r.member)}`
+      if (r.role !== undefined && r.role !== 'member' && r.role !== 'gatekeeper') return `expected role member|gatekeeper, got ${show(r.role)}`
+      return checkMemberLimits(r)
+    case 'freeze':
+      if (!isHex(r.member, 32)) return `expected member as a public key, got ${show(r.member)}`
+      return r.reason === undefined ? undefined : checkText('reason', r.reason, 0, FREEZE_REASON_CHARS_MAX)
+    case 'issue':
+    case 'transfer':
+      if (!isHex(r.to, 32)) return `expected to as a public key, got ${show(r.to)}`
+      if (type === 'transfer' && r.to === r.author) return 'expected a payee other than the payer'
+      if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
+      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'invite':
+      if (!isHex(r.invitee, 32)) return `expected invitee as a public key, got ${show(r.invitee)}`
+      return checkMemberLimits(r)
+    case 'join':
+      if (r.seq !== 1) return `expected a join at seq 1 of a new member's chain, got ${show(r.seq)}`
+      if (!isHex(r.invite, 32)) return `expected invite as an entry id, got ${show(r.invite)}`
+      if (!(r.deps as string[]).includes(r.invite as string)) return 'expected the invite among deps'
+      if (!isHex(r.invitee, 32)) return `expected invitee as a public key, got ${show(r.invitee)}`
+      if (!isHex(r.inviteSig, 64)) return `expected inviteSig as 128 hex characters, got ${show(r.inviteSig)}`
+      return undefined
+  }
+}
+
+function checkDeps(deps: unknown): string | undefined {
+  if (!Array.isArray(deps)) return `expected deps as a list of entry ids, got ${show(deps)}`
+  if (deps.length > DEPS_COUNT_MAX) return `expected at most ${DEPS_COUNT_MAX} deps, got ${deps.length}`
+  for (let i = 0; i < deps.length; i++) {
+    if (!isHex(deps[i], 32)) return `expected deps[${i}] as 64 hex characters, got ${show(deps[i])}`
+    if (i > 0 && !((deps[i - 1] as string) < (deps[i] as string))) return 'expected deps sorted ascending without repeats'
+  }
+  return undefined
+}
+
+function checkPolicy(policy: unknown): string | undefined {
+  if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) return 'expected policy as an object'
+  const p = policy as Record<string, unknown>
+  for (const key of Object.keys(p)) if (!POLICY_KEYS.includes(key)) return `unexpected field ${show(key)} in policy`
+  for (const key of POLICY_KEYS) if (!(key in p)) return `missing field policy.${key}`
+  if (!POOL_KINDS.includes(p.kind as never)) return `expected policy.kind one of ${POOL_KINDS.join('|')}, got ${show(p.kind)}`
+  const textProblem = checkText('policy.name', p.name, 1, POOL_NAME_CHARS_MAX) ?? checkText('policy.symbol', p.symbol, 1, POOL_SYMBOL_CHARS_MAX)
+  if (textProblem) return textProblem
+  if (!isIntIn(p.decimals, 0, POOL_DECIMALS_MAX)) return `expected policy.decimals from 0 to ${POOL_DECIMALS_MAX}, got ${show(p.decimals)}`
+  if (!isIntIn(p.rateLimitSeconds, 0, RATE_LIMIT_SECONDS_MAX)) return `expected policy.rateLimitSeconds from 0 to ${RATE_LIMIT_SECONDS_MAX}, got ${show(p.rateLimitSeconds)}`
+  if (p.kind === 'issued' && p.minBalance !== 0) return `expected policy.minBalance 0 in an issued pool, got ${show(p.minBalance)}`
+  if (!isIntIn(p.minBalance, -BALANCE_ABS_MAX, 0)) return `expected policy.minBalance a whole number from ${-BALANCE_ABS_MAX} to 0, got ${show(p.minBalance)}`
+  if (p.maxBalance !== null && !isIntIn(p.maxBalance, 1, BALANCE_ABS_MAX)) return `expected policy.maxBalance null or a whole number from 1 to ${BALANCE_ABS_MAX}, got ${show(p.maxBalance)}`
+  return undefined
+}
+
+function checkMemberLimits(r: Record<string, unknown>): string | undefined {
+  if (r.minBalance !== undefined && !isIntIn(r.minBalance, -BALANCE_ABS_MAX, 0)) return `expected minBalance a whole number from ${-BALANCE_ABS_MAX} to 0, got ${show(r.minBalance)}`
+  if (r.maxBalance !== undefined && r.maxBalance !== null && !isIntIn(r.maxBalance, 1, BALANCE_ABS_MAX)) return `expected maxBalance null or a whole number from 1 to ${BALANCE_ABS_MAX}, got ${show(r.maxBalance)}`
+  return undefined
+}
+
+/** Bidirectional overrides and isolates let a memo show text in another order than it is stored. */
+const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+
+function checkText(name: string, value: unknown, minChars: number, maxChars: number): string | undefined {
+  if (typeof value !== 'string') return `expected ${name} as text, got ${show(value)}`
+  if (value.length < minChars || value.length > maxChars) return `expected ${name} of ${minChars} to ${maxChars} characters, got ${value.length}`
+  if (FORBIDDEN_CHARS.test(value)) return `expected ${name} without control or direction-override characters`
+  return undefined
+}
+
+function isIntIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max
+}
+
+function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? JSON.stringify(value) ?? String(value) : String(value)
+  return text.length > 80 ? text.slice(0, 77) + '…' : text
+}

@@ -1,0 +1,113 @@
+/**
+ * The entry types of a pool. Every fact in a pool is one signed entry; this
+ * file says what each type carries. Decoding and checking live in decode.ts.
+ */
+
+/** 64 lower-case hex characters: a SHA-256 entry id. Pool ids are the ids of genesis entries. */
+export type EntryId = string & { readonly __entryId: true }
+/** 64 lower-case hex characters: an Ed25519 public key. */
+export type PublicKeyHex = string & { readonly __publicKeyHex: true }
+
+export const ENTRY_TYPES = ['pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join'] as const
+export type EntryType = (typeof ENTRY_TYPES)[number]
+
+export const POOL_KINDS = ['mutual-credit', 'issued'] as const
+export type PoolKind = (typeof POOL_KINDS)[number]
+
+/** A pool's rules, fixed in its genesis entry. Amounts are integers in the minor unit. */
+export interface Policy {
+  readonly kind: PoolKind
+  readonly name: string
+  readonly symbol: string
+  /** Digits after the decimal point when showing an amount; 2 means 150 shows as 1.50. */
+  readonly decimals: number
+  /** Lowest balance a member may reach by paying: ≤ 0 (a credit line) in mutual credit, exactly 0 in issued pools. */
+  readonly minBalance: number
+  /** Highest balance a member may reach by being paid; null means no maximum. */
+  readonly maxBalance: number | null
+  /** Minimum seconds between two transfers of one member, judged on the member's own chain. */
+  readonly rateLimitSeconds: number
+}
+
+/** Fields every entry has. `id` and `sig` are not signed; everything else is. */
+interface EnvelopeFields<T extends EntryType> {
+  readonly v: 1
+  /** SHA-256 of the canonical payload (everything but `id` and `sig`). */
+  readonly id: EntryId
+  /** The pool's id; in a genesis entry it equals the entry's own id and is left out of the payload. */
+  readonly pool: EntryId
+  readonly type: T
+  readonly author: PublicKeyHex
+  /** Position in the author's own chain in this pool: 1, 2, 3… */
+  readonly seq: number
+  /** The author's entry at seq − 1, or null at seq 1. */
+  readonly prev: EntryId | null
+  /** Entries the author had seen and relies on (for example payments it is spending); sorted, unique. */
+  readonly deps: readonly EntryId[]
+  /** The author's clock in milliseconds: claimed, never trusted alone. */
+  readonly time: number
+  /** Ed25519 signature, 128 hex characters, over the domain tag and the canonical payload. */
+  readonly sig: string
+}
+
+export interface PoolEntry extends EnvelopeFields<'pool'> {
+  readonly policy: Policy
+  /** Random hex so that two pools with identical settings still get different ids. */
+  readonly nonce: string
+}
+
+/** Member limits a gatekeeper may set for one member; absent means the pool's default. */
+export interface MemberLimits {
+  readonly minBalance?: number
+  readonly maxBalance?: number | null
+}
+
+export interface AdmitEntry extends EnvelopeFields<'admit'>, MemberLimits {
+  readonly member: PublicKeyHex
+  /** 'gatekeeper' lets the member admit, invite, freeze and issue too. */
+  readonly role?: 'member' | 'gatekeeper'
+}
+
+export interface FreezeEntry extends EnvelopeFields<'freeze'> {
+  readonly member: PublicKeyHex
+  readonly reason?: string
+}
+
+export interface IssueEntry extends EnvelopeFields<'issue'> {
+  readonly to: PublicKeyHex
+  readonly amount: number
+  readonly memo?: string
+}
+
+export interface TransferEntry extends EnvelopeFields<'transfer'> {
+  readonly to: PublicKeyHex
+  readonly amount: number
+  readonly memo?: string
+}
+
+/**
+ * A gatekeeper's one-time invitation: `invitee` is a fresh public key whose
+ * secret travels to the new member (QR or link). Whoever holds that secret can
+ * join once, even while the gatekeeper is offline.
+ */
+export interface InviteEntry extends EnvelopeFields<'invite'>, MemberLimits {
+  readonly invitee: PublicKeyHex
+}
+
+/**
+ * A new member's first entry, signed by the member's own key, proving with
+ * `inviteSig` (by the invite's one-time key) that it holds the invitation.
+ */
+export interface JoinEntry extends EnvelopeFields<'join'> {
+  /** The invite entry's id; also listed in `deps`. */
+  readonly invite: EntryId
+  /** The invite's one-time public key, repeated here so the join verifies on its own. */
+  readonly invitee: PublicKeyHex
+  /** Signature by the invite's one-time key over joinInviteMessage(pool, invite, author). */
+  readonly inviteSig: string
+}
+
+export type Entry = PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
+
+/** An entry's content as its author writes it, before id and signature exist. */
+export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

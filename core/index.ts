@@ -1,0 +1,18 @@
+/**
+ * core/: the protocol of Heroes. Pure: no DOM, no Node built-ins, no
+ * automerge, no clock (time always comes in as an argument).
+ */
+export * from './limits.ts'
+export * from './entry.ts'
+export { toHex, fromHex, isHex, utf8 } from './bytes.ts'
+export { canonicalize, parseCanonical, CanonicalError, type CanonicalValue } from './canonical.ts'
+export { sha256Hex } from './hash.ts'
+export { decodeEntry, type DecodeResult } from './decode.ts'
+export { DOMAIN_TAG, entryIdOf, payloadText, signedMessage, joinInviteMessage } from './payload.ts'
+export { generateSecretKey, publicKeyOf, referenceVerify, type Verifier } from './keys.ts'
+export { encodeEntry, signEntry, signJoinInvite } from './sign.ts'
+export { SignatureCache, verifyEntrySignature, signatureChecksOf, type SignatureCheck } from './verify.ts'
+export { REASONS, REJECTION_REASONS, PENDING_REASONS, describeReason, type Reason, type RejectionReason, type PendingReason } from './reasons.ts'
+export { Ledger, type LedgerOptions, type ReplayResult, type EntryVerdict, type EntryStatus, type Equivocation, type MemberSummary } from './ledger.ts'
+export { replay, choosePool, type ReplayOptions } from './replay.ts'
+export { chainHead, type ChainHead } from './chain.ts'

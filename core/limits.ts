@@ -1,0 +1,40 @@
+/**
+ * Every limit of Heroes in one place, units last in every name.
+ *
+ * Why one file: a reviewer can see at a glance what an attacker can make a
+ * device or a relay do, and tests probe each value just inside and just outside.
+ */
+
+/** Protocol version written into every entry's signed bytes. */
+export const PROTOCOL_VERSION = 1
+
+// ---- entries ------------------------------------------------------------
+
+/** The canonical JSON line of one entry, signature included. */
+export const ENTRY_BYTES_MAX = 4096
+/** A transfer's memo, counted in UTF-16 code units after NFC. */
+export const MEMO_CHARS_MAX = 200
+/** A pool's display name. */
+export const POOL_NAME_CHARS_MAX = 64
+/** A pool's symbol, for example "HRO" or "⏱". */
+export const POOL_SYMBOL_CHARS_MAX = 8
+/** Decimals shown for a pool's minor unit. */
+export const POOL_DECIMALS_MAX = 8
+/** A freeze's human-readable reason. */
+export const FREEZE_REASON_CHARS_MAX = 200
+/** Ids an entry may list as causal dependencies. */
+export const DEPS_COUNT_MAX = 32
+/** Largest amount of one transfer or issue, in minor units (10^15 keeps sums exact in doubles). */
+export const AMOUNT_MAX = 1_000_000_000_000_000
+/** Largest absolute balance or limit, in minor units; sums of two stay below 2^53. */
+export const BALANCE_ABS_MAX = 4_000_000_000_000_000
+/** Earliest and latest claimed time an entry may carry, milliseconds since 1970. */
+export const TIME_MS_MIN = 0
+export const TIME_MS_MAX = 8_640_000_000_000_000
+
+// ---- pools --------------------------------------------------------------
+
+/** Seconds between two transfers of one member when the pool does not say otherwise. */
+export const RATE_LIMIT_SECONDS_DEFAULT = 60
+/** Largest interval a pool may set between two transfers of one member (one day). */
+export const RATE_LIMIT_SECONDS_MAX = 86_400

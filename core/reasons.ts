@@ -1,0 +1,45 @@
+/**
+ * The one catalog of reason codes. Every entry that is not accepted carries
+ * one of these; the app turns the code into words, the CLI prints the code.
+ * Codes are a contract: add new ones, never rename.
+ */
+
+export const REJECTION_REASONS = {
+  malformed: 'The entry is not well-formed.',
+  'bad-signature': 'A signature does not match the entry and its author.',
+  'wrong-pool': 'The entry belongs to another pool.',
+  'bad-chain': "The entry does not continue its author's chain (seq, prev or time).",
+  equivocation: "Its author signed two different entries at one place in the chain: a double spend. The lower id stands; the rest and everything after it are void, and the author is frozen.",
+  'not-member': 'Its author is not a member of the pool.',
+  frozen: 'Its author is frozen.',
+  'not-authorized': 'Only a gatekeeper may do this.',
+  'wrong-pool-type': 'This pool type does not allow it.',
+  'unknown-member': 'The other party is not a member of the pool.',
+  'payee-frozen': 'The payee is frozen.',
+  'already-member': 'The key is already a member.',
+  'bad-invite': 'The invitation is not a valid invite of this pool.',
+  'invite-used': 'The invitation was already used.',
+  'invalid-limits': 'The limits do not fit the pool type.',
+  'below-min-balance': "The payment would take the payer's balance below its minimum.",
+  'above-max-balance': "The payment would take the payee's balance above its maximum.",
+  'rate-limit': 'The payer made another payment too recently.',
+  overflow: 'The amount would exceed the largest number the pool can hold.',
+} as const
+
+export const PENDING_REASONS = {
+  'no-genesis': "The pool's first entry has not arrived yet.",
+  'missing-prev': "The author's previous entry has not arrived yet.",
+  'missing-dep': 'An entry it depends on has not arrived yet.',
+  'after-pending': 'An entry before it is still pending.',
+  future: 'It is dated after the time the log is judged at.',
+} as const
+
+export type RejectionReason = keyof typeof REJECTION_REASONS
+export type PendingReason = keyof typeof PENDING_REASONS
+export type Reason = RejectionReason | PendingReason
+
+export const REASONS: Readonly<Record<Reason, string>> = { ...REJECTION_REASONS, ...PENDING_REASONS }
+
+export function describeReason(reason: Reason): string {
+  return REASONS[reason]
+}

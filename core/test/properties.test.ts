@@ -1,0 +1,218 @@
+/**
+ * Properties of the validator over random pools (fast-check, explicit run
+ * counts; a failure prints its seed and shrinks to a small counterexample).
+ */
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import {
+  Ledger, SignatureCache, decodeEntry, encodeEntry, entryIdOf, replay, type Entry, type ReplayResult,
+} from '../index.ts'
+import { MINUTE, PoolBuilder, T0, actor, type Actor } from './fixtures.ts'
+
+const ACTORS = ['alice', 'bob', 'carol', 'dave', 'erin'].map(actor)
+
+type Action =
+  | { kind: 'transfer'; from: number; to: number; amount: number; dt: number }
+  | { kind: 'issue'; to: number; amount: number; dt: number }
+  | { kind: 'fork'; from: number; to: number; amount: number; dt: number }
+  | { kind: 'freeze'; who: number; dt: number }
+  | { kind: 'late-admit'; who: number; dt: number }
+
+const actionArb: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: -MINUTE, max: 3 * MINUTE }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('issue' as const), to: fc.nat(4), amount: fc.integer({ min: 1, max: 900 }), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fork' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('freeze' as const), who: fc.nat(4), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('late-admit' as const), who: fc.nat(4), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+)
+
+const scenarioArb = fc.record({
+  issued: fc.boolean(),
+  members: fc.integer({ min: 2, max: 4 }),
+  maxBalance: fc.option(fc.integer({ min: 500, max: 3000 }), { nil: null }),
+  actions: fc.array(actionArb, { minLength: 1, maxLength: 25 }),
+})
+
+
+/** Builds a pool from a scenario. Members beyond `members` are strangers (not admitted) until a late admit. */
+function build(s: { issued: boolean; members: number; maxBalance: number | null; actions: Action[] }): PoolBuilder {
+  const p = new PoolBuilder(s.issued ? { kind: 'issued', minBalance: 0, maxBalance: s.maxBalance } : { maxBalance: s.maxBalance })
+  for (let i = 0; i < s.members; i++) p.admit(ACTORS[i]!, T0 + i + 1)
+  const clock = new Map<Actor, number>()
+  let now = T0 + 10
+  const timeFor = (who: Actor, dt: number) => {
+    now += Math.max(0, dt)
+    // sometimes an author's clock lags others: that shows in the (time, id) order, not in its own chain
+    const t = Math.max(clock.get(who) ?? T0, now + Math.min(0, dt))
+    clock.set(who, t)
+    return t
+  }
+  for (const a of s.actions) {
+    if (a.kind === 'transfer' && a.from !== a.to) p.transfer(ACTORS[a.from]!, ACTORS[a.to]!, a.amount, timeFor(ACTORS[a.from]!, a.dt))
+    if (a.kind === 'issue') p.issue(ACTORS[a.to]!, a.amount, timeFor(p.gatekeeper, a.dt))
+    if (a.kind === 'freeze') p.freeze(ACTORS[a.who]!, timeFor(p.gatekeeper, a.dt))
+    if (a.kind === 'late-admit') p.admit(ACTORS[a.who]!, timeFor(p.gatekeeper, a.dt))
+    if (a.kind === 'fork' && a.from !== a.to) {
+      // the same chain position signed twice, as from two offline devices
+      const from = ACTORS[a.from]!
+      const t = timeFor(from, a.dt)
+      const first = p.transfer(from, ACTORS[a.to]!, a.amount, t)
+      const other = ACTORS.find((x, i) => i !== a.from && i !== a.to)!
+      p.transfer(from, other, a.amount, t + 1, { seq: first.seq, prev: first.prev })
+    }
+  }
+  return p
+}
+
+const ASOF = T0 + 10_000 * MINUTE
+const cache = new SignatureCache()
+const run = (entries: Entry[], asOf = ASOF) => JSON.stringify(replay(entries, { asOf, cache }))
+
+describe('replay is a pure function of the set of entries', () => {
+  it('gives byte-identical results for any order and any duplicates', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.array(fc.nat(), { maxLength: 40 }), fc.integer(), (s, dupPicks, seed) => {
+        const p = build(s)
+        const expected = run(p.entries)
+        const shuffled = fc.sample(fc.shuffledSubarray(p.entries, { minLength: p.entries.length, maxLength: p.entries.length }), { seed, numRuns: 1 })[0]!
+        const dups = dupPicks.map((i) => p.entries[i % p.entries.length]!)
+        expect(run([...shuffled, ...dups])).toBe(expected)
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('gives the same result incrementally, whatever the parts and their order', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.array(fc.nat(5), { minLength: 1, maxLength: 60 }), fc.integer(), (s, partOf, seed) => {
+        const p = build(s)
+        const expected = run(p.entries)
+        const parts: Entry[][] = [[], [], [], [], [], []]
+        p.entries.forEach((e, i) => parts[partOf[i % partOf.length]!]!.push(e))
+        const order = fc.sample(fc.shuffledSubarray(parts, { minLength: 6, maxLength: 6 }), { seed, numRuns: 1 })[0]!
+        const ledger = new Ledger(p.pool, { cache })
+        for (const part of order) ledger.add(part, ASOF)
+        expect(JSON.stringify(ledger.result())).toBe(expected)
+        // applying one entry at a time, in log order, takes the incremental path
+        const oneByOne = new Ledger(p.pool, { cache })
+        for (const e of p.entries) oneByOne.add([e], ASOF)
+        expect(JSON.stringify(oneByOne.result())).toBe(expected)
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('gives the same result when asOf moves forward step by step', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const p = build(s)
+        const times = [...new Set(p.entries.map((e) => e.time))].sort((a, b) => a - b)
+        const ledger = new Ledger(p.pool, { cache })
+        ledger.add(p.entries, T0)
+        for (const t of times) ledger.add([], t)
+        const last = times[times.length - 1]!
+        expect(JSON.stringify(ledger.result())).toBe(run(p.entries, last))
+      }),
+      { numRuns: 60 },
+    )
+  })
+})
+
+describe('money is never created, lost or over-spent', () => {
+  function checkInvariants(result: ReplayResult, entries: Entry[]) {
+    const byId = new Map(entries.map((e) => [e.id, e]))
+    const total = Object.values(result.balances).reduce((a, b) => a + b, 0)
+    if (result.policy!.kind === 'mutual-credit') expect(total).toBe(0)
+    else expect(total).toBe(result.supply)
+    // walk the accepted prefix: no limit and no rate is ever broken
+    const balances = new Map<string, number>()
+    const lastTransfer = new Map<string, number>()
+    for (const verdict of result.entries) {
+      if (verdict.status !== 'accepted') continue
+      const e = byId.get(verdict.id)!
+      if (e.type !== 'transfer' && e.type !== 'issue') continue
+      if (e.type === 'transfer') {
+        const payer = (balances.get(e.author) ?? 0) - e.amount
+        expect(payer).toBeGreaterThanOrEqual(result.members[e.author]!.minBalance)
+        balances.set(e.author, payer)
+        const last = lastTransfer.get(e.author)
+        if (last !== undefined) expect(e.time - last).toBeGreaterThanOrEqual(result.policy!.rateLimitSeconds * 1000)
+        lastTransfer.set(e.author, e.time)
+      }
+      const payee = (balances.get(e.to) ?? 0) + e.amount
+      const max = result.members[e.to]!.maxBalance
+      if (max !== null) expect(payee).toBeLessThanOrEqual(max)
+      balances.set(e.to, payee)
+    }
+    for (const [key, balance] of balances) expect(result.balances[key]).toBe(balance)
+  }
+
+  it('sums to zero in mutual credit, to the supply in issued pools, and no accepted prefix breaks a limit or the rate', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const p = build(s)
+        checkInvariants(replay(p.entries, { asOf: ASOF, cache }), p.entries)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('reports every fork with both entries as proof', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const p = build(s)
+        const result = replay(p.entries, { asOf: ASOF, cache })
+        const slots = new Map<string, Set<string>>()
+        for (const e of p.entries) {
+          const key = e.author + ':' + e.seq
+          slots.set(key, (slots.get(key) ?? new Set()).add(e.id))
+        }
+        const forks = [...slots.values()].filter((ids) => ids.size > 1).length
+        expect(result.equivocations.length).toBe(forks)
+      }),
+      { numRuns: 100 },
+    )
+  })
+})
+
+describe('a flipped bit is never accepted', () => {
+  it('a bit flipped anywhere in a line makes it malformed or badly signed, never accepted', () => {
+    const p = build({ issued: false, members: 3, maxBalance: null, actions: [
+      { kind: 'transfer', from: 0, to: 1, amount: 100, dt: MINUTE }, { kind: 'transfer', from: 1, to: 2, amount: 50, dt: MINUTE },
+    ] })
+    const lines = p.lines()
+    fc.assert(
+      fc.property(fc.nat(lines.length - 1), fc.nat(), fc.nat(7), fc.boolean(), (which, position, bit, rehash) => {
+        const line = lines[which]!
+        const bytes = new TextEncoder().encode(line)
+        const at = position % bytes.length
+        bytes[at] = bytes[at]! ^ (1 << bit)
+        let text: string
+        try {
+          text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+        } catch {
+          return // not even UTF-8: no decoder gets to see it as an entry
+        }
+        let decoded = decodeEntry(text)
+        if (rehash && !decoded.ok) {
+          // an attacker who also recomputes the id: the signature must still fail
+          try {
+            const obj = JSON.parse(text)
+            obj.id = entryIdOf(obj)
+            if (obj.type === 'pool') obj.pool = obj.id
+            decoded = decodeEntry(encodeEntry(obj))
+          } catch {
+            return
+          }
+        }
+        if (!decoded.ok) return
+        if (decoded.entry.id === p.entries[which]!.id && decoded.entry.sig === p.entries[which]!.sig) return // the flip changed nothing that counts
+        const others = p.entries.filter((_, i) => i !== which)
+        const result = replay([...others, decoded.entry], { asOf: ASOF, pool: p.pool, cache: new SignatureCache() })
+        const verdict = result.entries.find((v) => v.id === decoded.entry.id)!
+        expect(verdict.status).not.toBe('accepted')
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
