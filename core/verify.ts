@@ -12,20 +12,21 @@ import { referenceVerify, type Verifier } from './keys.ts'
 import { joinInviteMessage, payloadText, signedMessage } from './payload.ts'
 
 export class SignatureCache {
-  readonly #verdicts = new Map<string, boolean>()
+  /** id → the signature that verified for it (honest entries: one lookup by id, no string building). */
+  readonly #valid = new Map<string, string>()
+  /** id + sig of signatures that failed. */
+  readonly #invalid = new Set<string>()
   get size(): number {
-    return this.#verdicts.size
+    return this.#valid.size + this.#invalid.size
   }
   get(entry: Entry): boolean | undefined {
-    return this.#verdicts.get(cacheKey(entry))
+    if (this.#valid.get(entry.id) === entry.sig) return true
+    return this.#invalid.has(entry.id + entry.sig) ? false : undefined
   }
   set(entry: Entry, verdict: boolean): void {
-    this.#verdicts.set(cacheKey(entry), verdict)
+    if (verdict) this.#valid.set(entry.id, entry.sig)
+    else this.#invalid.add(entry.id + entry.sig)
   }
-}
-
-function cacheKey(entry: Entry): string {
-  return entry.id + entry.sig
 }
 
 /** One signature to check: raw bytes, ready for any verifier (sync, async, in a worker). */

@@ -278,3 +278,58 @@ import * as core from '../index.ts'
 function awaitCore() {
   return core
 }
+
+describe('remaining rules', () => {
+  it('refuses a join by a key that is already a member', () => {
+    const p = pool()
+    const inviteKey = actor('invite-x')
+    const inv = p.invite(inviteKey, T0 + MINUTE)
+    const j = p.sign(alice, 'join', { invite: inv.id, invitee: inviteKey.key, inviteSig: core.signJoinInvite(p.pool, inv.id, alice.key, inviteKey.secretKey) }, { time: T0 + 2 * MINUTE, deps: [inv.id], seq: 1, prev: null })
+    expect(verdictOf(p.replay(), j)).toBe('rejected:already-member')
+  })
+  it('refuses an issue that would take the supply past BALANCE_ABS_MAX, and accepts one that reaches it', () => {
+    const p = pool({ kind: 'issued', minBalance: 0, maxBalance: null })
+    const steps = Math.floor(core.BALANCE_ABS_MAX / core.AMOUNT_MAX)
+    const issues = Array.from({ length: steps }, (_, i) => p.issue(i % 2 ? alice : bob, core.AMOUNT_MAX, T0 + (i + 1) * MINUTE))
+    const over = p.issue(alice, 1, T0 + (steps + 1) * MINUTE)
+    const r = p.replay()
+    for (const i of issues) expect(verdictOf(r, i)).toBe('accepted')
+    expect(r.supply).toBe(core.BALANCE_ABS_MAX)
+    expect(verdictOf(r, over)).toBe('rejected:overflow')
+  })
+  it('refuses an invite for a key already used by another invite', () => {
+    const p = pool()
+    const k = actor('invite-y')
+    p.invite(k, T0 + MINUTE)
+    const again = p.invite(k, T0 + 2 * MINUTE)
+    expect(verdictOf(p.replay(), again)).toBe('rejected:bad-invite')
+  })
+  it('checks policy limits in the genesis: decimals, interval, name and symbol lengths', () => {
+    const gk = actor('gk-limits')
+    const make = (policy: Partial<core.Policy>) => () => new PoolBuilder(policy, gk)
+    expect(make({ decimals: core.POOL_DECIMALS_MAX })).not.toThrow()
+    expect(make({ decimals: core.POOL_DECIMALS_MAX + 1 })).toThrow(/decimals/)
+    expect(make({ rateLimitSeconds: core.RATE_LIMIT_SECONDS_MAX })).not.toThrow()
+    expect(make({ rateLimitSeconds: core.RATE_LIMIT_SECONDS_MAX + 1 })).toThrow(/rateLimitSeconds/)
+    expect(make({ name: 'n'.repeat(core.POOL_NAME_CHARS_MAX) })).not.toThrow()
+    expect(make({ name: 'n'.repeat(core.POOL_NAME_CHARS_MAX + 1) })).toThrow(/policy.name/)
+    expect(make({ symbol: 's'.repeat(core.POOL_SYMBOL_CHARS_MAX) })).not.toThrow()
+    expect(make({ symbol: 's'.repeat(core.POOL_SYMBOL_CHARS_MAX + 1) })).toThrow(/policy.symbol/)
+    expect(make({ minBalance: -core.BALANCE_ABS_MAX })).not.toThrow()
+    expect(make({ minBalance: -core.BALANCE_ABS_MAX - 1 })).toThrow(/minBalance/)
+    expect(make({ minBalance: 1 })).toThrow(/minBalance/)
+    expect(make({ maxBalance: 0 })).toThrow(/maxBalance/)
+  })
+  it('preview judges a payment before it is signed into the log, without changing anything', () => {
+    const p = pool()
+    p.transfer(alice, bob, 900, T0 + MINUTE)
+    const ledger = new core.Ledger(p.pool)
+    ledger.add(p.entries, T0 + 100 * MINUTE)
+    const before = JSON.stringify(ledger.result())
+    const tooMuch = p.transfer(alice, bob, 101, T0 + 3 * MINUTE)
+    expect(ledger.preview(tooMuch)).toMatchObject({ status: 'rejected', reason: 'below-min-balance' })
+    const fine = p.transfer(bob, alice, 1, T0 + 3 * MINUTE)
+    expect(ledger.preview(fine)?.status).toBe('accepted')
+    expect(JSON.stringify(ledger.result())).toBe(before)
+  })
+})
