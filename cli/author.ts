@@ -8,6 +8,7 @@ import {
 import { readKeyFile, readLog, type KeyFile } from './files.ts'
 import { UsageError } from './errors.ts'
 import { timeFlag } from './args.ts'
+import { verifyEd25519 } from '../sync-server/native-verify.ts'
 
 export interface AuthorContext {
   readonly key: KeyFile
@@ -23,7 +24,7 @@ export interface AuthorContext {
 export function loadAuthor(keyPath: string, logPath: string, timeText: string | undefined, now: number): AuthorContext {
   const key = readKeyFile(keyPath)
   const { entries } = readLog(logPath)
-  const pool = choosePool(entries)
+  const pool = choosePool(entries, { verifier: verifyEd25519 })
   if (pool === undefined) throw new UsageError(`expected ${logPath} to hold a pool (its genesis entry first), got no entries`)
   const head = chainHead(entries, pool, key.publicKey)
   const explicit = timeText !== undefined
@@ -32,7 +33,7 @@ export function loadAuthor(keyPath: string, logPath: string, timeText: string | 
     if (explicit) throw new UsageError(`expected --time at or after ${new Date(head.time).toISOString()} (the author's previous entry), got ${timeText}`)
     time = head.time // a clock behind the chain must not break it
   }
-  const ledger = new Ledger(pool)
+  const ledger = new Ledger(pool, { verifier: verifyEd25519 })
   ledger.add(entries, Math.max(now, time))
   return { key, pool, ledger, entries, seq: head.seq, prev: head.prev, time }
 }

@@ -6,8 +6,9 @@
  */
 import { generateSecretKey, publicKeyOf, toHex } from '../core/index.ts'
 import { RuntimeError, UsageError } from './errors.ts'
-import { admit, freeze, invite, issue, join, poolCreate, transfer } from './commands/entries.ts'
+import { admit, answer, close, freeze, invite, issue, join, poolCreate, requestPayment, transfer } from './commands/entries.ts'
 import { replayCommand } from './commands/replay.ts'
+import { statementCommand } from './commands/statement.ts'
 
 export const USAGE = `heroes: offline-first community currencies (signed entries, a deterministic validator, relays)
 
@@ -15,13 +16,20 @@ usage:
   heroes keygen
   heroes pool create --key FILE --type mutual-credit|issued --name NAME [--symbol S] [--decimals N]
                      [--min-balance N] [--max-balance N|none] [--rate-limit-seconds N] [--time T]
+                     [--two-step] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
   heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T]
   heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T]
   heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
   heroes transfer --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
+  heroes transfer --key FILE --log LOG --request ID [--time T]
+  heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T]
+  heroes accept|reject|cancel --key FILE --log LOG --entry ID [--time T]
+  heroes close    --key FILE --log LOG [--time T]
   heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T]
   heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T]
   heroes replay LOG [--as-of T] [--pool ID]
+  heroes statement LOG --member PUBKEY [--csv] [--from T] [--to T] [--counterparty PUBKEY] [--as-of T]
+  heroes statement LOG --all            (the whole pool as CSV, for the gatekeeper)
   heroes relay [--host 127.0.0.1] [--port N] [--data-dir DIR] [--peer URL]...
   heroes sync --relay URL --log LOG [--timeout-seconds N]
   heroes start
@@ -55,7 +63,13 @@ const COMMANDS: Record<string, Command> = {
   transfer,
   invite,
   join,
+  request: requestPayment,
+  accept: answer('accept'),
+  reject: answer('reject'),
+  cancel: answer('cancel'),
+  close,
   replay: replayCommand,
+  statement: statementCommand,
   relay: lazy(() => import('./commands/relay.ts')),
   sync: lazy(() => import('./commands/sync.ts')),
   start: lazy(() => import('./commands/start.ts')),

@@ -10,7 +10,7 @@ import { isHex, utf8 } from './bytes.ts'
 import { ENTRY_TYPES, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
 import { entryIdOf } from './payload.ts'
 import {
-  AMOUNT_MAX, BALANCE_ABS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FREEZE_REASON_CHARS_MAX, MEMO_CHARS_MAX,
+  AMOUNT_MAX, BALANCE_ABS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX, FREEZE_REASON_CHARS_MAX, MEMO_CHARS_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
   TIME_MS_MAX, TIME_MS_MIN,
 } from './limits.ts'
@@ -25,12 +25,18 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   admit: [['member', true], ['minBalance', false], ['maxBalance', false], ['role', false]],
   freeze: [['member', true], ['reason', false]],
   issue: [['to', true], ['amount', true], ['memo', false]],
-  transfer: [['to', true], ['amount', true], ['memo', false]],
+  transfer: [['to', true], ['amount', true], ['memo', false], ['request', false]],
   invite: [['invitee', true], ['minBalance', false], ['maxBalance', false]],
   join: [['invite', true], ['invitee', true], ['inviteSig', true]],
+  request: [['amount', true], ['memo', false], ['from', false]],
+  accept: [['entry', true]],
+  reject: [['entry', true], ['memo', false]],
+  cancel: [['entry', true]],
+  close: [],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
+const POLICY_OPTIONAL_KEYS = ['twoStep', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance']
 
 /** Decodes one entry line (without its trailing newline). */
 export function decodeEntry(line: string): DecodeResult {
@@ -97,7 +103,23 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       if (!isHex(r.to, 32)) return `expected to as a public key, got ${show(r.to)}`
       if (type === 'transfer' && r.to === r.author) return 'expected a payee other than the payer'
       if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
+      if (r.request !== undefined) {
+        if (type !== 'transfer' || !isHex(r.request, 32)) return `expected request as an entry id, got ${show(r.request)}`
+        if (!(r.deps as string[]).includes(r.request)) return 'expected the request among deps'
+      }
       return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'request':
+      if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
+      if (r.from !== undefined && (!isHex(r.from, 32) || r.from === r.author)) return `expected from as the payer's public key (not the requester's), got ${show(r.from)}`
+      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'accept':
+    case 'reject':
+    case 'cancel':
+      if (!isHex(r.entry, 32)) return `expected entry as the id of the transfer or request it answers, got ${show(r.entry)}`
+      if (!(r.deps as string[]).includes(r.entry)) return 'expected the answered entry among deps'
+      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'close':
+      return undefined
     case 'invite':
       if (!isHex(r.invitee, 32)) return `expected invitee as a public key, got ${show(r.invitee)}`
       return checkMemberLimits(r)
@@ -124,7 +146,7 @@ function checkDeps(deps: unknown): string | undefined {
 function checkPolicy(policy: unknown): string | undefined {
   if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) return 'expected policy as an object'
   const p = policy as Record<string, unknown>
-  for (const key of Object.keys(p)) if (!POLICY_KEYS.includes(key)) return `unexpected field ${show(key)} in policy`
+  for (const key of Object.keys(p)) if (!POLICY_KEYS.includes(key) && !POLICY_OPTIONAL_KEYS.includes(key)) return `unexpected field ${show(key)} in policy`
   for (const key of POLICY_KEYS) if (!(key in p)) return `missing field policy.${key}`
   if (!POOL_KINDS.includes(p.kind as never)) return `expected policy.kind one of ${POOL_KINDS.join('|')}, got ${show(p.kind)}`
   const textProblem = checkText('policy.name', p.name, 1, POOL_NAME_CHARS_MAX) ?? checkText('policy.symbol', p.symbol, 1, POOL_SYMBOL_CHARS_MAX)
@@ -134,6 +156,10 @@ function checkPolicy(policy: unknown): string | undefined {
   if (p.kind === 'issued' && p.minBalance !== 0) return `expected policy.minBalance 0 in an issued pool, got ${show(p.minBalance)}`
   if (!isIntIn(p.minBalance, -BALANCE_ABS_MAX, 0)) return `expected policy.minBalance a whole number from ${-BALANCE_ABS_MAX} to 0, got ${show(p.minBalance)}`
   if (p.maxBalance !== null && !isIntIn(p.maxBalance, 1, BALANCE_ABS_MAX)) return `expected policy.maxBalance null or a whole number from 1 to ${BALANCE_ABS_MAX}, got ${show(p.maxBalance)}`
+  if (p.twoStep !== undefined && p.twoStep !== true) return `expected policy.twoStep true or absent, got ${show(p.twoStep)}`
+  if (p.feeBasisPoints !== undefined && !isIntIn(p.feeBasisPoints, 1, FEE_BASIS_POINTS_MAX)) return `expected policy.feeBasisPoints from 1 to ${FEE_BASIS_POINTS_MAX} or absent, got ${show(p.feeBasisPoints)}`
+  if (p.softMinBalance !== undefined && !isIntIn(p.softMinBalance, p.minBalance as number, 0)) return `expected policy.softMinBalance from policy.minBalance to 0, got ${show(p.softMinBalance)}`
+  if (p.softMaxBalance !== undefined && !isIntIn(p.softMaxBalance, 1, p.maxBalance === null ? BALANCE_ABS_MAX : (p.maxBalance as number))) return `expected policy.softMaxBalance from 1 to policy.maxBalance, got ${show(p.softMaxBalance)}`
   return undefined
 }
 

@@ -8,7 +8,9 @@ export type EntryId = string & { readonly __entryId: true }
 /** 64 lower-case hex characters: an Ed25519 public key. */
 export type PublicKeyHex = string & { readonly __publicKeyHex: true }
 
-export const ENTRY_TYPES = ['pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join'] as const
+export const ENTRY_TYPES = [
+  'pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join', 'request', 'accept', 'reject', 'cancel', 'close',
+] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
 export const POOL_KINDS = ['mutual-credit', 'issued'] as const
@@ -27,6 +29,13 @@ export interface Policy {
   readonly maxBalance: number | null
   /** Minimum seconds between two transfers of one member, judged on the member's own chain. */
   readonly rateLimitSeconds: number
+  /** Transfers wait for the payee's accept (Swaptacular's prepare/commit); absent means false. */
+  readonly twoStep?: boolean
+  /** Levy on each transfer, in 1/10,000 of the amount, paid to the pool's commons; absent means 0. */
+  readonly feeBasisPoints?: number
+  /** Warning thresholds before the hard limits, shown in the app; never a reason to refuse. */
+  readonly softMinBalance?: number
+  readonly softMaxBalance?: number
 }
 
 /** Fields every entry has. `id` and `sig` are not signed; everything else is. */
@@ -83,7 +92,37 @@ export interface TransferEntry extends EnvelopeFields<'transfer'> {
   readonly to: PublicKeyHex
   readonly amount: number
   readonly memo?: string
+  /** The payment request this transfer pays (also in `deps`): amount and payee must match it. */
+  readonly request?: EntryId
 }
+
+/** A payee asks for a payment: shown as a QR or link, paid by a transfer naming it. */
+export interface RequestEntry extends EnvelopeFields<'request'> {
+  readonly amount: number
+  readonly memo?: string
+  /** The payer asked; absent means whoever pays it first (a shop's QR). */
+  readonly from?: PublicKeyHex
+}
+
+/**
+ * Settles a two-step transfer or answers a request, naming it in `entry` (and in `deps`):
+ * `accept` by the payee completes an initiated transfer; `reject` by the payee refuses it, or by
+ * the payer asked refuses a request; `cancel` by the payer withdraws an initiated transfer, or by
+ * the requester withdraws a request.
+ */
+export interface AcceptEntry extends EnvelopeFields<'accept'> {
+  readonly entry: EntryId
+}
+export interface RejectEntry extends EnvelopeFields<'reject'> {
+  readonly entry: EntryId
+  readonly memo?: string
+}
+export interface CancelEntry extends EnvelopeFields<'cancel'> {
+  readonly entry: EntryId
+}
+
+/** A member leaves: allowed only at balance zero with nothing in flight; afterwards the account neither pays nor receives. */
+export interface CloseEntry extends EnvelopeFields<'close'> {}
 
 /**
  * A gatekeeper's one-time invitation: `invitee` is a fresh public key whose
@@ -107,7 +146,9 @@ export interface JoinEntry extends EnvelopeFields<'join'> {
   readonly inviteSig: string
 }
 
-export type Entry = PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
+export type Entry =
+  | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
+  | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

@@ -22,12 +22,16 @@
 import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { MinHeap } from './heap.ts'
-import { PoolState, short, type Role } from './pool-state.ts'
+import { PoolState, short, type Movement, type RequestStatus, type Role } from './pool-state.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
 import { DEPS_COUNT_MAX } from './limits.ts'
 
-export type EntryStatus = 'accepted' | 'pending' | 'rejected'
+/**
+ * `initiated`: a two-step transfer waiting for its payee (its amount on hold);
+ * `cancelled`: a two-step transfer its payer withdrew.
+ */
+export type EntryStatus = 'accepted' | 'pending' | 'rejected' | 'initiated' | 'cancelled'
 
 export interface EntryVerdict {
   readonly id: EntryId
@@ -51,6 +55,19 @@ export interface MemberSummary {
   readonly minBalance: number
   readonly maxBalance: number | null
   readonly frozen: boolean
+  /** Present (true) once the member closed its account. */
+  readonly closed?: true
+  /** Outgoing two-step transfers not yet accepted, when there are any. */
+  readonly held?: number
+}
+
+export interface RequestSummary {
+  readonly payee: PublicKeyHex
+  readonly amount: number
+  readonly from?: PublicKeyHex
+  readonly memo?: string
+  readonly status: RequestStatus
+  readonly settledBy?: EntryId
 }
 
 export interface ReplayResult {
@@ -60,6 +77,10 @@ export interface ReplayResult {
   /** Tokens issued so far, in issued pools only. */
   readonly supply?: number
   readonly members: Readonly<Record<string, MemberSummary>>
+  /** Levies collected, in pools with a levy; balances plus commons sum to zero (mutual credit) or to the supply. */
+  readonly commons?: number
+  /** Payment requests and what became of them, by id; present when the pool has any. */
+  readonly requests?: Readonly<Record<string, RequestSummary>>
   readonly entries: readonly EntryVerdict[]
   readonly equivocations: readonly Equivocation[]
 }
@@ -72,7 +93,7 @@ export interface LedgerOptions {
 }
 
 interface Verdict {
-  readonly status: 'accepted' | 'rejected'
+  readonly status: 'accepted' | 'rejected' | 'initiated' | 'cancelled'
   readonly reason?: RejectionReason
   readonly detail?: string
 }
@@ -201,17 +222,35 @@ export class Ledger {
   member(key: PublicKeyHex): MemberSummary | undefined {
     const member = this.#state.members.get(key)
     if (!member) return undefined
+    const held = this.#state.heldBy(key)
     return {
       role: member.role,
       minBalance: this.#state.minBalanceOf(key),
       maxBalance: this.#state.maxBalanceOf(key),
       frozen: this.#state.isFrozen(key),
+      ...(this.#state.closed.has(key) ? { closed: true as const } : {}),
+      ...(held !== 0 ? { held } : {}),
     }
   }
 
   /** The entry that made `key` a member (an admit, a join, or the genesis for the creator). */
   membershipEntry(key: PublicKeyHex): EntryId | undefined {
     return this.#state.members.get(key)?.since
+  }
+
+  /** Money movements in replay order (transfers, completed two-step transfers, issues): the stuff of statements. */
+  movements(): readonly Movement[] {
+    return this.#state.movements
+  }
+
+  /** The entry with this id, if the ledger holds it with a valid signature. */
+  entry(id: EntryId): Entry | undefined {
+    return this.#valid.get(id)
+  }
+
+  /** What `key` has on hold for outgoing two-step transfers. */
+  heldBy(key: PublicKeyHex): number {
+    return this.#state.heldBy(key)
   }
 
   /** Time of `key`'s last accepted transfer, for telling a member when the next one may go. */
@@ -266,12 +305,23 @@ export class Ledger {
     }
     equivocations.sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq))
 
+    const requests: Record<string, RequestSummary> = {}
+    for (const id of [...state.requests.keys()].sort()) {
+      const r = state.requests.get(id)!
+      requests[id] = {
+        payee: r.payee, amount: r.amount, ...(r.from ? { from: r.from } : {}), ...(r.memo !== undefined ? { memo: r.memo } : {}),
+        status: r.status, ...(r.settledBy ? { settledBy: r.settledBy } : {}),
+      }
+    }
+
     return {
       pool: this.pool,
       policy: state.policy ?? null,
       balances,
       ...(state.policy?.kind === 'issued' ? { supply: state.supply } : {}),
       members,
+      ...(state.policy?.feeBasisPoints ? { commons: state.commons } : {}),
+      ...(state.requests.size > 0 ? { requests } : {}),
       entries: verdicts,
       equivocations,
     }
@@ -359,7 +409,15 @@ export class Ledger {
   // ---- rules --------------------------------------------------------------
 
   #apply(entry: Entry): void {
-    const verdict = this.#forkProblem(entry) ?? this.#chainProblem(entry) ?? toVerdict(this.#state.evaluate(entry), true)
+    let verdict = this.#forkProblem(entry) ?? this.#chainProblem(entry)
+    if (!verdict) {
+      const evaluation = this.#state.evaluate(entry)
+      verdict = toVerdict(evaluation, true)
+      if (evaluation.status === 'accepted' && evaluation.settles) {
+        const { id, status, reason, detail } = evaluation.settles
+        this.#verdicts.set(id, { status, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) })
+      }
+    }
     const fork = this.#forks.get(entry.author)
     // "Frozen from there": once the standing entry of the fork (or anything after it) is applied,
     // the author can neither pay nor be paid. A void twin applied earlier does not freeze yet,
@@ -424,7 +482,7 @@ export class Ledger {
 function toVerdict(evaluation: ReturnType<PoolState['evaluate']>, commit = false): Verdict {
   if (evaluation.status === 'accepted') {
     if (commit) evaluation.apply()
-    return { status: 'accepted' }
+    return { status: evaluation.initiated ? 'initiated' : 'accepted' }
   }
   return { status: 'rejected', reason: evaluation.reason, detail: evaluation.detail }
 }

@@ -38,3 +38,5 @@ export const TIME_MS_MAX = 8_640_000_000_000_000
 export const RATE_LIMIT_SECONDS_DEFAULT = 60
 /** Largest interval a pool may set between two transfers of one member (one day). */
 export const RATE_LIMIT_SECONDS_MAX = 86_400
+/** Largest levy a pool may set: 20 % of each transfer, in basis points (1/10,000). */
+export const FEE_BASIS_POINTS_MAX = 2_000

@@ -6,7 +6,9 @@
  * It never changes the state itself, so the same code answers "would this
  * payment go through?" before a member signs it.
  */
-import type { Entry, EntryId, MemberLimits, Policy, PublicKeyHex } from './entry.ts'
+import type {
+  AcceptEntry, CancelEntry, Entry, EntryId, MemberLimits, Policy, PublicKeyHex, RejectEntry, RequestEntry, TransferEntry,
+} from './entry.ts'
 import type { RejectionReason } from './reasons.ts'
 import { BALANCE_ABS_MAX } from './limits.ts'
 
@@ -28,9 +30,50 @@ interface InviteState {
   usedBy: PublicKeyHex | undefined
 }
 
+export type RequestStatus = 'open' | 'paid' | 'rejected' | 'cancelled'
+
+export interface RequestState {
+  readonly payee: PublicKeyHex
+  readonly amount: number
+  readonly from: PublicKeyHex | undefined
+  readonly memo: string | undefined
+  status: RequestStatus
+  /** The transfer that paid it, or the reject/cancel that closed it. */
+  settledBy: EntryId | undefined
+}
+
+/** A change of balances, recorded where it happens in the order; statements are made from these. */
+export interface Movement {
+  /** The transfer or issue whose money moved. */
+  readonly entry: EntryId
+  /** The entry whose application moved it: the transfer itself, or the payee's accept in a two-step pool. */
+  readonly at: EntryId
+  readonly time: number
+  /** null for an issue (new tokens). */
+  readonly from: PublicKeyHex | null
+  readonly to: PublicKeyHex
+  /** What the payer paid; the payee got `amount − fee`, the commons `fee`. */
+  readonly amount: number
+  readonly fee: number
+  readonly memo: string | undefined
+}
+
+/** How an accepted entry changes the verdict of an earlier one (a two-step transfer's outcome). */
+export interface Settlement {
+  readonly id: EntryId
+  readonly status: 'accepted' | 'rejected' | 'cancelled'
+  readonly reason?: RejectionReason
+  readonly detail?: string
+}
+
 export type Evaluation =
-  | { readonly status: 'accepted'; readonly apply: () => void }
+  | { readonly status: 'accepted'; readonly apply: () => void; readonly initiated?: true; readonly settles?: Settlement }
   | { readonly status: 'rejected'; readonly reason: RejectionReason; readonly detail: string }
+
+/** The levy on `amount` at `basisPoints`/10,000, rounded down, computed without passing 2^53. */
+export function feeOf(amount: number, basisPoints: number): number {
+  return Math.floor(amount / 10_000) * basisPoints + Math.floor(((amount % 10_000) * basisPoints) / 10_000)
+}
 
 export class PoolState {
   policy: Policy | undefined
@@ -43,10 +86,22 @@ export class PoolState {
   readonly inviteKeys = new Set<PublicKeyHex>()
   /** Authors frozen by their own double spend, from the standing entry of the fork on. */
   readonly equivocators = new Set<PublicKeyHex>()
+  readonly closed = new Set<PublicKeyHex>()
+  /** Two-step transfers waiting for the payee, and what each payer has on hold for them. */
+  readonly initiated = new Map<EntryId, TransferEntry>()
+  readonly held = new Map<PublicKeyHex, number>()
+  readonly requests = new Map<EntryId, RequestState>()
+  readonly movements: Movement[] = []
   supply = 0
+  /** Levies collected: the pool's common account. */
+  commons = 0
 
   balanceOf(key: PublicKeyHex): number {
     return this.balances.get(key) ?? 0
+  }
+
+  heldBy(key: PublicKeyHex): number {
+    return this.held.get(key) ?? 0
   }
 
   /** The lowest balance `key` may reach by paying. */
@@ -78,11 +133,20 @@ export class PoolState {
 
     const author = this.members.get(entry.author)
     if (!author) return reject('not-member', `${short(entry.author)} is not a member of this pool`)
+    if (this.closed.has(entry.author)) return reject('account-closed', `${short(entry.author)} closed its account`)
     if (this.isFrozen(entry.author)) return reject('frozen', `${short(entry.author)} is frozen`)
 
     switch (entry.type) {
       case 'transfer':
         return this.#evaluateTransfer(entry)
+      case 'request':
+        return this.#evaluateRequest(entry)
+      case 'accept':
+      case 'reject':
+      case 'cancel':
+        return this.#evaluateAnswer(entry)
+      case 'close':
+        return this.#evaluateClose(entry.author)
       case 'admit':
       case 'freeze':
       case 'invite':
@@ -97,6 +161,7 @@ export class PoolState {
         if (limitsProblem) return reject('invalid-limits', limitsProblem)
         const existing = this.members.get(entry.member)
         return accept(() => {
+          this.closed.delete(entry.member)
           this.members.set(entry.member, {
             role: entry.role ?? existing?.role ?? 'member',
             minBalance: entry.minBalance,
@@ -130,30 +195,131 @@ export class PoolState {
         return accept(() => {
           this.supply += entry.amount
           this.balances.set(entry.to, this.balanceOf(entry.to) + entry.amount)
+          this.movements.push({ entry: entry.id, at: entry.id, time: entry.time, from: null, to: entry.to, amount: entry.amount, fee: 0, memo: entry.memo })
         })
       }
     }
     return reject('malformed', `unknown entry type ${(entry as Entry).type}`)
   }
 
-  #evaluateTransfer(entry: Extract<Entry, { type: 'transfer' }>): Evaluation {
-    const rateMs = this.policy!.rateLimitSeconds * 1000
+  #evaluateTransfer(entry: TransferEntry): Evaluation {
+    const policy = this.policy!
+    const rateMs = policy.rateLimitSeconds * 1000
     const last = this.lastTransferTime.get(entry.author)
     if (last !== undefined && entry.time - last < rateMs) {
-      return reject('rate-limit', `one transfer every ${this.policy!.rateLimitSeconds} s; the next is allowed from ${new Date(last + rateMs).toISOString()}`)
+      return reject('rate-limit', `one transfer every ${policy.rateLimitSeconds} s; the next is allowed from ${new Date(last + rateMs).toISOString()}`)
     }
-    const payeeProblem = this.#payeeProblem(entry.to, entry.amount)
+    let request: RequestState | undefined
+    if (entry.request !== undefined) {
+      request = this.requests.get(entry.request)
+      if (!request) return reject('bad-target', `${short(entry.request)} is not an accepted request of this pool`)
+      if (request.status !== 'open') return reject('request-settled', `the request is ${request.status}`)
+      if (request.payee !== entry.to || request.amount !== entry.amount || (request.from !== undefined && request.from !== entry.author)) {
+        return reject('request-mismatch', `the request asks ${request.amount} for ${short(request.payee)}${request.from ? ` from ${short(request.from)}` : ''}`)
+      }
+    }
+    const fee = feeOf(entry.amount, policy.feeBasisPoints ?? 0)
+    const payeeProblem = this.#payeeProblem(entry.to, entry.amount - fee)
     if (payeeProblem) return payeeProblem
     const balance = this.balanceOf(entry.author)
+    const held = this.heldBy(entry.author)
     const min = this.minBalanceOf(entry.author)
-    if (balance - entry.amount < min) {
-      return reject('below-min-balance', `balance ${balance}, minimum ${min}: at most ${Math.max(0, balance - min)} can be paid`)
+    if (balance - held - entry.amount < min) {
+      const onHold = held > 0 ? `, ${held} on hold` : ''
+      return reject('below-min-balance', `balance ${balance}${onHold}, minimum ${min}: at most ${Math.max(0, balance - held - min)} can be paid`)
+    }
+    const settleRequest = () => {
+      if (request) {
+        request.status = 'paid'
+        request.settledBy = entry.id
+      }
+    }
+    // A payment that answers the payee's own request needs no second step: the payee asked for it.
+    if (policy.twoStep && !request) {
+      return {
+        status: 'accepted',
+        initiated: true,
+        apply: () => {
+          this.held.set(entry.author, held + entry.amount)
+          this.initiated.set(entry.id, entry)
+          this.lastTransferTime.set(entry.author, entry.time)
+        },
+      }
     }
     return accept(() => {
-      this.balances.set(entry.author, balance - entry.amount)
-      this.balances.set(entry.to, this.balanceOf(entry.to) + entry.amount)
+      this.#move(entry, entry.id, entry.time, fee)
       this.lastTransferTime.set(entry.author, entry.time)
+      settleRequest()
     })
+  }
+
+  #move(transfer: TransferEntry, at: EntryId, time: number, fee: number): void {
+    this.balances.set(transfer.author, this.balanceOf(transfer.author) - transfer.amount)
+    this.balances.set(transfer.to, this.balanceOf(transfer.to) + transfer.amount - fee)
+    this.commons += fee
+    this.movements.push({ entry: transfer.id, at, time, from: transfer.author, to: transfer.to, amount: transfer.amount, fee, memo: transfer.memo })
+  }
+
+  #evaluateRequest(entry: RequestEntry): Evaluation {
+    if (entry.from !== undefined && !this.members.has(entry.from)) return reject('unknown-member', `the payer asked, ${short(entry.from)}, is not a member of this pool`)
+    return accept(() => {
+      this.requests.set(entry.id, { payee: entry.author, amount: entry.amount, from: entry.from, memo: entry.memo, status: 'open', settledBy: undefined })
+    })
+  }
+
+  /** accept / reject / cancel of a two-step transfer or a request. */
+  #evaluateAnswer(entry: AcceptEntry | RejectEntry | CancelEntry): Evaluation {
+    const transfer = this.initiated.get(entry.entry)
+    if (transfer) {
+      const releaseHold = () => {
+        this.held.set(transfer.author, this.heldBy(transfer.author) - transfer.amount)
+        this.initiated.delete(transfer.id)
+      }
+      if (entry.type === 'cancel') {
+        if (entry.author !== transfer.author) return reject('not-party', 'only the payer may cancel a transfer')
+        return { status: 'accepted', settles: { id: transfer.id, status: 'cancelled' }, apply: releaseHold }
+      }
+      if (entry.author !== transfer.to) return reject('not-party', `only the payee may ${entry.type} a transfer`)
+      if (entry.type === 'reject') {
+        return { status: 'accepted', settles: { id: transfer.id, status: 'rejected', reason: 'rejected-by-payee', detail: 'the payee refused it' }, apply: releaseHold }
+      }
+      const fee = feeOf(transfer.amount, this.policy!.feeBasisPoints ?? 0)
+      const payeeProblem = this.#payeeProblem(transfer.to, transfer.amount - fee, true)
+      if (payeeProblem) return payeeProblem
+      return {
+        status: 'accepted',
+        settles: { id: transfer.id, status: 'accepted' },
+        apply: () => {
+          releaseHold()
+          this.#move(transfer, entry.id, entry.time, fee)
+        },
+      }
+    }
+    const request = this.requests.get(entry.entry)
+    if (request) {
+      if (request.status !== 'open') return reject('not-open', `the request is ${request.status}`)
+      if (entry.type === 'accept') return reject('bad-target', 'a request is accepted by paying it (a transfer naming it)')
+      if (entry.type === 'cancel' && entry.author !== request.payee) return reject('not-party', 'only the requester may cancel a request')
+      if (entry.type === 'reject' && (request.from === undefined || entry.author !== request.from)) return reject('not-party', 'only the payer asked may refuse a request')
+      return accept(() => {
+        request.status = entry.type === 'cancel' ? 'cancelled' : 'rejected'
+        request.settledBy = entry.id
+      })
+    }
+    return reject('not-open', `${short(entry.entry)} is not a transfer or request waiting for an answer`)
+  }
+
+  #evaluateClose(key: PublicKeyHex): Evaluation {
+    const balance = this.balanceOf(key)
+    if (balance !== 0) return reject('close-blocked', `balance is ${balance}, not zero`)
+    if (this.heldBy(key) !== 0) return reject('close-blocked', 'an outgoing transfer is still waiting for its payee')
+    for (const transfer of this.initiated.values()) {
+      if (transfer.to === key) return reject('close-blocked', `an incoming transfer ${short(transfer.id)} is still waiting for an answer`)
+    }
+    for (const [id, request] of this.requests) {
+      if (request.status === 'open' && (request.payee === key || request.from === key)) return reject('close-blocked', `request ${short(id)} is still open`)
+    }
+    return accept(() => this.closed.add(key))
   }
 
   #evaluateJoin(entry: Extract<Entry, { type: 'join' }>): Evaluation {
@@ -168,12 +334,14 @@ export class PoolState {
     })
   }
 
-  #payeeProblem(to: PublicKeyHex, amount: number): Evaluation | undefined {
+  /** Can `to` receive `net`? `accepting` is true when the payee itself completes a two-step transfer. */
+  #payeeProblem(to: PublicKeyHex, net: number, accepting = false): Evaluation | undefined {
     if (!this.members.has(to)) return reject('unknown-member', `the payee ${short(to)} is not a member of this pool`)
-    if (this.isFrozen(to)) return reject('payee-frozen', `the payee ${short(to)} is frozen`)
+    if (this.closed.has(to)) return reject('account-closed', `the payee ${short(to)} closed its account`)
+    if (!accepting && this.isFrozen(to)) return reject('payee-frozen', `the payee ${short(to)} is frozen`)
     const balance = this.balanceOf(to)
     const max = this.maxBalanceOf(to)
-    if (max !== null && balance + amount > max) {
+    if (max !== null && balance + net > max) {
       return reject('above-max-balance', `the payee's balance ${balance}, maximum ${max}: at most ${Math.max(0, max - balance)} can be received`)
     }
     return undefined

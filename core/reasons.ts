@@ -24,6 +24,14 @@ export const REJECTION_REASONS = {
   'above-max-balance': "The payment would take the payee's balance above its maximum.",
   'rate-limit': 'The payer made another payment too recently.',
   overflow: 'The amount would exceed the largest number the pool can hold.',
+  'request-mismatch': 'The payment does not match the request it names (amount, payee or payer).',
+  'request-settled': 'The request was already paid, refused or withdrawn.',
+  'bad-target': 'The entry answered is not a transfer or request this entry can answer.',
+  'not-party': 'Only the other party may answer this.',
+  'not-open': 'The transfer or request is no longer waiting for an answer.',
+  'rejected-by-payee': 'The payee refused the transfer.',
+  'account-closed': 'The account was closed.',
+  'close-blocked': 'An account closes only at balance zero with nothing in flight.',
 } as const
 
 export const PENDING_REASONS = {

@@ -1,8 +1,8 @@
 /** heroes pool create | admit | freeze | issue | transfer | invite | join */
 import { writeFileSync } from 'node:fs'
 import {
-  RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
-  publicKeyOf, signEntry, signJoinInvite, toHex, type EntryId, type PoolEntry, type PoolKind,
+  BALANCE_ABS_MAX, FEE_BASIS_POINTS_MAX, RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
+  publicKeyOf, signEntry, signJoinInvite, toHex, type Entry, type EntryId, type PoolEntry, type PoolKind, type RequestEntry,
   type PublicKeyHex,
 } from '../../core/index.ts'
 import { amountFlag, integerFlag, maxBalanceFlag, minBalanceFlag, parseFlags, publicKeyFlag, required, timeFlag } from '../args.ts'
@@ -17,7 +17,8 @@ export function poolCreate(argv: string[], now: number): number {
   const { values } = parseFlags(argv, {
     key: { type: 'string' }, type: { type: 'string' }, name: { type: 'string' }, symbol: { type: 'string' },
     decimals: { type: 'string' }, 'min-balance': { type: 'string' }, 'max-balance': { type: 'string' },
-    'rate-limit-seconds': { type: 'string' }, time: { type: 'string' },
+    'rate-limit-seconds': { type: 'string' }, time: { type: 'string' }, 'two-step': { type: 'boolean' },
+    'fee-basis-points': { type: 'string' }, 'soft-min-balance': { type: 'string' }, 'soft-max-balance': { type: 'string' },
   })
   const key = readKeyFile(required(values.key, 'key'))
   const kind = required(values.type, 'type')
@@ -26,6 +27,9 @@ export function poolCreate(argv: string[], now: number): number {
   const minBalance = minBalanceFlag(values['min-balance']) ?? (kind === 'issued' ? 0 : -10_000)
   if (kind === 'issued' && minBalance !== 0) throw new UsageError(`expected --min-balance 0 for an issued pool (nobody goes below zero), got ${minBalance}`)
   const maxBalance = maxBalanceFlag(values['max-balance'])
+  const feeBasisPoints = integerFlag(values['fee-basis-points'], 'fee-basis-points', 0, FEE_BASIS_POINTS_MAX)
+  const softMinBalance = integerFlag(values['soft-min-balance'], 'soft-min-balance', minBalance, 0)
+  const softMaxBalance = integerFlag(values['soft-max-balance'], 'soft-max-balance', 1, maxBalance ?? BALANCE_ABS_MAX)
   const entry = signEntry<PoolEntry>({
     type: 'pool',
     author: key.publicKey,
@@ -42,6 +46,10 @@ export function poolCreate(argv: string[], now: number): number {
       minBalance,
       maxBalance: maxBalance === undefined ? null : maxBalance,
       rateLimitSeconds: integerFlag(values['rate-limit-seconds'], 'rate-limit-seconds', 0, RATE_LIMIT_SECONDS_MAX) ?? RATE_LIMIT_SECONDS_DEFAULT,
+      ...(values['two-step'] ? { twoStep: true } : {}),
+      ...(feeBasisPoints ? { feeBasisPoints } : {}),
+      ...(softMinBalance !== undefined ? { softMinBalance } : {}),
+      ...(softMaxBalance !== undefined ? { softMaxBalance } : {}),
     },
   }, key.secretKey)
   process.stdout.write(encodeEntry(entry) + '\n')
@@ -74,13 +82,68 @@ export function issue(argv: string[], now: number): number {
   return emit(context, 'issue', { to, amount, ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, payeeDeps(context, to))
 }
 
+/**
+ * A transfer; with --request ID it pays that request, taking amount and payee from it
+ * (an explicit --to or --amount that differs is refused).
+ */
 export function transfer(argv: string[], now: number): number {
-  const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' } })
-  const to = publicKeyFlag(values.to, 'to')
+  const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, request: { type: 'string' } })
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  let to: PublicKeyHex
+  let amount: number
+  let request: RequestEntry | undefined
+  if (values.request !== undefined) {
+    request = findEntry(context, values.request, 'request', 'request') as RequestEntry
+    to = request.author
+    amount = request.amount
+    if (values.to !== undefined && publicKeyFlag(values.to, 'to') !== to) throw new UsageError(`expected --to ${to} (the request's payee), got ${values.to}`)
+    if (values.amount !== undefined && amountFlag(values.amount) !== amount) throw new UsageError(`expected --amount ${amount} (the request's amount), got ${values.amount}`)
+  } else {
+    to = publicKeyFlag(values.to, 'to')
+    amount = amountFlag(values.amount)
+  }
+  if (to === context.key.publicKey) throw new UsageError('expected --to another member, got the payer itself')
+  const memo = values.memo ?? request?.memo
+  return emit(context, 'transfer', { to, amount, ...(memo ? { memo: memo.normalize('NFC') } : {}), ...(request ? { request: request.id } : {}) },
+    [...payeeDeps(context, to), ...(request ? [request.id] : [])])
+}
+
+/** heroes request --from PUBKEY --amount N [--memo M]: a payee asks for a payment. */
+export function requestPayment(argv: string[], now: number): number {
+  const { values } = parseFlags(argv, { ...common, from: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' } })
+  const from = values.from === undefined ? undefined : publicKeyFlag(values.from, 'from')
   const amount = amountFlag(values.amount)
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
-  if (to === context.key.publicKey) throw new UsageError('expected --to another member, got the payer itself')
-  return emit(context, 'transfer', { to, amount, ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, payeeDeps(context, to))
+  if (from === context.key.publicKey) throw new UsageError('expected --from another member, got the requester itself')
+  return emit(context, 'request', { amount, ...(from ? { from } : {}), ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, from ? payeeDeps(context, from) : [])
+}
+
+/** heroes accept|reject|cancel --entry ID: answers a two-step transfer or a request. */
+export function answer(type: 'accept' | 'reject' | 'cancel') {
+  return (argv: string[], now: number): number => {
+    const { values } = parseFlags(argv, { ...common, entry: { type: 'string' }, ...(type === 'reject' ? { memo: { type: 'string' } } : {}) })
+    const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+    const target = findEntry(context, values.entry, 'entry')
+    if (target.type !== 'transfer' && target.type !== 'request') throw new UsageError(`expected --entry a transfer or request, got a ${target.type}`)
+    const memo = (values as { memo?: string }).memo
+    return emit(context, type, { entry: target.id, ...(memo ? { memo: memo.normalize('NFC') } : {}) }, [target.id])
+  }
+}
+
+/** heroes close: leaves the pool (only at balance zero with nothing in flight). */
+export function close(argv: string[], now: number): number {
+  const { values } = parseFlags(argv, { ...common })
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  return emit(context, 'close', {})
+}
+
+function findEntry(context: AuthorContext, id: string | undefined, flag: string, type?: Entry['type']): Entry {
+  const wanted = required(id, flag)
+  if (!isHex(wanted, 32)) throw new UsageError(`expected --${flag} an entry id (64 hex characters), got ${JSON.stringify(wanted)}`)
+  const entry = context.ledger.entry(wanted as EntryId)
+  if (!entry) throw new UsageError(`expected --${flag} an entry of the pool in the log, got ${wanted}, which it does not hold`)
+  if (type && entry.type !== type) throw new UsageError(`expected --${flag} a ${type}, got a ${entry.type}`)
+  return entry
 }
 
 /** A payment relies on its payee being a member: naming that entry orders the payment after it, whatever the clocks say. */

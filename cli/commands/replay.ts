@@ -3,6 +3,7 @@ import { isHex, replay, type EntryId } from '../../core/index.ts'
 import { parseFlags, timeFlag } from '../args.ts'
 import { readLog } from '../files.ts'
 import { UsageError } from '../errors.ts'
+import { verifyEd25519 } from '../../sync-server/native-verify.ts'
 
 export function replayCommand(argv: string[], now: number): number {
   const { values, positionals } = parseFlags(argv, { 'as-of': { type: 'string' }, pool: { type: 'string' } }, true)
@@ -10,7 +11,7 @@ export function replayCommand(argv: string[], now: number): number {
   if (values.pool !== undefined && !isHex(values.pool, 32)) throw new UsageError(`expected --pool a pool id (64 hex characters), got ${JSON.stringify(values.pool)}`)
   const asOf = timeFlag(values['as-of'], 'as-of', now)
   const { entries, malformed } = readLog(positionals[0]!)
-  const result = replay(entries, { asOf, ...(values.pool ? { pool: values.pool as EntryId } : {}) })
+  const result = replay(entries, { asOf, verifier: verifyEd25519, ...(values.pool ? { pool: values.pool as EntryId } : {}) })
   process.stdout.write(JSON.stringify({ ...result, malformed }, null, 2) + '\n')
   return 0
 }

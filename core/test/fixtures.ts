@@ -84,6 +84,22 @@ export class PoolBuilder {
     return this.sign(member, 'join', { invite, invitee: inviteKey.key, inviteSig }, { time, deps: [invite] })
   }
 
+  request(payee: Actor, amount: number, time: number, from?: Actor, memo?: string) {
+    return this.sign(payee, 'request', { amount, ...(from ? { from: from.key } : {}), ...(memo !== undefined ? { memo } : {}) }, { time })
+  }
+
+  payRequest(payer: Actor, request: Entry & { amount: number }, time: number, to: Actor, amount = request.amount) {
+    return this.sign(payer, 'transfer', { to: to.key, amount, request: request.id }, { time, deps: [request.id] })
+  }
+
+  answer(type: 'accept' | 'reject' | 'cancel', author: Actor, target: Entry, time: number) {
+    return this.sign(author, type, { entry: target.id }, { time, deps: [target.id] })
+  }
+
+  close(member: Actor, time: number) {
+    return this.sign(member, 'close', {}, { time })
+  }
+
   replay(asOf = T0 + 1000 * MINUTE): ReplayResult {
     return replay(this.entries, { asOf })
   }
@@ -97,5 +113,5 @@ export class PoolBuilder {
 export function verdictOf(result: ReplayResult, entry: Entry) {
   const verdict = result.entries.find((v) => v.id === entry.id)
   if (!verdict) throw new Error(`no verdict for ${entry.id}`)
-  return verdict.status === 'accepted' ? 'accepted' : `${verdict.status}:${verdict.reason}`
+  return verdict.reason === undefined ? verdict.status : `${verdict.status}:${verdict.reason}`
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
-  Ledger, SignatureCache, decodeEntry, encodeEntry, entryIdOf, replay, type Entry, type ReplayResult,
+  Ledger, SignatureCache, decodeEntry, encodeEntry, entryIdOf, replay, type Entry, type PublicKeyHex,
 } from '../index.ts'
 import { MINUTE, PoolBuilder, T0, actor, type Actor } from './fixtures.ts'
 
@@ -17,6 +17,9 @@ type Action =
   | { kind: 'fork'; from: number; to: number; amount: number; dt: number }
   | { kind: 'freeze'; who: number; dt: number }
   | { kind: 'late-admit'; who: number; dt: number }
+  | { kind: 'request'; from: number; to: number; amount: number; dt: number; pay: boolean }
+  | { kind: 'answer'; how: 'accept' | 'reject' | 'cancel'; pick: number; dt: number }
+  | { kind: 'close'; who: number; dt: number }
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: -MINUTE, max: 3 * MINUTE }) }) },
@@ -24,10 +27,15 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('fork' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: 0, max: MINUTE }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('freeze' as const), who: fc.nat(4), dt: fc.integer({ min: 0, max: MINUTE }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('late-admit' as const), who: fc.nat(4), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('request' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: 0, max: 2 * MINUTE }), pay: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('answer' as const), how: fc.constantFrom('accept' as const, 'accept' as const, 'reject' as const, 'cancel' as const), pick: fc.nat(), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), who: fc.nat(4), dt: fc.integer({ min: 0, max: MINUTE }) }) },
 )
 
 const scenarioArb = fc.record({
   issued: fc.boolean(),
+  twoStep: fc.boolean(),
+  feeBasisPoints: fc.constantFrom(0, 0, 150, 2000),
   members: fc.integer({ min: 2, max: 4 }),
   maxBalance: fc.option(fc.integer({ min: 500, max: 3000 }), { nil: null }),
   actions: fc.array(actionArb, { minLength: 1, maxLength: 25 }),
@@ -35,8 +43,10 @@ const scenarioArb = fc.record({
 
 
 /** Builds a pool from a scenario. Members beyond `members` are strangers (not admitted) until a late admit. */
-function build(s: { issued: boolean; members: number; maxBalance: number | null; actions: Action[] }): PoolBuilder {
-  const p = new PoolBuilder(s.issued ? { kind: 'issued', minBalance: 0, maxBalance: s.maxBalance } : { maxBalance: s.maxBalance })
+function build(s: { issued: boolean; twoStep?: boolean; feeBasisPoints?: number; members: number; maxBalance: number | null; actions: Action[] }): PoolBuilder {
+  const extra = { ...(s.twoStep ? { twoStep: true } : {}), ...(s.feeBasisPoints ? { feeBasisPoints: s.feeBasisPoints } : {}) }
+  const p = new PoolBuilder(s.issued ? { kind: 'issued', minBalance: 0, maxBalance: s.maxBalance, ...extra } : { maxBalance: s.maxBalance, ...extra })
+  const answerable: Entry[] = []
   for (let i = 0; i < s.members; i++) p.admit(ACTORS[i]!, T0 + i + 1)
   const clock = new Map<Actor, number>()
   let now = T0 + 10
@@ -48,7 +58,22 @@ function build(s: { issued: boolean; members: number; maxBalance: number | null;
     return t
   }
   for (const a of s.actions) {
-    if (a.kind === 'transfer' && a.from !== a.to) p.transfer(ACTORS[a.from]!, ACTORS[a.to]!, a.amount, timeFor(ACTORS[a.from]!, a.dt))
+    if (a.kind === 'transfer' && a.from !== a.to) answerable.push(p.transfer(ACTORS[a.from]!, ACTORS[a.to]!, a.amount, timeFor(ACTORS[a.from]!, a.dt)))
+    if (a.kind === 'request' && a.from !== a.to) {
+      const payee = ACTORS[a.to]!
+      const request = p.request(payee, a.amount, timeFor(payee, a.dt), ACTORS[a.from]!)
+      answerable.push(request)
+      if (a.pay) p.payRequest(ACTORS[a.from]!, request, timeFor(ACTORS[a.from]!, a.dt + MINUTE), payee)
+    }
+    if (a.kind === 'answer' && answerable.length > 0) {
+      const target = answerable[a.pick % answerable.length]! as Entry & { to?: PublicKeyHex; amount: number }
+      // usually the right party answers; sometimes the wrong one tries
+      const payer = ACTORS.find((x) => x.key === target.author)!
+      const payee = target.type === 'transfer' ? ACTORS.find((x) => x.key === target.to)! : ACTORS.find((x) => x.key === (target as { from?: string }).from) ?? payer
+      const who = a.how === 'cancel' ? (a.pick % 5 === 0 ? payee : payer) : a.pick % 5 === 0 ? payer : payee
+      p.answer(a.how, who, target, timeFor(who, a.dt))
+    }
+    if (a.kind === 'close') p.close(ACTORS[a.who]!, timeFor(ACTORS[a.who]!, a.dt))
     if (a.kind === 'issue') p.issue(ACTORS[a.to]!, a.amount, timeFor(p.gatekeeper, a.dt))
     if (a.kind === 'freeze') p.freeze(ACTORS[a.who]!, timeFor(p.gatekeeper, a.dt))
     if (a.kind === 'late-admit') p.admit(ACTORS[a.who]!, timeFor(p.gatekeeper, a.dt))
@@ -119,39 +144,48 @@ describe('replay is a pure function of the set of entries', () => {
 })
 
 describe('money is never created, lost or over-spent', () => {
-  function checkInvariants(result: ReplayResult, entries: Entry[]) {
+  function checkInvariants(ledger: Ledger, entries: Entry[]) {
+    const result = ledger.result()
     const byId = new Map(entries.map((e) => [e.id, e]))
-    const total = Object.values(result.balances).reduce((a, b) => a + b, 0)
+    const total = Object.values(result.balances).reduce((a, b) => a + b, 0) + (result.commons ?? 0)
     if (result.policy!.kind === 'mutual-credit') expect(total).toBe(0)
     else expect(total).toBe(result.supply)
-    // walk the accepted prefix: no limit and no rate is ever broken
+    // walk every movement in order: no limit is ever broken
     const balances = new Map<string, number>()
-    const lastTransfer = new Map<string, number>()
-    for (const verdict of result.entries) {
-      if (verdict.status !== 'accepted') continue
-      const e = byId.get(verdict.id)!
-      if (e.type !== 'transfer' && e.type !== 'issue') continue
-      if (e.type === 'transfer') {
-        const payer = (balances.get(e.author) ?? 0) - e.amount
-        expect(payer).toBeGreaterThanOrEqual(result.members[e.author]!.minBalance)
-        balances.set(e.author, payer)
-        const last = lastTransfer.get(e.author)
-        if (last !== undefined) expect(e.time - last).toBeGreaterThanOrEqual(result.policy!.rateLimitSeconds * 1000)
-        lastTransfer.set(e.author, e.time)
+    let commons = 0
+    for (const m of ledger.movements()) {
+      if (m.from !== null) {
+        const payer = (balances.get(m.from) ?? 0) - m.amount
+        expect(payer).toBeGreaterThanOrEqual(result.members[m.from]!.minBalance)
+        balances.set(m.from, payer)
       }
-      const payee = (balances.get(e.to) ?? 0) + e.amount
-      const max = result.members[e.to]!.maxBalance
+      const payee = (balances.get(m.to) ?? 0) + m.amount - m.fee
+      const max = result.members[m.to]!.maxBalance
       if (max !== null) expect(payee).toBeLessThanOrEqual(max)
-      balances.set(e.to, payee)
+      balances.set(m.to, payee)
+      commons += m.fee
     }
     for (const [key, balance] of balances) expect(result.balances[key]).toBe(balance)
+    expect(result.commons ?? 0).toBe(commons)
+    // and no rate: every transfer that passed the rules is a full interval after the author's previous one
+    const lastTransfer = new Map<string, number>()
+    for (const verdict of result.entries) {
+      const passed = verdict.status !== 'pending' && (verdict.status !== 'rejected' || verdict.reason === 'rejected-by-payee')
+      const e = byId.get(verdict.id)!
+      if (!passed || e.type !== 'transfer') continue
+      const last = lastTransfer.get(e.author)
+      if (last !== undefined) expect(e.time - last).toBeGreaterThanOrEqual(result.policy!.rateLimitSeconds * 1000)
+      lastTransfer.set(e.author, e.time)
+    }
   }
 
   it('sums to zero in mutual credit, to the supply in issued pools, and no accepted prefix breaks a limit or the rate', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const p = build(s)
-        checkInvariants(replay(p.entries, { asOf: ASOF, cache }), p.entries)
+        const ledger = new Ledger(p.pool, { cache })
+        ledger.add(p.entries, ASOF)
+        checkInvariants(ledger, p.entries)
       }),
       { numRuns: 200 },
     )
@@ -214,5 +248,21 @@ describe('a flipped bit is never accepted', () => {
       }),
       { numRuns: 2000 },
     )
+  })
+})
+
+describe('the generator', () => {
+  it('reaches the rules it means to test (a property over scenarios that never trip a rule proves little)', () => {
+    const seen = new Map<string, number>()
+    for (const s of fc.sample(scenarioArb, { seed: 42, numRuns: 150 })) {
+      const p = build(s)
+      for (const v of replay(p.entries, { asOf: ASOF, cache }).entries) {
+        const key = v.reason ?? v.status
+        seen.set(key, (seen.get(key) ?? 0) + 1)
+      }
+    }
+    for (const key of ['accepted', 'initiated', 'rate-limit', 'below-min-balance', 'equivocation', 'not-member', 'frozen', 'rejected-by-payee', 'close-blocked', 'wrong-pool-type', 'not-open']) {
+      expect(seen.get(key) ?? 0, `${key} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0)
+    }
   })
 })

@@ -1,0 +1,236 @@
+/**
+ * What community currencies rely on beyond plain transfers (issue 7):
+ * payment requests, two-step transfers, levies, soft limits, closing an
+ * account safely, statements. Each rule at and around its boundary.
+ */
+import { describe, expect, it } from 'vitest'
+import { feeOf, formatAmount, poolCsv, statement, statementCsv, Ledger, csvField } from '../index.ts'
+import { MINUTE, PoolBuilder, T0, actor, verdictOf } from './fixtures.ts'
+
+const alice = actor('alice')
+const bob = actor('bob')
+const carol = actor('carol')
+
+function pool(policy = {}) {
+  const p = new PoolBuilder(policy)
+  p.admit(alice, T0 + 1)
+  p.admit(bob, T0 + 2)
+  p.admit(carol, T0 + 3)
+  return p
+}
+
+describe('payment requests', () => {
+  it('a payee asks, the payer pays by reference, and the request is settled', () => {
+    const p = pool()
+    const req = p.request(bob, 250, T0 + MINUTE, alice, 'apples')
+    const pay = p.payRequest(alice, req, T0 + 2 * MINUTE, bob)
+    const again = p.payRequest(alice, req, T0 + 4 * MINUTE, bob)
+    const r = p.replay()
+    expect(verdictOf(r, pay)).toBe('accepted')
+    expect(verdictOf(r, again)).toBe('rejected:request-settled')
+    expect(r.requests![req.id]).toMatchObject({ status: 'paid', settledBy: pay.id, amount: 250, payee: bob.key, from: alice.key, memo: 'apples' })
+    expect(r.balances[bob.key]).toBe(250)
+  })
+  it('refuses a payment that does not match the request: amount, payee or payer', () => {
+    const p = pool()
+    const req = p.request(bob, 250, T0 + MINUTE, alice)
+    const wrongAmount = p.payRequest(alice, req, T0 + 2 * MINUTE, bob, 249)
+    const wrongPayee = p.payRequest(alice, req, T0 + 4 * MINUTE, carol)
+    const wrongPayer = p.payRequest(carol, req, T0 + 2 * MINUTE, bob)
+    const r = p.replay()
+    for (const e of [wrongAmount, wrongPayee, wrongPayer]) expect(verdictOf(r, e)).toBe('rejected:request-mismatch')
+    expect(r.requests![req.id]!.status).toBe('open')
+  })
+  it('an open request (no payer named, like a shop QR) is paid by whoever pays first', () => {
+    const p = pool()
+    const req = p.request(bob, 10, T0 + MINUTE)
+    const first = p.payRequest(carol, req, T0 + 2 * MINUTE, bob)
+    const second = p.payRequest(alice, req, T0 + 3 * MINUTE, bob)
+    const r = p.replay()
+    expect(verdictOf(r, first)).toBe('accepted')
+    expect(verdictOf(r, second)).toBe('rejected:request-settled')
+  })
+  it('the requester may cancel, the payer asked may refuse; nobody else', () => {
+    const p = pool()
+    const req1 = p.request(bob, 10, T0 + MINUTE, alice)
+    const req2 = p.request(bob, 20, T0 + 2 * MINUTE, alice)
+    const byStranger = p.answer('cancel', carol, req1, T0 + 3 * MINUTE)
+    const cancel = p.answer('cancel', bob, req1, T0 + 3 * MINUTE)
+    const refuse = p.answer('reject', alice, req2, T0 + 3 * MINUTE)
+    const payCancelled = p.payRequest(alice, req1, T0 + 5 * MINUTE, bob)
+    const r = p.replay()
+    expect(verdictOf(r, byStranger)).toBe('rejected:not-party')
+    expect(verdictOf(r, cancel)).toBe('accepted')
+    expect(verdictOf(r, refuse)).toBe('accepted')
+    expect(verdictOf(r, payCancelled)).toBe('rejected:request-settled')
+    expect(r.requests![req1.id]!.status).toBe('cancelled')
+    expect(r.requests![req2.id]!.status).toBe('rejected')
+  })
+})
+
+describe('two-step transfers', () => {
+  it('a transfer is initiated until the payee accepts; only then balances move', () => {
+    const p = pool({ twoStep: true })
+    const t = p.transfer(alice, bob, 300, T0 + MINUTE)
+    const before = p.replay()
+    expect(verdictOf(before, t)).toBe('initiated')
+    expect(before.balances[bob.key]).toBe(0)
+    expect(before.members[alice.key]!.held).toBe(300)
+    const ok = p.answer('accept', bob, t, T0 + 2 * MINUTE)
+    const after = p.replay()
+    expect(verdictOf(after, ok)).toBe('accepted')
+    expect(verdictOf(after, t)).toBe('accepted')
+    expect(after.balances[bob.key]).toBe(300)
+    expect(after.balances[alice.key]).toBe(-300)
+    expect(after.members[alice.key]!.held).toBeUndefined()
+  })
+  it('an initiated transfer holds its amount against the payer\'s limit', () => {
+    const p = pool({ twoStep: true })
+    p.transfer(alice, bob, 700, T0 + MINUTE)
+    const fits = p.transfer(alice, carol, 300, T0 + 2 * MINUTE)
+    const over = p.transfer(alice, carol, 1, T0 + 3 * MINUTE)
+    const r = p.replay()
+    expect(verdictOf(r, fits)).toBe('initiated')
+    expect(verdictOf(r, over)).toBe('rejected:below-min-balance')
+    expect(r.entries.find((v) => v.id === over.id)!.detail).toContain('1000 on hold')
+  })
+  it('the payee may reject, the payer may cancel before; both release the hold; neither after', () => {
+    const p = pool({ twoStep: true })
+    const t1 = p.transfer(alice, bob, 600, T0 + MINUTE)
+    const t2 = p.transfer(alice, carol, 400, T0 + 2 * MINUTE)
+    const wrongCancel = p.answer('cancel', bob, t1, T0 + 3 * MINUTE)
+    const rejected = p.answer('reject', bob, t1, T0 + 3 * MINUTE)
+    const cancelled = p.answer('cancel', alice, t2, T0 + 4 * MINUTE)
+    const lateAccept = p.answer('accept', carol, t2, T0 + 5 * MINUTE)
+    const resend = p.transfer(alice, bob, 1000, T0 + 6 * MINUTE)
+    const accepted = p.answer('accept', bob, resend, T0 + 7 * MINUTE)
+    const r = p.replay()
+    expect(verdictOf(r, wrongCancel)).toBe('rejected:not-party')
+    expect(verdictOf(r, rejected)).toBe('accepted')
+    expect(verdictOf(r, t1)).toBe('rejected:rejected-by-payee')
+    expect(verdictOf(r, cancelled)).toBe('accepted')
+    expect(r.entries.find((v) => v.id === t2.id)!.status).toBe('cancelled')
+    expect(verdictOf(r, lateAccept)).toBe('rejected:not-open')
+    expect(verdictOf(r, accepted)).toBe('accepted')
+    expect(r.balances[alice.key]).toBe(-1000)
+  })
+  it('only the payee accepts, and not past its maximum', () => {
+    const p = pool({ twoStep: true, maxBalance: 500 })
+    const t = p.transfer(alice, bob, 500, T0 + MINUTE)
+    const byPayer = p.answer('accept', alice, t, T0 + 2 * MINUTE)
+    p.transfer(carol, bob, 1, T0 + MINUTE)
+    const c = p.entries[p.entries.length - 1]!
+    p.answer('accept', bob, c, T0 + 2 * MINUTE)
+    const full = p.answer('accept', bob, t, T0 + 3 * MINUTE)
+    const r = p.replay()
+    expect(verdictOf(r, byPayer)).toBe('rejected:not-party')
+    expect(verdictOf(r, full)).toBe('rejected:above-max-balance')
+    expect(verdictOf(r, t)).toBe('initiated')
+  })
+  it('paying a request completes at once: the payee asked for it', () => {
+    const p = pool({ twoStep: true })
+    const req = p.request(bob, 50, T0 + MINUTE, alice)
+    const pay = p.payRequest(alice, req, T0 + 2 * MINUTE, bob)
+    expect(verdictOf(p.replay(), pay)).toBe('accepted')
+  })
+})
+
+describe('levies', () => {
+  it('MCCS example: A pays 50 at 2 %: A −50, B +49, commons +1, still summing to zero', () => {
+    const p = pool({ feeBasisPoints: 200 })
+    p.transfer(alice, bob, 50, T0 + MINUTE)
+    const r = p.replay()
+    expect(r.balances[alice.key]).toBe(-50)
+    expect(r.balances[bob.key]).toBe(49)
+    expect(r.commons).toBe(1)
+    expect(Object.values(r.balances).reduce((a, b) => a + b, 0) + r.commons!).toBe(0)
+  })
+  it('rounds down: 49 at 2 % is a levy of 0', () => {
+    expect(feeOf(49, 200)).toBe(0)
+    expect(feeOf(50, 200)).toBe(1)
+    expect(feeOf(1_000_000_000_000_000, 2000)).toBe(200_000_000_000_000)
+    expect(feeOf(999_999_999_999_999, 2000)).toBe(199_999_999_999_999)
+  })
+  it('refuses a levy above FEE_BASIS_POINTS_MAX in the genesis', () => {
+    expect(() => pool({ feeBasisPoints: 2000 })).not.toThrow()
+    expect(() => pool({ feeBasisPoints: 2001 })).toThrow(/feeBasisPoints/)
+    expect(() => pool({ feeBasisPoints: 0 })).toThrow(/feeBasisPoints/)
+  })
+  it('checks the payee maximum against what the payee receives', () => {
+    const p = pool({ feeBasisPoints: 1000, maxBalance: 90 })
+    const t = p.transfer(alice, bob, 100, T0 + MINUTE)
+    expect(verdictOf(p.replay(), t)).toBe('accepted')
+  })
+})
+
+describe('soft limits', () => {
+  it('are carried in the policy for the app, never refuse anything', () => {
+    const p = pool({ softMinBalance: -800, softMaxBalance: 4000 })
+    const t = p.transfer(alice, bob, 900, T0 + MINUTE)
+    const r = p.replay()
+    expect(verdictOf(r, t)).toBe('accepted')
+    expect(r.policy).toMatchObject({ softMinBalance: -800, softMaxBalance: 4000 })
+  })
+  it('must lie between the hard limits', () => {
+    expect(() => pool({ softMinBalance: -1000 })).not.toThrow()
+    expect(() => pool({ softMinBalance: -1001 })).toThrow(/softMinBalance/)
+    expect(() => pool({ softMaxBalance: 5000 })).not.toThrow()
+    expect(() => pool({ softMaxBalance: 5001 })).toThrow(/softMaxBalance/)
+  })
+})
+
+describe('closing an account', () => {
+  it('closes at zero with nothing in flight; a closed account neither pays nor receives', () => {
+    const p = pool()
+    const close = p.close(carol, T0 + MINUTE)
+    const pays = p.transfer(carol, alice, 1, T0 + 2 * MINUTE)
+    const paid = p.transfer(alice, carol, 1, T0 + 2 * MINUTE)
+    const r = p.replay()
+    expect(verdictOf(r, close)).toBe('accepted')
+    expect(verdictOf(r, pays)).toBe('rejected:account-closed')
+    expect(verdictOf(r, paid)).toBe('rejected:account-closed')
+    expect(r.members[carol.key]!.closed).toBe(true)
+  })
+  it('refuses to close with a balance, an initiated transfer or an open request', () => {
+    const p = pool({ twoStep: true })
+    const t = p.transfer(alice, bob, 5, T0 + MINUTE)
+    const withHold = p.close(alice, T0 + 2 * MINUTE)
+    const withIncoming = p.close(bob, T0 + 2 * MINUTE)
+    p.answer('accept', bob, t, T0 + 3 * MINUTE)
+    const withBalance = p.close(bob, T0 + 4 * MINUTE)
+    p.request(carol, 5, T0 + 5 * MINUTE, alice)
+    const withRequest = p.close(carol, T0 + 6 * MINUTE)
+    const r = p.replay()
+    for (const e of [withHold, withIncoming, withBalance, withRequest]) expect(verdictOf(r, e)).toBe('rejected:close-blocked')
+  })
+})
+
+describe('statements', () => {
+  it('list a member\'s movements with a running balance, filterable by date and counterparty, as CSV too', () => {
+    const p = pool({ feeBasisPoints: 100, twoStep: true })
+    const t1 = p.transfer(alice, bob, 200, T0 + MINUTE)
+    p.answer('accept', bob, t1, T0 + 2 * MINUTE)
+    const t2 = p.transfer(carol, bob, 100, T0 + 3 * MINUTE)
+    p.answer('accept', bob, t2, T0 + 4 * MINUTE)
+    const t3 = p.transfer(bob, alice, 50, T0 + 5 * MINUTE)
+    p.answer('accept', alice, t3, T0 + 6 * MINUTE)
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, T0 + 100 * MINUTE)
+    const rows = statement(ledger.movements(), bob.key)
+    expect(rows.map((r) => [r.amount, r.fee, r.balance])).toEqual([[198, 2], [99, 1], [-50, 0]].map(([a, f], i) => [a, f, [198, 297, 247][i]]))
+    expect(rows[0]!.time).toBe(T0 + 2 * MINUTE) // when the payee accepted
+    expect(statement(ledger.movements(), bob.key, { counterparty: carol.key }).map((r) => r.balance)).toEqual([297])
+    expect(statement(ledger.movements(), bob.key, { from: T0 + 3 * MINUTE, to: T0 + 5 * MINUTE }).map((r) => r.entry)).toEqual([t2.id])
+    const csv = statementCsv(rows, 2)
+    expect(csv.split('\r\n')[0]).toBe('time,entry,type,counterparty,amount,fee,memo,balance')
+    expect(csv.split('\r\n')[1]).toContain(',1.98,0.02,,1.98')
+    expect(poolCsv(ledger.movements(), 2).split('\r\n')).toHaveLength(5)
+  })
+  it('formats amounts and neutralises formulas in memos', () => {
+    expect(formatAmount(-1234, 2)).toBe('-12.34')
+    expect(formatAmount(5, 2)).toBe('0.05')
+    expect(formatAmount(7, 0)).toBe('7')
+    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"')
+    expect(csvField('a,b')).toBe('"a,b"')
+  })
+})
