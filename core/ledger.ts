@@ -107,9 +107,8 @@ function parentsOf(entry: Entry): EntryId[] {
   return entry.prev === null ? [...entry.deps] : [entry.prev, ...entry.deps]
 }
 
-function slotKey(author: string, seq: number): string {
-  return author + ':' + seq
-}
+const ACCEPTED: Verdict = Object.freeze({ status: 'accepted' })
+const INITIATED: Verdict = Object.freeze({ status: 'initiated' })
 
 export class Ledger {
   readonly pool: EntryId
@@ -123,8 +122,8 @@ export class Ledger {
   #unapplied = new Set<EntryId>()
   /** Entries refused before ordering: bad signature or another pool. */
   readonly #refused = new Map<EntryId, { entry: Entry; reason: 'bad-signature' | 'wrong-pool' }>()
-  /** Ids per (author, seq); more than one is a fork. */
-  readonly #slots = new Map<string, EntryId[]>()
+  /** Ids per author and seq; more than one at a seq is a fork. */
+  readonly #slots = new Map<PublicKeyHex, Map<number, EntryId[]>>()
   /** For authors who forked: the lowest forked seq and the id that stands there. */
   #forks = new Map<PublicKeyHex, { seq: number; standing: EntryId }>()
 
@@ -171,14 +170,15 @@ export class Ledger {
       this.#valid.set(entry.id, entry)
       this.#unapplied.add(entry.id)
       fresh.push(entry)
-      const slot = slotKey(entry.author, entry.seq)
-      const ids = this.#slots.get(slot)
+      let chain = this.#slots.get(entry.author)
+      if (!chain) this.#slots.set(entry.author, (chain = new Map()))
+      const ids = chain.get(entry.seq)
       if (ids) {
         ids.push(entry.id)
         ids.sort()
         replayAll = true
       } else {
-        this.#slots.set(slot, [entry.id])
+        chain.set(entry.seq, [entry.id])
       }
     }
     if (replayAll) return this.#replayAll()
@@ -298,8 +298,7 @@ export class Ledger {
     for (const id of [...this.#refused.keys()].sort()) verdicts.push(this.verdict(id)!)
 
     const equivocations: Equivocation[] = []
-    for (const ids of this.#slots.values()) {
-      if (ids.length < 2) continue
+    for (const ids of this.#forkedSlots()) {
       const first = this.#valid.get(ids[0]!)!
       equivocations.push({ author: first.author, seq: first.seq, entries: [...ids] })
     }
@@ -339,55 +338,67 @@ export class Ledger {
    * left out, and so is everything that depends on them.
    */
   #orderUnapplied(): Entry[] {
+    if (!this.#valid.has(this.pool)) return []
     const genesisApplied = this.#verdicts.has(this.pool)
-    const genesis = this.#valid.get(this.pool)
-    if (!genesis) return []
     const unapplied: Entry[] = []
-    for (const id of this.#unapplied) unapplied.push(this.#valid.get(id)!)
-
-    const waiting = new Map<EntryId, number>()
-    const children = new Map<EntryId, EntryId[]>()
-    const blocked = new Set<EntryId>()
-    for (const entry of unapplied) {
-      let count = 0
-      const parents = parentsOf(entry)
-      if (!genesisApplied && entry.id !== this.pool) parents.push(this.pool)
-      for (const parent of parents) {
-        if (this.#verdicts.has(parent)) continue
-        if (!this.#valid.has(parent)) {
-          blocked.add(entry.id)
-          continue
-        }
-        count++
-        const list = children.get(parent)
-        if (list) list.push(entry.id)
-        else children.set(parent, [entry.id])
+    const index = new Map<EntryId, number>()
+    for (const id of this.#unapplied) {
+      index.set(id, unapplied.length)
+      unapplied.push(this.#valid.get(id)!)
+    }
+    // Indices and typed arrays rather than maps keyed by id: this runs over every entry on a full replay.
+    const n = unapplied.length
+    const waiting = new Int32Array(n)
+    const blocked = new Uint8Array(n)
+    const children: (number[] | undefined)[] = new Array(n)
+    const link = (child: number, parent: EntryId) => {
+      if (this.#verdicts.has(parent)) return
+      const at = index.get(parent)
+      if (at === undefined) {
+        blocked[child] = 1 // a parent that has not arrived
+        return
       }
-      if (entry.time > this.#asOf) blocked.add(entry.id)
-      waiting.set(entry.id, count)
+      waiting[child]!++
+      const list = children[at]
+      if (list) list.push(child)
+      else children[at] = [child]
+    }
+    for (let i = 0; i < n; i++) {
+      const entry = unapplied[i]!
+      if (entry.prev !== null) link(i, entry.prev)
+      for (const dep of entry.deps) link(i, dep)
+      if (!genesisApplied && entry.id !== this.pool) link(i, this.pool)
+      if (entry.time > this.#asOf) blocked[i] = 1
     }
     // What depends on a blocked entry is blocked too.
-    const stack = [...blocked]
+    const stack: number[] = []
+    for (let i = 0; i < n; i++) if (blocked[i]) stack.push(i)
     while (stack.length > 0) {
-      for (const child of children.get(stack.pop()!) ?? []) {
-        if (!blocked.has(child)) {
-          blocked.add(child)
+      for (const child of children[stack.pop()!] ?? []) {
+        if (!blocked[child]) {
+          blocked[child] = 1
           stack.push(child)
         }
       }
     }
-    const heap = new MinHeap<Entry>(keyLess)
-    for (const entry of unapplied) if (waiting.get(entry.id) === 0 && !blocked.has(entry.id)) heap.push(entry)
+    const heap = new MinHeap<number>((a, b) => keyLess(unapplied[a]!, unapplied[b]!))
+    for (let i = 0; i < n; i++) if (waiting[i] === 0 && !blocked[i]) heap.push(i)
     const order: Entry[] = []
-    for (let entry = heap.pop(); entry; entry = heap.pop()) {
-      order.push(entry)
-      for (const child of children.get(entry.id) ?? []) {
-        const left = waiting.get(child)! - 1
-        waiting.set(child, left)
-        if (left === 0 && !blocked.has(child)) heap.push(this.#valid.get(child)!)
+    for (let i = heap.pop(); i !== undefined; i = heap.pop()) {
+      order.push(unapplied[i]!)
+      for (const child of children[i] ?? []) {
+        if (--waiting[child]! === 0 && !blocked[child]) heap.push(child)
       }
     }
     return order
+  }
+
+  /** The (author, seq) places holding more than one entry. */
+  *#forkedSlots(): Generator<EntryId[]> {
+    for (const chain of this.#slots.values()) {
+      if (chain.size === 0) continue
+      for (const ids of chain.values()) if (ids.length > 1) yield ids
+    }
   }
 
   #replayAll(): void {
@@ -397,8 +408,7 @@ export class Ledger {
     this.#last = undefined
     this.#unapplied = new Set(this.#valid.keys())
     this.#forks = new Map()
-    for (const ids of this.#slots.values()) {
-      if (ids.length < 2) continue
+    for (const ids of this.#forkedSlots()) {
       const standing = this.#valid.get(ids[0]!)!
       const known = this.#forks.get(standing.author)
       if (!known || standing.seq < known.seq) this.#forks.set(standing.author, { seq: standing.seq, standing: standing.id })
@@ -482,7 +492,7 @@ export class Ledger {
 function toVerdict(evaluation: ReturnType<PoolState['evaluate']>, commit = false): Verdict {
   if (evaluation.status === 'accepted') {
     if (commit) evaluation.apply()
-    return { status: evaluation.initiated ? 'initiated' : 'accepted' }
+    return evaluation.initiated ? INITIATED : ACCEPTED
   }
   return { status: 'rejected', reason: evaluation.reason, detail: evaluation.detail }
 }
