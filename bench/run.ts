@@ -1,0 +1,46 @@
+/**
+ * `npm run bench [-- --quick]`: every benchmark, one table, and bench/results.json
+ * (one object per figure: name, value, unit, and baseline + ratio where a baseline
+ * is measured in the same run). Speed is measured here, never asserted in tests.
+ */
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { measureVerify } from './verify.ts'
+import { run as runReplay } from './replay.ts'
+import { referenceVerify } from '../core/index.ts'
+import { verifyEd25519 } from '../sync-server/native-verify.ts'
+import { round, type Figure } from './figures.ts'
+
+const quick = process.argv.includes('--quick')
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
+const figures: Figure[] = []
+const report = (figure: Figure) => {
+  figures.push(figure)
+  const extra = figure.ratio !== undefined ? `  (baseline ${figure.baseline}, ratio ${figure.ratio})` : ''
+  console.log(`${figure.name.padEnd(44)} ${String(figure.value).padStart(12)} ${figure.unit}${extra}`)
+}
+
+const started = performance.now()
+console.log(`Heroes benchmarks${quick ? ' (quick)' : ''}: Node ${process.versions.node}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`)
+
+const suites: Record<string, () => Promise<void>> = {
+  verify: async () => {
+    const verify = await measureVerify()
+    const noble = verify.find((f) => f.name.startsWith('noble'))!
+    for (const f of verify) report({ name: `verify_${f.name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_ops_per_s`, value: f.opsPerSecond, unit: 'ops/s', baseline: noble.opsPerSecond, ratio: round(f.ratio, 2) })
+    const used = verify.find((f) => /hybrid|pre-?check/i.test(f.name) && /node/i.test(f.name)) ?? verify[0]!
+    report({ name: 'verify_native_ratio', value: round(used.ratio, 2), unit: 'ratio', baseline: noble.opsPerSecond, note: `${used.name} ÷ noble sync verify, same run; identical verdicts on 1,082 edge vectors (core/test/ed25519-vectors.test.ts)` })
+  },
+  replay: () => runReplay({ quick, report }, [
+    ...(quick ? [] : [{ name: 'noble', verify: referenceVerify, sizes: [10_000] }]),
+    { name: 'native', verify: verifyEd25519 },
+  ]),
+}
+
+for (const [name, suite] of Object.entries(suites)) {
+  if (only && !only.includes(name)) continue
+  console.log(`-- ${name}`)
+  await suite()
+}
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(figures, null, 2) + '\n')
+console.log(`${figures.length} figures in ${round((performance.now() - started) / 1000, 1)} s → bench/results.json`)
