@@ -1,0 +1,79 @@
+/**
+ * One person = one browser context (own IndexedDB, own service worker, own
+ * network switch) with one page. Screens are driven the way a person would:
+ * by labels, roles and buttons.
+ */
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+
+export const PHONE = { width: 360, height: 760 }
+export const DESKTOP = { width: 1280, height: 860 }
+const SCREENSHOTS = 'e2e/screenshots'
+
+export function baseUrl(): string {
+  const url = process.env.HEROES_BASE_URL
+  if (!url) throw new Error('expected HEROES_BASE_URL from e2e/global-setup.ts, got nothing')
+  return url
+}
+
+export class Person {
+  readonly errors: string[] = []
+  private constructor(readonly name: string, readonly context: BrowserContext, readonly page: Page) {
+    page.on('pageerror', (error) => this.errors.push(error.message))
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(message.text())
+    })
+  }
+
+  static async open(browser: Browser, name: string, viewport = PHONE): Promise<Person> {
+    const context = await browser.newContext({ viewport, baseURL: baseUrl() })
+    const page = await context.newPage()
+    const person = new Person(name, context, page)
+    await page.goto('/')
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    // The service worker must control later loads for the offline tests.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+    })
+    return person
+  }
+
+  async goto(hash: string): Promise<void> {
+    await this.page.goto(`/${hash}`)
+  }
+
+  async setOffline(offline: boolean): Promise<void> {
+    await this.context.setOffline(offline)
+  }
+
+  async shot(name: string): Promise<void> {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    const width = this.page.viewportSize()?.width ?? 0
+    await this.page.screenshot({ path: `${SCREENSHOTS}/${name}-${width <= 400 ? 'phone' : 'desktop'}.png`, fullPage: true })
+  }
+
+  /** The same screen at 360 px and on a desktop, to look at both. */
+  async shotBoth(name: string): Promise<void> {
+    const original = this.page.viewportSize() ?? PHONE
+    for (const size of [PHONE, DESKTOP]) {
+      await this.page.setViewportSize(size)
+      await this.shot(name)
+    }
+    await this.page.setViewportSize(original)
+  }
+
+  /** Opens the pool named `poolName` from the wallet's home screen. */
+  async openPool(poolName: string): Promise<void> {
+    await this.goto('#/')
+    await this.page.getByTestId('pool-card').filter({ hasText: poolName }).click()
+    await expect(this.page.getByRole('heading', { level: 1, name: poolName })).toBeVisible()
+  }
+
+  balance() {
+    return this.page.getByTestId('balance')
+  }
+
+  async close(): Promise<void> {
+    await this.context.close()
+  }
+}

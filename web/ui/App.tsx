@@ -1,0 +1,103 @@
+/**
+ * The app's frame: header with the sync indicator, the storage notice, the
+ * update offer, navigation, and the screen for the current route. Focus moves
+ * to the screen's heading on every route change, so keyboard and screen-reader
+ * users land where the content is.
+ */
+import { useEffect, useRef } from 'preact/hooks'
+import type { UpdateOffer } from '../pwa/update-offer.ts'
+import type { PersistOutcome } from '../pwa/persistent-storage.ts'
+import { SyncIndicator } from './components/SyncIndicator.tsx'
+import { UpdateBanner } from './components/UpdateBanner.tsx'
+import { hrefOf, useRoute, type Route } from './router.ts'
+import { BackupScreen } from './screens/BackupScreen.tsx'
+import { CreatePoolScreen } from './screens/CreatePoolScreen.tsx'
+import { HomeScreen } from './screens/HomeScreen.tsx'
+import { JoinScreen } from './screens/JoinScreen.tsx'
+import { LinkScreen } from './screens/LinkScreen.tsx'
+import { ManageScreen } from './screens/ManageScreen.tsx'
+import { PayScreen } from './screens/PayScreen.tsx'
+import { PoolScreen } from './screens/PoolScreen.tsx'
+import { RequestScreen } from './screens/RequestScreen.tsx'
+import { SettingsScreen } from './screens/SettingsScreen.tsx'
+import { useStrings } from './wallet-context.ts'
+
+export function App({ persist, updates }: { persist: PersistOutcome; updates: UpdateOffer }) {
+  const t = useStrings()
+  const route = useRoute()
+  const main = useRef<HTMLElement>(null)
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    const heading = main.current?.querySelector('h1')
+    if (heading) {
+      heading.setAttribute('tabindex', '-1')
+      heading.focus()
+    }
+    scrollTo(0, 0)
+  }, [hrefOf(route)])
+  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' ? 'home' : route.name
+  return (
+    <>
+      <a class="skip" href="#main" onClick={(event) => { event.preventDefault(); main.current?.focus() }}>
+        {t.skipToContent}
+      </a>
+      <header>
+        <div class="top">
+          <a class="brand" href="#/">
+            <img src="/icons/icon.svg" alt="" width={28} height={28} />
+            <span>{t.appName}</span>
+          </a>
+          <SyncIndicator />
+        </div>
+        <UpdateBanner updates={updates} />
+      </header>
+      <nav class="tabs" aria-label={t.nav.main}>
+        {(
+          [
+            ['home', '#/', t.nav.wallet],
+            ['join', '#/join', t.nav.join],
+            ['create', '#/create', t.nav.create],
+            ['backup', '#/backup', t.nav.backup],
+            ['settings', '#/settings', t.nav.settings],
+          ] as const
+        ).map(([name, href, label]) => (
+          <a href={href} aria-current={section === name ? 'page' : undefined} key={name}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Screen route={route} persist={persist} />
+      </main>
+    </>
+  )
+}
+
+function Screen({ route, persist }: { route: Route; persist: PersistOutcome }) {
+  switch (route.name) {
+    case 'home':
+      return <HomeScreen persist={persist} />
+    case 'create':
+      return <CreatePoolScreen />
+    case 'join':
+      return <JoinScreen />
+    case 'backup':
+      return <BackupScreen />
+    case 'settings':
+      return <SettingsScreen persist={persist} />
+    case 'pool':
+      return <PoolScreen pool={route.pool} key={route.pool} />
+    case 'pay':
+      return <PayScreen pool={route.pool} key={route.pool} />
+    case 'request':
+      return <RequestScreen pool={route.pool} key={route.pool} />
+    case 'manage':
+      return <ManageScreen pool={route.pool} key={route.pool} />
+    case 'link':
+      return <LinkScreen link={route.link} key={route.link} />
+  }
+}

@@ -1,0 +1,156 @@
+import { useState } from 'preact/hooks'
+import type { Policy } from '../../../core/index.ts'
+import type { StatementRow } from '../../wallet/pool-view.ts'
+import { money, timeOf, who } from '../format.ts'
+import { refusalText } from '../refusal-text.ts'
+import { encodeLink } from '../../links/link-codec.ts'
+import { CopyField } from './CopyField.tsx'
+import { QrImage } from './QrImage.tsx'
+import { useStrings, useWallet } from '../wallet-context.ts'
+
+/** The statement: newest first, each payment with its state in words and the balance after it. */
+export function StatementList({ pool, rows, policy }: { pool: string; rows: readonly StatementRow[]; policy: Policy | null }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  if (rows.length === 0) return <p class="hint">{t.pool.statementEmpty}</p>
+  return (
+    <ol class="statement" data-testid="statement">
+      {rows.map((row) => {
+        const name = row.counterparty ? who(wallet, pool, row.counterparty) : ''
+        return (
+          <li key={row.id} class={`statement-row status-${row.status}`} data-testid="statement-row" data-entry={row.id}>
+            <div class="statement-main">
+              <span class="statement-what">{describe(t, row, name)}</span>
+              {row.change !== 0 ? (
+                <span class={row.change < 0 ? 'amount out' : 'amount in'} data-testid="row-amount">
+                  {row.change > 0 ? '+' : ''}
+                  {money(row.change, policy)}
+                </span>
+              ) : (
+                row.nominal !== 0 && (
+                  <span class="amount not-moved" data-testid="row-amount">
+                    {row.nominal > 0 ? '+' : ''}
+                    {money(row.nominal, policy)}
+                  </span>
+                )
+              )}
+            </div>
+            {row.memo && <div class="memo">“{row.memo}”</div>}
+            {row.counterparty && !wallet.nameOf(pool, row.counterparty) && <NameThem pool={pool} member={row.counterparty} />}
+            <div class="statement-meta">
+              <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time>
+              <span class="state" data-testid="row-state">{stateOf(t, row)}</span>
+              {row.status === 'accepted' && row.change !== 0 && (
+                <span class="after">
+                  {t.pool.balanceAfter} {money(row.balanceAfter, policy)}
+                </span>
+              )}
+            </div>
+            {row.awaiting && <Answer pool={pool} entry={row.id} awaiting={row.awaiting} policy={policy} />}
+            {row.outgoing && row.status !== 'rejected' && row.delivery === 'device' && <Receipt pool={pool} entry={row.id} />}
+          </li>
+        )
+      })}
+    </ol>
+  )
+}
+
+function describe(t: ReturnType<typeof useStrings>, row: StatementRow, name: string): string {
+  switch (row.type) {
+    case 'transfer':
+      return row.outgoing ? t.row.paidTo(name) : t.row.receivedFrom(name)
+    case 'issue':
+      return row.delivery ? t.row.issuedTo(name) : t.row.issuedBy(name)
+    case 'join':
+      return t.row.joined
+    case 'admit':
+      return row.delivery ? t.row.admit(name) : t.row.admitted
+    case 'pool':
+      return t.row.created
+    case 'invite':
+      return t.row.invite
+    case 'freeze':
+      return t.row.freeze(name)
+    case 'request':
+    case 'accept':
+    case 'reject':
+    case 'cancel':
+    case 'close':
+      return t.row[row.type]
+  }
+}
+
+function stateOf(t: ReturnType<typeof useStrings>, row: StatementRow): string {
+  if (row.awaiting) return row.awaiting === 'me' ? t.row.stateAwaitingMe : t.row.stateAwaitingThem
+  if (row.status === 'cancelled') return t.row.stateCancelled
+  if (row.status === 'rejected') return t.row.stateRejected(row.reason ? t.reasons[row.reason] : '')
+  if (row.status === 'pending' && row.change === 0 && row.nominal > 0) return t.row.stateNotSettled(row.reason ? t.reasons[row.reason] : '')
+  if (row.status === 'pending') return t.row.statePending(row.reason ? t.reasons[row.reason] : '')
+  if (row.delivery === 'relay') return t.row.stateRelay
+  if (row.delivery === 'device') return t.row.stateDevice
+  return t.row.stateReceived
+}
+
+/** People know each other by name, the protocol only by key: a name kept on this device only. */
+function NameThem({ pool, member }: { pool: string; member: string }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const [name, setName] = useState('')
+  const id = `name-${member.slice(0, 16)}`
+  return (
+    <details class="name-them">
+      <summary>{t.row.nameThem}</summary>
+      <form class="row" onSubmit={(event) => { event.preventDefault(); void wallet.setContact(pool, member, name) }}>
+        <label class="visually-hidden" for={id}>{t.row.nameLabel}</label>
+        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder={t.row.nameLabel} />
+        <button type="submit" class="secondary small">{t.common.save}</button>
+      </form>
+    </details>
+  )
+}
+
+/** The second step of a two-step payment: the payee accepts or refuses, the payer may withdraw. */
+function Answer({ pool, entry, awaiting, policy }: { pool: string; entry: string; awaiting: 'me' | 'them'; policy: Policy | null }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const [error, setError] = useState('')
+  const answer = async (kind: 'accept' | 'reject' | 'cancel'): Promise<void> => {
+    const outcome = await wallet.answer(pool, entry, kind)
+    setError(outcome.ok ? '' : refusalText(t, outcome.refusal, policy, Date.now()))
+  }
+  return (
+    <div class="row">
+      {awaiting === 'me' ? (
+        <>
+          <button type="button" class="small" onClick={() => void answer('accept')} data-testid="accept-payment">{t.row.acceptButton}</button>
+          <button type="button" class="secondary small" onClick={() => void answer('reject')}>{t.row.refuseButton}</button>
+        </>
+      ) : (
+        <button type="button" class="secondary small" onClick={() => void answer('cancel')}>{t.row.withdrawButton}</button>
+      )}
+      {error && <span class="error" role="alert">{error}</span>}
+    </div>
+  )
+}
+
+/** A payment's receipt as a QR code and link, made only when asked for (it is large). */
+function Receipt({ pool, entry }: { pool: string; entry: string }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const [link, setLink] = useState('')
+  const open = (): void => {
+    const payload = wallet.receiptPayload(pool, entry)
+    if (payload && !link) void encodeLink(payload, location.origin).then(setLink)
+  }
+  return (
+    <details class="receipt" onToggle={open}>
+      <summary>{t.row.receipt}</summary>
+      {link && (
+        <>
+          <QrImage text={link} label={t.qr.imageAlt(t.row.receipt)} />
+          <CopyField label={t.row.receiptLink} value={link} testId="receipt-link" />
+        </>
+      )}
+    </details>
+  )
+}

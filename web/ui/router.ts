@@ -1,0 +1,75 @@
+/**
+ * Routes live in the URL fragment: static hosting needs no rewrites, and link
+ * payloads (an invite's secret) never reach a server.
+ */
+import { useEffect, useState } from 'preact/hooks'
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'create' }
+  | { name: 'join' }
+  | { name: 'backup' }
+  | { name: 'settings' }
+  | { name: 'pool'; pool: string }
+  | { name: 'pay'; pool: string }
+  | { name: 'request'; pool: string }
+  | { name: 'manage'; pool: string }
+  /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt. */
+  | { name: 'link'; link: string }
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '')
+  const [head = '', second = '', third = ''] = path.split('/')
+  if (/^[ioepr]$/.test(head) && second) return { name: 'link', link: `${head}/${second}` }
+  switch (head) {
+    case 'create':
+    case 'join':
+    case 'backup':
+    case 'settings':
+      return { name: head }
+    case 'pool':
+      if (!/^[0-9a-f]{64}$/.test(second)) return { name: 'home' }
+      if (third === 'pay' || third === 'request' || third === 'manage') return { name: third, pool: second }
+      return { name: 'pool', pool: second }
+    default:
+      return { name: 'home' }
+  }
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'home':
+      return '#/'
+    case 'pool':
+      return `#/pool/${route.pool}`
+    case 'pay':
+    case 'request':
+    case 'manage':
+      return `#/pool/${route.pool}/${route.name}`
+    case 'link':
+      return `#/${route.link}`
+    default:
+      return `#/${route.name}`
+  }
+}
+
+export function navigate(route: Route, replace = false): void {
+  const href = hrefOf(route)
+  if (replace) history.replaceState(null, '', href)
+  else history.pushState(null, '', href)
+  dispatchEvent(new HashChangeEvent('hashchange'))
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash))
+  useEffect(() => {
+    const update = (): void => setRoute(parseRoute(location.hash))
+    addEventListener('hashchange', update)
+    addEventListener('popstate', update)
+    return () => {
+      removeEventListener('hashchange', update)
+      removeEventListener('popstate', update)
+    }
+  }, [])
+  return route
+}

@@ -1,0 +1,91 @@
+import { useState } from 'preact/hooks'
+import { FEE_BASIS_POINTS_MAX, RATE_LIMIT_SECONDS_DEFAULT, type Policy, type PoolKind } from '../../../core/index.ts'
+import { parseAmount } from '../../lib/amount.ts'
+import { Field } from '../components/Field.tsx'
+import { navigate } from '../router.ts'
+import { useStrings, useWallet } from '../wallet-context.ts'
+
+/** A gatekeeper starts a pool: kind, name, symbol, decimals, limits and the pace of payments. */
+export function CreatePoolScreen() {
+  const t = useStrings()
+  const wallet = useWallet()
+  const [kind, setKind] = useState<PoolKind>('mutual-credit')
+  const [name, setName] = useState('')
+  const [symbol, setSymbol] = useState('')
+  const [decimals, setDecimals] = useState('2')
+  const [credit, setCredit] = useState('100')
+  const [max, setMax] = useState('')
+  const [rate, setRate] = useState(String(RATE_LIMIT_SECONDS_DEFAULT))
+  const [twoStep, setTwoStep] = useState(false)
+  const [levy, setLevy] = useState('')
+  const [softMin, setSoftMin] = useState('')
+  const [error, setError] = useState('')
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    const digits = Number(decimals)
+    const seconds = Number(rate)
+    if (!/^\d+$/.test(decimals) || digits > 8) return setError(t.create.numberProblem(t.create.decimals))
+    if (!/^\d+$/.test(rate)) return setError(t.create.numberProblem(t.create.rateSeconds))
+    const creditParsed = kind === 'mutual-credit' && credit.trim() !== '' && credit.trim() !== '0' ? parseAmount(credit, digits) : ({ ok: true, minorUnits: 0 } as const)
+    if (!creditParsed.ok) return setError(t.create.numberProblem(t.create.creditLimit))
+    const maxParsed = max.trim() === '' ? null : parseAmount(max, digits)
+    if (maxParsed && !maxParsed.ok) return setError(t.create.numberProblem(t.create.maxBalance))
+    // A percentage with two decimals is a number of basis points.
+    const levyParsed = levy.trim() === '' ? null : parseAmount(levy, 2)
+    if (levyParsed && (!levyParsed.ok || levyParsed.minorUnits > FEE_BASIS_POINTS_MAX)) return setError(t.create.numberProblem(t.create.levy))
+    const softParsed = kind === 'mutual-credit' && softMin.trim() !== '' ? parseAmount(softMin, digits) : null
+    if (softParsed && (!softParsed.ok || softParsed.minorUnits > creditParsed.minorUnits)) return setError(t.create.numberProblem(t.create.softMin))
+    const policy: Policy = {
+      kind,
+      name: name.trim().normalize('NFC'),
+      symbol: symbol.trim().normalize('NFC'),
+      decimals: digits,
+      minBalance: creditParsed.minorUnits === 0 ? 0 : -creditParsed.minorUnits,
+      maxBalance: maxParsed && maxParsed.ok ? maxParsed.minorUnits : null,
+      rateLimitSeconds: seconds,
+      ...(twoStep ? { twoStep: true } : {}),
+      ...(levyParsed && levyParsed.ok ? { feeBasisPoints: levyParsed.minorUnits } : {}),
+      ...(softParsed && softParsed.ok ? { softMinBalance: -softParsed.minorUnits } : {}),
+    }
+    const outcome = await wallet.createPool(policy)
+    if (outcome.ok) navigate({ name: 'manage', pool: outcome.value }, true)
+    else setError(t.create.problem(outcome.refusal.detail ?? ''))
+  }
+  return (
+    <section aria-labelledby="create-title">
+      <h1 id="create-title">{t.create.title}</h1>
+      <p>{t.create.intro}</p>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <fieldset>
+          <legend>{t.create.kind}</legend>
+          {(['mutual-credit', 'issued'] as const).map((value) => (
+            <label class="choice" key={value}>
+              <input type="radio" name="kind" value={value} checked={kind === value} onChange={() => setKind(value)} />
+              <span>
+                <strong>{value === 'mutual-credit' ? t.create.mutualCredit : t.create.issued}</strong>
+                <span class="hint">{value === 'mutual-credit' ? t.create.mutualCreditHint : t.create.issuedHint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <Field id="pool-name" label={t.create.name} value={name} onInput={setName} required />
+        <Field id="pool-symbol" label={t.create.symbol} value={symbol} onInput={setSymbol} required />
+        <Field id="pool-decimals" label={t.create.decimals} value={decimals} onInput={setDecimals} inputMode="numeric" />
+        {kind === 'mutual-credit' && <Field id="pool-credit" label={t.create.creditLimit} value={credit} onInput={setCredit} inputMode="decimal" />}
+        <Field id="pool-max" label={t.create.maxBalance} value={max} onInput={setMax} inputMode="decimal" />
+        <Field id="pool-rate" label={t.create.rateSeconds} value={rate} onInput={setRate} inputMode="numeric" />
+        {kind === 'mutual-credit' && <Field id="pool-soft-min" label={t.create.softMin} value={softMin} onInput={setSoftMin} inputMode="decimal" />}
+        <Field id="pool-levy" label={t.create.levy} value={levy} onInput={setLevy} inputMode="decimal" />
+        <label class="choice">
+          <input type="checkbox" checked={twoStep} onChange={(event) => setTwoStep(event.currentTarget.checked)} />
+          <span>
+            <strong>{t.create.twoStep}</strong>
+            <span class="hint">{t.create.twoStepHint}</span>
+          </span>
+        </label>
+        {error && <p class="notice error" role="alert">{error}</p>}
+        <button type="submit" data-testid="create-submit">{t.create.submit}</button>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,67 @@
+import { formatAmount } from '../../lib/amount.ts'
+import type { PersistOutcome } from '../../pwa/persistent-storage.ts'
+import { hrefOf } from '../router.ts'
+import { useFlash } from '../use-flash.ts'
+import { useStrings, useWallet } from '../wallet-context.ts'
+
+/** All pools at a glance: name, balance, role; and what puts the wallet at risk (no backup, storage not kept). */
+export function HomeScreen({ persist }: { persist: PersistOutcome }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const ids = wallet.poolIds()
+  const flash = useFlash()
+  return (
+    <section aria-labelledby="home-title">
+      <h1 id="home-title">{t.home.title}</h1>
+      {flash && (
+        <p class="notice ok" role="status" data-testid="flash">
+          {flash}
+        </p>
+      )}
+      {(persist === 'refused' || persist === 'unsupported') && (
+        <p class="notice warn" role="note" data-testid="storage-notice">
+          {t.storage[persist]}
+        </p>
+      )}
+      {!wallet.backedUp && ids.length > 0 && (
+        <p class="notice warn" role="note">
+          {t.home.backupNag} <a href="#/backup">{t.home.backupCta}</a>
+        </p>
+      )}
+      {ids.length === 0 ? (
+        <div class="empty">
+          <p>{t.home.empty}</p>
+          <p class="row">
+            <a class="button" href="#/join">{t.home.joinCta}</a>
+            <a class="button secondary" href="#/create">{t.home.createCta}</a>
+          </p>
+        </div>
+      ) : (
+        <ul class="pool-list" aria-label={t.home.title}>
+          {ids.map((id) => {
+            const view = wallet.pool(id)
+            const record = wallet.poolRecord(id)
+            if (!view || !record) return null
+            const policy = view.policy
+            return (
+              <li key={id}>
+                <a class="pool-card" href={hrefOf({ name: 'pool', pool: id })} data-testid="pool-card">
+                  <span class="pool-name">{policy?.name ?? id.slice(0, 8)}</span>
+                  {record.status === 'requested' && view.role === 'none' ? (
+                    <span class="hint">{t.home.requested}</span>
+                  ) : (
+                    <span class="pool-balance" data-testid="pool-card-balance">
+                      <span class="visually-hidden">{t.home.balance}: </span>
+                      {formatAmount(view.balance, policy?.decimals ?? 0)} <span class="symbol">{policy?.symbol}</span>
+                    </span>
+                  )}
+                  {view.role === 'gatekeeper' && <span class="tag">{t.home.gatekeeper}</span>}
+                </a>
+              </li>
+            )
+          })}
+        </ul>
+      )}
+    </section>
+  )
+}

@@ -1,0 +1,170 @@
+import { useEffect, useState } from 'preact/hooks'
+import { feeOf } from '../../../core/index.ts'
+import { formatAmount, parseAmount } from '../../lib/amount.ts'
+import { decodeLink } from '../../links/link-codec.ts'
+import { Field } from '../components/Field.tsx'
+import { QrScanner } from '../components/QrScanner.tsx'
+import { money, who } from '../format.ts'
+import { hrefOf, navigate } from '../router.ts'
+import { refusalText } from '../refusal-text.ts'
+import { leaveFlash } from '../use-flash.ts'
+import { useStrings, useWallet } from '../wallet-context.ts'
+
+const KEY = /^[0-9a-f]{64}$/
+
+/**
+ * Pay: to, amount, note → review → confirm. The draft is saved as it is typed
+ * and survives a refusal, a reload or a crash; it is cleared only by a payment
+ * the validator accepted.
+ */
+export function PayScreen({ pool }: { pool: string }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const view = wallet.pool(pool)
+  const policy = view?.policy ?? null
+  const [to, setTo] = useState('')
+  const [amount, setAmount] = useState('')
+  const [memo, setMemo] = useState('')
+  const [loaded, setLoaded] = useState(false)
+  const [reviewing, setReviewing] = useState(false)
+  const [signing, setSigning] = useState(false)
+  const [errors, setErrors] = useState<{ to?: string; amount?: string }>({})
+  const [refusal, setRefusal] = useState('')
+  const [scanning, setScanning] = useState(false)
+
+  useEffect(() => {
+    void wallet.draft(pool).then((draft) => {
+      if (draft) {
+        setTo(draft.to)
+        setAmount(draft.amount)
+        setMemo(draft.memo)
+      }
+      setLoaded(true)
+    })
+  }, [pool])
+  useEffect(() => {
+    if (loaded) void wallet.saveDraft({ pool, to, amount, memo })
+  }, [to, amount, memo, loaded])
+
+  if (!view) return <p>{t.wallet.problems['unknown-pool']}</p>
+  const decimals = policy?.decimals ?? 0
+  const symbol = policy?.symbol ?? ''
+  const payable = Math.max(0, view.balance - view.held - view.minBalance)
+  const toKey = to.trim()
+  const payeeName = KEY.test(toKey) ? who(wallet, pool, toKey) : ''
+  const payeeKnown = KEY.test(toKey) && view.members.some((member) => member.key === toKey)
+
+  const takeLink = async (text: string): Promise<void> => {
+    setScanning(false)
+    const trimmed = text.trim()
+    if (KEY.test(trimmed)) {
+      setTo(trimmed)
+      return
+    }
+    const decoded = await decodeLink(trimmed)
+    if (!decoded.ok) return setErrors({ to: t.links.problems[decoded.problem] })
+    if (decoded.payload.kind !== 'pay') return setErrors({ to: t.links.wrongKindForPay })
+    if (decoded.payload.pool !== pool) return setErrors({ to: t.links.otherPool })
+    const payload = decoded.payload
+    setErrors({})
+    setTo(payload.to)
+    if (payload.amount !== undefined) setAmount(formatAmount(payload.amount, decimals).replace(/\u202f/g, ''))
+    if (payload.memo) setMemo(payload.memo)
+    if (payload.name && !wallet.nameOf(pool, payload.to)) await wallet.setContact(pool, payload.to, payload.name)
+  }
+
+  const review = (event: Event): void => {
+    event.preventDefault()
+    setRefusal('')
+    const next: { to?: string; amount?: string } = {}
+    if (!KEY.test(toKey)) next.to = t.pay.toProblem
+    const parsed = parseAmount(amount, decimals)
+    if (!parsed.ok) next.amount = t.pay.amountProblem[parsed.problem]
+    setErrors(next)
+    if (!next.to && !next.amount) setReviewing(true)
+  }
+
+  const confirm = async (): Promise<void> => {
+    const parsed = parseAmount(amount, decimals)
+    if (!parsed.ok) return
+    setSigning(true)
+    const outcome = await wallet.pay(pool, toKey, parsed.minorUnits, memo)
+    setSigning(false)
+    setReviewing(false)
+    if (outcome.ok) {
+      leaveFlash(t.pay.paid(money(parsed.minorUnits, policy), payeeName))
+      navigate({ name: 'pool', pool }, true)
+    } else {
+      setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
+    }
+  }
+
+  const parsedAmount = parseAmount(amount, decimals)
+  return (
+    <section aria-labelledby="pay-title">
+      <p class="crumb">
+        <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
+      </p>
+      <h1 id="pay-title">{t.pay.title(policy?.name ?? '')}</h1>
+      <p class="hint" data-testid="payable">{t.pay.available(money(payable, policy))}</p>
+      {refusal && (
+        <div class="notice error" role="alert" data-testid="pay-refusal">
+          <p>{refusal}</p>
+          <p>{t.pay.draftKept}</p>
+        </div>
+      )}
+      {scanning && <QrScanner onText={(text) => void takeLink(text)} onClose={() => setScanning(false)} />}
+      {reviewing && parsedAmount.ok ? (
+        <div class="card review" role="group" aria-labelledby="review-title">
+          <h2 id="review-title">{t.pay.confirm(money(parsedAmount.minorUnits, policy), payeeName)}</h2>
+          {memo && <p class="memo">“{memo}”</p>}
+          {!payeeKnown && <p class="notice warn">{t.pay.toUnknown}</p>}
+          {policy?.feeBasisPoints ? (
+            <p class="hint">{t.pay.levy(money(parsedAmount.minorUnits - feeOf(parsedAmount.minorUnits, policy.feeBasisPoints), policy), money(feeOf(parsedAmount.minorUnits, policy.feeBasisPoints), policy))}</p>
+          ) : null}
+          {policy?.softMinBalance !== undefined && view.balance - view.held - parsedAmount.minorUnits < policy.softMinBalance && (
+            <p class="notice warn" data-testid="soft-min-warning">{t.pay.softMinWarning(money(view.balance - view.held - parsedAmount.minorUnits, policy), money(policy.softMinBalance, policy))}</p>
+          )}
+          <div class="row">
+            <button type="button" onClick={() => void confirm()} disabled={signing} data-testid="pay-confirm" autoFocus>
+              {signing ? t.pay.signing : t.pay.confirm(money(parsedAmount.minorUnits, policy), payeeName)}
+            </button>
+            <button type="button" class="secondary" onClick={() => setReviewing(false)}>
+              {t.pay.edit}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={review} noValidate>
+          <div class="field">
+            <label for="pay-member">{t.pay.chooseMember}</label>
+            <select id="pay-member" value={view.members.some((m) => m.key === toKey) ? toKey : ''} onChange={(event) => setTo(event.currentTarget.value)}>
+              <option value="">{t.pay.chooseMemberNone}</option>
+              {view.members
+                .filter((member) => member.key !== view.me && !member.frozen)
+                .map((member) => ({ key: member.key, name: who(wallet, pool, member.key) }))
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map((member) => (
+                  <option value={member.key} key={member.key}>
+                    {member.name}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <Field id="pay-to" label={t.pay.to} value={to} onInput={(value) => {
+              setTo(value)
+              if (value.includes('/')) void takeLink(value)
+            }} error={errors.to} placeholder={t.pay.toPlaceholder} hint={KEY.test(toKey) && !payeeKnown ? t.pay.toUnknown : undefined} />
+          <button type="button" class="secondary" onClick={() => setScanning(true)}>
+            {t.pay.scan}
+          </button>
+          <Field id="pay-amount" label={t.pay.amount(symbol)} value={amount} onInput={setAmount} error={errors.amount} inputMode="decimal" />
+          <Field id="pay-memo" label={t.pay.memo} value={memo} onInput={setMemo} />
+          <button type="submit" data-testid="pay-review">
+            {t.pay.review}
+          </button>
+        </form>
+      )}
+    </section>
+  )
+}

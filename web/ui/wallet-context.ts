@@ -1,0 +1,20 @@
+/** The wallet for every screen, and a hook that re-renders a screen whenever the wallet changes. */
+import { createContext } from 'preact'
+import { useContext, useEffect, useReducer } from 'preact/hooks'
+import type { Wallet } from '../wallet/wallet.ts'
+import { en } from '../strings/en.ts'
+
+export const WalletContext = createContext<Wallet | null>(null)
+
+export function useWallet(): Wallet {
+  const wallet = useContext(WalletContext)
+  if (!wallet) throw new Error('expected a WalletContext provider above this screen, got none')
+  const [, rerender] = useReducer((n: number) => n + 1, 0)
+  useEffect(() => wallet.subscribe(() => rerender(undefined)), [wallet])
+  return wallet
+}
+
+/** The strings of the current language; one place to switch languages later. */
+export function useStrings(): typeof en {
+  return en
+}

@@ -1,0 +1,65 @@
+/**
+ * Writing this device's next entry in a pool: place it at the head of the
+ * author's chain and, for a transfer, name as `deps` what it relies on
+ * (payments received and the admission since its last entry), so every device
+ * orders the received money before the spending of it.
+ */
+import { chainHead, DEPS_COUNT_MAX, signEntry, type Entry, type EntryId, type PublicKeyHex, type UnsignedEntry } from '../../core/index.ts'
+
+type Body<E extends Entry> = Omit<UnsignedEntry<E>, 'pool' | 'author' | 'seq' | 'prev' | 'deps' | 'time'>
+
+export interface AuthorContext {
+  readonly pool: EntryId
+  readonly entries: Iterable<Entry>
+  readonly secretKey: Uint8Array
+  readonly author: PublicKeyHex
+  readonly now: number
+}
+
+/** Signs `body` as the author's next entry. `extraDeps` are always included (a join's invite). */
+export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<E>, extraDeps: readonly EntryId[] = []): E {
+  const list = [...context.entries]
+  const head = chainHead(list, context.pool, context.author)
+  const deps = new Set<EntryId>(extraDeps)
+  // Only spending relies on what was received; an invite or an admit naming credits would make
+  // it wait (pending) on a device that has not seen them, such as a newcomer's phone offline.
+  if ((body as { type: string }).type === 'transfer') {
+    for (const id of unreferencedCredits(list, context.author)) {
+      if (deps.size >= DEPS_COUNT_MAX) break
+      deps.add(id)
+    }
+  }
+  const unsigned = {
+    ...body,
+    pool: context.pool,
+    author: context.author,
+    seq: head.seq,
+    prev: head.prev,
+    deps: [...deps].sort(),
+    // Time never goes back in a chain, even if this device's clock did.
+    time: Math.max(context.now, head.time),
+  } as unknown as UnsignedEntry<E>
+  return signEntry<E>(unsigned, context.secretKey)
+}
+
+/** Entries by others that credit or admit `me` and none of my entries names yet; newest first. */
+function unreferencedCredits(entries: readonly Entry[], me: PublicKeyHex): EntryId[] {
+  const referenced = new Set<EntryId>()
+  for (const entry of entries) if (entry.author === me) for (const dep of entry.deps) referenced.add(dep)
+  return entries
+    .filter((entry) => entry.author !== me && !referenced.has(entry.id) && isAboutMe(entry, me))
+    .sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1))
+    .map((entry) => entry.id)
+}
+
+function isAboutMe(entry: Entry, me: PublicKeyHex): boolean {
+  switch (entry.type) {
+    case 'transfer':
+    case 'issue':
+      return entry.to === me
+    case 'admit':
+      return entry.member === me
+    default:
+      return false
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Everything the wallet holds for one pool while the app runs: the record,
+ * the key, the verified entries, the incremental ledger and the view the
+ * screens read. The ledger is fed the same entries as the store, so the view
+ * always equals a full replay of what this device knows (core guarantees it).
+ */
+import { Ledger, SignatureCache, type Entry, type EntryId, type PublicKeyHex } from '../../core/index.ts'
+import type { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
+import type { KeyRecord, PoolRecord } from '../storage/wallet-db.ts'
+import type { PoolFollow } from '../sync/sync-engine.ts'
+import { viewPool, type Delivery, type PoolView } from './pool-view.ts'
+
+export class PoolBook {
+  record: PoolRecord
+  readonly key: KeyRecord
+  readonly secretKey: Uint8Array
+  readonly store: IdbVerifiedStore
+  readonly cache: SignatureCache
+  readonly delivery = new Map<string, Delivery>()
+  readonly contacts = new Map<string, string>()
+  follow: PoolFollow | null = null
+  #ledger: Ledger
+  #view: PoolView | null = null
+
+  constructor(record: PoolRecord, key: KeyRecord, secretKey: Uint8Array, store: IdbVerifiedStore, cache: SignatureCache) {
+    this.record = record
+    this.key = key
+    this.secretKey = secretKey
+    this.store = store
+    this.cache = cache
+    this.#ledger = new Ledger(record.id as EntryId, { cache })
+  }
+
+  get id(): EntryId {
+    return this.record.id as EntryId
+  }
+
+  get me(): PublicKeyHex {
+    return this.key.publicKey as PublicKeyHex
+  }
+
+  get ledger(): Ledger {
+    return this.#ledger
+  }
+
+  /** Brings the ledger up to `now`: new entries, and pending ones whose time has come. */
+  refresh(now: number, added: readonly Entry[] = []): void {
+    if (now < this.#ledger.asOf) {
+      // The clock went back: judge from scratch rather than ask the ledger to undo.
+      this.#ledger = new Ledger(this.id, { cache: this.cache })
+      this.#ledger.add(this.store.entries.values(), now)
+    } else {
+      this.#ledger.add(added.length > 0 ? added : this.#ledger.size === 0 ? this.store.entries.values() : [], now)
+    }
+    this.#view = null
+  }
+
+  /** Forces the next view to be rebuilt (delivery or contacts changed). */
+  touch(): void {
+    this.#view = null
+  }
+
+  view(now: number): PoolView {
+    if (!this.#view) {
+      this.#view = viewPool({
+        pool: this.id,
+        me: this.me,
+        result: this.#ledger.result(),
+        entries: this.store.entries,
+        delivery: this.delivery,
+        lastTransferTime: this.#ledger.lastTransferTime(this.me),
+        now,
+      })
+    }
+    return this.#view
+  }
+
+  /** The earliest time a pending entry becomes due, so the wallet can wake up then. */
+  nextDueTime(): number | undefined {
+    let next: number | undefined
+    for (const entry of this.store.entries.values()) {
+      if (entry.time > this.#ledger.asOf && (next === undefined || entry.time < next)) next = entry.time
+    }
+    return next
+  }
+
+  nameOf(key: string): string | undefined {
+    return this.contacts.get(key)
+  }
+}

@@ -1,0 +1,612 @@
+/**
+ * The wallet: one per device profile. It owns the recovery phrase, a key per
+ * pool, the verified entries and the ledgers, and it is the only code that
+ * signs. Screens call its methods and re-render on its change events; every
+ * operating error comes back as a value the screen turns into words.
+ */
+import {
+  SignatureCache, decodeEntry, encodeEntry, fromHex, publicKeyOf, signEntry, signJoinInvite, toHex, verifyEntrySignature,
+  type AcceptEntry, type AdmitEntry, type CancelEntry, type CloseEntry, type Entry, type RejectEntry, type EntryId, type FreezeEntry, type InviteEntry, type IssueEntry, type JoinEntry,
+  type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex, type TransferEntry,
+} from '../../core/index.ts'
+import type { InvitePayload, PoolPayload, ReceiptPayload } from '../links/link-payloads.ts'
+import { deriveSecretKey, type KeyDerivation } from '../keys/pool-keys.ts'
+import { newRecoveryPhrase, seedOfPhrase } from '../keys/recovery-phrase.ts'
+import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
+import { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
+import type { DraftRecord, InviteRecord, JoinRequestRecord, KeyRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
+import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
+import { authorEntry } from './author-entry.ts'
+import { inviteChain, receiptLines } from './history-in-links.ts'
+import { checkCandidate, type Refusal } from './check-payment.ts'
+import { PoolBook } from './pool-book.ts'
+import type { PoolView } from './pool-view.ts'
+
+export type Outcome<T = void> = { ok: true; value: T } | { ok: false; refusal: Refusal | WalletProblem }
+
+/** Problems the wallet finds before the validator is even asked. */
+export interface WalletProblem {
+  readonly reason: 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
+  readonly detail?: string
+}
+
+/** Pending reasons that only mean "an earlier entry has not arrived here yet". */
+const WAITING_REASONS = new Set<string>(['missing-prev', 'missing-dep', 'after-pending', 'no-genesis'])
+export interface WalletOptions {
+  readonly db: WalletDb
+  readonly sync: SyncEngine
+  readonly now?: () => number
+  /** Shared with the sync engine so each signature is verified once per device. */
+  readonly cache?: SignatureCache
+}
+
+interface SeedSettings {
+  readonly phrase: string
+  readonly createdAt: number
+  readonly backedUp: boolean
+}
+
+export class Wallet {
+  readonly #db: WalletDb
+  readonly #sync: SyncEngine
+  readonly #now: () => number
+  readonly #books = new Map<string, PoolBook>()
+  readonly #listeners = new Set<() => void>()
+  readonly #cache: SignatureCache
+  #seed: Uint8Array = new Uint8Array()
+  #settings: SeedSettings = { phrase: '', createdAt: 0, backedUp: false }
+  #displayName = ''
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined
+  #version = 0
+  #busy = 0
+  /** A restored wallet's keys may have signed before, elsewhere: pools it adds must learn their chain head first. */
+  #restored = false
+
+  private constructor(options: WalletOptions) {
+    this.#db = options.db
+    this.#sync = options.sync
+    this.#now = options.now ?? Date.now
+    this.#cache = options.cache ?? new SignatureCache()
+    this.#sync.onStatusChange(() => this.#changed())
+  }
+
+  /** Opens the wallet, making the recovery phrase on first start. */
+  static async open(options: WalletOptions): Promise<Wallet> {
+    const wallet = new Wallet(options)
+    await wallet.#load()
+    return wallet
+  }
+
+  // ---- reading ------------------------------------------------------------
+
+  /** Bumped on every change; screens compare it to know when to re-render. */
+  get version(): number {
+    return this.#version
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  get syncStatus(): SyncStatus {
+    return this.#sync.status
+  }
+
+  get relayUrl(): string {
+    return this.#sync.relayUrl
+  }
+
+  get recoveryPhrase(): string {
+    return this.#settings.phrase
+  }
+
+  get backedUp(): boolean {
+    return this.#settings.backedUp
+  }
+
+  get displayName(): string {
+    return this.#displayName
+  }
+
+  /** True while a payment is being signed and stored: the app must not swap its code now. */
+  get busy(): boolean {
+    return this.#busy > 0
+  }
+
+  poolIds(): string[] {
+    return [...this.#books.values()].sort((a, b) => a.record.joinedAt - b.record.joinedAt).map((book) => book.id)
+  }
+
+  pool(id: string): PoolView | undefined {
+    return this.#books.get(id)?.view(this.#now())
+  }
+
+  poolRecord(id: string): PoolRecord | undefined {
+    return this.#books.get(id)?.record
+  }
+
+  /** The name this wallet knows a key by in a pool (a local contact), if any. */
+  nameOf(pool: string, key: string): string | undefined {
+    const book = this.#books.get(pool)
+    if (!book) return undefined
+    if (key === book.me) return this.#displayName || undefined
+    return book.nameOf(key)
+  }
+
+  /** One entry's canonical line (for a proof to hand on), if this device holds it. */
+  entryLine(pool: string, id: string): string | undefined {
+    const entry = this.#books.get(pool)?.store.entries.get(id)
+    return entry && encodeEntry(entry)
+  }
+
+  /** Entry lines of a pool, for an auditor's export. */
+  poolLines(id: string): string[] {
+    const book = this.#books.get(id)
+    return book ? [...book.store.entries.values()].map((entry) => encodeEntry(entry)).sort() : []
+  }
+
+  async draft(pool: string): Promise<DraftRecord | undefined> {
+    return this.#db.get('drafts', pool)
+  }
+
+  async invites(pool: string): Promise<InviteRecord[]> {
+    return (await this.#db.getAllFromIndex('invites', 'by-pool', pool)).sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  async joinRequests(pool: string): Promise<JoinRequestRecord[]> {
+    return (await this.#db.getAllFromIndex('requests', 'by-pool', pool)).sort((a, b) => b.at - a.at)
+  }
+
+  // ---- settings -------------------------------------------------------------
+
+  async setDisplayName(name: string): Promise<void> {
+    this.#displayName = name.trim().slice(0, 40)
+    await this.#db.put('settings', this.#displayName, 'displayName')
+    this.#changed()
+  }
+
+  async setRelay(url: string): Promise<void> {
+    await this.#db.put('settings', url, 'relayUrl')
+    this.#sync.setRelay(url)
+    this.#changed()
+  }
+
+  async markBackedUp(): Promise<void> {
+    this.#settings = { ...this.#settings, backedUp: true }
+    await this.#db.put('settings', this.#settings, 'seed')
+    this.#changed()
+  }
+
+  async saveDraft(draft: DraftRecord): Promise<void> {
+    await this.#db.put('drafts', draft)
+  }
+
+  async clearDraft(pool: string): Promise<void> {
+    await this.#db.delete('drafts', pool)
+  }
+
+  async setContact(pool: string, key: string, name: string): Promise<void> {
+    const book = this.#books.get(pool)
+    const trimmed = name.trim().slice(0, 40)
+    if (!book || trimmed === '' || key === book.me) return
+    await this.#db.put('contacts', { pool, key, name: trimmed })
+    book.contacts.set(key, trimmed)
+    book.touch()
+    this.#changed()
+  }
+
+  // ---- pools ---------------------------------------------------------------
+
+  /** Creates a pool with this device as its gatekeeper. */
+  async createPool(policy: Policy): Promise<Outcome<string>> {
+    const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)))
+    const derivation: KeyDerivation = { kind: 'creator', nonce }
+    const secretKey = deriveSecretKey(this.#seed, derivation)
+    const author = publicKeyOf(secretKey)
+    let genesis: PoolEntry
+    try {
+      genesis = signEntry<PoolEntry>({ type: 'pool', author, seq: 1, prev: null, deps: [], time: this.#now(), policy, nonce }, secretKey)
+    } catch (error) {
+      return { ok: false, refusal: { reason: 'pool-invalid', detail: (error as Error).message } }
+    }
+    await this.#addPool(genesis, derivation, secretKey, '', 'member', false)
+    return { ok: true, value: genesis.id }
+  }
+
+  /** Signs a one-time invite; returns the payload to put in a link or QR code. */
+  async createInvite(pool: string, label: string, limits: MemberLimits = {}): Promise<Outcome<InvitePayload>> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const inviteSecret = crypto.getRandomValues(new Uint8Array(32))
+    const invitee = publicKeyOf(inviteSecret)
+    const signed = await this.#sign<InviteEntry>(book, { type: 'invite', invitee, ...limits })
+    if (!signed.ok) return signed
+    const genesis = book.store.entries.get(book.id)
+    if (!genesis) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const chain = inviteChain(book.store.entries, signed.value)
+    return {
+      ok: true,
+      value: {
+        kind: 'invite',
+        pool,
+        relay: book.record.relayUrl,
+        genesis: encodeEntry(genesis),
+        invite: encodeEntry(signed.value),
+        secret: toHex(inviteSecret),
+        ...(label.trim() ? { label: label.trim().slice(0, 40) } : {}),
+        ...(chain.length > 0 ? { chain } : {}),
+      },
+    }
+  }
+
+  async rememberInvite(record: InviteRecord): Promise<void> {
+    await this.#db.put('invites', record)
+    this.#changed()
+  }
+
+  /** Joins with a one-time invite; works with no network at all. Returns the pool id. */
+  async joinByInvite(payload: InvitePayload): Promise<Outcome<string>> {
+    const genesis = decodeEntry(payload.genesis)
+    const invite = decodeEntry(payload.invite)
+    if (!genesis.ok || genesis.entry.type !== 'pool' || genesis.entry.id !== payload.pool || !verifyEntrySignature(genesis.entry, this.#cache)) {
+      return { ok: false, refusal: { reason: 'invite-invalid', detail: 'pool' } }
+    }
+    if (!invite.ok || invite.entry.type !== 'invite' || !verifyEntrySignature(invite.entry, this.#cache)) {
+      return { ok: false, refusal: { reason: 'invite-invalid', detail: 'invite' } }
+    }
+    if (invite.entry.pool !== genesis.entry.id) return { ok: false, refusal: { reason: 'invite-wrong-pool' } }
+    const inviteSecret = fromHex(payload.secret, 32)
+    if (!inviteSecret || publicKeyOf(inviteSecret) !== invite.entry.invitee) return { ok: false, refusal: { reason: 'invite-invalid', detail: 'secret' } }
+    const existing = this.#books.get(payload.pool)
+    if (existing && existing.record.status === 'member' && existing.view(this.#now()).role !== 'none') {
+      return { ok: false, refusal: { reason: 'already-joined' } }
+    }
+    const book = existing ?? (await this.#addPool(genesis.entry, { kind: 'member', pool: payload.pool, index: 0 }, undefined, payload.relay, 'member', false))
+    // The gatekeeper's history the link carries lets the invite count at once, offline.
+    await this.ingestLines(book.id, payload.chain ?? [])
+    await book.store.put([invite.entry])
+    const inviteEntry = invite.entry
+    const signed = await this.#sign<JoinEntry>(
+      book,
+      { type: 'join', invite: inviteEntry.id, invitee: inviteEntry.invitee, inviteSig: signJoinInvite(book.id, inviteEntry.id, book.me, inviteSecret) },
+      [inviteEntry.id],
+      // Without the gatekeeper's whole history the join waits (pending) for it; it is still this member's to sign.
+      true,
+    )
+    if (!signed.ok) return signed
+    if (book.record.status !== 'member') await this.#updateRecord(book, { status: 'member' })
+    book.follow?.publish([genesis.entry, inviteEntry])
+    return { ok: true, value: book.id }
+  }
+
+  /**
+   * Adds a pool known from its public link, to ask its gatekeeper for
+   * admission (or to bring back a restored key's pool). Returns this device's
+   * public key for the pool, which the join request carries.
+   */
+  async addPoolFromLink(payload: PoolPayload): Promise<Outcome<string>> {
+    const genesis = decodeEntry(payload.genesis)
+    if (!genesis.ok || genesis.entry.type !== 'pool' || genesis.entry.id !== payload.pool || !verifyEntrySignature(genesis.entry, this.#cache)) {
+      return { ok: false, refusal: { reason: 'pool-invalid' } }
+    }
+    const existing = this.#books.get(payload.pool)
+    if (existing) return { ok: true, value: existing.me }
+    const creator = deriveSecretKey(this.#seed, { kind: 'creator', nonce: genesis.entry.nonce })
+    // This wallet may have created the pool (a restore from the phrase alone): then it takes the gatekeeper's key back.
+    const isCreator = publicKeyOf(creator) === genesis.entry.author
+    const derivation: KeyDerivation = isCreator ? { kind: 'creator', nonce: genesis.entry.nonce } : { kind: 'member', pool: payload.pool, index: 0 }
+    const book = await this.#addPool(genesis.entry, derivation, undefined, payload.relay, isCreator ? 'member' : 'requested', this.#restored)
+    return { ok: true, value: book.me }
+  }
+
+  /**
+   * A receipt for a payment this device signed: the transfer and the payer's
+   * chain before it, as much as a QR code holds, for a payee with no network.
+   */
+  receiptPayload(pool: string, entryId: string): ReceiptPayload | undefined {
+    const book = this.#books.get(pool)
+    const entry = book?.store.entries.get(entryId)
+    if (!book || !entry || entry.author !== book.me) return undefined
+    const lines = receiptLines(book.store.entries, entry)
+    return { kind: 'receipt', pool, lines }
+  }
+
+  /** The public link of a pool (no secret in it): for join requests and for restoring. */
+  poolLinkPayload(pool: string): PoolPayload | undefined {
+    const book = this.#books.get(pool)
+    const genesis = book?.store.entries.get(pool)
+    return book && genesis ? { kind: 'pool', pool, relay: book.record.relayUrl, genesis: encodeEntry(genesis) } : undefined
+  }
+
+  async recordJoinRequest(request: JoinRequestRecord): Promise<Outcome> {
+    if (!this.#books.has(request.pool)) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const known = await this.#db.get('requests', [request.pool, request.member])
+    if (!known || known.state === 'waiting') await this.#db.put('requests', request)
+    this.#changed()
+    return { ok: true, value: undefined }
+  }
+
+  async approveJoinRequest(pool: string, member: string, limits: MemberLimits = {}): Promise<Outcome> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const signed = await this.#sign<AdmitEntry>(book, { type: 'admit', member: member as PublicKeyHex, role: 'member', ...limits })
+    if (!signed.ok) return signed
+    const request = await this.#db.get('requests', [pool, member])
+    if (request) {
+      await this.#db.put('requests', { ...request, state: 'approved', at: this.#now() })
+      if (request.name) await this.setContact(pool, member, request.name)
+    }
+    this.#changed()
+    return { ok: true, value: undefined }
+  }
+
+  async refuseJoinRequest(pool: string, member: string): Promise<void> {
+    const request = await this.#db.get('requests', [pool, member])
+    if (request) await this.#db.put('requests', { ...request, state: 'refused', at: this.#now() })
+    this.#changed()
+  }
+
+  async freeze(pool: string, member: string, reason: string): Promise<Outcome> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const signed = await this.#sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) })
+    return signed.ok ? { ok: true, value: undefined } : signed
+  }
+
+  async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const signed = await this.#sign<IssueEntry>(book, { type: 'issue', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
+    return signed.ok ? { ok: true, value: signed.value.id } : signed
+  }
+
+  /** Pays a member. Judged by core's validator before anything is stored or sent. */
+  async pay(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    if (to === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
+    const signed = await this.#sign<TransferEntry>(book, { type: 'transfer', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
+    if (!signed.ok) return signed
+    await this.clearDraft(pool)
+    return { ok: true, value: signed.value.id }
+  }
+
+  /**
+   * Answers a two-step transfer: the payee accepts or refuses it, the payer
+   * withdraws it. Judged by the validator like any entry.
+   */
+  async answer(pool: string, entry: string, answer: 'accept' | 'reject' | 'cancel'): Promise<Outcome<string>> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const signed = await this.#sign<AcceptEntry | RejectEntry | CancelEntry>(book, { type: answer, entry: entry as EntryId }, [entry as EntryId])
+    return signed.ok ? { ok: true, value: signed.value.id } : signed
+  }
+
+  /** Leaves a pool: allowed by the validator only at balance zero with nothing in flight. */
+  async closeAccount(pool: string): Promise<Outcome> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const signed = await this.#sign<CloseEntry>(book, { type: 'close' })
+    return signed.ok ? { ok: true, value: undefined } : signed
+  }
+
+  /** Lines learned outside sync (a link, a QR code, a file): decoded and verified like any other. */
+  async ingestLines(pool: string, lines: readonly string[]): Promise<number> {
+    const book = this.#books.get(pool)
+    if (!book) return 0
+    const entries: Entry[] = []
+    for (const line of lines) {
+      const decoded = decodeEntry(line)
+      // Known ids are skipped before the (costly) signature check: a re-sent log costs little.
+      if (!decoded.ok || decoded.entry.pool !== pool || book.store.entries.has(decoded.entry.id)) continue
+      if (verifyEntrySignature(decoded.entry, this.#cache)) entries.push(decoded.entry)
+    }
+    const added = await book.store.put(entries)
+    if (added.length > 0) book.follow?.publish(added)
+    return added.length
+  }
+
+  // ---- backup and restore -------------------------------------------------------
+
+  async snapshot(): Promise<WalletSnapshot> {
+    const contacts = await this.#db.getAll('contacts')
+    return {
+      phrase: this.#settings.phrase,
+      displayName: this.#displayName,
+      createdAt: this.#settings.createdAt,
+      pools: [...this.#books.values()].map((book) => ({
+        id: book.id,
+        relayUrl: book.record.relayUrl,
+        derivation: book.key.derivation,
+        status: book.record.status,
+        joinedAt: book.record.joinedAt,
+        lines: [...book.store.entries.values()].map((entry) => encodeEntry(entry)),
+      })),
+      contacts: contacts.map(({ pool, key, name }) => ({ pool, key, name })),
+    }
+  }
+
+  /**
+   * Replaces this wallet with a restored one. Every restored pool waits for
+   * the relay before its key signs again: the backup may be older than the
+   * key's last entry, and signing from a stale chain head forks the chain.
+   */
+  async restore(snapshot: WalletSnapshot): Promise<void> {
+    await this.#wipe()
+    this.#settings = { phrase: snapshot.phrase, createdAt: snapshot.createdAt, backedUp: true }
+    await this.#db.put('settings', this.#settings, 'seed')
+    await this.#db.put('settings', true, 'restored')
+    this.#restored = true
+    this.#displayName = snapshot.displayName
+    await this.#db.put('settings', snapshot.displayName, 'displayName')
+    this.#seed = await seedOfPhrase(snapshot.phrase)
+    for (const pool of snapshot.pools) {
+      const lines = pool.lines.map((line) => decodeEntry(line))
+      const genesis = lines.find((decoded) => decoded.ok && decoded.entry.type === 'pool' && decoded.entry.id === pool.id)
+      if (!genesis?.ok || genesis.entry.type !== 'pool') continue
+      const book = await this.#addPool(genesis.entry, pool.derivation, undefined, pool.relayUrl, pool.status, true, pool.joinedAt)
+      await this.ingestLines(pool.id, pool.lines)
+      for (const contact of snapshot.contacts.filter((c) => c.pool === pool.id)) {
+        await this.#db.put('contacts', contact)
+        book.contacts.set(contact.key, contact.name)
+      }
+      book.touch()
+    }
+    this.#changed()
+  }
+
+  /** Restores from the phrase alone: keys come back; pools come back as their links are opened again. */
+  async restoreFromPhrase(phrase: string): Promise<void> {
+    await this.restore({ phrase, displayName: '', createdAt: this.#now(), pools: [], contacts: [] })
+  }
+
+  // ---- internals ------------------------------------------------------------
+
+  async #load(): Promise<void> {
+    const seed = (await this.#db.get('settings', 'seed')) as SeedSettings | undefined
+    if (seed) {
+      this.#settings = seed
+    } else {
+      this.#settings = { phrase: newRecoveryPhrase(), createdAt: this.#now(), backedUp: false }
+      await this.#db.put('settings', this.#settings, 'seed')
+    }
+    this.#seed = await seedOfPhrase(this.#settings.phrase)
+    this.#displayName = ((await this.#db.get('settings', 'displayName')) as string | undefined) ?? ''
+    this.#restored = (await this.#db.get('settings', 'restored')) === true
+    const relay = (await this.#db.get('settings', 'relayUrl')) as string | undefined
+    if (relay) this.#sync.setRelay(relay)
+    for (const record of await this.#db.getAll('pools')) {
+      const key = await this.#db.get('keys', record.id)
+      if (!key) continue
+      await this.#openBook(record, key)
+    }
+    this.#changed()
+  }
+
+
+  async #addPool(genesis: PoolEntry, derivation: KeyDerivation, secretKey: Uint8Array | undefined, relayUrl: string, status: PoolRecord['status'], needsChainHead: boolean, joinedAt = this.#now()): Promise<PoolBook> {
+    const secret = secretKey ?? deriveSecretKey(this.#seed, derivation)
+    const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl, status, joinedAt, needsChainHead }
+    const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secret), secretKey: toHex(secret), derivation }
+    const tx = this.#db.transaction(['pools', 'keys'], 'readwrite')
+    await Promise.all([tx.objectStore('pools').put(record), tx.objectStore('keys').put(key), tx.done])
+    const book = await this.#openBook(record, key)
+    await book.store.put([genesis])
+    // The sync started from an empty store: hand it the genesis, from which it derives every document to follow.
+    book.follow?.publish([genesis])
+    return book
+  }
+
+  async #openBook(record: PoolRecord, key: KeyRecord): Promise<PoolBook> {
+    const secretKey = fromHex(key.secretKey, 32)
+    if (!secretKey) throw new TypeError(`expected a 32-byte secret key for pool ${record.id}, got a damaged record`)
+    // The store reports new entries to the book, which needs the store to exist first.
+    const holder: { book?: PoolBook } = {}
+    const store = await IdbVerifiedStore.load(this.#db, record.id, (added) => {
+      if (!holder.book) return
+      holder.book.refresh(this.#now(), added)
+      this.#scheduleWake()
+      this.#changed()
+    })
+    const book = new PoolBook(record, key, secretKey, store, this.#cache)
+    holder.book = book
+    for (const delivery of await this.#db.getAllFromIndex('delivery', 'by-pool', record.id)) book.delivery.set(delivery.id, delivery.state)
+    for (const contact of await this.#db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
+    book.refresh(this.#now())
+    this.#books.set(record.id, book)
+    book.follow = this.#sync.follow(book.id, store, {
+      onDelivered: (ids) => void this.#markDelivered(book, ids),
+      onCaughtUp: () => void this.#caughtUp(book),
+    })
+    // Entries signed here that no relay confirmed yet (an earlier session offline) go out again.
+    const undelivered = [...store.entries.values()].filter((entry) => entry.author === book.me && book.delivery.get(entry.id) === 'device')
+    if (undelivered.length > 0) book.follow.publish(undelivered)
+    this.#scheduleWake()
+    return book
+  }
+
+  async #markDelivered(book: PoolBook, ids: readonly EntryId[]): Promise<void> {
+    const fresh = ids.filter((id) => book.delivery.get(id) !== 'relay' && book.store.entries.get(id)?.author === book.me)
+    if (fresh.length === 0) return
+    const tx = this.#db.transaction('delivery', 'readwrite')
+    await Promise.all([...fresh.map((id) => tx.store.put({ id, pool: book.id, state: 'relay', at: this.#now() })), tx.done])
+    for (const id of fresh) book.delivery.set(id, 'relay')
+    book.touch()
+    this.#changed()
+  }
+
+  async #caughtUp(book: PoolBook): Promise<void> {
+    if (book.record.needsChainHead) await this.#updateRecord(book, { needsChainHead: false })
+    // A join request becomes membership once the gatekeeper's admit arrives.
+    if (book.record.status === 'requested' && book.view(this.#now()).role !== 'none') await this.#updateRecord(book, { status: 'member' })
+    this.#changed()
+  }
+
+  async #updateRecord(book: PoolBook, change: Partial<PoolRecord>): Promise<void> {
+    book.record = { ...book.record, ...change }
+    await this.#db.put('pools', book.record)
+    book.touch()
+  }
+
+  /**
+   * Signs the next entry of this device in `book`, judges it with the
+   * validator, and only if accepted stores and publishes it.
+   */
+  async #sign<E extends Entry>(book: PoolBook, body: Parameters<typeof authorEntry<E>>[1], extraDeps: readonly EntryId[] = [], allowWaiting = false): Promise<Outcome<E>> {
+    if (book.record.needsChainHead) return { ok: false, refusal: { reason: 'needs-chain-head' } }
+    this.#busy++
+    try {
+      const now = this.#now()
+      book.refresh(now)
+      const entries = book.store.entries.values()
+      const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now }, body, extraDeps)
+      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#cache)
+      const waiting = !check.ok && allowWaiting && WAITING_REASONS.has(check.refusal.reason)
+      if (!check.ok && !waiting) return { ok: false, refusal: check.refusal }
+      await this.#db.put('delivery', { id: candidate.id, pool: book.id, state: 'device', at: now })
+      book.delivery.set(candidate.id, 'device')
+      await book.store.put([candidate])
+      book.follow?.publish([candidate])
+      return { ok: true, value: candidate }
+    } finally {
+      this.#busy--
+    }
+  }
+
+  async #wipe(): Promise<void> {
+    for (const book of this.#books.values()) book.follow?.stop()
+    this.#books.clear()
+    const stores = ['settings', 'pools', 'keys', 'entries', 'delivery', 'contacts', 'drafts', 'invites', 'requests'] as const
+    const tx = this.#db.transaction([...stores], 'readwrite')
+    await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done])
+  }
+
+  /** Entries dated a little ahead (another device's clock) become due later: wake up then. */
+  #scheduleWake(): void {
+    clearTimeout(this.#wakeTimer)
+    let next: number | undefined
+    for (const book of this.#books.values()) {
+      const due = book.nextDueTime()
+      if (due !== undefined && (next === undefined || due < next)) next = due
+    }
+    if (next === undefined) return
+    const delay = Math.min(Math.max(next - this.#now() + 50, 50), 60_000)
+    this.#wakeTimer = setTimeout(() => {
+      for (const book of this.#books.values()) book.refresh(this.#now())
+      this.#scheduleWake()
+      this.#changed()
+    }, delay)
+  }
+
+  /** Re-judges every pool as of now: the rate limit's countdown and pending entries depend on the clock. */
+  tick(): void {
+    for (const book of this.#books.values()) book.refresh(this.#now())
+    this.#changed()
+  }
+
+  #changed(): void {
+    this.#version++
+    for (const listener of this.#listeners) listener()
+  }
+}
