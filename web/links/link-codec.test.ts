@@ -15,6 +15,8 @@ const samples: LinkPayload[] = [
   { kind: 'invite', pool: POOL, relay: '', genesis: '{"g":1}', invite: '{"i":1}', secret: 'c'.repeat(64), label: 'Alice' },
   { kind: 'invite', pool: POOL, relay: 'wss://r.example/sync', genesis: '{"g":1}', invite: '{"i":1}', secret: 'c'.repeat(64), chain: ['{"a":1}', '{"b":2}'] },
   { kind: 'receipt', pool: POOL, lines: ['{"t":1}', '{"p":0}'] },
+  { kind: 'request', pool: POOL, lines: ['{"q":1}', '{"j":0}'], name: 'Bob' },
+  { kind: 'request', pool: POOL, lines: ['{"q":1}'] },
 ]
 
 describe('Heroes links', () => {

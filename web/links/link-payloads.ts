@@ -37,6 +37,22 @@ export interface PayPayload {
   readonly name?: string
 }
 
+/**
+ * A signed payment request (`request` entry): its line first (the app sends
+ * it alone, to keep the QR code small; a longer list of the requester's
+ * earlier entries is accepted too), so a payer's phone offline can judge it
+ * and pay it by reference. Amount and payee come from the signed entry, not
+ * from the link, so they cannot be changed on the way.
+ */
+export interface RequestPayload {
+  readonly kind: 'request'
+  readonly pool: string
+  /** Entry lines, the request first. */
+  readonly lines: readonly string[]
+  /** The requester's self-chosen display name; untrusted, shown as text only. */
+  readonly name?: string
+}
+
 /** A member asking a gatekeeper to be admitted under this per-pool public key. */
 export interface JoinRequestPayload {
   readonly kind: 'join-request'
@@ -65,5 +81,5 @@ export interface ReceiptPayload {
   readonly lines: readonly string[]
 }
 
-export type LinkPayload = InvitePayload | PayPayload | JoinRequestPayload | PoolPayload | ReceiptPayload
+export type LinkPayload = InvitePayload | PayPayload | RequestPayload | JoinRequestPayload | PoolPayload | ReceiptPayload
 export type LinkKind = LinkPayload['kind']

@@ -17,6 +17,7 @@ import { JoinScreen } from './screens/JoinScreen.tsx'
 import { LinkScreen } from './screens/LinkScreen.tsx'
 import { ManageScreen } from './screens/ManageScreen.tsx'
 import { PayScreen } from './screens/PayScreen.tsx'
+import { PaymentRequestScreen } from './screens/PaymentRequestScreen.tsx'
 import { PoolScreen } from './screens/PoolScreen.tsx'
 import { RequestScreen } from './screens/RequestScreen.tsx'
 import { SettingsScreen } from './screens/SettingsScreen.tsx'
@@ -39,7 +40,7 @@ export function App({ persist, updates }: { persist: PersistOutcome; updates: Up
     }
     scrollTo(0, 0)
   }, [hrefOf(route)])
-  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' ? 'home' : route.name
+  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' ? 'home' : route.name
   return (
     <>
       <a class="skip" href="#main" onClick={(event) => { event.preventDefault(); main.current?.focus() }}>
@@ -97,6 +98,8 @@ function Screen({ route, persist }: { route: Route; persist: PersistOutcome }) {
       return <RequestScreen pool={route.pool} key={route.pool} />
     case 'manage':
       return <ManageScreen pool={route.pool} key={route.pool} />
+    case 'payment-request':
+      return <PaymentRequestScreen pool={route.pool} request={route.request} key={route.request} />
     case 'link':
       return <LinkScreen link={route.link} key={route.link} />
   }

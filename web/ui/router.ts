@@ -14,13 +14,15 @@ export type Route =
   | { name: 'pay'; pool: string }
   | { name: 'request'; pool: string }
   | { name: 'manage'; pool: string }
-  /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt. */
+  /** One signed payment request: pay it, refuse it, or (the requester's own) show or withdraw it. */
+  | { name: 'payment-request'; pool: string; request: string }
+  /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt, `q/…` signed payment request. */
   | { name: 'link'; link: string }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '')
-  const [head = '', second = '', third = ''] = path.split('/')
-  if (/^[ioepr]$/.test(head) && second) return { name: 'link', link: `${head}/${second}` }
+  const [head = '', second = '', third = '', fourth = ''] = path.split('/')
+  if (/^[ioepqr]$/.test(head) && second) return { name: 'link', link: `${head}/${second}` }
   switch (head) {
     case 'create':
     case 'join':
@@ -30,6 +32,7 @@ export function parseRoute(hash: string): Route {
     case 'pool':
       if (!/^[0-9a-f]{64}$/.test(second)) return { name: 'home' }
       if (third === 'pay' || third === 'request' || third === 'manage') return { name: third, pool: second }
+      if (third === 'req' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'payment-request', pool: second, request: fourth }
       return { name: 'pool', pool: second }
     default:
       return { name: 'home' }
@@ -46,6 +49,8 @@ export function hrefOf(route: Route): string {
     case 'request':
     case 'manage':
       return `#/pool/${route.pool}/${route.name}`
+    case 'payment-request':
+      return `#/pool/${route.pool}/req/${route.request}`
     case 'link':
       return `#/${route.link}`
     default:

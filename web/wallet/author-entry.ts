@@ -23,8 +23,11 @@ export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<
   const deps = new Set<EntryId>(extraDeps)
   // Only spending relies on what was received; an invite or an admit naming credits would make
   // it wait (pending) on a device that has not seen them, such as a newcomer's phone offline.
-  if ((body as { type: string }).type === 'transfer') {
-    for (const id of unreferencedCredits(list, context.author)) {
+  // A payment request relies on the admission only: it must sort after it, and a payer's phone
+  // should not have to hold the requester's incoming payments to judge it.
+  const type = (body as { type: string }).type
+  if (type === 'transfer' || type === 'request') {
+    for (const id of unreferencedCredits(list, context.author, type === 'request')) {
       if (deps.size >= DEPS_COUNT_MAX) break
       deps.add(id)
     }
@@ -43,11 +46,11 @@ export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<
 }
 
 /** Entries by others that credit or admit `me` and none of my entries names yet; newest first. */
-function unreferencedCredits(entries: readonly Entry[], me: PublicKeyHex): EntryId[] {
+function unreferencedCredits(entries: readonly Entry[], me: PublicKeyHex, admissionOnly: boolean): EntryId[] {
   const referenced = new Set<EntryId>()
   for (const entry of entries) if (entry.author === me) for (const dep of entry.deps) referenced.add(dep)
   return entries
-    .filter((entry) => entry.author !== me && !referenced.has(entry.id) && isAboutMe(entry, me))
+    .filter((entry) => entry.author !== me && !referenced.has(entry.id) && isAboutMe(entry, me) && (!admissionOnly || entry.type === 'admit'))
     .sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1))
     .map((entry) => entry.id)
 }

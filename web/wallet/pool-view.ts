@@ -4,7 +4,7 @@
  * words-ready codes. Pure: the same inputs give the same view, so it is tested
  * without a browser.
  */
-import { feeOf, type Entry, type EntryVerdict, type Policy, type ReplayResult, type Reason } from '../../core/index.ts'
+import { feeOf, type Entry, type EntryVerdict, type Policy, type ReplayResult, type Reason, type RequestStatus } from '../../core/index.ts'
 
 export type Delivery = 'device' | 'relay'
 export type Role = 'gatekeeper' | 'member' | 'none'
@@ -29,6 +29,28 @@ export interface StatementRow {
   readonly outgoing: boolean
   /** A two-step transfer still waiting: for this member to accept it ('me'), or for the payee ('them'). */
   readonly awaiting?: 'me' | 'them'
+  /** For a transfer that pays a request: the request's id. */
+  readonly pays?: string
+  /** For this member's own payment request: what became of it (open, paid, rejected, cancelled). */
+  readonly requestStatus?: RequestStatus
+}
+
+/**
+ * A payment request this member made ('out') or was asked to pay ('in'), or
+ * one for anyone ('other': a shop's open request, known from its link).
+ */
+export interface RequestRow {
+  readonly id: string
+  readonly time: number
+  readonly payee: string
+  /** The payer asked, when the request names one. */
+  readonly from?: string
+  readonly amount: number
+  readonly memo: string
+  readonly status: RequestStatus
+  /** The transfer that paid it, or the refusal or withdrawal that closed it. */
+  readonly settledBy?: string
+  readonly direction: 'in' | 'out' | 'other'
 }
 
 export interface MemberRow {
@@ -69,6 +91,14 @@ export interface PoolView {
   readonly members: readonly MemberRow[]
   readonly rejected: readonly RejectedRow[]
   readonly equivocations: ReplayResult['equivocations']
+  /** Payment requests this device knows, by id: the member's own, those it is asked to pay, and those it opened. */
+  readonly requests: ReadonlyMap<string, RequestRow>
+  /** Open requests this member is asked to pay, oldest first. */
+  readonly requestsToPay: readonly RequestRow[]
+  /** This member's own open requests, oldest first. */
+  readonly requestsOpen: readonly RequestRow[]
+  /** Two-step transfers waiting for this member's answer ('me') or the payee's ('them'), oldest first. */
+  readonly transfersWaiting: readonly StatementRow[]
   /** Entries waiting for something (a missing earlier entry, or a time not reached yet). */
   readonly pendingCount: number
   /** When this member's next transfer is allowed by the rate limit (ms), or null when now. */
@@ -94,10 +124,32 @@ function moneyOf(entry: Entry): { to: string; amount: number; memo: string } | u
   return undefined
 }
 
+/** The pool's requests as this member sees them, oldest first (requests without a known entry go last). */
+export function requestRows(result: ReplayResult, entries: ReadonlyMap<string, Entry>, me: string): RequestRow[] {
+  const rows: RequestRow[] = []
+  for (const [id, r] of Object.entries(result.requests ?? {})) {
+    const direction = r.payee === me ? 'out' : r.from === me ? 'in' : 'other'
+    rows.push({
+      id,
+      time: entries.get(id)?.time ?? Number.MAX_SAFE_INTEGER,
+      payee: r.payee,
+      ...(r.from ? { from: r.from } : {}),
+      amount: r.amount,
+      memo: r.memo ?? '',
+      status: r.status,
+      ...(r.settledBy ? { settledBy: r.settledBy } : {}),
+      direction,
+    })
+  }
+  return rows.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1))
+}
+
 export function viewPool(input: PoolViewInput): PoolView {
   const { result, me, entries, delivery } = input
   const summary = result.members[me]
   const role: Role = summary ? summary.role : 'none'
+  const requests = requestRows(result, entries, me)
+  const requestById = new Map(requests.map((row) => [row.id, row]))
   let running = 0
   const rows: StatementRow[] = []
   for (const verdict of result.entries) {
@@ -117,14 +169,14 @@ export function viewPool(input: PoolViewInput): PoolView {
     }
     const awaiting = verdict.status === 'initiated' ? (mine ? 'them' : toMe ? 'me' : undefined) : undefined
     running += change
-    const subject = entry.type === 'admit' || entry.type === 'freeze' ? entry.member : null
+    const subject = entry.type === 'admit' || entry.type === 'freeze' ? entry.member : entry.type === 'request' ? (entry.from ?? null) : null
     const counterparty = money ? (mine ? money.to : entry.author) : mine ? subject : entry.author
     rows.push({
       id: entry.id,
       time: entry.time,
       type: entry.type,
       change,
-      nominal: money ? (mine && entry.type === 'transfer' ? -money.amount : toMe ? money.amount : 0) : 0,
+      nominal: money ? (mine && entry.type === 'transfer' ? -money.amount : toMe ? money.amount : 0) : entry.type === 'request' && mine ? entry.amount : 0,
       counterparty,
       memo: money?.memo ?? '',
       status: verdict.status,
@@ -134,6 +186,8 @@ export function viewPool(input: PoolViewInput): PoolView {
       balanceAfter: running,
       outgoing: mine && money !== undefined && entry.type === 'transfer',
       ...(awaiting ? { awaiting } : {}),
+      ...(entry.type === 'transfer' && entry.request ? { pays: entry.request } : {}),
+      ...(entry.type === 'request' && requestById.has(entry.id) ? { requestStatus: requestById.get(entry.id)!.status } : {}),
     })
   }
   rows.reverse()
@@ -162,6 +216,10 @@ export function viewPool(input: PoolViewInput): PoolView {
     ...(result.supply !== undefined ? { supply: result.supply } : {}),
     ...(result.commons !== undefined ? { commons: result.commons } : {}),
     statement: rows,
+    requests: requestById,
+    requestsToPay: requests.filter((row) => row.direction === 'in' && row.status === 'open'),
+    requestsOpen: requests.filter((row) => row.direction === 'out' && row.status === 'open'),
+    transfersWaiting: rows.filter((row) => row.awaiting !== undefined).reverse(),
     members,
     rejected,
     equivocations: result.equivocations,

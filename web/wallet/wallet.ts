@@ -5,11 +5,11 @@
  * operating error comes back as a value the screen turns into words.
  */
 import {
-  SignatureCache, decodeEntry, encodeEntry, fromHex, publicKeyOf, signEntry, signJoinInvite, toHex, verifyEntrySignature,
-  type AcceptEntry, type AdmitEntry, type CancelEntry, type CloseEntry, type Entry, type RejectEntry, type EntryId, type FreezeEntry, type InviteEntry, type IssueEntry, type JoinEntry,
+  SignatureCache, decodeEntry, encodeEntry, fromHex, poolCsv, publicKeyOf, signEntry, signJoinInvite, statement, statementCsv, toHex, verifyEntrySignature,
+  type AcceptEntry, type RequestEntry, type StatementFilter, type AdmitEntry, type CancelEntry, type CloseEntry, type Entry, type RejectEntry, type EntryId, type FreezeEntry, type InviteEntry, type IssueEntry, type JoinEntry,
   type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex, type TransferEntry,
 } from '../../core/index.ts'
-import type { InvitePayload, PoolPayload, ReceiptPayload } from '../links/link-payloads.ts'
+import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from '../links/link-payloads.ts'
 import { deriveSecretKey, type KeyDerivation } from '../keys/pool-keys.ts'
 import { newRecoveryPhrase, seedOfPhrase } from '../keys/recovery-phrase.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
@@ -26,7 +26,9 @@ export type Outcome<T = void> = { ok: true; value: T } | { ok: false; refusal: R
 
 /** Problems the wallet finds before the validator is even asked. */
 export interface WalletProblem {
-  readonly reason: 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
+  readonly reason:
+    | 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
+    | 'request-invalid' | 'request-unknown' | 'request-waiting' | 'request-not-for-you'
   readonly detail?: string
 }
 
@@ -373,8 +375,93 @@ export class Wallet {
   }
 
   /**
-   * Answers a two-step transfer: the payee accepts or refuses it, the payer
-   * withdraws it. Judged by the validator like any entry.
+   * Signs a payment request: this member asks `from` (or, without it, whoever
+   * opens the link) for `amount`. Returns the request's id.
+   */
+  async makeRequest(pool: string, amount: number, memo: string, from?: string): Promise<Outcome<string>> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    if (from === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
+    const signed = await this.#sign<RequestEntry>(book, {
+      type: 'request',
+      amount,
+      ...(memo.trim() ? { memo: memo.trim() } : {}),
+      ...(from ? { from: from as PublicKeyHex } : {}),
+    })
+    return signed.ok ? { ok: true, value: signed.value.id } : signed
+  }
+
+  /**
+   * A request's link payload: the signed request line alone (about 540
+   * characters as a link, a QR code readable at arm's length). A payer's phone
+   * that already holds the requester's earlier entries, as any phone that
+   * synced once does, can pay it offline; one that does not says it must wait.
+   */
+  requestPayload(pool: string, id: string): RequestPayload | undefined {
+    const book = this.#books.get(pool)
+    const entry = book?.store.entries.get(id)
+    if (!book || !entry || entry.type !== 'request') return undefined
+    const name = entry.author === book.me ? this.#displayName : book.nameOf(entry.author)
+    return { kind: 'request', pool, lines: [encodeEntry(entry)], ...(name ? { name } : {}) }
+  }
+
+  /**
+   * Keeps what a request link carries (verified like any line) and returns the
+   * request's id; the name it gives is kept as a contact when none is known.
+   */
+  async takeRequestLink(payload: RequestPayload): Promise<Outcome<string>> {
+    const book = this.#books.get(payload.pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    const first = decodeEntry(payload.lines[0] ?? '')
+    if (!first.ok || first.entry.type !== 'request' || first.entry.pool !== payload.pool || !verifyEntrySignature(first.entry, this.#cache)) {
+      return { ok: false, refusal: { reason: 'request-invalid' } }
+    }
+    await this.ingestLines(payload.pool, payload.lines)
+    if (payload.name && first.entry.author !== book.me && !book.nameOf(first.entry.author)) await this.setContact(payload.pool, first.entry.author, payload.name)
+    return { ok: true, value: first.entry.id }
+  }
+
+  /**
+   * Pays a request by reference: amount, payee and note come from the signed
+   * request, never from the screen. Judged by the validator before it is kept.
+   */
+  async payRequest(pool: string, id: string): Promise<Outcome<string>> {
+    const book = this.#books.get(pool)
+    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    book.refresh(this.#now())
+    const request = book.view(this.#now()).requests.get(id)
+    if (!request) {
+      // Known but not judged yet (its author's earlier entries are missing here), or never seen.
+      return { ok: false, refusal: { reason: book.store.entries.has(id) ? 'request-waiting' : 'request-unknown' } }
+    }
+    if (request.payee === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
+    if (request.from !== undefined && request.from !== book.me) return { ok: false, refusal: { reason: 'request-not-for-you' } }
+    const signed = await this.#sign<TransferEntry>(
+      book,
+      { type: 'transfer', to: request.payee as PublicKeyHex, amount: request.amount, ...(request.memo ? { memo: request.memo } : {}), request: id as EntryId },
+      [id as EntryId],
+    )
+    return signed.ok ? { ok: true, value: signed.value.id } : signed
+  }
+
+  /** This member's statement as CSV (core's `statement` and `statementCsv`), filtered by date and counterparty. */
+  statementCsv(pool: string, filter: StatementFilter = {}): string | undefined {
+    const book = this.#books.get(pool)
+    if (!book) return undefined
+    return statementCsv(statement(book.ledger.movements(), book.me, filter), book.ledger.policy?.decimals ?? 0)
+  }
+
+  /** Every movement of the pool as CSV, for a gatekeeper's books. */
+  poolCsv(pool: string): string | undefined {
+    const book = this.#books.get(pool)
+    if (!book || book.view(this.#now()).role !== 'gatekeeper') return undefined
+    return poolCsv(book.ledger.movements(), book.ledger.policy?.decimals ?? 0)
+  }
+
+  /**
+   * Answers a two-step transfer or a request: the payee accepts or refuses a
+   * transfer, its payer withdraws it; the payer asked refuses a request, its
+   * requester withdraws it. Judged by the validator like any entry.
    */
   async answer(pool: string, entry: string, answer: 'accept' | 'reject' | 'cancel'): Promise<Outcome<string>> {
     const book = this.#books.get(pool)

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import type { Policy } from '../../../core/index.ts'
 import type { StatementRow } from '../../wallet/pool-view.ts'
 import { money, timeOf, who } from '../format.ts'
-import { refusalText } from '../refusal-text.ts'
+import { hrefOf } from '../router.ts'
 import { encodeLink } from '../../links/link-codec.ts'
 import { CopyField } from './CopyField.tsx'
 import { QrImage } from './QrImage.tsx'
@@ -20,7 +20,13 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
         return (
           <li key={row.id} class={`statement-row status-${row.status}`} data-testid="statement-row" data-entry={row.id}>
             <div class="statement-main">
-              <span class="statement-what">{describe(t, row, name)}</span>
+              <span class="statement-what">
+                {row.type === 'request' || row.pays ? (
+                  <a href={hrefOf({ name: 'payment-request', pool, request: row.pays ?? row.id })}>{describe(t, row, name)}</a>
+                ) : (
+                  describe(t, row, name)
+                )}
+              </span>
               {row.change !== 0 ? (
                 <span class={row.change < 0 ? 'amount out' : 'amount in'} data-testid="row-amount">
                   {row.change > 0 ? '+' : ''}
@@ -46,7 +52,6 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
                 </span>
               )}
             </div>
-            {row.awaiting && <Answer pool={pool} entry={row.id} awaiting={row.awaiting} policy={policy} />}
             {row.outgoing && row.status !== 'rejected' && row.delivery === 'device' && <Receipt pool={pool} entry={row.id} />}
           </li>
         )
@@ -58,6 +63,7 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
 function describe(t: ReturnType<typeof useStrings>, row: StatementRow, name: string): string {
   switch (row.type) {
     case 'transfer':
+      if (row.pays) return row.outgoing ? t.row.paidRequest(name) : t.row.receivedForRequest(name)
       return row.outgoing ? t.row.paidTo(name) : t.row.receivedFrom(name)
     case 'issue':
       return row.delivery ? t.row.issuedTo(name) : t.row.issuedBy(name)
@@ -72,6 +78,7 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, name: str
     case 'freeze':
       return t.row.freeze(name)
     case 'request':
+      return t.row.request(name)
     case 'accept':
     case 'reject':
     case 'cancel':
@@ -81,6 +88,7 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, name: str
 }
 
 function stateOf(t: ReturnType<typeof useStrings>, row: StatementRow): string {
+  if (row.requestStatus) return t.row.requestState[row.requestStatus]
   if (row.awaiting) return row.awaiting === 'me' ? t.row.stateAwaitingMe : t.row.stateAwaitingThem
   if (row.status === 'cancelled') return t.row.stateCancelled
   if (row.status === 'rejected') return t.row.stateRejected(row.reason ? t.reasons[row.reason] : '')
@@ -106,30 +114,6 @@ function NameThem({ pool, member }: { pool: string; member: string }) {
         <button type="submit" class="secondary small">{t.common.save}</button>
       </form>
     </details>
-  )
-}
-
-/** The second step of a two-step payment: the payee accepts or refuses, the payer may withdraw. */
-function Answer({ pool, entry, awaiting, policy }: { pool: string; entry: string; awaiting: 'me' | 'them'; policy: Policy | null }) {
-  const wallet = useWallet()
-  const t = useStrings()
-  const [error, setError] = useState('')
-  const answer = async (kind: 'accept' | 'reject' | 'cancel'): Promise<void> => {
-    const outcome = await wallet.answer(pool, entry, kind)
-    setError(outcome.ok ? '' : refusalText(t, outcome.refusal, policy, Date.now()))
-  }
-  return (
-    <div class="row">
-      {awaiting === 'me' ? (
-        <>
-          <button type="button" class="small" onClick={() => void answer('accept')} data-testid="accept-payment">{t.row.acceptButton}</button>
-          <button type="button" class="secondary small" onClick={() => void answer('reject')}>{t.row.refuseButton}</button>
-        </>
-      ) : (
-        <button type="button" class="secondary small" onClick={() => void answer('cancel')}>{t.row.withdrawButton}</button>
-      )}
-      {error && <span class="error" role="alert">{error}</span>}
-    </div>
   )
 }
 

@@ -19,6 +19,7 @@ export function CreatePoolScreen() {
   const [twoStep, setTwoStep] = useState(false)
   const [levy, setLevy] = useState('')
   const [softMin, setSoftMin] = useState('')
+  const [softMax, setSoftMax] = useState('')
   const [error, setError] = useState('')
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault()
@@ -35,6 +36,8 @@ export function CreatePoolScreen() {
     if (levyParsed && (!levyParsed.ok || levyParsed.minorUnits > FEE_BASIS_POINTS_MAX)) return setError(t.create.numberProblem(t.create.levy))
     const softParsed = kind === 'mutual-credit' && softMin.trim() !== '' ? parseAmount(softMin, digits) : null
     if (softParsed && (!softParsed.ok || softParsed.minorUnits > creditParsed.minorUnits)) return setError(t.create.numberProblem(t.create.softMin))
+    const softMaxParsed = softMax.trim() !== '' ? parseAmount(softMax, digits) : null
+    if (softMaxParsed && (!softMaxParsed.ok || (maxParsed?.ok && softMaxParsed.minorUnits > maxParsed.minorUnits))) return setError(t.create.numberProblem(t.create.softMax))
     const policy: Policy = {
       kind,
       name: name.trim().normalize('NFC'),
@@ -46,6 +49,7 @@ export function CreatePoolScreen() {
       ...(twoStep ? { twoStep: true } : {}),
       ...(levyParsed && levyParsed.ok ? { feeBasisPoints: levyParsed.minorUnits } : {}),
       ...(softParsed && softParsed.ok ? { softMinBalance: -softParsed.minorUnits } : {}),
+      ...(softMaxParsed && softMaxParsed.ok ? { softMaxBalance: softMaxParsed.minorUnits } : {}),
     }
     const outcome = await wallet.createPool(policy)
     if (outcome.ok) navigate({ name: 'manage', pool: outcome.value }, true)
@@ -75,6 +79,7 @@ export function CreatePoolScreen() {
         <Field id="pool-max" label={t.create.maxBalance} value={max} onInput={setMax} inputMode="decimal" />
         <Field id="pool-rate" label={t.create.rateSeconds} value={rate} onInput={setRate} inputMode="numeric" />
         {kind === 'mutual-credit' && <Field id="pool-soft-min" label={t.create.softMin} value={softMin} onInput={setSoftMin} inputMode="decimal" />}
+        <Field id="pool-soft-max" label={t.create.softMax} value={softMax} onInput={setSoftMax} inputMode="decimal" />
         <Field id="pool-levy" label={t.create.levy} value={levy} onInput={setLevy} inputMode="decimal" />
         <label class="choice">
           <input type="checkbox" checked={twoStep} onChange={(event) => setTwoStep(event.currentTarget.checked)} />

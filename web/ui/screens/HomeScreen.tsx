@@ -1,5 +1,6 @@
 import { formatAmount } from '../../lib/amount.ts'
 import type { PersistOutcome } from '../../pwa/persistent-storage.ts'
+import type { PoolView } from '../../wallet/pool-view.ts'
 import { hrefOf } from '../router.ts'
 import { useFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -56,6 +57,7 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
                     </span>
                   )}
                   {view.role === 'gatekeeper' && <span class="tag">{t.home.gatekeeper}</span>}
+                  <WaitingTags view={view} />
                 </a>
               </li>
             )
@@ -63,5 +65,19 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
         </ul>
       )}
     </section>
+  )
+}
+
+/** Requests and two-step payments in flight, counted: what waits for this member and what waits for others. */
+function WaitingTags({ view }: { view: PoolView }) {
+  const t = useStrings()
+  const forMe = view.requestsToPay.length + view.transfersWaiting.filter((row) => row.awaiting === 'me').length
+  const forOthers = view.requestsOpen.length + view.transfersWaiting.filter((row) => row.awaiting === 'them').length
+  if (forMe + forOthers === 0) return null
+  return (
+    <span class="row waiting-tags">
+      {forMe > 0 && <span class="tag attention" data-testid="waiting-for-you-count">{t.home.waitingForYou(forMe)}</span>}
+      {forOthers > 0 && <span class="tag" data-testid="waiting-for-others-count">{t.home.waitingForOthers(forOthers)}</span>}
+    </span>
   )
 }

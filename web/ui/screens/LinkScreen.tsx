@@ -31,6 +31,17 @@ export function LinkScreen({ link }: { link: string }) {
         navigate({ name: 'pay', pool: p.pool }, true)
         return
       }
+      // A signed request is kept at once (only signed facts), then shown to be paid or refused.
+      if (result.ok && result.payload.kind === 'request' && wallet.pool(result.payload.pool)) {
+        const taken = await wallet.takeRequestLink(result.payload)
+        if (taken.ok) {
+          navigate({ name: 'payment-request', pool: result.payload.pool, request: taken.value }, true)
+          return
+        }
+        setDecoded({ ok: false, problem: 'missing-fields' })
+        setNotice(t.links.requestInvalid)
+        return
+      }
       // A receipt is kept at once (it is only signed facts) and shown in the statement.
       if (result.ok && result.payload.kind === 'receipt' && wallet.pool(result.payload.pool)) {
         const p = result.payload
@@ -71,6 +82,7 @@ export function LinkScreen({ link }: { link: string }) {
     case 'join-request':
       return <AdmitCard payload={decoded.payload} />
     case 'receipt':
+    case 'request':
     case 'pay':
       if (decoded.payload.kind === 'pay' && wallet.pool(decoded.payload.pool)?.role === 'gatekeeper') return <IssueCard payload={decoded.payload} />
       return (
@@ -238,7 +250,7 @@ function IssueCard({ payload }: { payload: PayPayload }) {
   return (
     <section aria-labelledby="issue-title">
       <h1 id="issue-title">{t.admit.issueTitle}</h1>
-      <p>{t.admit.issueBody(name, payload.amount !== undefined ? money(payload.amount, policy) : policy?.symbol ?? '')}</p>
+      <p>{payload.amount !== undefined ? t.admit.issueBody(name, money(payload.amount, policy)) : t.admit.issueBodyAny(name)}</p>
       {payload.memo && <p class="memo">“{payload.memo}”</p>}
       {result ? (
         <p class="notice ok" role="status">{result}</p>

@@ -7,6 +7,7 @@ import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { money, timeOf, who } from '../format.ts'
+import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -202,6 +203,15 @@ export function ManageScreen({ pool }: { pool: string }) {
         <h2>{t.manage.health}</h2>
         <p>{t.manage.entries(view.entryCount)}</p>
         {view.commons !== undefined && <p>{t.manage.commons(money(view.commons, policy))}</p>}
+        <p>
+          <button type="button" class="secondary" data-testid="pool-csv" onClick={() => {
+              const text = wallet.poolCsv(pool)
+              if (text !== undefined) downloadText(`heroes-pool-${pool.slice(0, 8)}.csv`, text, 'text/csv')
+            }}>
+            {t.manage.poolCsv}
+          </button>
+        </p>
+        <p class="hint">{t.manage.poolCsvHint}</p>
         <h3>{t.manage.equivocations}</h3>
         {view.equivocations.length === 0 ? (
           <p class="hint">{t.manage.equivocationsEmpty}</p>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
-import { feeOf } from '../../../core/index.ts'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
-import { decodeLink } from '../../links/link-codec.ts'
+import { decodeLink, linkRoute } from '../../links/link-codec.ts'
+import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { Field } from '../components/Field.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
 import { money, who } from '../format.ts'
@@ -63,6 +63,11 @@ export function PayScreen({ pool }: { pool: string }) {
     }
     const decoded = await decodeLink(trimmed)
     if (!decoded.ok) return setErrors({ to: t.links.problems[decoded.problem] })
+    // A signed request is paid by reference on its own page: amount and payee cannot be edited.
+    if (decoded.payload.kind === 'request') {
+      const route = linkRoute(trimmed.replace(/\s+/g, '')) ?? trimmed.replace(/\s+/g, '').replace(/^\//, '')
+      return navigate({ name: 'link', link: route })
+    }
     if (decoded.payload.kind !== 'pay') return setErrors({ to: t.links.wrongKindForPay })
     if (decoded.payload.pool !== pool) return setErrors({ to: t.links.otherPool })
     const payload = decoded.payload
@@ -100,6 +105,7 @@ export function PayScreen({ pool }: { pool: string }) {
   }
 
   const parsedAmount = parseAmount(amount, decimals)
+  const notes = parsedAmount.ok && KEY.test(toKey) ? paymentNotesIn(view, toKey, parsedAmount.minorUnits) : undefined
   return (
     <section aria-labelledby="pay-title">
       <p class="crumb">
@@ -119,11 +125,12 @@ export function PayScreen({ pool }: { pool: string }) {
           <h2 id="review-title">{t.pay.confirm(money(parsedAmount.minorUnits, policy), payeeName)}</h2>
           {memo && <p class="memo">“{memo}”</p>}
           {!payeeKnown && <p class="notice warn">{t.pay.toUnknown}</p>}
-          {policy?.feeBasisPoints ? (
-            <p class="hint">{t.pay.levy(money(parsedAmount.minorUnits - feeOf(parsedAmount.minorUnits, policy.feeBasisPoints), policy), money(feeOf(parsedAmount.minorUnits, policy.feeBasisPoints), policy))}</p>
-          ) : null}
-          {policy?.softMinBalance !== undefined && view.balance - view.held - parsedAmount.minorUnits < policy.softMinBalance && (
-            <p class="notice warn" data-testid="soft-min-warning">{t.pay.softMinWarning(money(view.balance - view.held - parsedAmount.minorUnits, policy), money(policy.softMinBalance, policy))}</p>
+          {notes && notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
+          {notes?.belowSoftMin && (
+            <p class="notice warn" data-testid="soft-min-warning">{t.pay.softMinWarning(money(notes.belowSoftMin.after, policy), money(notes.belowSoftMin.level, policy))}</p>
+          )}
+          {notes?.aboveSoftMax && (
+            <p class="notice warn" data-testid="soft-max-warning">{t.pay.softMaxWarning(payeeName, money(notes.aboveSoftMax.after, policy), money(notes.aboveSoftMax.level, policy))}</p>
           )}
           <div class="row">
             <button type="button" onClick={() => void confirm()} disabled={signing} data-testid="pay-confirm" autoFocus>

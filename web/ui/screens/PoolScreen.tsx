@@ -1,19 +1,17 @@
 import { useEffect, useState } from 'preact/hooks'
 import { encodeLink } from '../../links/link-codec.ts'
+import type { PoolView } from '../../wallet/pool-view.ts'
+import { counterpartiesOf, filterRows, isFiltering, NO_FILTER, toCoreFilter, type StatementFilterText } from '../../wallet/statement-filter.ts'
+import { CloseAccount } from '../components/CloseAccount.tsx'
 import { CopyField } from '../components/CopyField.tsx'
+import { InFlight } from '../components/InFlight.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { StatementList } from '../components/StatementList.tsx'
-import { clockTime, money } from '../format.ts'
+import { downloadText } from '../download.ts'
+import { clockTime, money, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { useFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
-
-const logUrl = 'about:blank'
-
-/** The pool's log as the CLI reads it: one canonical entry line each (`heroes replay FILE`). */
-function exportLog(lines: readonly string[]): string {
-  return URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'application/x-ndjson' }))
-}
 
 /** One pool: balance and limits, what the member may do, and the statement. */
 export function PoolScreen({ pool }: { pool: string }) {
@@ -45,7 +43,6 @@ export function PoolScreen({ pool }: { pool: string }) {
   const policy = view.policy
   const myJoin = view.statement.find((row) => row.type === 'join')
   const canPay = view.role !== 'none' && !view.frozen && !view.closed
-  const canClose = view.role === 'member' && !view.closed && view.balance === 0 && view.held === 0
   return (
     <section aria-labelledby="pool-title" class="pool">
       <p class="crumb">
@@ -77,7 +74,8 @@ export function PoolScreen({ pool }: { pool: string }) {
       )}
       {view.frozen && <p class="notice error" role="note">{t.pool.frozen}</p>}
       {view.closed && <p class="notice" role="note">{t.pool.closed}</p>}
-      {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note">{t.pool.belowSoftMin(money(policy.softMinBalance, policy))}</p>}
+      {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note" data-testid="below-soft-min">{t.pool.belowSoftMin(money(policy.softMinBalance, policy))}</p>}
+      {policy?.softMaxBalance !== undefined && view.balance > policy.softMaxBalance && <p class="notice warn" role="note" data-testid="above-soft-max">{t.pool.aboveSoftMax(money(policy.softMaxBalance, policy))}</p>}
       {myJoin?.status === 'pending' && <p class="notice" role="note" data-testid="join-waiting">{t.pool.joinWaiting}</p>}
       {myJoin?.status === 'rejected' && <p class="notice error" role="note">{t.pool.joinRefused(myJoin.reason ? t.reasons[myJoin.reason] : '')}</p>}
       {view.nextTransferAt !== null && <p class="notice" role="note">{t.pool.nextPaymentAt(clockTime(view.nextTransferAt))}</p>}
@@ -113,27 +111,88 @@ export function PoolScreen({ pool }: { pool: string }) {
         </div>
       )}
 
-      <h2>{t.pool.statement}</h2>
-      <StatementList pool={pool} rows={view.statement} policy={policy} />
+      {!waitingForAdmission && <InFlight pool={pool} view={view} />}
+
+      <Statement pool={pool} view={view} />
 
       <details class="key-details">
         <summary>{t.pool.myKey}</summary>
         <code class="key" data-testid="my-key">{view.me}</code>
       </details>
-      {canClose && (
-        <details class="key-details">
-          <summary>{t.pool.close}</summary>
-          <p class="hint">{t.pool.closeHint}</p>
-          <button type="button" class="secondary" onClick={() => void (confirm(t.pool.closeConfirm) && wallet.closeAccount(pool))}>
-            {t.pool.close}
-          </button>
-        </details>
-      )}
+      {view.role === 'member' && !view.closed && <CloseAccount pool={pool} view={view} />}
       <p>
-        <a href={logUrl} download={`heroes-${pool.slice(0, 12)}.jsonl`} onClick={(event) => { event.currentTarget.href = exportLog(wallet.poolLines(pool)) }}>
+        <button type="button" class="link" onClick={() => downloadText(`heroes-${pool.slice(0, 12)}.jsonl`, wallet.poolLines(pool).join('\n') + '\n', 'application/x-ndjson')}>
           {t.pool.exportLog}
-        </a>
+        </button>
       </p>
     </section>
+  )
+}
+
+/** The statement, filtered by date and counterparty, and this member's CSV of it. */
+function Statement({ pool, view }: { pool: string; view: PoolView }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const [filter, setFilter] = useState<StatementFilterText>(NO_FILTER)
+  const rows = filterRows(view.statement, filter)
+  const people = counterpartiesOf(view.statement)
+    .map((key) => ({ key, name: who(wallet, pool, key) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  const set = (change: Partial<StatementFilterText>): void => setFilter({ ...filter, ...change })
+  const csv = (): void => {
+    const text = wallet.statementCsv(pool, toCoreFilter(filter))
+    if (text !== undefined) downloadText(`heroes-statement-${pool.slice(0, 8)}.csv`, text, 'text/csv')
+  }
+  return (
+    <>
+      <h2 id="statement-title">{t.pool.statement}</h2>
+      {view.statement.length > 0 && (
+        <details class="statement-filter" data-testid="statement-filter">
+          <summary>{t.statementFilter.title}</summary>
+          <div class="filter-fields">
+            <div class="field">
+              <label for="filter-from">{t.statementFilter.from}</label>
+              <input id="filter-from" type="date" value={filter.from} onInput={(event) => set({ from: event.currentTarget.value })} />
+            </div>
+            <div class="field">
+              <label for="filter-to">{t.statementFilter.to}</label>
+              <input id="filter-to" type="date" value={filter.to} onInput={(event) => set({ to: event.currentTarget.value })} />
+            </div>
+            <div class="field">
+              <label for="filter-with">{t.statementFilter.counterparty}</label>
+              <select id="filter-with" value={filter.counterparty} onChange={(event) => set({ counterparty: event.currentTarget.value })}>
+                <option value="">{t.statementFilter.everyone}</option>
+                {people.map((person) => (
+                  <option value={person.key} key={person.key}>
+                    {person.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div class="row">
+            <button type="button" class="secondary" onClick={csv} data-testid="statement-csv">
+              {t.statementFilter.csv}
+            </button>
+            {isFiltering(filter) && (
+              <button type="button" class="secondary" onClick={() => setFilter(NO_FILTER)}>
+                {t.statementFilter.clear}
+              </button>
+            )}
+          </div>
+          <p class="hint">{t.statementFilter.csvHint}</p>
+          {isFiltering(filter) && (
+            <p class="hint" role="status" data-testid="filter-count">
+              {t.statementFilter.showing(rows.length, view.statement.length)}
+            </p>
+          )}
+        </details>
+      )}
+      {rows.length === 0 && view.statement.length > 0 ? (
+        <p class="hint">{t.statementFilter.none}</p>
+      ) : (
+        <StatementList pool={pool} rows={rows} policy={view.policy} />
+      )}
+    </>
   )
 }

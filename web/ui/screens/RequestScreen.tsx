@@ -1,57 +1,116 @@
 import { useEffect, useState } from 'preact/hooks'
 import { parseAmount } from '../../lib/amount.ts'
 import { encodeLink } from '../../links/link-codec.ts'
+import { paymentNotes } from '../../wallet/payment-notes.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { QrImage } from '../components/QrImage.tsx'
-import { hrefOf } from '../router.ts'
+import { money, who } from '../format.ts'
+import { hrefOf, navigate } from '../router.ts'
+import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
-/** Ask to be paid: a QR code and a link with this pool's key, and optionally an amount and a note. */
+/**
+ * Ask to be paid. The main path signs a `request` entry (exact amount, note,
+ * optionally the member asked) and goes to its page, which shows the code and
+ * link and what became of it. Below, the unsigned payment address (key and
+ * name only) stays for "pay me any amount": a stall's printed code, a tip, a
+ * gatekeeper issuing tokens in an issued pool.
+ */
 export function RequestScreen({ pool }: { pool: string }) {
   const wallet = useWallet()
   const t = useStrings()
   const view = wallet.pool(pool)
   const [amount, setAmount] = useState('')
   const [memo, setMemo] = useState('')
+  const [from, setFrom] = useState('')
   const [name, setName] = useState(wallet.displayName)
-  const [link, setLink] = useState('')
-  const decimals = view?.policy?.decimals ?? 0
-  const parsed = parseAmount(amount, decimals)
-  const amountError = amount.trim() !== '' && !parsed.ok ? t.pay.amountProblem[parsed.problem] : undefined
+  const [amountError, setAmountError] = useState('')
+  const [refusal, setRefusal] = useState('')
+  const [signing, setSigning] = useState(false)
+  const [address, setAddress] = useState('')
   useEffect(() => {
-    if (!view || amountError) return
-    const payload = {
-      kind: 'pay' as const,
-      pool,
-      to: view.me,
-      ...(parsed.ok ? { amount: parsed.minorUnits } : {}),
-      ...(memo.trim() ? { memo: memo.trim() } : {}),
-      ...(name.trim() ? { name: name.trim() } : {}),
+    if (!view) return
+    const shown = name.trim()
+    // A slower encoding of an older name must not overwrite the newer one.
+    let live = true
+    void encodeLink({ kind: 'pay', pool, to: view.me, ...(shown ? { name: shown } : {}) }, location.origin).then((link) => live && setAddress(link))
+    return () => {
+      live = false
     }
-    void encodeLink(payload, location.origin).then(setLink)
-  }, [amount, memo, name, view?.me])
+  }, [view?.me, name])
   if (!view) return <p>{t.wallet.problems['unknown-pool']}</p>
+  const policy = view.policy
+  const parsed = parseAmount(amount, policy?.decimals ?? 0)
+  const notes = parsed.ok
+    ? paymentNotes({ policy, amount: parsed.minorUnits, payerBalance: 0, payerHeld: 0, payeeBalance: view.balance })
+    : undefined
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    setRefusal('')
+    if (!parsed.ok) return setAmountError(t.pay.amountProblem[parsed.problem])
+    setAmountError('')
+    if (name.trim() !== wallet.displayName) await wallet.setDisplayName(name)
+    setSigning(true)
+    const outcome = await wallet.makeRequest(pool, parsed.minorUnits, memo, from || undefined)
+    setSigning(false)
+    if (outcome.ok) navigate({ name: 'payment-request', pool, request: outcome.value })
+    else setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
+  }
+
   return (
     <section aria-labelledby="request-title">
       <p class="crumb">
-        <a href={hrefOf({ name: 'pool', pool })}>← {view.policy?.name}</a>
+        <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
       </p>
       <h1 id="request-title">{t.request.title}</h1>
       <p>{t.request.intro}</p>
-      <div class="split">
-        <form onSubmit={(event) => event.preventDefault()}>
-          <Field id="request-amount" label={t.request.amount(view.policy?.symbol ?? '')} value={amount} onInput={setAmount} error={amountError} inputMode="decimal" />
-          <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} />
-          <Field id="request-name" label={t.request.name} value={name} onInput={setName} autoComplete="nickname" />
-        </form>
-        {link && (
-          <div>
-            <QrImage text={link} label={t.qr.imageAlt(t.request.title)} />
-            <CopyField label={t.request.link} value={link} testId="request-link" />
-          </div>
+      <form onSubmit={(event) => void submit(event)} noValidate>
+        <Field id="request-amount" label={t.request.amount(policy?.symbol ?? '')} value={amount} onInput={setAmount} error={amountError || undefined} inputMode="decimal" required />
+        <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} />
+        <div class="field">
+          <label for="request-from">{t.request.from}</label>
+          <select id="request-from" value={from} onChange={(event) => setFrom(event.currentTarget.value)}>
+            <option value="">{t.request.fromAnyone}</option>
+            {view.members
+              .filter((member) => member.key !== view.me && !member.frozen)
+              .map((member) => ({ key: member.key, name: who(wallet, pool, member.key) }))
+              .sort((a, b) => a.name.localeCompare(b.name))
+              .map((member) => (
+                <option value={member.key} key={member.key}>
+                  {member.name}
+                </option>
+              ))}
+          </select>
+        </div>
+        <Field id="request-name" label={t.request.name} value={name} onInput={setName} autoComplete="nickname" />
+        {notes && notes.levy > 0 && <p class="hint" data-testid="request-levy">{t.request.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
+        {notes?.aboveSoftMax && (
+          <p class="notice warn" data-testid="soft-max-warning">
+            {t.request.softMaxWarning(money(notes.aboveSoftMax.after, policy), money(notes.aboveSoftMax.level, policy))}
+          </p>
         )}
-      </div>
+        {refusal && (
+          <p class="notice error" role="alert" data-testid="request-refusal">
+            {refusal}
+          </p>
+        )}
+        <button type="submit" disabled={signing} data-testid="request-submit">
+          {signing ? t.request.signing : t.request.submit}
+        </button>
+      </form>
+
+      <details class="card address">
+        <summary>{t.request.addressTitle}</summary>
+        <p class="hint">{t.request.addressIntro}</p>
+        {address && (
+          <>
+            <QrImage text={address} label={t.qr.imageAlt(t.request.addressTitle)} />
+            <CopyField label={t.request.addressLink} value={address} testId="address-link" />
+          </>
+        )}
+      </details>
     </section>
   )
 }

@@ -1,0 +1,168 @@
+import { useEffect, useState } from 'preact/hooks'
+import { encodeLink } from '../../links/link-codec.ts'
+import { paymentNotesIn } from '../../wallet/payment-notes.ts'
+import type { RequestRow, StatementRow } from '../../wallet/pool-view.ts'
+import { CopyField } from '../components/CopyField.tsx'
+import { QrImage } from '../components/QrImage.tsx'
+import { money, timeOf, who } from '../format.ts'
+import { hrefOf } from '../router.ts'
+import { refusalText } from '../refusal-text.ts'
+import { useStrings, useWallet } from '../wallet-context.ts'
+
+type Strings = ReturnType<typeof useStrings>
+
+/**
+ * One signed payment request. The requester sees its code and link and may
+ * withdraw it; the payer sees what it asks (levy and warning levels included)
+ * and pays it by reference, or refuses it when asked by name. Its state comes
+ * from the validator, so it reads "paid" on every phone that holds the payment.
+ */
+export function PaymentRequestScreen({ pool, request }: { pool: string; request: string }) {
+  const wallet = useWallet()
+  const t = useStrings()
+  const view = wallet.pool(pool)
+  const row = view?.requests.get(request)
+  const mine = row?.payee === view?.me
+  const [link, setLink] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [refusal, setRefusal] = useState('')
+  const [done, setDone] = useState('')
+  useEffect(() => {
+    if (!mine || row?.status !== 'open') return
+    const payload = wallet.requestPayload(pool, request)
+    if (payload) void encodeLink(payload, location.origin).then(setLink)
+  }, [mine, row?.status, request])
+  // Rate limit countdowns and pending entries depend on the clock.
+  useEffect(() => {
+    const timer = setInterval(() => wallet.tick(), 15_000)
+    return () => clearInterval(timer)
+  }, [wallet])
+
+  if (!view) return <p class="notice error" role="alert">{t.paymentRequest.notInPool}</p>
+  const policy = view.policy
+  const back = (
+    <p class="crumb">
+      <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
+    </p>
+  )
+  if (!row) {
+    const waiting = wallet.entryLine(pool, request) !== undefined
+    return (
+      <section aria-labelledby="payment-request-title">
+        {back}
+        <h1 id="payment-request-title">{t.request.title}</h1>
+        <p class="notice warn" role="alert" data-testid="request-problem">
+          {waiting ? t.paymentRequest.waiting : t.paymentRequest.unknown}
+        </p>
+      </section>
+    )
+  }
+
+  const payeeName = who(wallet, pool, row.payee)
+  const amount = money(row.amount, policy)
+  const act = async (what: 'pay' | 'reject' | 'cancel'): Promise<void> => {
+    setBusy(true)
+    setRefusal('')
+    const outcome = what === 'pay' ? await wallet.payRequest(pool, request) : await wallet.answer(pool, request, what)
+    setBusy(false)
+    if (!outcome.ok) return setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
+    setDone(what === 'pay' ? t.paymentRequest.paidFlash(amount, payeeName) : what === 'reject' ? t.paymentRequest.refused : t.paymentRequest.cancelled2)
+  }
+  const askedOfMe = row.from === view.me
+  const canPay = !mine && row.status === 'open' && (row.from === undefined || askedOfMe)
+  const notes = canPay ? paymentNotesIn(view, row.payee, row.amount) : undefined
+  const payable = Math.max(0, view.balance - view.held - view.minBalance)
+
+  return (
+    <section aria-labelledby="payment-request-title" data-testid="payment-request">
+      {back}
+      <h1 id="payment-request-title">{mine ? t.paymentRequest.titleMine(amount) : t.paymentRequest.titleTheirs(payeeName, amount)}</h1>
+      {row.memo && <p class="memo">“{row.memo}”</p>}
+      <p class="hint">
+        {row.from === undefined ? t.paymentRequest.askedOfAnyone : askedOfMe ? t.paymentRequest.askedOfYou : t.paymentRequest.askedOf(who(wallet, pool, row.from))}
+        {row.time < Number.MAX_SAFE_INTEGER && <> · <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time></>}
+      </p>
+      <p class={`notice ${row.status === 'paid' ? 'ok' : row.status === 'open' ? '' : 'warn'}`} role="status" data-testid="request-state">
+        <strong>{t.paymentRequest.state}: </strong>
+        {stateText(t, row, settlerName(t, view.statement.find((r) => r.id === row.settledBy), (key) => who(wallet, pool, key)))}
+      </p>
+      {done && (
+        <p class="notice ok" role="status" data-testid="request-done">
+          {done}
+        </p>
+      )}
+      {refusal && (
+        <p class="notice error" role="alert" data-testid="pay-refusal">
+          {refusal}
+        </p>
+      )}
+
+      {mine && row.status === 'open' && (
+        <div class="split">
+          <div>
+            <p>{t.paymentRequest.showIntro}</p>
+            {link && <QrImage text={link} label={t.qr.imageAlt(t.paymentRequest.titleMine(amount))} />}
+          </div>
+          <div>
+            {link && <CopyField label={t.paymentRequest.link} value={link} testId="request-link" />}
+            <button type="button" class="secondary" disabled={busy} onClick={() => void act('cancel')} data-testid="request-cancel">
+              {t.paymentRequest.cancel}
+            </button>
+          </div>
+        </div>
+      )}
+
+      {!mine && row.status === 'open' && !canPay && <p class="notice">{t.paymentRequest.notForYou}</p>}
+      {canPay && notes && (
+        <div class="card review" role="group" aria-labelledby="payment-request-title">
+          <p class="hint" data-testid="payable">{t.pay.available(money(payable, policy))}</p>
+          {notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
+          {notes.belowSoftMin && (
+            <p class="notice warn" data-testid="soft-min-warning">
+              {t.pay.softMinWarning(money(notes.belowSoftMin.after, policy), money(notes.belowSoftMin.level, policy))}
+            </p>
+          )}
+          {notes.aboveSoftMax && (
+            <p class="notice warn" data-testid="soft-max-warning">
+              {t.pay.softMaxWarning(payeeName, money(notes.aboveSoftMax.after, policy), money(notes.aboveSoftMax.level, policy))}
+            </p>
+          )}
+          {policy?.twoStep && <p class="hint">{t.paymentRequest.noTwoStep}</p>}
+          <div class="row">
+            <button type="button" disabled={busy} onClick={() => void act('pay')} data-testid="pay-request">
+              {busy ? t.paymentRequest.signing : t.paymentRequest.pay(amount, payeeName)}
+            </button>
+            {askedOfMe && (
+              <button type="button" class="secondary" disabled={busy} onClick={() => void act('reject')} data-testid="refuse-request">
+                {t.paymentRequest.refuse}
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+      <p>
+        <a href={hrefOf({ name: 'pool', pool })}>{t.paymentRequest.back}</a>
+      </p>
+    </section>
+  )
+}
+
+/** Who paid, as this phone knows it: "you" for the payer, the payer's name for the payee; else nobody named. */
+function settlerName(t: Strings, settledBy: StatementRow | undefined, name: (key: string) => string): string | undefined {
+  if (!settledBy || settledBy.type !== 'transfer') return undefined
+  if (settledBy.outgoing) return t.pool.yourName
+  return settledBy.counterparty ? name(settledBy.counterparty) : undefined
+}
+
+function stateText(t: Strings, row: RequestRow, payer: string | undefined): string {
+  switch (row.status) {
+    case 'open':
+      return t.paymentRequest.open
+    case 'paid':
+      return payer ? t.paymentRequest.paidBy(payer) : t.paymentRequest.paid
+    case 'rejected':
+      return t.paymentRequest.rejected
+    case 'cancelled':
+      return t.paymentRequest.cancelled
+  }
+}
