@@ -88,7 +88,7 @@ export class PoolBuilder {
     return this.sign(payee, 'request', { amount, ...(from ? { from: from.key } : {}), ...(memo !== undefined ? { memo } : {}) }, { time })
   }
 
-  payRequest(payer: Actor, request: Entry & { amount: number }, time: number, to: Actor, amount = request.amount) {
+  payRequest(payer: Actor, request: Entry, time: number, to: Actor, amount = (request as { amount?: number }).amount ?? 0) {
     return this.sign(payer, 'transfer', { to: to.key, amount, request: request.id }, { time, deps: [request.id] })
   }
 

@@ -1,0 +1,31 @@
+/**
+ * The gatekeeper watches its own ledger: when it sees a member's fork (the
+ * proof is in `equivocations`), it freezes that member with a signed entry,
+ * mid-run, whatever the network is doing. In issued pools it also issues a
+ * little now and then.
+ */
+import type { FreezeEntry, IssueEntry, PublicKeyHex } from '../../core/index.ts'
+import type { Device } from '../device.ts'
+import type { Prng } from '../prng.ts'
+import type { Trace } from '../trace.ts'
+import { short } from './honestMember.ts'
+
+export async function freezeCheaters(gatekeeper: Device, frozen: Set<PublicKeyHex>, trace: Trace): Promise<void> {
+  gatekeeper.refresh()
+  const { equivocations } = gatekeeper.ledger.result()
+  for (const proof of equivocations) {
+    if (frozen.has(proof.author) || proof.author === gatekeeper.key.publicKey) continue
+    const entry = gatekeeper.draft<FreezeEntry>({ type: 'freeze', member: proof.author, reason: 'double spend' })
+    await gatekeeper.publish(entry)
+    frozen.add(proof.author)
+    trace.note(`${gatekeeper.name}: freezes ${short(proof.author)} (fork at seq ${proof.seq})`)
+  }
+}
+
+export async function issueALittle(gatekeeper: Device, members: readonly PublicKeyHex[], prng: Prng, trace: Trace): Promise<void> {
+  if (gatekeeper.ledger.policy?.kind !== 'issued' || members.length === 0) return
+  const to = prng.pick(members)
+  const amount = prng.int(1, 300)
+  await gatekeeper.publish(gatekeeper.draft<IssueEntry>({ type: 'issue', to, amount }))
+  trace.note(`${gatekeeper.name}: issues ${amount} to ${short(to)}`)
+}

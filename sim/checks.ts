@@ -1,0 +1,216 @@
+/**
+ * What must hold after every run, once the network has healed:
+ *
+ * - convergence: every device of a pool holds the same set of entries;
+ * - agreement: every device computes a byte-identical replay, both as of the
+ *   latest real time (entries from fast clocks still pending) and as of the
+ *   far future (everything applied);
+ * - money: mutual-credit balances plus commons sum to zero, issued supply
+ *   equals the sum; walking the accepted movements in order, no payer goes
+ *   below its minimum and no payee above its maximum; accepted transfers of
+ *   one author are a full rate interval apart;
+ * - integrity: every entry any device holds has a valid signature and
+ *   belongs to the pool; no forged line is held anywhere;
+ * - durability: every valid entry that reached a relay is on every device;
+ * - forks: every fork in the set is reported, with the same proof, by every
+ *   device, and every staged double spend is among them;
+ * - liveness of dependencies: with asOf far ahead nothing waits for a
+ *   missing prev or dep.
+ *
+ * None of this looks at automerge internals (actors, heads, message order),
+ * so the verdict does not depend on anything but the entries.
+ */
+import { createHash } from 'node:crypto'
+import {
+  Ledger, SignatureCache, encodeEntry, replay, verifyEntrySignature, type Entry, type EntryId, type ReplayResult, type Verifier,
+} from '../core/index.ts'
+import type { Device } from './device.ts'
+import { devicesOf, type PoolCast, type World } from './world.ts'
+
+/** A deliberately broken device, for testing that the checks catch it. */
+export type Sabotage = 'drop-entry' | 'accept-forgery'
+
+export interface CheckOptions {
+  /** The latest real (virtual) time: the validator's asOf at check time. */
+  readonly asOf: number
+  readonly verifier: Verifier
+  readonly sabotage?: Sabotage | undefined
+}
+
+export interface CheckOutcome {
+  readonly violations: string[]
+  readonly notes: string[]
+  /** Digest of every pool's final replay: equal for equal runs. */
+  readonly digest: string
+  readonly entries: number
+}
+
+const FAR_FUTURE_MS = Date.UTC(2100, 0, 1)
+const SHOWN_MAX = 3
+
+export async function runChecks(world: World, options: CheckOptions): Promise<CheckOutcome> {
+  const violations: string[] = []
+  const notes: string[] = []
+  const digest = createHash('sha256')
+  let entries = 0
+  for (const cast of world.pools) {
+    const held = new Map<Device, Entry[]>()
+    for (const device of devicesOf(cast)) held.set(device, await device.store.all())
+    sabotage(cast, held, world, options.sabotage)
+    const pool = cast.plan.pool
+    const tag = `pool ${cast.plan.index}`
+    const union = new Map<EntryId, Entry>()
+    for (const list of held.values()) for (const entry of list) union.set(entry.id, entry)
+    entries += union.size
+
+    // convergence
+    for (const [device, list] of held) {
+      const ids = new Set(list.map((entry) => entry.id))
+      const missing = [...union.keys()].filter((id) => !ids.has(id))
+      if (missing.length > 0) violations.push(`${tag}: ${device.name} lacks ${missing.length} entr${missing.length === 1 ? 'y' : 'ies'} others hold: ${shortList(missing)}`)
+    }
+
+    // integrity: checked once per distinct (id, sig), with a cache of our own
+    const cache = new SignatureCache()
+    const forged = world.truth.forgedLines.get(pool) ?? new Set<string>()
+    for (const [device, list] of held) {
+      for (const entry of list) {
+        if (entry.pool !== pool) violations.push(`${tag}: ${device.name} holds an entry of pool ${entry.pool.slice(0, 8)}: ${entry.id.slice(0, 8)}`)
+        else if (!verifyEntrySignature(entry, cache, options.verifier)) violations.push(`${tag}: ${device.name} holds an entry with a bad signature: ${entry.id.slice(0, 8)}`)
+        if (forged.has(encodeEntry(entry))) violations.push(`${tag}: ${device.name} holds a FORGED entry: ${encodeEntry(entry).slice(0, 120)}`)
+      }
+    }
+
+    // durability
+    const reached = world.truth.reachedRelay.get(pool) ?? new Set<EntryId>()
+    for (const [device, list] of held) {
+      const ids = new Set(list.map((entry) => entry.id))
+      const lost = [...reached].filter((id) => !ids.has(id))
+      if (lost.length > 0) violations.push(`${tag}: ${device.name} lacks ${lost.length} entr${lost.length === 1 ? 'y' : 'ies'} that reached a relay: ${shortList(lost)}`)
+    }
+
+    // agreement, at both horizons
+    for (const asOf of [options.asOf, FAR_FUTURE_MS]) {
+      const results = new Map<string, string[]>()
+      for (const [device, list] of held) {
+        const json = JSON.stringify(replay(list, { asOf, pool, cache, verifier: options.verifier }))
+        const names = results.get(json) ?? []
+        names.push(device.name)
+        results.set(json, names)
+      }
+      if (results.size > 1) {
+        const groups = [...results.values()].map((names) => names.join(',')).join(' | ')
+        violations.push(`${tag}: replays differ as of ${asOf === FAR_FUTURE_MS ? 'the far future' : 'the latest real time'}: ${groups}`)
+      }
+      digest.update([...results.keys()].sort().join('\n'))
+    }
+
+    // money, forks and dependencies, judged on the union (what every device holds when they agree)
+    const all = [...union.values()]
+    for (const asOf of [options.asOf, FAR_FUTURE_MS]) {
+      const ledger = new Ledger(pool, { cache, verifier: options.verifier })
+      ledger.add(all, asOf)
+      const when = asOf === FAR_FUTURE_MS ? 'far future' : 'latest real time'
+      for (const problem of moneyProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
+      const result = ledger.result()
+      for (const problem of forkProblems(result, all, cast, world)) violations.push(`${tag} (${when}): ${problem}`)
+      if (asOf === FAR_FUTURE_MS) {
+        const waiting = result.entries.filter((v) => v.status === 'pending' && (v.reason === 'missing-prev' || v.reason === 'missing-dep'))
+        if (waiting.length > 0) violations.push(`${tag}: ${waiting.length} entr${waiting.length === 1 ? 'y waits' : 'ies wait'} for a missing parent: ${shortList(waiting.map((v) => v.id))}`)
+      }
+    }
+
+    for (const device of devicesOf(cast)) {
+      const stats = device.sync.stats()
+      if (stats.errors > 0) notes.push(`${device.name}: PoolSync counted ${stats.errors} error(s), last: ${stats.lastError}`)
+    }
+  }
+  return { violations, notes, digest: digest.digest('hex'), entries }
+}
+
+function moneyProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): string[] {
+  const problems: string[] = []
+  const result = ledger.result()
+  const policy = result.policy
+  if (!policy) return ['no policy: the genesis is missing']
+  const total = Object.values(result.balances).reduce((a, b) => a + b, 0) + (result.commons ?? 0)
+  if (policy.kind === 'mutual-credit' && total !== 0) problems.push(`mutual-credit balances plus commons sum to ${total}, not 0`)
+  if (policy.kind === 'issued' && total !== result.supply) problems.push(`balances plus commons sum to ${total}, supply is ${result.supply}`)
+  // Walk the movements in replay order: every accepted prefix keeps every limit.
+  const balances = new Map<string, number>()
+  let commons = 0
+  for (const m of ledger.movements()) {
+    if (m.from !== null) {
+      const payer = (balances.get(m.from) ?? 0) - m.amount
+      const min = result.members[m.from]?.minBalance
+      if (min === undefined || payer < min) problems.push(`movement ${m.entry.slice(0, 8)} takes ${m.from.slice(0, 6)} to ${payer}, below its minimum ${min}`)
+      balances.set(m.from, payer)
+    }
+    const payee = (balances.get(m.to) ?? 0) + m.amount - m.fee
+    const max = result.members[m.to]?.maxBalance
+    if (max !== null && max !== undefined && payee > max) problems.push(`movement ${m.entry.slice(0, 8)} takes ${m.to.slice(0, 6)} to ${payee}, above its maximum ${max}`)
+    balances.set(m.to, payee)
+    commons += m.fee
+  }
+  for (const [key, balance] of balances) if (result.balances[key] !== balance) problems.push(`balance of ${key.slice(0, 6)} is ${result.balances[key]}, its movements add up to ${balance}`)
+  if ((result.commons ?? 0) !== commons) problems.push(`commons is ${result.commons ?? 0}, the levies add up to ${commons}`)
+  // The rate, judged on each author's own accepted transfers in replay order.
+  const lastTransfer = new Map<string, number>()
+  for (const verdict of result.entries) {
+    const entry = byId.get(verdict.id)
+    const passed = verdict.status !== 'pending' && (verdict.status !== 'rejected' || verdict.reason === 'rejected-by-payee')
+    if (!entry || !passed || entry.type !== 'transfer') continue
+    const last = lastTransfer.get(entry.author)
+    if (last !== undefined && entry.time - last < policy.rateLimitSeconds * 1000) {
+      problems.push(`transfer ${entry.id.slice(0, 8)} by ${entry.author.slice(0, 6)} came ${entry.time - last} ms after the previous one (rate ${policy.rateLimitSeconds}s)`)
+    }
+    lastTransfer.set(entry.author, entry.time)
+  }
+  return problems
+}
+
+function forkProblems(result: ReplayResult, all: readonly Entry[], cast: PoolCast, world: World): string[] {
+  const problems: string[] = []
+  const reported = new Map(result.equivocations.map((e) => [`${e.author}/${e.seq}`, e.entries.join(',')]))
+  // Every slot with two entries in the set is reported, with exactly those entries.
+  const slots = new Map<string, Set<EntryId>>()
+  for (const entry of all) {
+    const key = `${entry.author}/${entry.seq}`
+    const ids = slots.get(key) ?? new Set<EntryId>()
+    ids.add(entry.id)
+    slots.set(key, ids)
+  }
+  for (const [key, ids] of slots) {
+    if (ids.size < 2) continue
+    const proof = [...ids].sort().join(',')
+    if (reported.get(key) !== proof) problems.push(`fork at ${key.slice(0, 6)}…/${key.split('/')[1]} reported as ${reported.get(key) ?? 'nothing'}, expected ${proof.slice(0, 40)}…`)
+  }
+  // Every staged double spend is among them.
+  for (const fork of world.truth.stagedForks) {
+    if (fork.pool !== cast.plan.pool) continue
+    const lowest = [...fork.entries].sort((a, b) => a.seq - b.seq)[0]!
+    const proof = result.equivocations.find((e) => e.author === fork.author && e.seq === lowest.seq)
+    if (!proof || !proof.entries.includes(lowest.id)) problems.push(`the staged double spend by ${fork.author.slice(0, 6)} at seq ${lowest.seq} is not reported`)
+  }
+  return problems
+}
+
+/** Breaks a device on purpose (only when asked): the checks must notice. */
+function sabotage(cast: PoolCast, held: Map<Device, Entry[]>, world: World, how: Sabotage | undefined): void {
+  if (!how || cast.plan.index !== 0) return
+  const victim = cast.honest[0] ?? cast.gatekeeper
+  const list = held.get(victim)!
+  if (how === 'drop-entry') {
+    // The newest entry that is not the genesis: a device that lost one payment.
+    const droppable = list.filter((entry) => entry.type !== 'pool').sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1))
+    if (droppable.length > 0) held.set(victim, list.filter((entry) => entry.id !== droppable[0]!.id))
+  } else if (how === 'accept-forgery') {
+    const line = [...(world.truth.forgedLines.get(cast.plan.pool) ?? [])][0]
+    if (line) held.set(victim, [...list, JSON.parse(line) as Entry])
+  }
+}
+
+function shortList(ids: readonly string[]): string {
+  const shown = ids.slice(0, SHOWN_MAX).map((id) => id.slice(0, 8)).join(', ')
+  return ids.length > SHOWN_MAX ? `${shown}, …` : shown
+}

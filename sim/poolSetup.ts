@@ -1,0 +1,64 @@
+/**
+ * The pools of one run: a genesis and its policy drawn from the seed, the
+ * gatekeeper's admissions (and, in issued pools, first issues), all signed
+ * before the network starts, as a gatekeeper would at a founding meeting.
+ */
+import { signEntry, toHex, type Entry, type EntryId, type Policy, type PoolEntry, type PublicKeyHex } from '../core/index.ts'
+import { keyPairFor, type KeyPair } from './keys.ts'
+import type { Prng } from './prng.ts'
+
+export interface PoolPlan {
+  readonly index: number
+  readonly pool: EntryId
+  readonly policy: Policy
+  readonly genesis: PoolEntry
+  readonly gatekeeper: KeyPair
+  /** Members other than the gatekeeper, by role in the simulation. */
+  readonly members: readonly KeyPair[]
+  /** Genesis, admits and first issues, in chain order. */
+  readonly founding: readonly Entry[]
+}
+
+export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng): PoolPlan {
+  const gatekeeper = keyPairFor(seed, `pool${index}/gatekeeper`)
+  const issued = prng.chance(0.35)
+  const policy: Policy = {
+    kind: issued ? 'issued' : 'mutual-credit',
+    name: `Sim pool ${index}`,
+    symbol: 'SIM',
+    decimals: 2,
+    minBalance: issued ? 0 : -prng.pick([100, 300, 1000]),
+    maxBalance: prng.chance(0.5) ? null : prng.pick([800, 1500, 3000]),
+    rateLimitSeconds: prng.pick([0, 30, 60, 60, 120]),
+    ...(prng.chance(0.3) ? { feeBasisPoints: prng.pick([100, 250, 2000]) } : {}),
+  }
+  const genesis = signEntry<PoolEntry>({
+    type: 'pool', author: gatekeeper.publicKey, seq: 1, prev: null, deps: [], time: startMs,
+    policy, nonce: toHex(prng.bytes(16)),
+  }, gatekeeper.secretKey)
+  const pool = genesis.id
+  const members: KeyPair[] = []
+  for (let i = 0; i < memberCount; i++) members.push(keyPairFor(seed, `pool${index}/member${i}`))
+  const founding: Entry[] = [genesis]
+  let last: Entry = genesis
+  const next = (body: Record<string, unknown>): Entry => {
+    const entry = signEntry({
+      pool, author: gatekeeper.publicKey, seq: last.seq + 1, prev: last.id, deps: [], time: last.time + 1000, ...body,
+    } as never, gatekeeper.secretKey) as Entry
+    founding.push(entry)
+    last = entry
+    return entry
+  }
+  for (const member of members) next({ type: 'admit', member: member.publicKey })
+  if (issued) {
+    for (const member of members) next({ type: 'issue', to: member.publicKey, amount: prng.int(100, 800) })
+  }
+  return { index, pool, policy, genesis, gatekeeper, members, founding }
+}
+
+export function describePolicy(policy: Policy): string {
+  const fee = policy.feeBasisPoints ? ` fee ${policy.feeBasisPoints}bp` : ''
+  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}`
+}
+
+export type { PublicKeyHex }

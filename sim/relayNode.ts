@@ -1,0 +1,106 @@
+/**
+ * A relay inside the simulation: an automerge-repo Repo with no network of its
+ * own (its one adapter is the fault network) and the sharing policy of
+ * sync-server/relay.ts: it gives clients what they ask for and announces
+ * everything to peer relays. It can crash and come back with its storage, or
+ * come back empty (a lost disk).
+ */
+import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
+import type { FaultNetwork } from './faultNetwork.ts'
+import { MemoryDisk, MemoryStorageAdapter } from './memoryStorage.ts'
+import type { Trace } from './trace.ts'
+
+/** sync-server/limits.ts SAVE_DEBOUNCE_MS: relays save soon after a change. */
+const RELAY_SAVE_DEBOUNCE_MS = 100
+
+export class RelayNode {
+  #disk: MemoryDisk
+  #storage: MemoryStorageAdapter
+  #repo: Repo
+  #incarnation = 0
+
+  constructor(
+    readonly name: string,
+    private readonly network: FaultNetwork,
+    private readonly isRelayNode: (nodeName: string) => boolean,
+    private readonly trace: Trace,
+    /** Apply the suggested relay fix (see resyncReconnectingClients); false runs the relay exactly as sync-server does. */
+    private readonly patched: boolean,
+  ) {
+    this.#disk = new MemoryDisk(`${name}-disk-0`)
+    this.#storage = new MemoryStorageAdapter(this.#disk)
+    this.#repo = this.#boot()
+  }
+
+  get repo(): Repo {
+    return this.#repo
+  }
+
+  /** The process dies without flushing; it comes back at once, with its disk or with a new empty one. */
+  restart(keepStorage: boolean): void {
+    this.#storage.cutOff()
+    // Detach without Repo.shutdown(): a crash flushes nothing.
+    for (const adapter of this.#repo.networkSubsystem.adapters) adapter.disconnect()
+    if (!keepStorage) this.#disk = new MemoryDisk(`${this.name}-disk-${this.#incarnation + 1}`)
+    this.#storage = new MemoryStorageAdapter(this.#disk)
+    this.#repo = this.#boot()
+    this.trace.note(`${this.name}: restarted ${keepStorage ? 'with its storage' : 'with EMPTY storage'}`)
+  }
+
+  #boot(): Repo {
+    this.#incarnation++
+    const peerId = `${this.name}#${this.#incarnation}` as PeerId
+    const network = this.network
+    const isRelayNode = this.isRelayNode
+    const repo = new Repo({
+      storage: this.#storage,
+      network: [network.adapterFor(this.name, peerId)],
+      peerId,
+      saveDebounceRate: RELAY_SAVE_DEBOUNCE_MS,
+      shareConfig: {
+        announce: async (peer) => isRelayNode(peerNodeName(peer)),
+        access: async () => true,
+      },
+    })
+    if (this.patched) resyncReconnectingClients(repo)
+    return repo
+  }
+}
+
+/** Peer ids in the simulation are `<node name>#<incarnation>`. */
+export function peerNodeName(peerId: string): string {
+  const hash = peerId.lastIndexOf('#')
+  return hash < 0 ? peerId : peerId.slice(0, hash)
+}
+
+/**
+ * The workaround this simulation suggests for sync-server/relay.ts (see
+ * docs/simulation.md, "stale sync state"). automerge-repo 2.5.6 keeps a
+ * DocSynchronizer's per-peer sync state across a disconnect (`endSync` does
+ * not drop it), and re-primes it (`beginSync` round-trips it through
+ * encodeSyncState, which forgets `sentHashes`) only for peers the share
+ * policy *announces* to. A relay announces to peer relays only, so when a
+ * client reconnects under the same peer id, the relay still believes every
+ * change it sent into the dead connection was received, never sends those
+ * again even when the client names them in `need`, and the two ping-pong
+ * sync messages forever. Re-beginning sync with a returning client, for the
+ * documents it had open, resets that state.
+ */
+export function resyncReconnectingClients(repo: Repo): void {
+  const opened = new Map<string, Set<string>>()
+  repo.synchronizer.on('open-doc', ({ peerId, documentId }) => {
+    let documents = opened.get(peerId)
+    if (!documents) opened.set(peerId, (documents = new Set()))
+    documents.add(documentId)
+  })
+  repo.networkSubsystem.on('peer', ({ peerId }) => {
+    for (const documentId of opened.get(peerId) ?? []) {
+      const synchronizer = repo.synchronizer.docSynchronizers[documentId as DocumentId]
+      if (synchronizer && !synchronizer.hasPeer(peerId)) {
+        synchronizer.beginSync([peerId]).catch((error: unknown) => {
+          if (process.env.SIM_DEBUG) console.log('workaround beginSync rejected', error)
+        })
+      }
+    }
+  })
+}

@@ -1,0 +1,285 @@
+/**
+ * One seeded run: build the world, play K steps of payments, cheating and
+ * faults in virtual time, heal the network, wait for quiet, check.
+ *
+ * Everything random comes from one Prng (forked per concern); time is the
+ * VirtualClock's; Math.random and crypto.getRandomValues are seeded for the
+ * run. So `runSimulation({ seed })` twice gives the same trace and the same
+ * fingerprint (sim/test/determinism.test.ts).
+ */
+import { createHash } from 'node:crypto'
+import type { DocumentId, PeerId } from '@automerge/automerge-repo'
+import { Repo } from '@automerge/automerge-repo'
+import { SignatureCache, type Entry, type PublicKeyHex } from '../core/index.ts'
+import { shardDocumentId } from '../core/sync/index.ts'
+import { createNodeVerifier } from '../sync-server/native-verify.ts'
+import { forgeSomething } from './actors/forger.ts'
+import { freezeCheaters, issueALittle } from './actors/gatekeeper.ts'
+import { payAtRandom } from './actors/honestMember.ts'
+import { spendTwice } from './actors/doubleSpender.ts'
+import { flood, vandalise } from './actors/vandal.ts'
+import { runChecks, type Sabotage } from './checks.ts'
+import { Device } from './device.ts'
+import { FaultNetwork } from './faultNetwork.ts'
+import { describePolicy, planPool, type PoolPlan } from './poolSetup.ts'
+import { Prng } from './prng.ts'
+import { RelayNode } from './relayNode.ts'
+import { describeScenario, drawScenario, type Scenario } from './scenario.ts'
+import { seedGlobalEntropy } from './seededEntropy.ts'
+import { healAndSettle } from './settle.ts'
+import { snapshotRelays } from './relaySnapshot.ts'
+import { Trace } from './trace.ts'
+import { VirtualClock } from './virtualClock.ts'
+import { allDevices, type PoolCast, type World } from './world.ts'
+
+/** 2026-11-22 10:00 UTC: the sim's real time starts here. */
+export const SIM_START_MS = Date.UTC(2026, 10, 22, 10, 0, 0)
+
+export interface SimOptions {
+  readonly seed: number
+  /** Devices per pool (gatekeeper and the cheater's two included); at least 3. */
+  readonly devices?: number
+  readonly steps?: number
+  readonly pools?: number
+  readonly relays?: number
+  /** Break an invariant on purpose, to prove the checks catch it. */
+  readonly sabotage?: Sabotage
+  readonly traceKeep?: number
+  /**
+   * Run relays exactly as sync-server does (true), or with the fix this
+   * simulation suggests for their stale per-client sync state (false, the
+   * default: otherwise that one known bug hides everything else).
+   */
+  readonly stockRelay?: boolean
+}
+
+export interface SimResult {
+  readonly seed: number
+  readonly ok: boolean
+  readonly violations: readonly string[]
+  /** Things worth a look that are not violations (PoolSync errors, slow healing). */
+  readonly notes: readonly string[]
+  readonly scenario: string
+  readonly trace: readonly string[]
+  /** A digest of the final state of every pool and of the network's counters: equal for equal runs. */
+  readonly fingerprint: string
+  readonly figures: {
+    readonly entries: number
+    readonly virtualMs: number
+    readonly healMs: number
+    readonly messages: number
+    readonly forged: number
+    readonly forks: number
+  }
+}
+
+export const UNHANDLED_REJECTION_NOTE = 'unhandled rejection'
+
+/** One verifier for every device: OpenSSL behind the reference pre-checks, the reference's verdict on every input. */
+const verifier = createNodeVerifier()
+
+export async function runSimulation(options: SimOptions): Promise<SimResult> {
+  const seed = options.seed >>> 0
+  const devicesPerPool = Math.max(3, options.devices ?? 6)
+  const steps = Math.max(1, options.steps ?? 40)
+  const root = new Prng(seed, 'root')
+  const clock = new VirtualClock(SIM_START_MS)
+  const trace = new Trace(options.traceKeep ?? 50, () => clock.now, SIM_START_MS)
+  clock.install()
+  const entropy = seedGlobalEntropy(root.fork('entropy'))
+  // An unhandled rejection kills a Node process (a relay) by default: here it is a finding, not a crash of the sim.
+  const rejections: string[] = []
+  const onRejection = (reason: unknown): void => {
+    const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)
+    rejections.push(text)
+    trace.note(`UNHANDLED REJECTION: ${text}`)
+  }
+  process.on('unhandledRejection', onRejection)
+  try {
+    const scenario = drawScenario(root.fork('scenario'), devicesPerPool, options.pools, options.relays)
+    const world = buildWorld(seed, scenario, root, trace, !options.stockRelay)
+    // For ad-hoc debugging scripts only.
+    if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
+    trace.note(`scenario: ${describeScenario(scenario)}`)
+    for (const cast of world.pools) trace.note(`pool ${cast.plan.index}: ${describePolicy(cast.plan.policy)}`)
+    for (const device of allDevices(world)) await device.boot()
+    await clock.advance(2_000)
+    await play(world, scenario, steps, clock)
+    const heal = await healAndSettle(world, clock)
+    await snapshotRelays(world, verifier)
+    const maxRealTime = clock.now
+    const outcome = await runChecks(world, { asOf: maxRealTime, verifier, sabotage: options.sabotage })
+    const violations = [...heal.violations, ...outcome.violations]
+    const notes = [...heal.notes, ...outcome.notes]
+    // Not a money violation but a crash risk: automerge-repo's `void beginSync()` (docs/simulation.md, "unhandled rejection").
+    if (rejections.length > 0) notes.push(`${UNHANDLED_REJECTION_NOTE}: ${rejections.length} (a Node process would exit): ${[...new Set(rejections)].join('; ')}`)
+    const fingerprint = createHash('sha256')
+      .update(outcome.digest)
+      .update(JSON.stringify(world.network.stats))
+      .update(String(trace.total))
+      .digest('hex')
+      .slice(0, 16)
+    return {
+      seed, ok: violations.length === 0, violations, notes, scenario: describeScenario(scenario), trace: [...trace.lines()], fingerprint,
+      figures: {
+        entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
+        forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
+      },
+    }
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    return {
+      seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0 },
+    }
+  } finally {
+    process.off('unhandledRejection', onRejection)
+    entropy.restore()
+    clock.uninstall()
+  }
+}
+
+function buildWorld(seed: number, scenario: Scenario, root: Prng, trace: Trace, patchedRelays: boolean): World {
+  const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
+  const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
+  for (const name of relayNames) network.addNode(name)
+  const isRelay = (name: string): boolean => relayNames.includes(name)
+  const relays = relayNames.map((name) => new RelayNode(name, network, isRelay, trace, patchedRelays))
+  // Relays peer with each other (sync-server's `peers`), so a pool survives the loss of one.
+  for (let i = 0; i < relayNames.length; i++) for (let j = i + 1; j < relayNames.length; j++) network.wantLink(relayNames[i]!, relayNames[j]!)
+
+  const setup = root.fork('setup')
+  const cache = new SignatureCache()
+  const pools: PoolCast[] = []
+  for (let p = 0; p < scenario.pools; p++) {
+    const memberDevices = scenario.devicesPerPool - 1 - (scenario.withCheater ? 1 : 0)
+    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup)
+    const device = (name: string, key: PoolPlan['gatekeeper'], initial: readonly Entry[]): Device => {
+      network.addNode(name)
+      // Each phone reaches one or two relays.
+      const reach = setup.shuffle([...relayNames]).slice(0, setup.int(1, Math.min(2, relayNames.length)))
+      for (const relay of reach) network.wantLink(name, relay)
+      const skew = setup.chance(0.5) ? setup.int(-scenario.skewMaxMs, scenario.skewMaxMs) : setup.int(-5_000, 5_000)
+      return new Device({ name, pool: plan.pool, key, initial, clockSkewMs: skew, network, verifier, signatureCache: cache, trace })
+    }
+    const gatekeeper = device(`p${p}-gatekeeper`, plan.gatekeeper, plan.founding)
+    const members = [...plan.members]
+    const cheaterKey = scenario.withCheater ? members.shift() : undefined
+    const forgerKey = scenario.withForger ? members.shift() : undefined
+    const cheater = cheaterKey ? ([device(`p${p}-cheater-a`, cheaterKey, [plan.genesis]), device(`p${p}-cheater-b`, cheaterKey, [plan.genesis])] as const) : undefined
+    const forger = forgerKey ? device(`p${p}-forger`, forgerKey, [plan.genesis]) : undefined
+    const honest = members.map((key, i) => device(`p${p}-member${i}`, key, [plan.genesis]))
+    pools.push({ plan, gatekeeper, honest, cheater, forger })
+  }
+
+  const strangers = new Map<string, Repo>()
+  const stranger = (name: string): void => {
+    network.addNode(name)
+    network.wantLink(name, setup.pick(relayNames))
+    const peerId = `${name}#1` as PeerId
+    strangers.set(name, new Repo({ network: [network.adapterFor(name, peerId)], peerId, sharePolicy: async () => true }))
+  }
+  if (scenario.withVandal) stranger('vandal')
+  if (scenario.withFlooder) stranger('flooder')
+
+  return {
+    seed, prng: root.fork('play'), trace, network, relays, pools, strangers,
+    truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map() },
+  }
+}
+
+/** The documents a stranger can derive from public facts: every member's first shards. */
+function publicDocuments(world: World): DocumentId[] {
+  const documents: DocumentId[] = []
+  for (const cast of world.pools) {
+    const authors = [cast.plan.gatekeeper.publicKey, ...cast.plan.members.map((m) => m.publicKey)]
+    for (const author of authors) documents.push(shardDocumentId(cast.plan.pool, author, 0))
+  }
+  return documents
+}
+
+async function play(world: World, scenario: Scenario, steps: number, clock: VirtualClock): Promise<void> {
+  const { prng, trace, network } = world
+  const offlineUntil = new Map<string, number>()
+  let healPartitionAt = -1
+  const documents = publicDocuments(world)
+  const otherPoolEntries = (index: number): Entry[] => {
+    const other = world.pools.find((cast) => cast.plan.index !== index)
+    if (other) return [...other.plan.founding]
+    return [...planPool(world.seed, 99, 2, SIM_START_MS, new Prng(world.seed, 'shadow')).founding]
+  }
+  const shadow = world.pools.map((cast) => otherPoolEntries(cast.plan.index))
+
+  for (let step = 0; step < steps; step++) {
+    await clock.advance(prng.int(1_000, 90_000))
+    for (const device of allDevices(world)) {
+      const offline = (offlineUntil.get(device.name) ?? -1) > step
+      if (network.isOnline(device.name) === offline) {
+        network.setOnline(device.name, !offline)
+        trace.note(`${device.name}: ${offline ? 'offline' : 'back online'}`)
+      }
+    }
+    if (step === healPartitionAt) {
+      network.healPartitions()
+      trace.note('net: partition healed')
+    }
+
+    const cast = prng.pick(world.pools)
+    const payees = [cast.plan.gatekeeper.publicKey, ...cast.plan.members.map((m) => m.publicKey)] as PublicKeyHex[]
+    const payers = [...cast.honest, ...(cast.forger ? [cast.forger] : []), ...(cast.cheater ? [cast.cheater[0]] : [])]
+    const events = prng.int(1, 3)
+    for (let e = 0; e < events; e++) {
+      const roll = prng.float()
+      if (roll < 0.45 && payers.length > 0) {
+        await payAtRandom(prng.pick(payers), payees, prng, trace)
+      } else if (roll < 0.55 && payers.length > 0) {
+        // Too fast: two payments a second apart.
+        const payer = prng.pick(payers)
+        await payAtRandom(payer, payees, prng, trace)
+        await clock.advance(prng.int(100, 1_500))
+        await payAtRandom(payer, payees, prng, trace)
+      } else if (roll < 0.62 && cast.cheater && !world.truth.stagedForks.some((fork) => fork.pool === cast.plan.pool)) {
+        const fork = await spendTwice(cast.cheater, payees, network, prng, trace)
+        const stretch = step + prng.int(1, 8)
+        for (const phone of cast.cheater) offlineUntil.set(phone.name, stretch)
+        if (fork) world.truth.stagedForks.push(fork)
+      } else if (roll < 0.7 && cast.forger) {
+        await forgeSomething(cast.forger, shadow[cast.plan.index]!, prng, world.truth, trace)
+      } else if (roll < 0.76 && world.strangers.has('vandal')) {
+        vandalise(world.strangers.get('vandal')!, documents, prng, trace)
+      } else if (roll < 0.8 && world.strangers.has('flooder')) {
+        flood(world.strangers.get('flooder')!, documents, prng, trace)
+      } else if (roll < 0.83) {
+        await issueALittle(cast.gatekeeper, payees.slice(1), prng, trace)
+      }
+    }
+
+    if (prng.chance(scenario.offlineChance)) {
+      const device = prng.pick(allDevices(world))
+      const until = step + prng.int(2, 15)
+      offlineUntil.set(device.name, Math.max(offlineUntil.get(device.name) ?? 0, until))
+      trace.note(`${device.name}: goes offline until step ${until}`)
+    }
+    if (prng.chance(scenario.partitionChance) && healPartitionAt <= step) {
+      const sides = new Map<string, number>()
+      const nodes = [...world.relays.map((r) => r.name), ...allDevices(world).map((d) => d.name), ...world.strangers.keys()]
+      for (const name of nodes) sides.set(name, prng.int(0, 1))
+      network.partition((name) => sides.get(name) ?? 0)
+      healPartitionAt = step + prng.int(1, 10)
+      trace.note(`net: partition until step ${healPartitionAt}: ${nodes.filter((n) => sides.get(n) === 1).join(',')} | rest`)
+    }
+    if (prng.chance(scenario.relayRestartChance)) {
+      const relay = prng.pick(world.relays)
+      // What the relay carried counts as having reached a relay, even if the disk is lost now.
+      await snapshotRelays(world, verifier)
+      relay.restart(prng.chance(0.5))
+    }
+    if (prng.chance(scenario.appRestartChance)) await prng.pick(allDevices(world)).restart()
+
+    for (const pool of world.pools) {
+      let frozen = world.truth.frozenByGatekeeper.get(pool.plan.pool)
+      if (!frozen) world.truth.frozenByGatekeeper.set(pool.plan.pool, (frozen = new Set()))
+      await freezeCheaters(pool.gatekeeper, frozen, trace)
+    }
+  }
+}

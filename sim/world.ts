@@ -1,0 +1,68 @@
+/**
+ * Everything one run is made of, shared by the actors, the driver and the
+ * checks, plus the ground truth the checks compare devices against (what was
+ * forged, which forks were staged, what reached a relay).
+ */
+import type { Repo } from '@automerge/automerge-repo'
+import type { Entry, EntryId, PublicKeyHex } from '../core/index.ts'
+import type { Device } from './device.ts'
+import type { FaultNetwork } from './faultNetwork.ts'
+import type { PoolPlan } from './poolSetup.ts'
+import type { Prng } from './prng.ts'
+import type { RelayNode } from './relayNode.ts'
+import type { Trace } from './trace.ts'
+
+export interface PoolCast {
+  readonly plan: PoolPlan
+  readonly gatekeeper: Device
+  /** Members who pay honestly, one device each. */
+  readonly honest: Device[]
+  /** One member, two devices with one key: the double spender (absent in some runs). */
+  readonly cheater: readonly [Device, Device] | undefined
+  /** A member who also forges, alters and replays entries (absent in some runs). */
+  readonly forger: Device | undefined
+}
+
+export interface StagedFork {
+  readonly pool: EntryId
+  readonly author: PublicKeyHex
+  readonly entries: readonly Entry[]
+}
+
+export interface GroundTruth {
+  /**
+   * Per pool, canonical lines written into that pool's documents that no device
+   * of the pool may take as entries (altered, re-signed, from another pool).
+   * Per pool because a line copied from pool B is a forgery in A's documents
+   * and a perfectly good entry on B's devices.
+   */
+  readonly forgedLines: Map<EntryId, Set<string>>
+  /** Forks a member made on purpose, each with the entries it signed at the same seq. */
+  readonly stagedForks: StagedFork[]
+  /** Ids of valid entries of each pool seen in some relay's documents, at snapshots. */
+  readonly reachedRelay: Map<EntryId, Set<EntryId>>
+  /** Members the gatekeeper froze (pool → keys). */
+  readonly frozenByGatekeeper: Map<EntryId, Set<PublicKeyHex>>
+}
+
+export interface World {
+  readonly seed: number
+  readonly prng: Prng
+  readonly trace: Trace
+  readonly network: FaultNetwork
+  readonly relays: RelayNode[]
+  readonly pools: PoolCast[]
+  /** Peers with their own Repo and no key: the vandal and the flooder. */
+  readonly strangers: Map<string, Repo>
+  readonly truth: GroundTruth
+}
+
+export function allDevices(world: World): Device[] {
+  const devices: Device[] = []
+  for (const cast of world.pools) devices.push(...devicesOf(cast))
+  return devices
+}
+
+export function devicesOf(cast: PoolCast): Device[] {
+  return [cast.gatekeeper, ...cast.honest, ...(cast.cheater ?? []), ...(cast.forger ? [cast.forger] : [])]
+}
