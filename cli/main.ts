@@ -20,6 +20,7 @@ usage:
   heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T]
   heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T]
   heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
+  heroes issue    --key FILE --log LOG --request ID [--time T]
   heroes transfer --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
   heroes transfer --key FILE --log LOG --request ID [--time T]
   heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T]

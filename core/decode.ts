@@ -24,7 +24,7 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   pool: [['policy', true], ['nonce', true]],
   admit: [['member', true], ['minBalance', false], ['maxBalance', false], ['role', false]],
   freeze: [['member', true], ['reason', false]],
-  issue: [['to', true], ['amount', true], ['memo', false]],
+  issue: [['to', true], ['amount', true], ['memo', false], ['request', false]],
   transfer: [['to', true], ['amount', true], ['memo', false], ['request', false]],
   invite: [['invitee', true], ['minBalance', false], ['maxBalance', false]],
   join: [['invite', true], ['invitee', true], ['inviteSig', true]],
@@ -104,7 +104,7 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       if (type === 'transfer' && r.to === r.author) return 'expected a payee other than the payer'
       if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
       if (r.request !== undefined) {
-        if (type !== 'transfer' || !isHex(r.request, 32)) return `expected request as an entry id, got ${show(r.request)}`
+        if (!isHex(r.request, 32)) return `expected request as an entry id, got ${show(r.request)}`
         if (!(r.deps as string[]).includes(r.request)) return 'expected the request among deps'
       }
       return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)

@@ -86,6 +86,8 @@ export interface IssueEntry extends EnvelopeFields<'issue'> {
   readonly to: PublicKeyHex
   readonly amount: number
   readonly memo?: string
+  /** A member's request for tokens that this issue grants (also in `deps`); amount and payee must match it. */
+  readonly request?: EntryId
 }
 
 export interface TransferEntry extends EnvelopeFields<'transfer'> {

@@ -189,10 +189,19 @@ export class PoolState {
       }
       case 'issue': {
         if (policy.kind !== 'issued') return reject('wrong-pool-type', `a ${policy.kind} pool has no issues; its balances come from transfers`)
+        const request = entry.request === undefined ? undefined : this.requests.get(entry.request)
+        if (entry.request !== undefined) {
+          const problem = requestProblem(request, entry.request, entry.to, entry.amount, entry.author)
+          if (problem) return problem
+        }
         const payeeProblem = this.#payeeProblem(entry.to, entry.amount)
         if (payeeProblem) return payeeProblem
         if (this.supply + entry.amount > BALANCE_ABS_MAX) return reject('overflow', `supply would be ${this.supply + entry.amount}, the largest is ${BALANCE_ABS_MAX}`)
         return accept(() => {
+          if (request) {
+            request.status = 'paid'
+            request.settledBy = entry.id
+          }
           this.supply += entry.amount
           this.balances.set(entry.to, this.balanceOf(entry.to) + entry.amount)
           this.movements.push({ entry: entry.id, at: entry.id, time: entry.time, from: null, to: entry.to, amount: entry.amount, fee: 0, memo: entry.memo })
@@ -209,14 +218,10 @@ export class PoolState {
     if (last !== undefined && entry.time - last < rateMs) {
       return reject('rate-limit', `one transfer every ${policy.rateLimitSeconds} s; the next is allowed from ${new Date(last + rateMs).toISOString()}`)
     }
-    let request: RequestState | undefined
+    const request = entry.request === undefined ? undefined : this.requests.get(entry.request)
     if (entry.request !== undefined) {
-      request = this.requests.get(entry.request)
-      if (!request) return reject('bad-target', `${short(entry.request)} is not an accepted request of this pool`)
-      if (request.status !== 'open') return reject('request-settled', `the request is ${request.status}`)
-      if (request.payee !== entry.to || request.amount !== entry.amount || (request.from !== undefined && request.from !== entry.author)) {
-        return reject('request-mismatch', `the request asks ${request.amount} for ${short(request.payee)}${request.from ? ` from ${short(request.from)}` : ''}`)
-      }
+      const problem = requestProblem(request, entry.request, entry.to, entry.amount, entry.author)
+      if (problem) return problem
     }
     const fee = feeOf(entry.amount, policy.feeBasisPoints ?? 0)
     const payeeProblem = this.#payeeProblem(entry.to, entry.amount - fee)
@@ -353,6 +358,16 @@ export class PoolState {
     }
     return undefined
   }
+}
+
+/** Does a payment (transfer or issue) of `amount` from `payer` to `payee` answer this request? */
+function requestProblem(request: RequestState | undefined, id: EntryId, payee: PublicKeyHex, amount: number, payer: PublicKeyHex): Evaluation | undefined {
+  if (!request) return reject('bad-target', `${short(id)} is not an accepted request of this pool`)
+  if (request.status !== 'open') return reject('request-settled', `the request is ${request.status}`)
+  if (request.payee !== payee || request.amount !== amount || (request.from !== undefined && request.from !== payer)) {
+    return reject('request-mismatch', `the request asks ${request.amount} for ${short(request.payee)}${request.from ? ` from ${short(request.from)}` : ''}`)
+  }
+  return undefined
 }
 
 function accept(apply: () => void): Evaluation {

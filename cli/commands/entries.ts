@@ -74,12 +74,23 @@ export function freeze(argv: string[], now: number): number {
   return emit(context, 'freeze', { member, ...(values.reason ? { reason: values.reason.normalize('NFC') } : {}) })
 }
 
+/** An issue; with --request ID it grants a member's token request (amount and payee from it). */
 export function issue(argv: string[], now: number): number {
-  const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' } })
-  const to = publicKeyFlag(values.to, 'to')
-  const amount = amountFlag(values.amount)
+  const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, request: { type: 'string' } })
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
-  return emit(context, 'issue', { to, amount, ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, payeeDeps(context, to))
+  const { to, amount, request } = paymentTarget(context, values)
+  const memo = values.memo ?? request?.memo
+  return emit(context, 'issue', { to, amount, ...(memo ? { memo: memo.normalize('NFC') } : {}), ...(request ? { request: request.id } : {}) },
+    [...payeeDeps(context, to), ...(request ? [request.id] : [])])
+}
+
+/** Payee and amount of a payment: from --to/--amount, or from the request named by --request (which they must then match). */
+function paymentTarget(context: AuthorContext, values: { to?: string; amount?: string; request?: string }): { to: PublicKeyHex; amount: number; request?: RequestEntry } {
+  if (values.request === undefined) return { to: publicKeyFlag(values.to, 'to'), amount: amountFlag(values.amount) }
+  const request = findEntry(context, values.request, 'request', 'request') as RequestEntry
+  if (values.to !== undefined && publicKeyFlag(values.to, 'to') !== request.author) throw new UsageError(`expected --to ${request.author} (the request's payee), got ${values.to}`)
+  if (values.amount !== undefined && amountFlag(values.amount) !== request.amount) throw new UsageError(`expected --amount ${request.amount} (the request's amount), got ${values.amount}`)
+  return { to: request.author, amount: request.amount, request }
 }
 
 /**
@@ -89,19 +100,7 @@ export function issue(argv: string[], now: number): number {
 export function transfer(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, request: { type: 'string' } })
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
-  let to: PublicKeyHex
-  let amount: number
-  let request: RequestEntry | undefined
-  if (values.request !== undefined) {
-    request = findEntry(context, values.request, 'request', 'request') as RequestEntry
-    to = request.author
-    amount = request.amount
-    if (values.to !== undefined && publicKeyFlag(values.to, 'to') !== to) throw new UsageError(`expected --to ${to} (the request's payee), got ${values.to}`)
-    if (values.amount !== undefined && amountFlag(values.amount) !== amount) throw new UsageError(`expected --amount ${amount} (the request's amount), got ${values.amount}`)
-  } else {
-    to = publicKeyFlag(values.to, 'to')
-    amount = amountFlag(values.amount)
-  }
+  const { to, amount, request } = paymentTarget(context, values)
   if (to === context.key.publicKey) throw new UsageError('expected --to another member, got the payer itself')
   const memo = values.memo ?? request?.memo
   return emit(context, 'transfer', { to, amount, ...(memo ? { memo: memo.normalize('NFC') } : {}), ...(request ? { request: request.id } : {}) },

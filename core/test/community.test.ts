@@ -234,3 +234,19 @@ describe('statements', () => {
     expect(csvField('a,b')).toBe('"a,b"')
   })
 })
+
+describe('token requests in issued pools', () => {
+  it('a gatekeeper grants a member\'s request by an issue naming it; once only, and matching', () => {
+    const p = pool({ kind: 'issued', minBalance: 0 })
+    const req = p.request(alice, 300, T0 + MINUTE, p.gatekeeper, 'tokens for the market')
+    const wrong = p.sign(p.gatekeeper, 'issue', { to: alice.key, amount: 299, request: req.id }, { time: T0 + 2 * MINUTE, deps: [req.id] })
+    const grant = p.sign(p.gatekeeper, 'issue', { to: alice.key, amount: 300, request: req.id }, { time: T0 + 3 * MINUTE, deps: [req.id] })
+    const twice = p.sign(p.gatekeeper, 'issue', { to: alice.key, amount: 300, request: req.id }, { time: T0 + 4 * MINUTE, deps: [req.id] })
+    const r = p.replay()
+    expect(verdictOf(r, wrong)).toBe('rejected:request-mismatch')
+    expect(verdictOf(r, grant)).toBe('accepted')
+    expect(verdictOf(r, twice)).toBe('rejected:request-settled')
+    expect(r.requests![req.id]).toMatchObject({ status: 'paid', settledBy: grant.id })
+    expect(r.supply).toBe(300)
+  })
+})
