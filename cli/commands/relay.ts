@@ -1,0 +1,131 @@
+/**
+ * heroes relay [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--peer ws://…/sync]…
+ *              [--static-dir DIR] [--header "Name: value"]… [limit flags]
+ *
+ * Runs a relay until SIGTERM or SIGINT, then writes every document to disk and
+ * exits 0. Prints one line when it listens (tests read the port from it), and
+ * one JSON line per event on stderr.
+ */
+import { readFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { integerFlag, parseFlags } from '../args.ts'
+import { UsageError } from '../errors.ts'
+import { DEFAULT_RELAY_LIMITS, startRelay, type Relay, type RelayLimits } from '../../sync-server/index.ts'
+
+const LIMIT_FLAGS = {
+  'frame-bytes-max': 'frameBytesMax',
+  'messages-per-second-max': 'messagesPerSecondMax',
+  'documents-per-connection-max': 'documentsPerConnectionMax',
+  'document-bytes-max': 'documentBytesMax',
+  'disk-bytes-max': 'diskBytesMax',
+  'connections-max': 'connectionsMax',
+} as const satisfies Record<string, keyof RelayLimits>
+
+const OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'data-dir': { type: 'string' },
+  peer: { type: 'string', multiple: true },
+  'static-dir': { type: 'string' },
+  header: { type: 'string', multiple: true },
+  ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])),
+} as const
+
+export interface RelayCommandOptions {
+  host: string
+  port: number
+  dataDir: string
+  peers: string[]
+  staticDir: string | undefined
+  headers: Record<string, string>
+  limits: RelayLimits
+}
+
+/** Reads the relay's flags; throws UsageError saying what was expected and what came. */
+export function parseRelayFlags(argv: string[], defaults: { port?: number; dataDir?: string; staticDir?: string } = {}): RelayCommandOptions {
+  let parsed: { values: Record<string, string | string[] | undefined> }
+  try {
+    parsed = parseFlags(argv, OPTIONS as never) as typeof parsed
+  } catch (error) {
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message)
+    if (unknown) throw new UsageError(`expected flags among ${Object.keys(OPTIONS).map((flag) => `--${flag}`).join(' ')}, got ${unknown[1]}`)
+    throw error
+  }
+  const { values } = parsed
+  const host = (values.host as string | undefined) ?? '127.0.0.1'
+  const port = integerFlag(values.port as string | undefined, 'port', 0, 65_535) ?? defaults.port ?? 8080
+  const dataDir = (values['data-dir'] as string | undefined) ?? defaults.dataDir ?? join('data', 'relay')
+  const peers = (values.peer as string[] | undefined) ?? []
+  for (const peer of peers) {
+    if (!/^wss?:\/\/[^\s]+$/.test(peer)) throw new UsageError(`expected --peer a ws:// or wss:// URL (for example ws://127.0.0.1:8081/sync), got ${JSON.stringify(peer)}`)
+  }
+  const headers: Record<string, string> = {}
+  for (const header of (values.header as string[] | undefined) ?? []) {
+    const match = /^([A-Za-z0-9-]+):\s*(.+)$/.exec(header)
+    if (!match) throw new UsageError(`expected --header "Name: value", got ${JSON.stringify(header)}`)
+    headers[match[1]!] = match[2]!
+  }
+  const limits: Record<string, number> = { ...DEFAULT_RELAY_LIMITS }
+  for (const [flag, key] of Object.entries(LIMIT_FLAGS)) {
+    const value = integerFlag(values[flag] as string | undefined, flag, 1, Number.MAX_SAFE_INTEGER)
+    if (value !== undefined) limits[key] = value
+  }
+  return { host, port, dataDir, peers, staticDir: (values['static-dir'] as string | undefined) ?? defaults.staticDir, headers, limits: limits as unknown as RelayLimits }
+}
+
+/** Headers the PWA's build asks for (its Content-Security-Policy), from dist/headers.json when present. */
+export function buildHeaders(staticDir: string | undefined): Record<string, string> {
+  if (!staticDir) return {}
+  const file = join(staticDir, 'headers.json')
+  if (!existsSync(file)) return {}
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {}
+    return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter((pair): pair is [string, string] => typeof pair[1] === 'string'))
+  } catch {
+    return {}
+  }
+}
+
+/** Starts a relay with parsed options and runs it until a signal; resolves with the exit code. */
+export async function runRelay(options: RelayCommandOptions): Promise<number> {
+  let relay: Relay
+  try {
+    relay = await startRelay({
+      host: options.host, port: options.port, dataDir: options.dataDir, peers: options.peers, limits: options.limits,
+      staticDir: options.staticDir, staticHeaders: { ...buildHeaders(options.staticDir), ...options.headers },
+      log: (event, fields) => process.stderr.write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + '\n'),
+    })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    process.stderr.write(`heroes relay: cannot listen on ${options.host}:${options.port}: ${code ?? (error as Error).message}\n`)
+    return 1
+  }
+  process.stdout.write(`relay listening on ${relay.httpUrl} (WebSocket ${relay.syncUrl}, data in ${options.dataDir})\n`)
+  return await new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      process.stderr.write(JSON.stringify({ time: new Date().toISOString(), event: 'signal', signal }) + '\n')
+      process.off('SIGTERM', onTerm)
+      process.off('SIGINT', onInt)
+      relay.close().then(() => resolve(0), () => resolve(1))
+    }
+    const onTerm = (): void => stop('SIGTERM')
+    const onInt = (): void => stop('SIGINT')
+    process.on('SIGTERM', onTerm)
+    process.on('SIGINT', onInt)
+  })
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let options: RelayCommandOptions
+  try {
+    options = parseRelayFlags(argv)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`heroes relay: ${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+  return runRelay(options)
+}

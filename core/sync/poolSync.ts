@@ -1,0 +1,368 @@
+/**
+ * One pool kept in sync through an automerge-repo Repo.
+ *
+ * A PoolSync follows the documents derivable from the verified entries it holds
+ * (discovery.ts), takes from them only what decodes, verifies and belongs to
+ * the pool (ingest.ts), keeps that in the device's VerifiedStore, and writes
+ * every verified entry back into its home documents whenever it is missing or
+ * altered there. Publishing a local entry is the same act: store it, and the
+ * repair loop writes it home. So nothing a peer writes into a document can
+ * remove or change a verified entry here, and whatever a vandal deletes comes
+ * back as long as one follower holds it.
+ *
+ * The caller owns the Repo (network, storage) and shuts it down.
+ */
+import * as Automerge from '@automerge/automerge'
+import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
+import { encodeEntry, referenceVerify, SignatureCache, verifyEntrySignature, type Entry, type EntryId, type Verifier } from '../index.ts'
+import { homeDocumentsOf, PoolDirectory } from './discovery.ts'
+import { emptyIngestCounts, judgeLines, type IngestCounts } from './ingest.ts'
+import {
+  DOCUMENT_OPENS_IN_FLIGHT_MAX, JUDGED_LINES_REMEMBERED_MAX, POOL_DOCUMENTS_FOLLOWED_MAX, REPUBLISH_BATCH_ENTRIES_MAX,
+  SHARD_KEYS_SCANNED_MAX,
+} from './limits.ts'
+import { firstChangeOf, readDocumentLines, type SyncDocument } from './shardDocument.ts'
+import type { VerifiedStore } from './verifiedStore.ts'
+
+export interface PoolSyncOptions {
+  readonly repo: Repo
+  readonly pool: EntryId
+  readonly store: VerifiedStore
+  /** The Ed25519 check behind verifyEntrySignature; the reference (noble) unless a proven-equal native one is given. */
+  readonly verifier?: Verifier
+  /** Shared with the device's replays, so each signature is checked once. */
+  readonly signatureCache?: SignatureCache
+  /** See DiscoveryOptions.skipCompleteShards: less memory, no repair of closed shards. */
+  readonly skipCompleteShards?: boolean
+}
+
+export interface PoolSyncStats {
+  /** Documents derived from the entries held and opened (or being opened). */
+  documentsFollowed: number
+  /** Of those, documents whose content has arrived. */
+  documentsReady: number
+  /** Documents that were derivable but not followed because of POOL_DOCUMENTS_FOLLOWED_MAX. */
+  documentsRefused: number
+  /** Verified entries held for this pool. */
+  entries: number
+  /** Entries written back into a document that lacked them (own publications included). */
+  entriesWritten: number
+  /** Distinct lines ignored, by reason. */
+  ignored: IngestCounts
+  /** Errors from the store or the Repo, the last one kept (the sync carries on). */
+  errors: number
+  lastError: string | undefined
+}
+
+type EntriesListener = (entries: Entry[]) => void
+
+export class PoolSync {
+  readonly pool: EntryId
+  readonly #repo: Repo
+  readonly #store: VerifiedStore
+  readonly #verify: (entry: Entry) => boolean
+  readonly #skipCompleteShards: boolean
+  readonly #directory: PoolDirectory
+  /** The canonical line of every verified entry held: what its home documents must say. */
+  readonly #lines = new Map<EntryId, string>()
+  /** Entries that belong in each document. */
+  readonly #homes = new Map<DocumentId, Set<EntryId>>()
+  readonly #handles = new Map<DocumentId, DocHandle<SyncDocument>>()
+  readonly #opening = new Map<DocumentId, Promise<void>>()
+  /** (key, line) pairs already judged and not accepted under their own id, so each is judged and counted once. */
+  readonly #judged = new Set<string>()
+  readonly #dirty = new Set<DocumentId>()
+  readonly #listeners = new Set<EntriesListener>()
+  readonly #detach: Array<() => void> = []
+  #draining: Promise<void> | undefined
+  #opensInFlight = 0
+  readonly #openQueue: Array<() => void> = []
+  #started = false
+  #closed = false
+  readonly #stats: PoolSyncStats = {
+    documentsFollowed: 0, documentsReady: 0, documentsRefused: 0, entries: 0, entriesWritten: 0,
+    ignored: emptyIngestCounts(), errors: 0, lastError: undefined,
+  }
+
+  constructor(options: PoolSyncOptions) {
+    this.pool = options.pool
+    this.#repo = options.repo
+    this.#store = options.store
+    const cache = options.signatureCache ?? new SignatureCache()
+    const verifier = options.verifier ?? referenceVerify
+    this.#verify = (entry) => verifyEntrySignature(entry, cache, verifier)
+    this.#skipCompleteShards = options.skipCompleteShards ?? false
+    this.#directory = new PoolDirectory(options.pool)
+  }
+
+  /** Reads the store and starts following every derivable document. Call once. */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('expected start() once per PoolSync, got a second call')
+    this.#started = true
+    for (const entry of await this.#store.all()) this.#remember(entry, encodeEntry(entry))
+    this.#follow()
+  }
+
+  /**
+   * Publishes entries made on this device (or read from a file): they are
+   * verified like any other, kept, and written to their home documents.
+   * Returns those that were refused, with the reason.
+   */
+  async publish(entries: readonly Entry[]): Promise<Array<{ entry: Entry; reason: 'wrong-pool' | 'bad-signature' }>> {
+    const refused: Array<{ entry: Entry; reason: 'wrong-pool' | 'bad-signature' }> = []
+    const good: Entry[] = []
+    for (const entry of entries) {
+      if (entry.pool !== this.pool) refused.push({ entry, reason: 'wrong-pool' })
+      else if (!this.#verify(entry)) refused.push({ entry, reason: 'bad-signature' })
+      else good.push(entry)
+    }
+    const added = await this.#store.put(good)
+    for (const entry of good) {
+      this.#remember(entry, encodeEntry(entry))
+      for (const home of homeDocumentsOf(entry)) this.#markDirty(home)
+    }
+    if (added.length > 0) this.#emit(added)
+    this.#follow()
+    return refused
+  }
+
+  /** Calls `listener` with every batch of newly verified entries, from documents or publish(). Returns an unsubscribe. */
+  onEntries(listener: EntriesListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** Resolves once every derivable document has been opened and read, and nothing is left to write. */
+  async settled(): Promise<void> {
+    for (;;) {
+      await Promise.all([...this.#opening.values()])
+      await this.#draining
+      if (this.#opening.size === 0 && this.#draining === undefined && this.#dirty.size === 0) return
+    }
+  }
+
+  /** The documents followed, with their handles (for a caller that waits on sync state). */
+  handles(): ReadonlyMap<DocumentId, DocHandle<SyncDocument>> {
+    return this.#handles
+  }
+
+  /** Documents that must hold entries this device has: the ones it writes to. */
+  homeDocuments(): DocumentId[] {
+    return [...this.#homes.keys()]
+  }
+
+  stats(): PoolSyncStats {
+    let ready = 0
+    for (const handle of this.#handles.values()) if (handle.isReady()) ready++
+    return { ...this.#stats, documentsReady: ready, ignored: { ...this.#stats.ignored } }
+  }
+
+  /** Stops listening to documents. The Repo stays up; its owner shuts it down. */
+  close(): void {
+    this.#closed = true
+    for (const detach of this.#detach.splice(0)) detach()
+    this.#listeners.clear()
+    for (const wake of this.#openQueue.splice(0)) wake()
+  }
+
+  // ---- bookkeeping --------------------------------------------------------
+
+  /** Takes note of a verified entry: its line, its home documents, what it makes derivable. */
+  #remember(entry: Entry, line: string): void {
+    if (entry.pool !== this.pool || this.#lines.has(entry.id)) return
+    this.#lines.set(entry.id, line)
+    this.#directory.add(entry)
+    this.#stats.entries++
+    for (const home of homeDocumentsOf(entry)) {
+      let ids = this.#homes.get(home)
+      if (!ids) this.#homes.set(home, (ids = new Set()))
+      ids.add(entry.id)
+    }
+  }
+
+  #emit(entries: Entry[]): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(entries)
+      } catch (error) {
+        this.#fail(error)
+      }
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#stats.errors++
+    this.#stats.lastError = error instanceof Error ? error.message : String(error)
+  }
+
+  // ---- following documents ----------------------------------------------
+
+  /** Opens every derivable document not open yet, and documents this device must write to. */
+  #follow(): void {
+    if (this.#closed) return
+    const wanted = new Set<DocumentId>()
+    for (const followed of this.#directory.documents({ skipCompleteShards: this.#skipCompleteShards })) wanted.add(followed.documentId)
+    for (const home of this.#homes.keys()) wanted.add(home)
+    for (const documentId of wanted) {
+      if (this.#handles.has(documentId) || this.#opening.has(documentId)) continue
+      if (this.#handles.size + this.#opening.size >= POOL_DOCUMENTS_FOLLOWED_MAX) {
+        this.#stats.documentsRefused++
+        continue
+      }
+      const opening = this.#open(documentId).finally(() => this.#opening.delete(documentId))
+      this.#opening.set(documentId, opening)
+    }
+    this.#stats.documentsFollowed = this.#handles.size + this.#opening.size
+  }
+
+  async #open(documentId: DocumentId): Promise<void> {
+    await this.#openSlot()
+    let handle: DocHandle<SyncDocument>
+    try {
+      if (this.#closed) return
+      // find, never import first: import ignores what storage holds (PERF-NOTES pitfall 3).
+      // 'unavailable' is fine: the handle turns ready when a peer later sends the document.
+      handle = await this.#repo.find<SyncDocument>(documentId, { allowableStates: ['ready', 'unavailable'] })
+    } catch (error) {
+      this.#fail(error)
+      return
+    } finally {
+      this.#releaseSlot()
+    }
+    if (this.#closed) return
+    this.#handles.set(documentId, handle)
+    const onHeads = (): void => this.#markDirty(documentId)
+    handle.on('heads-changed', onHeads)
+    this.#detach.push(() => handle.off('heads-changed', onHeads))
+    this.#markDirty(documentId)
+  }
+
+  async #openSlot(): Promise<void> {
+    if (this.#opensInFlight < DOCUMENT_OPENS_IN_FLIGHT_MAX) {
+      this.#opensInFlight++
+      return
+    }
+    await new Promise<void>((wake) => this.#openQueue.push(wake))
+    this.#opensInFlight++
+  }
+
+  #releaseSlot(): void {
+    this.#opensInFlight--
+    this.#openQueue.shift()?.()
+  }
+
+  // ---- reading and repairing ----------------------------------------------
+
+  #markDirty(documentId: DocumentId): void {
+    if (this.#closed) return
+    this.#dirty.add(documentId)
+    this.#kick()
+  }
+
+  #kick(): void {
+    if (this.#draining || this.#closed) return
+    this.#draining = (async () => {
+      // Let a burst of changes coalesce into one read per document.
+      await Promise.resolve()
+      try {
+        while (this.#dirty.size > 0 && !this.#closed) {
+          const documentId = this.#dirty.values().next().value as DocumentId
+          this.#dirty.delete(documentId)
+          try {
+            await this.#readDocument(documentId)
+          } catch (error) {
+            this.#fail(error)
+          }
+        }
+      } finally {
+        this.#draining = undefined
+      }
+      if (this.#dirty.size > 0) this.#kick()
+    })()
+  }
+
+  /** Takes what is valid from one document, then writes back what it lacks. */
+  async #readDocument(documentId: DocumentId): Promise<void> {
+    const handle = this.#handles.get(documentId)
+    if (!handle) {
+      // A home document not open yet: #follow opens it and marks it again.
+      this.#follow()
+      return
+    }
+    if (handle.isReady()) await this.#ingest(handle.doc())
+    await this.#repair(documentId, handle)
+  }
+
+  async #ingest(doc: Automerge.Doc<SyncDocument>): Promise<void> {
+    const { lines } = readDocumentLines(doc, SHARD_KEYS_SCANNED_MAX)
+    const judgement = judgeLines(lines, this.pool, this.#verify, (key, line) => this.#lines.get(key as EntryId) === line || this.#judged.has(judgedKey(key, line)))
+    for (const { key, line, reason } of judgement.ignored) {
+      this.#rememberJudged(key, line)
+      this.#stats.ignored[reason]++
+    }
+    const fresh: Array<{ entry: Entry; line: string }> = []
+    for (const accepted of judgement.accepted) {
+      // A valid entry under a key other than its id: keep it, and remember not to judge that copy again.
+      if (accepted.key !== accepted.entry.id) this.#rememberJudged(accepted.key, accepted.line)
+      if (!this.#lines.has(accepted.entry.id)) fresh.push(accepted)
+    }
+    if (fresh.length === 0) return
+    const added = await this.#store.put(fresh.map(({ entry }) => entry))
+    for (const { entry, line } of fresh) {
+      this.#remember(entry, line)
+      // A copy found elsewhere (a misplaced entry) still belongs at home: check there too.
+      for (const home of homeDocumentsOf(entry)) if (this.#handles.has(home)) this.#dirty.add(home)
+    }
+    if (added.length > 0) this.#emit(added)
+    this.#follow()
+  }
+
+  /** Writes every entry that belongs in this document and is missing or altered there. */
+  async #repair(documentId: DocumentId, handle: DocHandle<SyncDocument>): Promise<void> {
+    const expected = this.#homes.get(documentId)
+    if (!expected || expected.size === 0) return
+    if (!handle.isReady()) {
+      // Nobody has this document yet and this device must write to it: make the
+      // identical first change every peer makes, so copies merge (pitfall 1).
+      this.#repo.import(firstChangeOf(documentId), { docId: documentId })
+      if (!handle.isReady()) throw new Error(`expected document ${documentId} ready after importing its first change, got state ${handle.state}`)
+    }
+    const present = readEntriesMap(handle.doc())
+    const missing: Array<[EntryId, string]> = []
+    for (const id of expected) {
+      const line = this.#lines.get(id)
+      if (line !== undefined && valueLine(present?.[id]) !== line) missing.push([id, line])
+    }
+    for (let start = 0; start < missing.length; start += REPUBLISH_BATCH_ENTRIES_MAX) {
+      const batch = missing.slice(start, start + REPUBLISH_BATCH_ENTRIES_MAX)
+      handle.change((doc) => {
+        // A vandal may have replaced or deleted the map itself: make a new one.
+        const entries = doc.entries as unknown
+        if (entries === null || typeof entries !== 'object' || Array.isArray(entries) || entries instanceof Automerge.ImmutableString) doc.entries = {}
+        for (const [id, line] of batch) doc.entries[id] = new Automerge.ImmutableString(line)
+      })
+      this.#stats.entriesWritten += batch.length
+    }
+  }
+
+  #rememberJudged(key: string, line: string): void {
+    // Bounded: a vandal can write endless distinct garbage; forgetting only costs re-judging.
+    if (this.#judged.size >= JUDGED_LINES_REMEMBERED_MAX) this.#judged.clear()
+    this.#judged.add(judgedKey(key, line))
+  }
+}
+
+function judgedKey(key: string, line: string): string {
+  return `${key}\u0000${line}`
+}
+
+function readEntriesMap(doc: unknown): Record<string, unknown> | undefined {
+  const entries = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).entries : undefined
+  if (entries === null || typeof entries !== 'object' || Array.isArray(entries) || entries instanceof Automerge.ImmutableString) return undefined
+  return entries as Record<string, unknown>
+}
+
+function valueLine(value: unknown): string | undefined {
+  if (value instanceof Automerge.ImmutableString) return value.val
+  return typeof value === 'string' ? value : undefined
+}

@@ -1,0 +1,54 @@
+/**
+ * The shape of every sync document (shards and invite slots alike) and its
+ * fixed first change.
+ *
+ *   { entries: { [entryId]: ImmutableString(canonical line) } }
+ *
+ * Values are ImmutableString: a plain string would become collaborative text,
+ * one operation per character (PERF-NOTES: 25 s and 3.9 GB to load 100k).
+ * Nothing in a document is trusted: ingest.ts reads it as untrusted input.
+ */
+import * as Automerge from '@automerge/automerge'
+import type { DocumentId } from '@automerge/automerge-repo'
+import { firstChangeActor } from './documentIds.ts'
+
+export interface SyncDocument {
+  entries: Record<string, Automerge.ImmutableString>
+}
+
+/**
+ * The saved bytes of a document's first change, identical on every peer:
+ * fixed actor, time 0, no message. Import it only after `find` said the id
+ * is unavailable (PERF-NOTES pitfall 3: import ignores what storage holds).
+ */
+export function firstChangeOf(documentId: DocumentId): Uint8Array {
+  const empty = Automerge.init<SyncDocument>({ actor: firstChangeActor(documentId) })
+  const first = Automerge.change(empty, { time: 0 }, (doc) => {
+    doc.entries = {}
+  })
+  return Automerge.save(first)
+}
+
+/**
+ * Reads up to `keysMax` (key, value) pairs of a document's entries map as plain
+ * strings, without trusting its shape: a vandal may have replaced the map, put
+ * numbers in it, or made it huge. Returns what it could read and how much it skipped.
+ */
+export function readDocumentLines(doc: unknown, keysMax: number): { lines: Array<[string, string]>; skipped: number } {
+  const lines: Array<[string, string]> = []
+  let skipped = 0
+  const entries = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).entries : undefined
+  if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) return { lines, skipped: entries === undefined ? 0 : 1 }
+  for (const key of Object.keys(entries)) {
+    if (lines.length >= keysMax) {
+      skipped++
+      continue
+    }
+    const value = (entries as Record<string, unknown>)[key]
+    // A plain string (collaborative text) is accepted too: only the bytes matter, not how a peer stored them.
+    const line = value instanceof Automerge.ImmutableString ? value.val : value
+    if (typeof line === 'string') lines.push([key, line])
+    else skipped++
+  }
+  return { lines, skipped }
+}

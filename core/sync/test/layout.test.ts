@@ -1,0 +1,82 @@
+import * as Automerge from '@automerge/automerge'
+import { describe, expect, it } from 'vitest'
+import {
+  documentsToFollow, firstChangeOf, homeDocumentsOf, inviteDocumentId, SHARD_ENTRIES, shardDocumentId, shardOfSeq,
+} from '../index.ts'
+import { makePool, member } from './poolFixture.ts'
+import type { EntryId, InviteEntry, JoinEntry } from '../../index.ts'
+import { signJoinInvite } from '../../index.ts'
+
+describe('shard numbering', () => {
+  it('closes a shard after SHARD_ENTRIES entries', () => {
+    expect(shardOfSeq(1)).toBe(0)
+    expect(shardOfSeq(SHARD_ENTRIES)).toBe(0)
+    expect(shardOfSeq(SHARD_ENTRIES + 1)).toBe(1)
+    expect(shardOfSeq(2 * SHARD_ENTRIES + 1)).toBe(2)
+  })
+  it('refuses a seq that is not a whole number ≥ 1', () => {
+    expect(() => shardOfSeq(0)).toThrow(/expected seq a whole number ≥ 1, got 0/)
+    expect(() => shardOfSeq(1.5)).toThrow(RangeError)
+  })
+})
+
+describe('derived document ids', () => {
+  it('are the same on every device and differ per (pool, author, shard)', () => {
+    const { pool, gatekeeper } = makePool(0)
+    const a = shardDocumentId(pool, gatekeeper.publicKey, 0)
+    expect(shardDocumentId(pool, gatekeeper.publicKey, 0)).toBe(a)
+    expect(shardDocumentId(pool, gatekeeper.publicKey, 1)).not.toBe(a)
+    expect(inviteDocumentId(pool, pool)).not.toBe(a)
+  })
+  it('get an identical first change everywhere, so copies made apart merge', () => {
+    const id = shardDocumentId('a'.repeat(64) as EntryId, 'b'.repeat(64) as never, 0)
+    const one = Automerge.change(Automerge.load<{ entries: Record<string, unknown> }>(firstChangeOf(id)), (d) => {
+      d.entries.x = new Automerge.ImmutableString('from one')
+    })
+    const two = Automerge.change(Automerge.load<{ entries: Record<string, unknown> }>(firstChangeOf(id)), (d) => {
+      d.entries.y = new Automerge.ImmutableString('from two')
+    })
+    const merged = Automerge.merge(Automerge.clone(one), two)
+    expect(Object.keys(merged.entries).sort()).toEqual(['x', 'y'])
+  })
+})
+
+describe('discovery: which documents a device asks for', () => {
+  it('knows nothing without the genesis', () => {
+    const fixture = makePool(2)
+    expect(documentsToFollow(fixture.pool, fixture.entries.slice(1))).toEqual([])
+  })
+  it('follows the gatekeeper from the genesis alone', () => {
+    const fixture = makePool(2)
+    expect(documentsToFollow(fixture.pool, [fixture.genesis]).map((d) => d.documentId)).toEqual([shardDocumentId(fixture.pool, fixture.gatekeeper.publicKey, 0)])
+  })
+  it('follows admitted members, and the next shard once one is full', () => {
+    const fixture = makePool(2)
+    const followed = documentsToFollow(fixture.pool, fixture.entries)
+    expect(followed.filter((d) => d.kind === 'shard').length).toBe(3)
+    // Fill the gatekeeper's shard 0 exactly: shard 1 becomes derivable.
+    const entries = [...fixture.entries]
+    const gatekeeperSeqs = entries.filter((e) => e.author === fixture.gatekeeper.publicKey).length
+    for (let i = gatekeeperSeqs; i < SHARD_ENTRIES; i++) fixture.transfer(fixture.gatekeeper, fixture.members[0]!, 1)
+    const full = documentsToFollow(fixture.pool, fixture.entries)
+    expect(full.some((d) => d.kind === 'shard' && d.author === fixture.gatekeeper.publicKey && d.shard === 1)).toBe(true)
+    const complete = documentsToFollow(fixture.pool, fixture.entries, { skipCompleteShards: true })
+    expect(complete.some((d) => d.kind === 'shard' && d.author === fixture.gatekeeper.publicKey && d.shard === 0)).toBe(false)
+  })
+  it('finds a joined member through the invite slot, then stops watching the slot', () => {
+    const fixture = makePool(0)
+    const inviteKey = member()
+    const invite = fixture.next<InviteEntry>(fixture.gatekeeper, { type: 'invite', invitee: inviteKey.publicKey })
+    const slot = inviteDocumentId(fixture.pool, invite.id)
+    expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(slot)
+    const newcomer = member()
+    const join = fixture.next<JoinEntry>(newcomer, {
+      type: 'join', invite: invite.id, invitee: inviteKey.publicKey, deps: [invite.id],
+      inviteSig: signJoinInvite(fixture.pool, invite.id, newcomer.publicKey, inviteKey.secretKey),
+    })
+    expect(homeDocumentsOf(join)).toEqual([shardDocumentId(fixture.pool, newcomer.publicKey, 0), slot])
+    const after = documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)
+    expect(after).toContain(shardDocumentId(fixture.pool, newcomer.publicKey, 0))
+    expect(after).not.toContain(slot)
+  })
+})

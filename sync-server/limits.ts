@@ -1,0 +1,65 @@
+/**
+ * The relay's limits, units last. Each is a `heroes relay` flag (see
+ * cli/commands/relay.ts); these are the defaults a volunteer gets without
+ * thinking. A client that goes past one is cut off (closeCodes.ts); every
+ * other client carries on.
+ *
+ * Sizing: a shard holds SHARD_ENTRIES (256) entries of at most
+ * ENTRY_BYTES_MAX (4 KiB), so a whole shard, sent in one sync message on a
+ * first sync, is at most ~1.1 MiB; typical shards are ~120 KB.
+ */
+export interface RelayLimits {
+  /** Largest WebSocket frame accepted (`ws` maxPayload); a larger one closes the connection with 1009. */
+  readonly frameBytesMax: number
+  /** Messages one connection may send in any one-second window. */
+  readonly messagesPerSecondMax: number
+  /** Distinct documents one connection may touch. */
+  readonly documentsPerConnectionMax: number
+  /** Stored size one document may reach through changes sent to this relay. */
+  readonly documentBytesMax: number
+  /** Stored size of all documents; past it, messages carrying changes are refused. */
+  readonly diskBytesMax: number
+  /** Open WebSocket connections at once; the next one is refused at the upgrade. */
+  readonly connectionsMax: number
+}
+
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  frameBytesMax: 2 * 1024 * 1024,
+  messagesPerSecondMax: 1_000,
+  documentsPerConnectionMax: 5_000,
+  documentBytesMax: 4 * 1024 * 1024,
+  diskBytesMax: 1024 * 1024 * 1024,
+  connectionsMax: 2_000,
+}
+
+/** Bytes of a peer id or other string field accepted in a message. */
+export const PEER_ID_CHARS_MAX = 128
+
+/** Milliseconds a relay waits for a WebSocket upgrade to send its first message before dropping it. */
+export const JOIN_TIMEOUT_MS = 10_000
+
+/**
+ * Milliseconds between keep-alive pings; a socket that has not answered the
+ * previous ping is terminated. Upstream's 5 s cut off a client busy writing a
+ * 100k pool (its event loop did not answer in time) and lost its messages in
+ * flight; 30 s is the usual WebSocket keep-alive and still frees dead sockets.
+ */
+export const KEEP_ALIVE_INTERVAL_MS = 30_000
+
+/** Milliseconds to reconnect to a peer relay after it went away. */
+export const PEER_RETRY_INTERVAL_MS = 1_000
+
+/** Milliseconds SIGTERM waits for documents to be written before closing anyway. */
+export const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000
+
+/** Milliseconds automerge-repo waits after a change before saving it (its default is 100). */
+export const SAVE_DEBOUNCE_MS = 10
+
+/** Milliseconds a sync message may wait for its document to reach the disk before it goes anyway (a failing disk must not wedge sync). */
+export const DURABLE_HOLD_MS_MAX = 5_000
+
+/** Milliseconds between checks of held messages. */
+export const DURABLE_SWEEP_INTERVAL_MS = 50
+
+/** Peers whose documents the relay remembers across reconnections (PeerDocuments); the oldest is forgotten first. */
+export const PEERS_REMEMBERED_MAX = 10_000

@@ -1,0 +1,286 @@
+/**
+ * The relay: a plain automerge-repo peer with storage on disk and limits,
+ * reachable over WebSocket at /sync, with /healthz, /metrics and the PWA's
+ * files on the same port. It never needs a key of any pool: it carries
+ * documents and cannot tell money from garbage (devices verify everything).
+ */
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { join } from 'node:path'
+import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
+import { ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CLOSE_CODES } from './closeCodes.ts'
+import * as Automerge from '@automerge/automerge'
+import { DiskStorageAdapter } from './diskStorage.ts'
+import { DurableForwarding, type SaveToken } from './durableForwarding.ts'
+import { GuardedServerAdapter } from './guardedServerAdapter.ts'
+import {
+  DEFAULT_RELAY_LIMITS, DURABLE_HOLD_MS_MAX, DURABLE_SWEEP_INTERVAL_MS, JOIN_TIMEOUT_MS, KEEP_ALIVE_INTERVAL_MS, PEER_RETRY_INTERVAL_MS,
+  PEERS_REMEMBERED_MAX, SAVE_DEBOUNCE_MS, SHUTDOWN_FLUSH_TIMEOUT_MS, type RelayLimits,
+} from './limits.ts'
+import { createRelayMetrics, type RelayMetrics } from './metrics.ts'
+import { PeerDocuments } from './peerDocuments.ts'
+import { staticFiles } from './staticFiles.ts'
+
+export interface RelayOptions {
+  /** Loopback unless the operator says otherwise. */
+  readonly host?: string
+  /** 0 picks a free port. */
+  readonly port?: number
+  /** Where documents live; created if missing. */
+  readonly dataDir: string
+  /** Other relays to sync with, as ws://host:port/sync URLs. */
+  readonly peers?: readonly string[]
+  readonly limits?: Partial<RelayLimits>
+  /** A directory of static files to serve (the PWA's dist/); skipped when absent. */
+  readonly staticDir?: string
+  /** Headers added to static responses (for example the PWA's Content-Security-Policy). */
+  readonly staticHeaders?: Readonly<Record<string, string>>
+  /** One line per event worth an operator's attention. Never given a secret (the relay holds none). */
+  readonly log?: (event: string, fields?: Record<string, unknown>) => void
+}
+
+export interface Relay {
+  readonly host: string
+  readonly port: number
+  /** http://host:port */
+  readonly httpUrl: string
+  /** ws://host:port/sync */
+  readonly syncUrl: string
+  readonly repo: Repo
+  readonly storage: DiskStorageAdapter
+  readonly metrics: RelayMetrics
+  readonly limits: RelayLimits
+  /** Open client connections. */
+  connectionCount(): number
+  /** Writes what is in memory to disk (documents that are ready; pitfall 5). */
+  flush(): Promise<void>
+  /** Flushes, closes every connection and the port. */
+  close(): Promise<void>
+}
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const host = options.host ?? '127.0.0.1'
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits }
+  const log = options.log ?? (() => {})
+  // The storage hooks and metrics need the adapter and the Repo, which need the storage: tied up once all exist.
+  const late: { adapter?: GuardedServerAdapter; repo?: Repo } = {}
+  const forwarding = new DurableForwarding({
+    currentHeads: (documentId) => {
+      const handle = late.repo?.handles[documentId as DocumentId]
+      return handle?.isReady() ? Automerge.getHeads(handle.doc() as Automerge.Doc<unknown>) : undefined
+    },
+    holdMsMax: DURABLE_HOLD_MS_MAX,
+    onTimeout: () => metrics.limitHits.inc({ limit: 'durableHoldTimeout' }),
+  })
+  const storage = new DiskStorageAdapter(join(options.dataDir, 'automerge'), {
+    onSaving: (documentId) => forwarding.saving(documentId),
+    onSaved: (documentId, token) => {
+      late.adapter?.pendingBytes.delete(documentId)
+      forwarding.saved(documentId, token as SaveToken)
+    },
+    onLoaded: (documentId, heads) => forwarding.loaded(documentId, heads),
+  })
+  await storage.init()
+  const sweeper = setInterval(() => forwarding.sweep(), DURABLE_SWEEP_INTERVAL_MS)
+  sweeper.unref()
+
+  const metrics = createRelayMetrics({
+    documents: () => (late.repo ? Object.keys(late.repo.handles).length : 0),
+    storedBytes: () => storage.totalBytes(),
+    heldMessages: () => forwarding.heldCount(),
+  })
+
+  const peerDocuments = new PeerDocuments(PEERS_REMEMBERED_MAX, limits.documentsPerConnectionMax)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.frameBytesMax, perMessageDeflate: false })
+  const adapter = new GuardedServerAdapter(wss, {
+    limits,
+    // The quota counts documents only, not the storage id file.
+    stored: { documentBytes: (id) => storage.documentBytes(id), totalBytes: () => storage.documentsBytes() },
+    keepAliveIntervalMs: KEEP_ALIVE_INTERVAL_MS,
+    forward: (documentId, send) => forwarding.forward(documentId, send),
+    events: {
+      accepted: (bytes, peerId, documentId) => {
+        if (peerId !== undefined && documentId !== undefined) peerDocuments.note(peerId, documentId)
+        metrics.messages.inc({ direction: 'in' })
+        metrics.messageBytes.inc({ direction: 'in' }, bytes)
+      },
+      dropped: () => metrics.refusedFrames.inc({ reason: 'not-carried' }),
+      cut: (reason, detail) => {
+        if (reason === 'malformedMessage') metrics.refusedFrames.inc({ reason: 'malformed' })
+        else metrics.limitHits.inc({ limit: reason })
+        log('client-cut', { reason, detail })
+      },
+      sent: (bytes) => {
+        metrics.messages.inc({ direction: 'out' })
+        metrics.messageBytes.inc({ direction: 'out' }, bytes)
+      },
+    },
+  })
+
+  const peerAdapters = (options.peers ?? []).map((url) => new ResilientWebSocketClientAdapter(url, PEER_RETRY_INTERVAL_MS))
+  const isPeerRelay = (peerId: PeerId): boolean => peerAdapters.some((peer) => peer.remotePeerId === peerId)
+  const repo = new Repo({
+    storage,
+    network: [adapter, ...peerAdapters],
+    peerId: `relay-${randomUUID()}` as PeerId,
+    // Saves soon after a change: forwarding waits for them (DurableForwarding).
+    saveDebounceRate: SAVE_DEBOUNCE_MS,
+    shareConfig: {
+      // Peer relays get everything, so a pool survives the loss of one relay. Clients get what they
+      // asked for; announcing to a returning client the documents it had touched makes automerge-repo
+      // restart their sync with a reset state (see PeerDocuments).
+      announce: async (peerId, documentId) => isPeerRelay(peerId) || (documentId !== undefined && peerDocuments.touched(peerId, documentId)),
+      access: async () => true,
+    },
+  })
+  late.adapter = adapter
+  late.repo = repo
+  repo.on('doc-metrics', (event) => {
+    if (event.type === 'receive-sync-message') metrics.syncLatency.observe(event.durationMillis / 1000)
+    else if (event.type === 'doc-loaded') metrics.documentLoad.observe(event.durationMillis / 1000)
+  })
+
+  const sockets = new Set<WebSocket>()
+  wss.on('connection', (socket: WebSocket) => {
+    sockets.add(socket)
+    metrics.connections.set(sockets.size)
+    metrics.connectionsTotal.inc()
+    // ws reports bad frames (too large, invalid opcodes, random bytes) as 'error'; unheard, it would crash the process.
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        metrics.refusedFrames.inc({ reason: 'too-large' })
+        metrics.limitHits.inc({ limit: 'frameBytes' })
+        log('client-cut', { reason: 'frameBytes', detail: `at most ${limits.frameBytesMax} bytes per frame` })
+      } else {
+        metrics.refusedFrames.inc({ reason: 'malformed' })
+      }
+    })
+    const joinTimer = setTimeout(() => {
+      if (adapter.guardOf(socket).peerId === undefined) socket.close(CLOSE_CODES.malformedMessage, 'malformedMessage: expected join within 10 s')
+    }, JOIN_TIMEOUT_MS)
+    joinTimer.unref()
+    socket.on('close', () => {
+      clearTimeout(joinTimer)
+      sockets.delete(socket)
+      metrics.connections.set(sockets.size)
+    })
+  })
+
+  const serveStatic = options.staticDir && existsSync(options.staticDir)
+    ? staticFiles({ root: options.staticDir, headers: options.staticHeaders })
+    : undefined
+
+  const server = createServer((request, response) => {
+    void handleHttp(request, response).catch((error: unknown) => {
+      log('http-error', { message: error instanceof Error ? error.message : String(error) })
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response.end('internal error\n')
+    })
+  })
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const pathname = (request.url ?? '/').split('?')[0]
+    if (pathname === '/healthz') {
+      const body = JSON.stringify({ ok: true, connections: sockets.size, documents: Object.keys(repo.handles).length, storedBytes: storage.totalBytes() })
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+      response.end(body + '\n')
+      return
+    }
+    if (pathname === '/metrics') {
+      const body = await metrics.registry.metrics()
+      response.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
+      response.end(body)
+      return
+    }
+    if (serveStatic && (await serveStatic(request, response))) return
+    response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+    response.end(`not found: ${pathname}\n`)
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    const pathname = (request.url ?? '/').split('?')[0]
+    if (pathname !== '/sync') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    if (sockets.size >= limits.connectionsMax) {
+      metrics.limitHits.inc({ limit: 'connections' })
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nX-Heroes-Limit: connections-max ${limits.connectionsMax}\r\n\r\n`)
+      return
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request))
+  })
+  server.on('clientError', (_error, socket) => socket.destroy())
+
+  await adapter.whenConnected
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 8080, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080)
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  log('relay-started', { host, port, dataDir: options.dataDir, peers: options.peers ?? [], storedBytes: storage.totalBytes() })
+
+  const flush = async (): Promise<void> => {
+    const ready = Object.values(repo.handles).filter((handle) => handle.isReady()).map((handle) => handle.documentId as DocumentId)
+    if (ready.length > 0) await repo.flush(ready)
+  }
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      server.close()
+      try {
+        await withTimeout(flush(), SHUTDOWN_FLUSH_TIMEOUT_MS)
+      } catch (error) {
+        log('flush-failed', { message: error instanceof Error ? error.message : String(error) })
+      }
+      for (const socket of sockets) socket.close(1001, 'relay shutting down')
+      for (const peer of peerAdapters) peer.disconnect()
+      wss.close()
+      try {
+        await withTimeout(repo.shutdown(), SHUTDOWN_FLUSH_TIMEOUT_MS)
+      } catch {
+        // shutdown flushes every handle, and throws on ones still loading (pitfall 5); we flushed the ready ones above
+      }
+      for (const socket of sockets) socket.terminate()
+      clearInterval(sweeper)
+      forwarding.sweep()
+      server.closeAllConnections()
+      log('relay-stopped', {})
+    })()
+    return closing
+  }
+
+  return {
+    host, port, httpUrl: `http://${urlHost}:${port}`, syncUrl: `ws://${urlHost}:${port}/sync`,
+    repo, storage, metrics, limits,
+    connectionCount: () => sockets.size,
+    flush, close,
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`expected to finish within ${ms} ms, got no answer`)), ms)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      },
+    )
+  })
+}

@@ -1,0 +1,52 @@
+/**
+ * Two relays peered with each other converge, and a pool survives the loss of one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makePool } from '../../core/sync/test/poolFixture.ts'
+import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
+import { freePort, spawnRelay, type RelayProcess } from './relayProcess.ts'
+
+const dirs: string[] = []
+const processes: RelayProcess[] = []
+const clients: TestClient[] = []
+afterAll(async () => {
+  // Relays first: they are processes and must never outlive the test, whatever a client's shutdown does.
+  for (const relay of processes) await relay.kill('SIGKILL')
+  await Promise.race([Promise.all(clients.map((client) => client.close())), new Promise((resolve) => setTimeout(resolve, 3000))])
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('two peered relays', () => {
+  it('converge, and the survivor keeps serving when one dies', async () => {
+    const [portA, portB] = [await freePort(), await freePort()]
+    const dirA = mkdtempSync(join(tmpdir(), 'heroes-fed-a-'))
+    const dirB = mkdtempSync(join(tmpdir(), 'heroes-fed-b-'))
+    dirs.push(dirA, dirB)
+    const a = await spawnRelay(['--port', String(portA), '--data-dir', dirA, '--peer', `ws://127.0.0.1:${portB}/sync`])
+    const b = await spawnRelay(['--port', String(portB), '--data-dir', dirB, '--peer', `ws://127.0.0.1:${portA}/sync`])
+    processes.push(a, b)
+
+    const fixture = makePool(3)
+    const [alice, bob, carol] = fixture.members as [typeof fixture.members[0], typeof fixture.members[0], typeof fixture.members[0]]
+    const onA = await connectClient(a.syncUrl, fixture.pool)
+    clients.push(onA)
+    await onA.sync.publish(fixture.entries)
+    const onB = await connectClient(b.syncUrl, fixture.pool, [fixture.genesis])
+    clients.push(onB)
+    await waitFor(async () => (await onB.store.all()).length === fixture.entries.length, 20_000, 'a client of relay B to fetch what was published on A')
+    await onB.sync.publish([fixture.transfer(alice, bob, 5)])
+    await waitFor(async () => (await onA.store.all()).length === fixture.entries.length, 20_000, 'a client of relay A to get what was published on B')
+
+    await a.kill('SIGKILL')
+    await onB.sync.publish([fixture.transfer(bob, carol, 2)])
+    const late = await connectClient(b.syncUrl, fixture.pool, [fixture.genesis])
+    clients.push(late)
+    await waitFor(async () => ids(await late.store.all()).join() === ids(fixture.entries).join(), 20_000, 'a newcomer on B to fetch the whole pool after A died')
+    expect(b.child.exitCode).toBeNull()
+    const health = await fetch(`${b.httpUrl}/healthz`)
+    expect(health.status).toBe(200)
+  }, 90_000)
+})
