@@ -44,7 +44,11 @@ type Command = (argv: string[], now: number) => number | Promise<number>
 
 /** Commands that live in their own module are loaded only when used (the relay pulls in automerge). */
 function lazy(load: () => Promise<{ run(argv: string[]): Promise<number> }>): Command {
-  return async (argv) => (await load()).run(argv)
+  return async (argv) => {
+    const { tolerateAutomergeTimeouts } = await import('../sync-server/unhandled.ts')
+    tolerateAutomergeTimeouts()
+    return (await load()).run(argv)
+  }
 }
 
 const COMMANDS: Record<string, Command> = {

@@ -5,6 +5,7 @@
  * everything to peer relays. It can crash and come back with its storage, or
  * come back empty (a lost disk).
  */
+import { PeerDocuments } from '../sync-server/peerDocuments.ts'
 import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import type { FaultNetwork } from './faultNetwork.ts'
 import { MemoryDisk, MemoryStorageAdapter } from './memoryStorage.ts'
@@ -58,14 +59,25 @@ export class RelayNode {
       peerId,
       saveDebounceRate: RELAY_SAVE_DEBOUNCE_MS,
       shareConfig: {
-        announce: async (peer) => isRelayNode(peerNodeName(peer)),
+        // The same policy as sync-server/relay.ts: peer relays get everything; a returning
+        // client is re-announced the documents it had touched (PeerDocuments), which resets
+        // automerge-repo's stale per-peer sync state.
+        announce: async (peer, documentId) => isRelayNode(peerNodeName(peer)) || (documentId !== undefined && touched.touched(peer, documentId)),
         access: async () => true,
       },
+    })
+    const touched = new PeerDocuments(RELAY_PEERS_REMEMBERED_MAX, RELAY_DOCUMENTS_PER_PEER_MAX)
+    repo.networkSubsystem.on('message', (message) => {
+      const documentId = (message as { documentId?: string }).documentId
+      if (documentId !== undefined) touched.note(message.senderId, documentId)
     })
     if (this.patched) resyncReconnectingClients(repo)
     return repo
   }
 }
+
+const RELAY_PEERS_REMEMBERED_MAX = 10_000
+const RELAY_DOCUMENTS_PER_PEER_MAX = 5_000
 
 /** Peer ids in the simulation are `<node name>#<incarnation>`. */
 export function peerNodeName(peerId: string): string {

@@ -3,5 +3,8 @@
  * [flags of heroes relay]`. Tests spawn this to kill it for real.
  */
 import { run } from '../cli/commands/relay.ts'
+import { tolerateAutomergeTimeouts } from './unhandled.ts'
+
+tolerateAutomergeTimeouts()
 
 process.exitCode = await run(process.argv.slice(2))

@@ -13,10 +13,11 @@
  * announces to. automerge's generateSyncMessage never sends a change whose
  * hash is in `sentHashes`, so the lost change is never sent again.
  *
- * The first test is expected to fail until sync-server/relay.ts (or
- * automerge-repo) is fixed; `it.fails` keeps the suite green meanwhile and
- * turns red the day it is fixed, so the marker can be removed. The second
- * shows the workaround in sim/relayNode.ts (resyncReconnectingClients) fixes it.
+ * Fixed in sync-server/relay.ts: the relay re-announces to a returning client
+ * the documents it had touched (sync-server/peerDocuments.ts), which makes
+ * automerge-repo begin their sync again with a reset state; sim/relayNode.ts
+ * runs the same policy. The first test pins that fix; the second shows the
+ * older workaround (resyncReconnectingClients) also works.
  */
 import * as Automerge from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
@@ -69,7 +70,7 @@ async function lostChangeIsRecovered(patchedRelay: boolean): Promise<{ received:
 }
 
 describe('a client reconnecting to a relay after a change was lost in flight', () => {
-  it.fails('BUG: gets the lost change again from a relay run as sync-server runs it', async () => {
+  it('gets the lost change again from a relay run as sync-server runs it (fixed: PeerDocuments re-announces)', async () => {
     const { received, messages } = await lostChangeIsRecovered(false)
     expect({ received, storm: messages > 5_000 }).toEqual({ received: 3, storm: false })
   })
