@@ -124,7 +124,7 @@ export interface CancelEntry extends EnvelopeFields<'cancel'> {
 }
 
 /** A member leaves: allowed only at balance zero with nothing in flight; afterwards the account neither pays nor receives. */
-export interface CloseEntry extends EnvelopeFields<'close'> {}
+export type CloseEntry = EnvelopeFields<'close'>
 
 /**
  * A gatekeeper's one-time invitation: `invitee` is a fresh public key whose

@@ -1,7 +1,7 @@
 /** The CLI side of issue 7: requests, two-step transfers, levies, closing, statements. */
 import { describe, expect, it, beforeAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
