@@ -112,6 +112,7 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       ledger.add(all, asOf)
       const when = asOf === FAR_FUTURE_MS ? 'far future' : 'latest real time'
       for (const problem of moneyProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
+      for (const problem of communityProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
       const result = ledger.result()
       for (const problem of forkProblems(result, all, cast, world)) violations.push(`${tag} (${when}): ${problem}`)
       if (asOf === FAR_FUTURE_MS) {
@@ -165,6 +166,76 @@ function moneyProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): strin
       problems.push(`transfer ${entry.id.slice(0, 8)} by ${entry.author.slice(0, 6)} came ${entry.time - last} ms after the previous one (rate ${policy.rateLimitSeconds}s)`)
     }
     lastTransfer.set(entry.author, entry.time)
+  }
+  return problems
+}
+
+/**
+ * Requests, two-step transfers, closes and invites, judged on the union:
+ * holds equal what is initiated; a paid request has exactly one accepted
+ * payment that matches it and an answered one was answered by the right
+ * party; an invite is used by at most one join; a closed account holds
+ * nothing. (Agreement of every device on `requests` and statuses is the
+ * byte-identical replay above: both are in the replay's JSON.)
+ */
+function communityProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): string[] {
+  const problems: string[] = []
+  const result = ledger.result()
+  const status = new Map(result.entries.map((v) => [v.id as string, v]))
+  // Holds
+  let initiated = 0
+  for (const v of result.entries) {
+    if (v.status !== 'initiated') continue
+    const entry = byId.get(v.id)
+    if (entry?.type !== 'transfer') problems.push(`${v.id.slice(0, 8)} is initiated but is a ${entry?.type ?? 'missing entry'}`)
+    else initiated += entry.amount
+  }
+  const held = Object.values(result.members).reduce((sum, m) => sum + (m.held ?? 0), 0)
+  if (held !== initiated) problems.push(`members hold ${held} for two-step transfers, the initiated ones add up to ${initiated}`)
+  if (!result.policy?.twoStep && initiated > 0) problems.push(`a pool without twoStep has initiated transfers (${initiated})`)
+  // Requests
+  const payments = new Map<string, EntryId[]>()
+  for (const entry of byId.values()) {
+    if ((entry.type === 'transfer' || entry.type === 'issue') && entry.request !== undefined && status.get(entry.id)?.status === 'accepted') {
+      payments.set(entry.request, [...(payments.get(entry.request) ?? []), entry.id])
+    }
+  }
+  for (const [id, request] of Object.entries(result.requests ?? {})) {
+    const paidBy = payments.get(id) ?? []
+    payments.delete(id)
+    if (request.status === 'paid') {
+      const payment = request.settledBy ? byId.get(request.settledBy) : undefined
+      if (paidBy.length !== 1 || payment === undefined || paidBy[0] !== payment.id) {
+        problems.push(`request ${id.slice(0, 8)} is paid by ${request.settledBy?.slice(0, 8)} but has ${paidBy.length} accepted payment(s)`)
+      } else if ((payment.type !== 'transfer' && payment.type !== 'issue') || payment.to !== request.payee || payment.amount !== request.amount ||
+        (request.from !== undefined && payment.author !== request.from)) {
+        problems.push(`request ${id.slice(0, 8)} is paid by ${payment.id.slice(0, 8)}, which does not match it`)
+      }
+    } else {
+      if (paidBy.length > 0) problems.push(`request ${id.slice(0, 8)} is ${request.status} yet ${paidBy.length} accepted payment(s) name it`)
+      if (request.status !== 'open') {
+        const answer = request.settledBy ? byId.get(request.settledBy) : undefined
+        const right = answer && answer.type === (request.status === 'cancelled' ? 'cancel' : 'reject') &&
+          answer.author === (request.status === 'cancelled' ? request.payee : request.from) && status.get(answer.id)?.status === 'accepted'
+        if (!right) problems.push(`request ${id.slice(0, 8)} is ${request.status} by ${request.settledBy?.slice(0, 8) ?? 'nothing'}, not by an accepted answer of the right party`)
+      }
+    }
+  }
+  for (const [id, ids] of payments) problems.push(`${ids.length} accepted payment(s) name ${id.slice(0, 8)}, which is not a request`)
+  // Invites: one join each
+  const joins = new Map<string, EntryId[]>()
+  for (const entry of byId.values()) {
+    if (entry.type === 'join' && status.get(entry.id)?.status === 'accepted') joins.set(entry.invite, [...(joins.get(entry.invite) ?? []), entry.id])
+  }
+  for (const [invite, ids] of joins) {
+    if (ids.length > 1) problems.push(`invite ${invite.slice(0, 8)} was used by ${ids.length} accepted joins`)
+    const entry = byId.get(ids[0]!)!
+    if (!result.members[entry.author]) problems.push(`join ${ids[0]!.slice(0, 8)} is accepted but ${entry.author.slice(0, 6)} is not a member`)
+  }
+  // Closed accounts
+  for (const [key, member] of Object.entries(result.members)) {
+    if (!member.closed) continue
+    if ((result.balances[key] ?? 0) !== 0 || (member.held ?? 0) !== 0) problems.push(`${key.slice(0, 6)} closed its account yet has balance ${result.balances[key]} and ${member.held ?? 0} on hold`)
   }
   return problems
 }

@@ -31,6 +31,7 @@ export function planPool(seed: number, index: number, memberCount: number, start
     maxBalance: prng.chance(0.5) ? null : prng.pick([800, 1500, 3000]),
     rateLimitSeconds: prng.pick([0, 30, 60, 60, 120]),
     ...(prng.chance(0.3) ? { feeBasisPoints: prng.pick([100, 250, 2000]) } : {}),
+    ...(prng.chance(0.35) ? { twoStep: true } : {}),
   }
   const genesis = signEntry<PoolEntry>({
     type: 'pool', author: gatekeeper.publicKey, seq: 1, prev: null, deps: [], time: startMs,
@@ -58,7 +59,8 @@ export function planPool(seed: number, index: number, memberCount: number, start
 
 export function describePolicy(policy: Policy): string {
   const fee = policy.feeBasisPoints ? ` fee ${policy.feeBasisPoints}bp` : ''
-  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}`
+  const twoStep = policy.twoStep ? ' two-step' : ''
+  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}${twoStep}`
 }
 
 export type { PublicKeyHex }

@@ -15,6 +15,9 @@ export interface Scenario {
   readonly withForger: boolean
   readonly withVandal: boolean
   readonly withFlooder: boolean
+  /** A newcomer joins with an invite; and a gate-crasher tries the same invite. */
+  readonly withNewcomer: boolean
+  readonly withCrasher: boolean
   readonly faults: FaultRates
   /** Per step: chance of a partition, of a device going offline for a long stretch, of a relay restart, of an app restart. */
   readonly partitionChance: number
@@ -29,6 +32,7 @@ const HOUR = 3_600_000
 
 export function drawScenario(prng: Prng, devicesPerPool: number, pools?: number, relays?: number): Scenario {
   const lossy = prng.chance(0.6)
+  const newcomer = prng.chance(0.5)
   return {
     pools: pools ?? (prng.chance(0.3) ? 2 : 1),
     relays: relays ?? prng.int(1, 3),
@@ -37,6 +41,8 @@ export function drawScenario(prng: Prng, devicesPerPool: number, pools?: number,
     withForger: devicesPerPool >= 5 && prng.chance(0.6),
     withVandal: prng.chance(0.5),
     withFlooder: prng.chance(0.4),
+    withNewcomer: newcomer,
+    withCrasher: newcomer && prng.chance(0.5),
     faults: {
       // Loss inside a live connection is rare (TCP has none; automerge's sync stalls on it until a reconnect);
       // most loss comes with a broken connection (reset), as on a real phone.
@@ -58,7 +64,7 @@ export function drawScenario(prng: Prng, devicesPerPool: number, pools?: number,
 
 export function describeScenario(s: Scenario): string {
   const f = s.faults
-  const cast = [s.withCheater && 'cheater', s.withForger && 'forger', s.withVandal && 'vandal', s.withFlooder && 'flooder'].filter(Boolean).join('+') || 'honest only'
+  const cast = [s.withCheater && 'cheater', s.withForger && 'forger', s.withVandal && 'vandal', s.withFlooder && 'flooder', s.withNewcomer && 'newcomer', s.withCrasher && 'invite-reuser'].filter(Boolean).join('+') || 'honest only'
   return `${s.pools} pool(s), ${s.relays} relay(s), ${s.devicesPerPool} devices/pool, ${cast}; ` +
     `drop ${f.drop} dup ${f.duplicate} reset ${f.reset} delay ≤${f.delayMaxMs}ms ${f.fifo ? 'fifo' : 'reordered'}; ` +
     `partition ${s.partitionChance} offline ${s.offlineChance} relay-restart ${s.relayRestartChance} app-restart ${s.appRestartChance}; skew ≤${Math.round(s.skewMaxMs / 60_000)}min`

@@ -16,6 +16,7 @@ import { createNodeVerifier } from '../sync-server/native-verify.ts'
 import { forgeSomething } from './actors/forger.ts'
 import { freezeCheaters, issueALittle } from './actors/gatekeeper.ts'
 import { payAtRandom } from './actors/honestMember.ts'
+import { answerSomething, closeAccount, invite, joinWithInvite, requestPayment } from './actors/community.ts'
 import { spendTwice } from './actors/doubleSpender.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { runChecks, type Sabotage } from './checks.ts'
@@ -23,6 +24,7 @@ import { Device } from './device.ts'
 import { FaultNetwork } from './faultNetwork.ts'
 import { describePolicy, planPool, type PoolPlan } from './poolSetup.ts'
 import { Prng } from './prng.ts'
+import { keyPairFor } from './keys.ts'
 import { RelayNode } from './relayNode.ts'
 import { describeScenario, drawScenario, type Scenario } from './scenario.ts'
 import { seedGlobalEntropy } from './seededEntropy.ts'
@@ -169,7 +171,10 @@ function buildWorld(seed: number, scenario: Scenario, root: Prng, trace: Trace, 
     const cheater = cheaterKey ? ([device(`p${p}-cheater-a`, cheaterKey, [plan.genesis]), device(`p${p}-cheater-b`, cheaterKey, [plan.genesis])] as const) : undefined
     const forger = forgerKey ? device(`p${p}-forger`, forgerKey, [plan.genesis]) : undefined
     const honest = members.map((key, i) => device(`p${p}-member${i}`, key, [plan.genesis]))
-    pools.push({ plan, gatekeeper, honest, cheater, forger })
+    const newcomer = scenario.withNewcomer ? device(`p${p}-newcomer`, keyPairFor(seed, `pool${p}/newcomer`), [plan.genesis]) : undefined
+    const crasher = scenario.withCrasher ? device(`p${p}-crasher`, keyPairFor(seed, `pool${p}/crasher`), [plan.genesis]) : undefined
+    const inviteKey = newcomer ? keyPairFor(seed, `pool${p}/invite-key`) : undefined
+    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined })
   }
 
   const strangers = new Map<string, Repo>()
@@ -225,8 +230,9 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
     }
 
     const cast = prng.pick(world.pools)
-    const payees = [cast.plan.gatekeeper.publicKey, ...cast.plan.members.map((m) => m.publicKey)] as PublicKeyHex[]
-    const payers = [...cast.honest, ...(cast.forger ? [cast.forger] : []), ...(cast.cheater ? [cast.cheater[0]] : [])]
+    const joined = cast.newcomer && cast.newcomer.signed.some((entry) => entry.type === 'join') ? [cast.newcomer] : []
+    const payees = [cast.plan.gatekeeper.publicKey, ...cast.plan.members.map((m) => m.publicKey), ...joined.map((d) => d.key.publicKey)] as PublicKeyHex[]
+    const payers = [...cast.honest, ...(cast.forger ? [cast.forger] : []), ...(cast.cheater ? [cast.cheater[0]] : []), ...joined]
     const events = prng.int(1, 3)
     for (let e = 0; e < events; e++) {
       const roll = prng.float()
@@ -251,6 +257,22 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
         flood(world.strangers.get('flooder')!, documents, prng, trace)
       } else if (roll < 0.83) {
         await issueALittle(cast.gatekeeper, payees.slice(1), prng, trace)
+      } else if (roll < 0.89 && payers.length > 0) {
+        await requestPayment(prng.pick([...payers, cast.gatekeeper]), payees, prng, trace)
+      } else if (roll < 0.97 && payers.length > 0) {
+        await answerSomething(prng.pick([...payers, cast.gatekeeper]), prng, trace)
+      } else if (roll < 0.985 && cast.newcomer && !cast.invite) {
+        cast.invite = await invite(cast.gatekeeper, cast.inviteKey!, prng, trace)
+      } else if (roll < 0.995 && payers.length > 0) {
+        await closeAccount([...cast.honest, ...joined], prng, trace)
+      }
+    }
+    // Once their phones hold the invite, the newcomer joins and (a little later, or first) the gate-crasher tries it too.
+    for (const pool of world.pools) {
+      if (!pool.invite || !pool.inviteKey) continue
+      const hopefuls = [pool.newcomer, pool.crasher].filter((d): d is Device => d !== undefined)
+      for (const hopeful of prng.shuffle(hopefuls)) {
+        if (prng.chance(0.5)) await joinWithInvite(hopeful, pool.invite, pool.inviteKey, trace, hopeful === pool.crasher ? 'gate-crasher (reused invite)' : 'newcomer')
       }
     }
 

@@ -4,9 +4,10 @@
  * forged, which forks were staged, what reached a relay).
  */
 import type { Repo } from '@automerge/automerge-repo'
-import type { Entry, EntryId, PublicKeyHex } from '../core/index.ts'
+import type { Entry, EntryId, InviteEntry, PublicKeyHex } from '../core/index.ts'
 import type { Device } from './device.ts'
 import type { FaultNetwork } from './faultNetwork.ts'
+import type { KeyPair } from './keys.ts'
 import type { PoolPlan } from './poolSetup.ts'
 import type { Prng } from './prng.ts'
 import type { RelayNode } from './relayNode.ts'
@@ -21,6 +22,14 @@ export interface PoolCast {
   readonly cheater: readonly [Device, Device] | undefined
   /** A member who also forges, alters and replays entries (absent in some runs). */
   readonly forger: Device | undefined
+  /** Not a member at first: joins with the gatekeeper's invite (absent in some runs). */
+  readonly newcomer: Device | undefined
+  /** Not a member: copied the newcomer's invite QR and tries to join with it too (absent in some runs). */
+  readonly crasher: Device | undefined
+  /** The invite's one-time key, when there is a newcomer. */
+  readonly inviteKey: KeyPair | undefined
+  /** The invite once the gatekeeper signed it. */
+  invite: InviteEntry | undefined
 }
 
 export interface StagedFork {
@@ -64,5 +73,8 @@ export function allDevices(world: World): Device[] {
 }
 
 export function devicesOf(cast: PoolCast): Device[] {
-  return [cast.gatekeeper, ...cast.honest, ...(cast.cheater ?? []), ...(cast.forger ? [cast.forger] : [])]
+  return [
+    cast.gatekeeper, ...cast.honest, ...(cast.cheater ?? []), ...(cast.forger ? [cast.forger] : []),
+    ...(cast.newcomer ? [cast.newcomer] : []), ...(cast.crasher ? [cast.crasher] : []),
+  ]
 }

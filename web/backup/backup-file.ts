@@ -29,7 +29,10 @@ export interface ScryptParams {
 export const SCRYPT_DEFAULT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 }
 /** The cheapest cost a file may ask for; below it a stolen file is too easy to brute-force. */
 const SCRYPT_N_MIN = 2 ** 14
-const SCRYPT_N_MAX = 2 ** 20
+/** The dearest cost a file may ask for: twice what the app writes, so that a file cannot make a phone allocate a gigabyte. */
+const SCRYPT_N_MAX = 2 ** 18
+/** scrypt needs 128 × r × (N + p) bytes; room for the dearest file allowed (r = 8, p = 1), plus noble's own bookkeeping. */
+const SCRYPT_MEMORY_BYTES_MAX = 128 * 8 * (SCRYPT_N_MAX + 2) + 1024 * 1024
 
 interface BackupHeader {
   readonly format: typeof BACKUP_FORMAT
@@ -117,5 +120,5 @@ function associatedData(header: BackupHeader): Uint8Array {
 }
 
 async function stretch(password: string, salt: Uint8Array, params: ScryptParams): Promise<Uint8Array> {
-  return scryptAsync(password.normalize('NFKC'), salt, { N: params.N, r: params.r, p: params.p, dkLen: 32, maxmem: 256 * 1024 * 1024 })
+  return scryptAsync(password.normalize('NFKC'), salt, { N: params.N, r: params.r, p: params.p, dkLen: 32, maxmem: SCRYPT_MEMORY_BYTES_MAX })
 }
