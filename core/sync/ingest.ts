@@ -1,7 +1,7 @@
 /**
  * Judging what a shared document says. Pure: given the document's (key, line)
  * pairs, the pool and a signature check, it returns the entries worth keeping
- * and counts the rest. Nothing here trusts the document.
+ * and counts the rest. Nothing here trusts what a document says.
  */
 import { decodeEntry, type Entry, type EntryId } from '../index.ts'
 

@@ -5,7 +5,7 @@
  */
 
 /**
- * PROTOCOL: entries of one author per shard document. Entry `seq` s lives in
+ * PROTOCOL: entries of one author per shard document; entry `seq` s lives in
  * shard floor((s - 1) / SHARD_ENTRIES). Chosen by measurement, see
  * docs/sync-layout.md: small enough that growing a shard stays cheap and a
  * full shard fits one WebSocket frame, large enough that a 100k pool is a few

@@ -65,7 +65,7 @@ export class PoolSync {
   readonly #directory: PoolDirectory
   /** The canonical line of every verified entry held: what its home documents must say. */
   readonly #lines = new Map<EntryId, string>()
-  /** Entries that belong in each document. */
+  /** Entries that belong in each document, by document id. */
   readonly #homes = new Map<DocumentId, Set<EntryId>>()
   readonly #handles = new Map<DocumentId, DocHandle<SyncDocument>>()
   readonly #opening = new Map<DocumentId, Promise<void>>()
@@ -95,7 +95,7 @@ export class PoolSync {
     this.#directory = new PoolDirectory(options.pool)
   }
 
-  /** Reads the store and starts following every derivable document. Call once. */
+  /** Reads the store and starts following every derivable document (call once). */
   async start(): Promise<void> {
     if (this.#started) throw new Error('expected start() once per PoolSync, got a second call')
     this.#started = true
@@ -221,7 +221,7 @@ export class PoolSync {
     try {
       if (this.#closed) return
       // find, never import first: import ignores what storage holds (PERF-NOTES pitfall 3).
-      // 'unavailable' is fine: the handle turns ready when a peer later sends the document.
+      // 'unavailable' is fine: the handle turns ready when a peer later sends the document's content.
       handle = await this.#repo.find<SyncDocument>(documentId, { allowableStates: ['ready', 'unavailable'] })
     } catch (error) {
       this.#fail(error)
@@ -262,7 +262,7 @@ export class PoolSync {
   #kick(): void {
     if (this.#draining || this.#closed) return
     this.#draining = (async () => {
-      // Let a burst of changes coalesce into one read per document.
+      // Let a burst of changes coalesce into one read per document and burst.
       await Promise.resolve()
       try {
         while (this.#dirty.size > 0 && !this.#closed) {

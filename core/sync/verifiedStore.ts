@@ -2,8 +2,8 @@
  * The seam between sync and a device's own storage of verified entries.
  *
  * Only entries that decoded, verified and belong to the pool go in; a store
- * never shrinks because of anything a peer wrote into a shared document. The
- * PWA supplies an IndexedDB implementation; Node and tests use the one below.
+ * never shrinks because of anything a peer wrote into a shared document (the
+ * PWA supplies an IndexedDB implementation, Node and tests use the one below).
  * Every implementation must pass test/verifiedStoreContract.ts.
  */
 import type { Entry, EntryId } from '../index.ts'
