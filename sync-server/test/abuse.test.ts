@@ -2,30 +2,23 @@
  * An oversized frame, random bytes, a flood of messages and a document full of
  * garbage neither crash the relay nor disturb the clients that behave.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import * as Automerge from '@automerge/automerge'
 import { Repo } from '@automerge/automerge-repo'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makePool } from '../../core/sync/test/poolFixture.ts'
 import { ResilientWebSocketClientAdapter, shardDocumentId, type SyncDocument } from '../../core/sync/index.ts'
 import { CLOSE_CODES } from '../index.ts'
-import { connectClient, waitFor, type TestClient } from './clients.ts'
+import { connectClient, waitFor } from './clients.ts'
 import { openRawClient, randomDocumentId, sleep } from './rawClient.ts'
-import { spawnRelay, type RelayProcess } from './relayProcess.ts'
+import { cleanUpAfterAll } from './cleanup.ts'
+import { spawnRelay } from './relayProcess.ts'
 
-const dirs: string[] = []
-const processes: RelayProcess[] = []
-const clients: TestClient[] = []
-afterAll(async () => {
-  // Relays first: they are processes and must never outlive the test, whatever a client's shutdown does.
-  for (const relay of processes) await relay.kill('SIGKILL')
-  await Promise.race([Promise.all(clients.map((client) => client.close())), new Promise((resolve) => setTimeout(resolve, 3000))])
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-})
+const { dirs, processes, clients } = cleanUpAfterAll()
 
 describe('abuse on one connection', () => {
   it('leaves the relay up and every other client served', async () => {

@@ -2,25 +2,18 @@
  * kill -9 in the middle of a sync loses nothing that had reached another
  * client, and SIGTERM flushes and exits cleanly.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Entry } from '../../core/index.ts'
 import { makePool } from '../../core/sync/test/poolFixture.ts'
-import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
-import { spawnRelay, type RelayProcess } from './relayProcess.ts'
+import { connectClient, ids, waitFor } from './clients.ts'
+import { cleanUpAfterAll } from './cleanup.ts'
+import { spawnRelay } from './relayProcess.ts'
 import { sleep } from './rawClient.ts'
 
-const dirs: string[] = []
-const processes: RelayProcess[] = []
-const clients: TestClient[] = []
-afterAll(async () => {
-  // Relays first: they are processes and must never outlive the test, whatever a client's shutdown does.
-  for (const relay of processes) await relay.kill('SIGKILL')
-  await Promise.race([Promise.all(clients.map((client) => client.close())), new Promise((resolve) => setTimeout(resolve, 3000))])
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-})
+const { dirs, processes, clients } = cleanUpAfterAll()
 
 describe('a relay killed with SIGKILL mid-sync', () => {
   it('still serves, after a restart on the same folder, every entry another client had received', async () => {

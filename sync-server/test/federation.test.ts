@@ -1,23 +1,16 @@
 /**
  * Two relays peered with each other converge, and a pool survives the loss of one.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makePool } from '../../core/sync/test/poolFixture.ts'
-import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
-import { freePort, spawnRelay, type RelayProcess } from './relayProcess.ts'
+import { connectClient, ids, waitFor } from './clients.ts'
+import { cleanUpAfterAll } from './cleanup.ts'
+import { freePort, spawnRelay } from './relayProcess.ts'
 
-const dirs: string[] = []
-const processes: RelayProcess[] = []
-const clients: TestClient[] = []
-afterAll(async () => {
-  // Relays first: they are processes and must never outlive the test, whatever a client's shutdown does.
-  for (const relay of processes) await relay.kill('SIGKILL')
-  await Promise.race([Promise.all(clients.map((client) => client.close())), new Promise((resolve) => setTimeout(resolve, 3000))])
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-})
+const { dirs, processes, clients } = cleanUpAfterAll()
 
 describe('two peered relays', () => {
   it('converge, and the survivor keeps serving when one dies', async () => {
