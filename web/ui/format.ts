@@ -14,6 +14,14 @@ export function who(wallet: Wallet, pool: string, key: string): string {
   return wallet.nameOf(pool, key) ?? shortKey(key)
 }
 
+/** The members one may pay or ask: everyone else who is not frozen, by name. */
+export function otherMembers(wallet: Wallet, pool: string, members: readonly { key: string; frozen: boolean }[], me: string): { key: string; name: string }[] {
+  return members
+    .filter((member) => member.key !== me && !member.frozen)
+    .map((member) => ({ key: member.key, name: who(wallet, pool, member.key) }))
+    .sort((a, b) => a.name.localeCompare(b.name))
+}
+
 export function timeOf(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }

@@ -4,7 +4,7 @@ import { decodeLink, linkRoute } from '../../links/link-codec.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { Field } from '../components/Field.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
-import { money, who } from '../format.ts'
+import { money, otherMembers, who } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { leaveFlash } from '../use-flash.ts'
@@ -147,10 +147,7 @@ export function PayScreen({ pool }: { pool: string }) {
             <label for="pay-member">{t.pay.chooseMember}</label>
             <select id="pay-member" value={view.members.some((m) => m.key === toKey) ? toKey : ''} onChange={(event) => setTo(event.currentTarget.value)}>
               <option value="">{t.pay.chooseMemberNone}</option>
-              {view.members
-                .filter((member) => member.key !== view.me && !member.frozen)
-                .map((member) => ({ key: member.key, name: who(wallet, pool, member.key) }))
-                .sort((a, b) => a.name.localeCompare(b.name))
+              {otherMembers(wallet, pool, view.members, view.me)
                 .map((member) => (
                   <option value={member.key} key={member.key}>
                     {member.name}

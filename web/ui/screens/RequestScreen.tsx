@@ -5,7 +5,7 @@ import { paymentNotes } from '../../wallet/payment-notes.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { QrImage } from '../components/QrImage.tsx'
-import { money, who } from '../format.ts'
+import { money, otherMembers } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -73,10 +73,7 @@ export function RequestScreen({ pool }: { pool: string }) {
           <label for="request-from">{t.request.from}</label>
           <select id="request-from" value={from} onChange={(event) => setFrom(event.currentTarget.value)}>
             <option value="">{t.request.fromAnyone}</option>
-            {view.members
-              .filter((member) => member.key !== view.me && !member.frozen)
-              .map((member) => ({ key: member.key, name: who(wallet, pool, member.key) }))
-              .sort((a, b) => a.name.localeCompare(b.name))
+            {otherMembers(wallet, pool, view.members, view.me)
               .map((member) => (
                 <option value={member.key} key={member.key}>
                   {member.name}
