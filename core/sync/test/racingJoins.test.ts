@@ -1,0 +1,77 @@
+/**
+ * Two joins with one invite (the invite's secret was copied): every device
+ * must end up holding both, or devices disagree about which one stands. The
+ * case that matters: a device that already saw the first join and restarted,
+ * when the second join reaches the relay only afterwards. Discovery alone
+ * stops asking for a used invite's slot; PoolSync still follows it because it
+ * follows the home document of every entry it holds (the first join's home
+ * includes the slot). This test pins that.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { replay, signJoinInvite, type InviteEntry, type JoinEntry } from '../../index.ts'
+import { startRelay, type Relay } from '../../../sync-server/index.ts'
+import { connectClient, ids, waitFor, type TestClient } from '../../../sync-server/test/clients.ts'
+import { makePool, member } from './poolFixture.ts'
+
+describe('racing joins with one invite', () => {
+  let relay: Relay
+  let dataDir: string
+  const toClose: TestClient[] = []
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'heroes-racing-joins-'))
+    relay = await startRelay({ port: 0, dataDir })
+  })
+  afterAll(async () => {
+    for (const client of toClose) await client.close()
+    await relay.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('a device that restarted after the first join still receives the second', async () => {
+    const fixture = makePool(1)
+    const inviteKey = member()
+    const invite = fixture.next<InviteEntry>(fixture.gatekeeper, { type: 'invite', invitee: inviteKey.publicKey })
+    const newcomer = member()
+    const crasher = member()
+    const firstJoin = fixture.next<JoinEntry>(newcomer, {
+      type: 'join', invite: invite.id, invitee: inviteKey.publicKey, deps: [invite.id],
+      inviteSig: signJoinInvite(fixture.pool, invite.id, newcomer.publicKey, inviteKey.secretKey),
+    })
+    // Dated before the first join, so it stands once seen: a device that misses it counts the wrong member in.
+    const secondJoin = fixture.next<JoinEntry>(crasher, {
+      type: 'join', invite: invite.id, invitee: inviteKey.publicKey, deps: [invite.id],
+      inviteSig: signJoinInvite(fixture.pool, invite.id, crasher.publicKey, inviteKey.secretKey),
+    }, invite.time + 1_000)
+    const beforeCrasher = fixture.entries.filter((entry) => entry.id !== secondJoin.id)
+
+    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    toClose.push(gate)
+    await gate.sync.publish(beforeCrasher)
+
+    const bob = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
+    toClose.push(bob)
+    await waitFor(async () => (await bob.store.all()).length === beforeCrasher.length, 10_000, 'bob to hold the first join')
+    await bob.close()
+
+    // Bob's app starts again over what it kept; only then does the copied invite get used.
+    const bobAgain = await connectClient(relay.syncUrl, fixture.pool, await bob.store.all())
+    toClose.push(bobAgain)
+    const crasherDevice = await connectClient(relay.syncUrl, fixture.pool, beforeCrasher)
+    toClose.push(crasherDevice)
+    await crasherDevice.sync.publish([secondJoin])
+
+    await waitFor(async () => (await bobAgain.store.all()).some((entry) => entry.id === secondJoin.id), 10_000, 'the restarted device to receive the second join')
+    await waitFor(async () => (await gate.store.all()).some((entry) => entry.id === secondJoin.id), 10_000, 'the gatekeeper to receive the second join')
+    expect(ids(await bobAgain.store.all())).toEqual(ids(fixture.entries))
+    const asOf = secondJoin.time + 3_600_000
+    const bobView = replay(await bobAgain.store.all(), { asOf, pool: fixture.pool })
+    const gateView = replay(await gate.store.all(), { asOf, pool: fixture.pool })
+    expect(JSON.stringify(bobView)).toBe(JSON.stringify(gateView))
+    const verdictOf = (id: string) => bobView.entries.find((verdict) => verdict.id === id)
+    expect(verdictOf(secondJoin.id)?.status).toBe('accepted')
+    expect(verdictOf(firstJoin.id)).toMatchObject({ status: 'rejected', reason: 'invite-used' })
+  })
+})
