@@ -7,6 +7,35 @@ export interface Figure {
   readonly baseline?: number
   readonly ratio?: number
   readonly note?: string
+  /** The issue's goal for this figure, when it has one, and whether this run meets it. */
+  readonly goal?: string
+  readonly met?: boolean
+}
+
+/** The goals of the performance issue, by figure name: at most (≤) or at least (≥) a value. */
+export const GOALS: Readonly<Record<string, { readonly atMost?: number; readonly atLeast?: number }>> = {
+  replay_cold_ratio: { atLeast: 0.8 },
+  verify_native_ratio: { atLeast: 5 },
+  replay_warm_entries_per_s: { atLeast: 200_000 },
+  incremental_apply_ms: { atMost: 1 },
+  sync_latency_p50_ms: { atMost: 120 },
+  sync_latency_p99_ms: { atMost: 250 },
+  catchup_1000_of_100k_ms: { atMost: 2_000 },
+  catchup_peak_rss_mb: { atMost: 400 },
+  join_100k_s: { atMost: 20 },
+  join_peak_rss_mb: { atMost: 600 },
+  relay_fanout_p99_ms: { atMost: 500 },
+  relay_restart_first_served_ms: { atMost: 1_000 },
+  app_js_gzip_kb: { atMost: 120 },
+  offline_start_ms: { atMost: 1_500 },
+}
+
+/** The figure with its goal and verdict attached, when the issue sets one. */
+export function judged(figure: Figure): Figure {
+  const goal = GOALS[figure.name]
+  if (!goal) return figure
+  if (goal.atMost !== undefined) return { ...figure, goal: `≤ ${goal.atMost}`, met: figure.value <= goal.atMost }
+  return { ...figure, goal: `≥ ${goal.atLeast}`, met: figure.value >= goal.atLeast! }
 }
 
 export interface BenchContext {
