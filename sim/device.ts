@@ -8,7 +8,7 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import {
   Ledger, chainHead, signEntry, type Entry, type EntryId, type EntryVerdict, type SignatureCache, type Verifier,
 } from '../core/index.ts'
-import { MemoryVerifiedStore, PoolSync } from '../core/sync/index.ts'
+import { breakSyncStorms, MemoryVerifiedStore, PoolSync } from '../core/sync/index.ts'
 import type { FaultNetwork } from './faultNetwork.ts'
 import type { KeyPair } from './keys.ts'
 import { MemoryDisk, MemoryStorageAdapter } from './memoryStorage.ts'
@@ -85,6 +85,7 @@ export class Device {
       peerId,
       sharePolicy: async () => true,
     })
+    breakSyncStorms(this.#repo)
     this.#ledger = new Ledger(this.pool, { cache: signatureCache, verifier })
     this.#ledger.add(await this.store.all(), this.now())
     const sync = new PoolSync({ repo: this.#repo, pool: this.pool, store: this.store, verifier, signatureCache })

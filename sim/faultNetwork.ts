@@ -34,6 +34,13 @@ export interface FaultRates {
   readonly reconnectMs: number
 }
 
+/**
+ * Messages one run may send. Seeds send hundreds to tens of thousands; a sync
+ * storm sends thousands per virtual second and, without this cap, runs for
+ * minutes of real time (seed 298 before sync storms were broken).
+ */
+export const RUN_MESSAGES_MAX = 400_000
+
 export const NO_FAULTS: FaultRates = { drop: 0, duplicate: 0, reset: 0, delayMinMs: 1, delayMaxMs: 5, fifo: true, reconnectMs: 100 }
 
 interface Node {
@@ -74,6 +81,8 @@ export class FaultNetwork {
   readonly #cutNext = new Set<string>()
   #rates: FaultRates
   readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, resets: 0, connects: 0 }
+  /** Set once more than RUN_MESSAGES_MAX messages were sent: the message that crossed the line. */
+  overBudget: string | undefined
 
   constructor(private readonly prng: Prng, private readonly trace: Trace, rates: FaultRates) {
     this.#rates = rates
@@ -158,6 +167,12 @@ export class FaultNetwork {
     const link = target === undefined ? undefined : this.#links.get(linkKey(from.nodeName, target))
     if (!link || !link.up || target === undefined || link.ends.get(from.nodeName) !== from) return
     this.stats.sent++
+    if (this.stats.sent > RUN_MESSAGES_MAX) {
+      // A sync storm: stop carrying anything so the run ends (in real time) and reports it.
+      this.overBudget ??= `${from.nodeName}→${target}, ${message.type} for ${(message as { documentId?: string }).documentId ?? 'no document'}`
+      this.stats.dropped++
+      return
+    }
     const rates = this.#rates
     const cutNow = this.#cutNext.delete(`${from.nodeName}>${target}`)
     if (cutNow || this.prng.chance(rates.reset)) {

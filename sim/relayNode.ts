@@ -6,6 +6,7 @@
  * come back empty (a lost disk).
  */
 import { PeerDocuments } from '../sync-server/peerDocuments.ts'
+import { breakSyncStorms } from '../core/sync/index.ts'
 import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import type { FaultNetwork } from './faultNetwork.ts'
 import { MemoryDisk, MemoryStorageAdapter } from './memoryStorage.ts'
@@ -72,6 +73,8 @@ export class RelayNode {
       if (documentId !== undefined) touched.note(message.senderId, documentId)
     })
     if (this.patched) resyncReconnectingClients(repo)
+    // As sync-server/relay.ts does: a storming (peer, document) gets its sync reset.
+    breakSyncStorms(repo)
     return repo
   }
 }

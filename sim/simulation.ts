@@ -21,7 +21,7 @@ import { spendTwice } from './actors/doubleSpender.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
-import { FaultNetwork } from './faultNetwork.ts'
+import { FaultNetwork, RUN_MESSAGES_MAX } from './faultNetwork.ts'
 import { describePolicy, planPool, type PoolPlan } from './poolSetup.ts'
 import { Prng } from './prng.ts'
 import { keyPairFor } from './keys.ts'
@@ -111,7 +111,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     await snapshotRelays(world, verifier)
     const maxRealTime = clock.now
     const outcome = await runChecks(world, { asOf: maxRealTime, verifier, sabotage: options.sabotage })
-    const violations = [...heal.violations, ...outcome.violations]
+    const storm = world.network.overBudget === undefined ? [] : [`liveness: sync storm, more than ${RUN_MESSAGES_MAX.toLocaleString('en')} messages in one run (the first one over: ${world.network.overBudget})`]
+    const violations = [...storm, ...heal.violations, ...outcome.violations]
     const notes = [...heal.notes, ...outcome.notes]
     // Not a money violation but a crash risk: automerge-repo's `void beginSync()` (docs/simulation.md, "unhandled rejection").
     if (rejections.length > 0) notes.push(`${UNHANDLED_REJECTION_NOTE}: ${rejections.length} (a Node process would exit): ${[...new Set(rejections)].join('; ')}`)

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream'
 import { join } from 'node:path'
 import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
-import { ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
+import { breakSyncStorms, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE_CODES } from './closeCodes.ts'
 import * as Automerge from '@automerge/automerge'
@@ -139,6 +139,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   })
   late.adapter = adapter
   late.repo = repo
+  // A client that lost a frame asks forever for a change automerge believes it sent (stormBreaker.ts).
+  breakSyncStorms(repo)
   repo.on('doc-metrics', (event) => {
     if (event.type === 'receive-sync-message') metrics.syncLatency.observe(event.durationMillis / 1000)
     else if (event.type === 'doc-loaded') metrics.documentLoad.observe(event.durationMillis / 1000)

@@ -18,7 +18,7 @@ import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { ResilientWebSocketClientAdapter } from '../../core/sync/index.ts'
 import { WebSocket } from 'ws'
 import { encodeEntry, type Entry, type EntryId } from '../../core/index.ts'
-import { documentsInSyncWith, MemoryVerifiedStore, PoolSync } from '../../core/sync/index.ts'
+import { breakSyncStorms, documentsInSyncWith, MemoryVerifiedStore, PoolSync } from '../../core/sync/index.ts'
 import { integerFlag, parseFlags, required } from '../args.ts'
 import { RuntimeError, UsageError } from '../errors.ts'
 import { readLog } from '../files.ts'
@@ -70,6 +70,7 @@ async function syncLog(argv: string[]): Promise<string> {
   const adapter = new ResilientWebSocketClientAdapter(relayUrl, 1000)
   const closes = watchCloses(adapter)
   const repo = new Repo({ network: [adapter], peerId: `cli-${randomUUID()}` as PeerId })
+  breakSyncStorms(repo)
   const store = new MemoryVerifiedStore()
   const sync = new PoolSync({ repo, pool, store })
   // The adapter throws some socket errors from an event handler; turn them into this command's one line.

@@ -31,3 +31,13 @@ export const REPUBLISH_BATCH_ENTRIES_MAX = SHARD_ENTRIES
 
 /** Distinct (key, line) pairs remembered as already judged; past this the memory is cleared (re-judging is only time). */
 export const JUDGED_LINES_REMEMBERED_MAX = 100_000
+
+/**
+ * Identical sync messages in a row from one peer for one document after which
+ * the sync with that peer is reset (see stormBreaker.ts). Network duplicates
+ * give two or three; a storm gives thousands a second.
+ */
+export const STORM_REPEATS_BEFORE_RESET = 8
+
+/** (peer, document) pairs the storm detector remembers; the oldest is forgotten first. */
+export const STORM_PAIRS_TRACKED_MAX = 100_000

@@ -12,7 +12,7 @@ import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
 import type { Entry, EntryId, SignatureCache } from '../../core/index.ts'
-import { homeDocumentsOf, PoolSync, type VerifiedStore } from '../../core/sync/index.ts'
+import { breakSyncStorms, homeDocumentsOf, PoolSync, type VerifiedStore } from '../../core/sync/index.ts'
 import type { PoolFollow, PoolFollowEvents, SyncEngine, SyncStatus } from './sync-engine.ts'
 
 /** automerge-repo's own database, apart from the wallet's: its contents are untrusted copies. */
@@ -109,12 +109,15 @@ export class AutomergeSyncEngine implements SyncEngine {
   }
 
   #makeRepo(): Repo {
-    return new Repo({
+    const repo = new Repo({
       network: [new WebSocketClientAdapter(this.#relayUrl, RECONNECT_MS)],
       storage: new IndexedDBStorageAdapter(AUTOMERGE_DB_NAME),
       // Only the relay is ever connected; sharing with it is the point.
       sharePolicy: async () => true,
     })
+    // A lost frame must not turn into an endless have/need exchange with the relay (stormBreaker.ts).
+    breakSyncStorms(repo)
+    return repo
   }
 
   async #start(follower: Follower): Promise<void> {

@@ -1,0 +1,22 @@
+/**
+ * Seeds that once failed, replayed exactly as the campaign ran them
+ * (`npm run sim -- --seed S --devices 4 --steps 10`), each with what it found.
+ */
+import { describe, expect, it } from 'vitest'
+import { formatFailure } from '../report.ts'
+import { runSimulation, type SimOptions } from '../simulation.ts'
+
+const CAMPAIGN_SIZES = { devices: 4, steps: 10 } as const
+
+describe('simulation regressions', () => {
+  // Seed 298 (2026-11-22 campaign): a message lost inside a live connection left the newcomer's phone
+  // naming a change in `need` that relay0 believed it had sent; the two exchanged ~6,000 identical sync
+  // messages a second and the run never ended (one campaign process stalled here for minutes). Fixed by
+  // core/sync/stormBreaker.ts, which resets the sync of a (peer, document) that repeats itself.
+  it('seed 298: a lost change no longer starts an endless sync storm', async () => {
+    const options: SimOptions = { seed: 298, ...CAMPAIGN_SIZES }
+    const result = await runSimulation(options)
+    expect(result.ok, formatFailure(result, options)).toBe(true)
+    expect(result.figures.messages).toBeLessThan(20_000)
+  }, 120_000)
+})
