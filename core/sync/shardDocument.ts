@@ -37,7 +37,7 @@ export function firstChangeOf(documentId: DocumentId): Uint8Array {
 export function readDocumentLines(doc: unknown, keysMax: number): { lines: Array<[string, string]>; skipped: number } {
   const lines: Array<[string, string]> = []
   let skipped = 0
-  const entries = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).entries : undefined
+  const entries = entriesOf(doc)
   if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) return { lines, skipped: entries === undefined ? 0 : 1 }
   for (const key of Object.keys(entries)) {
     if (lines.length >= keysMax) {
@@ -51,4 +51,29 @@ export function readDocumentLines(doc: unknown, keysMax: number): { lines: Array
     else skipped++
   }
   return { lines, skipped }
+}
+
+/**
+ * The document's `entries` value, read so that automerge's cached view cannot
+ * hide entries.
+ *
+ * Why: automerge 3.5's materialized view is kept up to date by patches, and
+ * after concurrent replacements of the `entries` map (a vandal deletes it,
+ * several phones recreate it while repairing) a phone's view can keep pointing
+ * at a losing map while the document, its heads and history are identical to
+ * everyone else's (the simulation's seed 6053: the view showed 1 of 8 entries,
+ * `load(save(doc))` all 8; upstream: automerge/automerge#951, #1269). The
+ * check costs one lookup and one key listing; only a view found wrong is
+ * materialized afresh from the operations.
+ */
+export function entriesOf(doc: unknown): unknown {
+  const viewed = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).entries : undefined
+  if (doc === null || typeof doc !== 'object' || !Automerge.isAutomerge(doc)) return viewed
+  const backend = Automerge.getBackend(doc as Automerge.Doc<unknown>)
+  const winner = backend.getWithType('_root', 'entries') as [string, unknown] | null | undefined
+  if (!winner || winner[0] !== 'map') return viewed
+  const winnerId = winner[1] as Automerge.ObjID
+  const viewedIsMap = viewed !== null && typeof viewed === 'object' && !Array.isArray(viewed) && !(viewed instanceof Automerge.ImmutableString)
+  if (viewedIsMap && Automerge.getObjectId(viewed) === winnerId && backend.keys(winnerId).length === Object.keys(viewed).length) return viewed
+  return backend.materialize('/entries')
 }

@@ -19,4 +19,14 @@ describe('simulation regressions', () => {
     expect(result.ok, formatFailure(result, options)).toBe(true)
     expect(result.figures.messages).toBeLessThan(20_000)
   }, 120_000)
+
+  // Seed 6053 (2026-11-22 campaign): the vandal deleted a shard's entries map and phones recreated it
+  // concurrently; the newcomer's automerge view then kept showing a losing map (1 of 8 entries) while its
+  // heads and history equalled everyone's, so it never saw 7 entries and healing never converged. Fixed by
+  // entriesOf in core/sync/shardDocument.ts, which checks the view against the document's operations.
+  it('seed 6053: a phone whose automerge view hides entries still reads them all', async () => {
+    const options: SimOptions = { seed: 6053, ...CAMPAIGN_SIZES }
+    const result = await runSimulation(options)
+    expect(result.ok, formatFailure(result, options)).toBe(true)
+  }, 120_000)
 })
