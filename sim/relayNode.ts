@@ -74,7 +74,7 @@ export class RelayNode {
     })
     if (this.patched) resyncReconnectingClients(repo)
     // As sync-server/relay.ts does: a storming (peer, document) gets its sync reset.
-    breakSyncStorms(repo)
+    breakSyncStorms(repo, { onStubbornStorm: (peer) => network.cutOnNextMessage(this.name, peerNodeName(peer)) })
     return repo
   }
 }

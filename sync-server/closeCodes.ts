@@ -11,6 +11,8 @@ export const CLOSE_CODES = {
   documentBytes: 4413,
   diskFull: 4507,
   connections: 4503,
+  /** The client kept repeating one sync message after the relay reset that sync (core/sync/stormBreaker.ts). */
+  syncStorm: 4508,
 } as const
 
 export type CloseReason = keyof typeof CLOSE_CODES

@@ -96,6 +96,14 @@ export class GuardedServerAdapter extends WebSocketServerAdapter {
     }
   }
 
+  /** Closes the connection of `peerId`, if it has one, saying why. */
+  disconnectPeer(peerId: string, reason: CloseReason, detail: string): void {
+    const socket = (this.sockets as Record<string, WebSocket | undefined>)[peerId]
+    if (!socket) return
+    this.#events.cut(reason, detail)
+    socket.close(CLOSE_CODES[reason], closeReasonText(reason, detail))
+  }
+
   override send(message: FromServerMessage): void {
     const send = (): void => {
       this.#events.sent('data' in message && message.data instanceof Uint8Array ? message.data.byteLength : 0)

@@ -140,7 +140,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   late.adapter = adapter
   late.repo = repo
   // A client that lost a frame asks forever for a change automerge believes it sent (stormBreaker.ts).
-  breakSyncStorms(repo)
+  // A client whose own stale state keeps the storm going is disconnected: its reconnect resets it.
+  breakSyncStorms(repo, {
+    onStubbornStorm: (peerId, documentId) => adapter.disconnectPeer(peerId, 'syncStorm', `the same sync message for ${documentId} kept coming after resets`),
+  })
   repo.on('doc-metrics', (event) => {
     if (event.type === 'receive-sync-message') metrics.syncLatency.observe(event.durationMillis / 1000)
     else if (event.type === 'doc-loaded') metrics.documentLoad.observe(event.durationMillis / 1000)

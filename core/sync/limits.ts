@@ -41,3 +41,6 @@ export const STORM_REPEATS_BEFORE_RESET = 8
 
 /** (peer, document) pairs the storm detector remembers; the oldest is forgotten first. */
 export const STORM_PAIRS_TRACKED_MAX = 100_000
+
+/** Resets of one (peer, document) after which the storm is the peer's to end (a relay then closes its connection). */
+export const STORM_RESETS_BEFORE_DISCONNECT = 3

@@ -19,7 +19,7 @@
  * the exchange. Duplicates from the network are at most a few.
  */
 import type { DocumentId, PeerId, Repo } from '@automerge/automerge-repo'
-import { STORM_PAIRS_TRACKED_MAX, STORM_REPEATS_BEFORE_RESET } from './limits.ts'
+import { STORM_PAIRS_TRACKED_MAX, STORM_REPEATS_BEFORE_RESET, STORM_RESETS_BEFORE_DISCONNECT } from './limits.ts'
 
 interface Streak {
   fingerprint: number
@@ -64,19 +64,45 @@ function fingerprintOf(data: Uint8Array): number {
 export interface StormBreakerStats {
   /** Syncs reset because a peer repeated itself. */
   resets: number
+  /** Peers handed to onStubbornStorm because resets on this side did not end their storm. */
+  disconnects: number
+}
+
+export interface StormBreakerOptions {
+  readonly detector?: StormDetector
+  /**
+   * Called when a (peer, document) keeps storming after STORM_RESETS_BEFORE_DISCONNECT
+   * resets: the stale state is on the peer's side (it believes it sent what this
+   * side needs), which only the peer can forget. A relay closes that peer's
+   * connection; automerge-repo re-begins every sync on reconnect, which resets it.
+   */
+  readonly onStubbornStorm?: (peerId: PeerId, documentId: DocumentId) => void
 }
 
 /**
  * Installs a StormDetector on `repo`'s incoming messages and resets the sync
  * of a storming (peer, document). Returns its stats and an uninstall.
  */
-export function breakSyncStorms(repo: Repo, detector = new StormDetector()): { stats: StormBreakerStats; uninstall(): void } {
-  const stats: StormBreakerStats = { resets: 0 }
+export function breakSyncStorms(repo: Repo, options: StormBreakerOptions = {}): { stats: StormBreakerStats; uninstall(): void } {
+  const detector = options.detector ?? new StormDetector()
+  const stats: StormBreakerStats = { resets: 0, disconnects: 0 }
+  const resetsByPair = new Map<string, number>()
   const onMessage = (message: { type: string; senderId: PeerId; documentId?: DocumentId; data?: Uint8Array }): void => {
     if (message.type !== 'sync' || message.documentId === undefined || !(message.data instanceof Uint8Array)) return
     if (!detector.observe(message.senderId, message.documentId, message.data)) return
     const synchronizer = repo.synchronizer.docSynchronizers[message.documentId]
     if (!synchronizer?.hasPeer(message.senderId)) return
+    const pair = `${message.senderId}\u0000${message.documentId}`
+    const resets = (resetsByPair.get(pair) ?? 0) + 1
+    if (resets > STORM_RESETS_BEFORE_DISCONNECT && options.onStubbornStorm) {
+      resetsByPair.delete(pair)
+      stats.disconnects++
+      options.onStubbornStorm(message.senderId, message.documentId)
+      return
+    }
+    // Bounded like the detector: forgetting a pair only delays its disconnect.
+    if (!resetsByPair.has(pair) && resetsByPair.size >= STORM_PAIRS_TRACKED_MAX) resetsByPair.clear()
+    resetsByPair.set(pair, resets)
     stats.resets++
     // beginSync re-primes the peer's sync state (forgetting sentHashes) and sends a fresh message.
     synchronizer.beginSync([message.senderId]).catch(() => {

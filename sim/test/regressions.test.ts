@@ -29,4 +29,16 @@ describe('simulation regressions', () => {
     const result = await runSimulation(options)
     expect(result.ok, formatFailure(result, options)).toBe(true)
   }, 120_000)
+
+  // Seed 7914 (2026-11-22 campaign, after the breaker): a message lost between relay0 and the vandal, a
+  // plain automerge-repo peer without a storm breaker; the stale state was on the vandal's side, so the
+  // relay's resets could not end it and the run hit the 400,000-message cap. Fixed: after 3 resets of the
+  // same (peer, document) the relay closes that peer's connection (sync-server closes with 4508 syncStorm);
+  // automerge-repo re-begins every sync on reconnect.
+  it('seed 7914: a peer without a storm breaker is disconnected, and its storm ends', async () => {
+    const options: SimOptions = { seed: 7914, ...CAMPAIGN_SIZES }
+    const result = await runSimulation(options)
+    expect(result.ok, formatFailure(result, options)).toBe(true)
+    expect(result.figures.messages).toBeLessThan(20_000)
+  }, 120_000)
 })
