@@ -38,6 +38,7 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
   #temporaryCounter = 0
   /** Compactions done on load, for /metrics and tests. */
   compactions = 0
+  #closed = false
 
   constructor(baseDirectory: string, hooks: StorageHooks = {}) {
     this.baseDirectory = baseDirectory
@@ -87,7 +88,17 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
     }
   }
 
+  /**
+   * After the relay has flushed and shut its Repo down, late throttled saves
+   * (sync states, a last incremental) are dropped instead of written into a
+   * folder that may already be gone: what was not flushed is lost as in a crash.
+   */
+  close(): void {
+    this.#closed = true
+  }
+
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    if (this.#closed) return
     const path = this.#path(key)
     const isDocument = key.length > 2 && (key[1] === 'snapshot' || key[1] === 'incremental')
     // Before the first await: automerge-repo took the document it writes just now.
@@ -101,6 +112,7 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
   }
 
   async remove(key: StorageKey): Promise<void> {
+    if (this.#closed) return
     const path = this.#path(key)
     try {
       await unlink(path)

@@ -4,7 +4,7 @@
  */
 export * from './limits.ts'
 export { shardOfSeq, shardDocumentId, inviteDocumentId, firstChangeActor } from './documentIds.ts'
-export { firstChangeOf, readDocumentLines, type SyncDocument } from './shardDocument.ts'
+export { firstChangeOf, forgetPatchCache, readDocumentLines, type SyncDocument } from './shardDocument.ts'
 export { judgeLines, entriesToRepublish, emptyIngestCounts, type IgnoredReason, type IngestCounts, type LineJudgement } from './ingest.ts'
 export { documentsToFollow, homeDocumentsOf, PoolDirectory, type FollowedDocument, type DiscoveryOptions } from './discovery.ts'
 export { MemoryVerifiedStore, type VerifiedStore } from './verifiedStore.ts'

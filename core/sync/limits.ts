@@ -29,6 +29,20 @@ export const DOCUMENT_OPENS_IN_FLIGHT_MAX = 32
 /** Entries republished in one change (a vandal's mass deletion is repaired in batches). */
 export const REPUBLISH_BATCH_ENTRIES_MAX = SHARD_ENTRIES
 
+/**
+ * Lines read at once (from every document that changed since the last read)
+ * below which PoolSync judges them itself rather than through its judgeBatch
+ * option: handing a few entries to another thread costs more than it saves.
+ */
+export const JUDGE_BATCH_LINES_MIN = 16
+
+/**
+ * About how many lines PoolSync reads in one batch (counting SHARD_ENTRIES per
+ * ready document): enough that a join judges in large batches, few enough that
+ * entries arrive in steady steps rather than all at the end of a long batch.
+ */
+export const READ_BATCH_LINES_MAX = 4 * SHARD_ENTRIES
+
 /** Distinct (key, line) pairs remembered as already judged; past this the memory is cleared (re-judging is only time). */
 export const JUDGED_LINES_REMEMBERED_MAX = 100_000
 

@@ -15,13 +15,14 @@
 import * as Automerge from '@automerge/automerge'
 import type { DocHandle, DocumentId, Repo } from '@automerge/automerge-repo'
 import { encodeEntry, referenceVerify, SignatureCache, verifyEntrySignature, type Entry, type EntryId, type Verifier } from '../index.ts'
-import { homeDocumentsOf, PoolDirectory } from './discovery.ts'
-import { emptyIngestCounts, judgeLines, type IngestCounts } from './ingest.ts'
+import { PoolDirectory } from './discovery.ts'
+import { emptyIngestCounts, judgeLines, type IngestCounts, type LineJudgement } from './ingest.ts'
 import {
-  DOCUMENT_OPENS_IN_FLIGHT_MAX, JUDGED_LINES_REMEMBERED_MAX, POOL_DOCUMENTS_FOLLOWED_MAX, REPUBLISH_BATCH_ENTRIES_MAX,
-  SHARD_KEYS_SCANNED_MAX,
+  DOCUMENT_OPENS_IN_FLIGHT_MAX, JUDGE_BATCH_LINES_MIN, JUDGED_LINES_REMEMBERED_MAX, POOL_DOCUMENTS_FOLLOWED_MAX,
+  READ_BATCH_LINES_MAX, REPUBLISH_BATCH_ENTRIES_MAX, SHARD_ENTRIES, SHARD_KEYS_SCANNED_MAX,
 } from './limits.ts'
-import { firstChangeOf, readDocumentLines, type SyncDocument } from './shardDocument.ts'
+import { firstChangeOf, forgetPatchCache, readDocumentLines, type SyncDocument } from './shardDocument.ts'
+import { inviteDocumentId, shardDocumentId, shardOfSeq } from './documentIds.ts'
 import type { VerifiedStore } from './verifiedStore.ts'
 
 export interface PoolSyncOptions {
@@ -34,6 +35,15 @@ export interface PoolSyncOptions {
   readonly signatureCache?: SignatureCache
   /** See DiscoveryOptions.skipCompleteShards: less memory, no repair of closed shards. */
   readonly skipCompleteShards?: boolean
+  /**
+   * Judges many lines at once elsewhere (worker threads), for large batches
+   * (a device joining a big pool): it must return exactly what
+   * `judgeLines(lines, pool, verify, () => false)` returns with a verifier
+   * that gives the reference verdicts. Accepted entries are then recorded as
+   * verified in the signature cache. Batches under JUDGE_BATCH_LINES_MIN lines
+   * are judged here, and so is a batch whose judgeBatch fails.
+   */
+  readonly judgeBatch?: (lines: ReadonlyArray<readonly [string, string]>, pool: EntryId) => Promise<LineJudgement>
 }
 
 export interface PoolSyncStats {
@@ -61,12 +71,18 @@ export class PoolSync {
   readonly #repo: Repo
   readonly #store: VerifiedStore
   readonly #verify: (entry: Entry) => boolean
+  readonly #cache: SignatureCache
+  readonly #judgeBatch: PoolSyncOptions['judgeBatch']
   readonly #skipCompleteShards: boolean
   readonly #directory: PoolDirectory
   /** The canonical line of every verified entry held: what its home documents must say. */
   readonly #lines = new Map<EntryId, string>()
   /** Entries that belong in each document, by document id. */
   readonly #homes = new Map<DocumentId, Set<EntryId>>()
+  /** One copy of each public key seen in an entry held (see #share). */
+  readonly #keys = new Map<string, string>()
+  /** Home document ids by author and shard (each costs two SHA-256s to derive; every entry needs one). */
+  readonly #shardIds = new Map<string, DocumentId>()
   readonly #handles = new Map<DocumentId, DocHandle<SyncDocument>>()
   readonly #opening = new Map<DocumentId, Promise<void>>()
   /** (key, line) pairs already judged and not accepted under their own id, so each is judged and counted once. */
@@ -90,7 +106,9 @@ export class PoolSync {
     this.#store = options.store
     const cache = options.signatureCache ?? new SignatureCache()
     const verifier = options.verifier ?? referenceVerify
+    this.#cache = cache
     this.#verify = (entry) => verifyEntrySignature(entry, cache, verifier)
+    this.#judgeBatch = options.judgeBatch
     this.#skipCompleteShards = options.skipCompleteShards ?? false
     this.#directory = new PoolDirectory(options.pool)
   }
@@ -119,7 +137,7 @@ export class PoolSync {
     const added = await this.#store.put(good)
     for (const entry of good) {
       this.#remember(entry, encodeEntry(entry))
-      for (const home of homeDocumentsOf(entry)) this.#markDirty(home)
+      for (const home of this.#homesOf(entry)) this.#markDirty(home)
     }
     if (added.length > 0) this.#emit(added)
     this.#follow()
@@ -173,10 +191,35 @@ export class PoolSync {
     this.#lines.set(entry.id, line)
     this.#directory.add(entry)
     this.#stats.entries++
-    for (const home of homeDocumentsOf(entry)) {
+    for (const home of this.#homesOf(entry)) {
       let ids = this.#homes.get(home)
       if (!ids) this.#homes.set(home, (ids = new Set()))
       ids.add(entry.id)
+    }
+  }
+
+  /** Where an entry is published (discovery.ts homeDocumentsOf), with the derived ids remembered. */
+  #homesOf(entry: Entry): DocumentId[] {
+    const key = `${entry.author}/${shardOfSeq(entry.seq)}`
+    let shard = this.#shardIds.get(key)
+    if (!shard) this.#shardIds.set(key, (shard = shardDocumentId(entry.pool, entry.author, shardOfSeq(entry.seq))))
+    return entry.type === 'join' ? [shard, inviteDocumentId(entry.pool, entry.invite)] : [shard]
+  }
+
+  /**
+   * Points a freshly decoded entry's pool and public keys at one shared copy of
+   * each string (equal text, so nothing changes but memory: a 100k pool holds
+   * the same pool id 100k times and each member's key hundreds of times, ~24 MB).
+   */
+  #share(entry: Entry): void {
+    const fields = entry as unknown as Record<string, unknown>
+    if (fields.pool === this.pool) fields.pool = this.pool
+    for (const name of SHARED_KEY_FIELDS) {
+      const value = fields[name]
+      if (typeof value !== 'string') continue
+      const shared = this.#keys.get(value)
+      if (shared === undefined) this.#keys.set(value, value)
+      else fields[name] = shared
     }
   }
 
@@ -266,13 +309,17 @@ export class PoolSync {
       await Promise.resolve()
       try {
         while (this.#dirty.size > 0 && !this.#closed) {
-          const documentId = this.#dirty.values().next().value as DocumentId
-          this.#dirty.delete(documentId)
-          try {
-            await this.#readDocument(documentId)
-          } catch (error) {
-            this.#fail(error)
+          // The documents dirty now are read in one batch (one judgement, one store write, one #follow),
+          // up to about READ_BATCH_LINES_MAX lines so that entries keep arriving in steady steps.
+          const batch: DocumentId[] = []
+          let lines = 0
+          for (const documentId of this.#dirty) {
+            if (batch.length > 0 && lines >= READ_BATCH_LINES_MAX) break
+            batch.push(documentId)
+            lines += this.#handles.get(documentId)?.isReady() ? SHARD_ENTRIES : 0
           }
+          for (const documentId of batch) this.#dirty.delete(documentId)
+          await this.#readDocuments(batch)
         }
       } finally {
         this.#draining = undefined
@@ -281,37 +328,88 @@ export class PoolSync {
     })()
   }
 
-  /** Takes what is valid from one document, then writes back what it lacks. */
-  async #readDocument(documentId: DocumentId): Promise<void> {
-    const handle = this.#handles.get(documentId)
-    if (!handle) {
-      // A home document not open yet: #follow opens it and marks it again.
-      this.#follow()
-      return
+  /** Takes what is valid from these documents, then writes back what each lacks. */
+  async #readDocuments(documentIds: readonly DocumentId[]): Promise<void> {
+    const read: Array<[DocumentId, DocHandle<SyncDocument>]> = []
+    const lines: Array<[string, string]> = []
+    /** Lines seen in this batch, by key: an entry at home in two documents (a join) is judged once. */
+    const seen = new Map<string, string>()
+    let unopened = false
+    for (const documentId of documentIds) {
+      const handle = this.#handles.get(documentId)
+      if (!handle) {
+        // A home document not open yet: #follow opens it and marks it again.
+        unopened = true
+        continue
+      }
+      read.push([documentId, handle])
+      if (!handle.isReady()) continue
+      try {
+        const doc = handle.doc()
+        forgetPatchCache(doc)
+        for (const pair of readDocumentLines(doc, SHARD_KEYS_SCANNED_MAX).lines) {
+          const [key, line] = pair
+          if (this.#lines.get(key as EntryId) === line || seen.get(key) === line || (this.#judged.size > 0 && this.#judged.has(judgedKey(key, line)))) continue
+          seen.set(key, line)
+          lines.push(pair)
+        }
+      } catch (error) {
+        this.#fail(error)
+      }
     }
-    if (handle.isReady()) await this.#ingest(handle.doc())
-    await this.#repair(documentId, handle)
+    if (unopened) this.#follow()
+    if (lines.length > 0) {
+      try {
+        await this.#ingest(lines, new Set(documentIds))
+      } catch (error) {
+        this.#fail(error)
+      }
+    }
+    for (const [documentId, handle] of read) {
+      if (this.#closed) return
+      try {
+        await this.#repair(documentId, handle)
+      } catch (error) {
+        this.#fail(error)
+      }
+    }
   }
 
-  async #ingest(doc: Automerge.Doc<SyncDocument>): Promise<void> {
-    const { lines } = readDocumentLines(doc, SHARD_KEYS_SCANNED_MAX)
-    const judgement = judgeLines(lines, this.pool, this.#verify, (key, line) => this.#lines.get(key as EntryId) === line || this.#judged.has(judgedKey(key, line)))
+  /** Judges lines not seen before (read from the documents `from`), keeps the valid entries, and follows what they make derivable. */
+  async #ingest(lines: Array<[string, string]>, from: ReadonlySet<DocumentId>): Promise<void> {
+    let judgement: LineJudgement | undefined
+    if (this.#judgeBatch && lines.length >= JUDGE_BATCH_LINES_MIN) {
+      try {
+        judgement = await this.#judgeBatch(lines, this.pool)
+      } catch (error) {
+        // The helper is gone (workers stopped): judge here instead.
+        this.#fail(error)
+      }
+      if (this.#closed) return
+      if (judgement) for (const { entry } of judgement.accepted) this.#cache.set(entry, true)
+    }
+    judgement ??= judgeLines(lines, this.pool, this.#verify, () => false)
     for (const { key, line, reason } of judgement.ignored) {
       this.#rememberJudged(key, line)
       this.#stats.ignored[reason]++
     }
     const fresh: Array<{ entry: Entry; line: string }> = []
+    const taken = new Set<EntryId>()
     for (const accepted of judgement.accepted) {
       // A valid entry under a key other than its id: keep it, and remember not to judge that copy again.
       if (accepted.key !== accepted.entry.id) this.#rememberJudged(accepted.key, accepted.line)
-      if (!this.#lines.has(accepted.entry.id)) fresh.push(accepted)
+      if (this.#lines.has(accepted.entry.id) || taken.has(accepted.entry.id)) continue
+      taken.add(accepted.entry.id)
+      fresh.push(accepted)
     }
     if (fresh.length === 0) return
+    for (const { entry } of fresh) this.#share(entry)
     const added = await this.#store.put(fresh.map(({ entry }) => entry))
     for (const { entry, line } of fresh) {
       this.#remember(entry, line)
-      // A copy found elsewhere (a misplaced entry) still belongs at home: check there too.
-      for (const home of homeDocumentsOf(entry)) if (this.#handles.has(home)) this.#dirty.add(home)
+      // A copy found elsewhere (a misplaced entry) still belongs at home: check there too
+      // (documents of this batch are checked right after).
+      for (const home of this.#homesOf(entry)) if (!from.has(home) && this.#handles.has(home)) this.#dirty.add(home)
     }
     if (added.length > 0) this.#emit(added)
     this.#follow()
@@ -351,6 +449,9 @@ export class PoolSync {
     this.#judged.add(judgedKey(key, line))
   }
 }
+
+/** Entry fields that hold a member's public key (see PoolSync.#share). */
+const SHARED_KEY_FIELDS = ['author', 'to', 'member', 'invitee', 'from'] as const
 
 function judgedKey(key: string, line: string): string {
   return `${key}\u0000${line}`

@@ -77,3 +77,28 @@ export function entriesOf(doc: unknown): unknown {
   if (viewedIsMap && Automerge.getObjectId(viewed) === winnerId && backend.keys(winnerId).length === Object.keys(viewed).length) return viewed
   return backend.materialize('/entries')
 }
+
+/** Where automerge keeps a document's metadata (its STATE symbol, registered with Symbol.for). */
+const AUTOMERGE_STATE = Symbol.for('_am_meta')
+
+/**
+ * Lets go of the patches automerge keeps with a document: the changes that
+ * produced a version, kept (on the root's metadata, and on that of objects
+ * materialized with it, such as the entries map) so that a `diff` between the
+ * same two heads can skip the work. For a shard that arrived whole that is a
+ * second copy of every line (at 100k entries, ~70 MB of heap that every full
+ * garbage collection walks). automerge-repo asks for that diff right after
+ * each update, before PoolSync reads the document; a later diff just computes
+ * the patches again. Does nothing when automerge keeps no such cache.
+ */
+export function forgetPatchCache(doc: unknown): void {
+  if (doc === null || typeof doc !== 'object') return
+  forgetOn(doc)
+  const entries = (doc as Record<string, unknown>).entries
+  if (entries !== null && typeof entries === 'object') forgetOn(entries)
+}
+
+function forgetOn(object: object): void {
+  const state = (object as Record<symbol, unknown>)[AUTOMERGE_STATE]
+  if (state !== null && typeof state === 'object' && 'mostRecentPatch' in state) delete (state as { mostRecentPatch?: unknown }).mostRecentPatch
+}

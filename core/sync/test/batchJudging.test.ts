@@ -1,0 +1,115 @@
+/**
+ * PoolSync reads every changed document in one batch and may hand the batch's
+ * lines to a judgeBatch helper (worker threads on a Node device). The helper
+ * is trusted like a verifier, so it must give judgeLines' verdicts; PoolSync
+ * records its accepted entries as verified, and judges the lines itself when
+ * the helper fails. Also: the patch cache PoolSync lets go of is only a cache.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as Automerge from '@automerge/automerge'
+import { Repo, type PeerId } from '@automerge/automerge-repo'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SignatureCache, verifyEntrySignature, type Entry, type EntryId } from '../../index.ts'
+import { forgetPatchCache, judgeLines, JUDGE_BATCH_LINES_MIN, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement } from '../index.ts'
+import { startRelay, type Relay } from '../../../sync-server/index.ts'
+import { connectClient, ids, waitFor, type TestClient } from '../../../sync-server/test/clients.ts'
+import { makePool, type PoolFixture } from './poolFixture.ts'
+
+type JudgeBatch = (lines: ReadonlyArray<readonly [string, string]>, pool: EntryId) => Promise<LineJudgement>
+
+/** A pool with more entries in one shard than JUDGE_BATCH_LINES_MIN, so a fresh device's first read goes to judgeBatch. */
+function biggerPool(): PoolFixture {
+  const fixture = makePool(2)
+  const [alice, bob] = fixture.members as [PoolFixture['members'][0], PoolFixture['members'][0]]
+  for (let i = 0; i < JUDGE_BATCH_LINES_MIN + 4; i++) fixture.transfer(i % 2 === 0 ? alice : bob, i % 2 === 0 ? bob : alice, 1 + i)
+  return fixture
+}
+
+describe('judging a batch of lines elsewhere', () => {
+  let relay: Relay
+  let dataDir: string
+  const toClose: Array<{ close(): Promise<void> }> = []
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'heroes-batch-judging-'))
+    relay = await startRelay({ port: 0, dataDir })
+  })
+  afterAll(async () => {
+    for (const client of toClose) await client.close()
+    await relay.close()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  async function device(fixture: PoolFixture, judgeBatch: JudgeBatch, cache = new SignatureCache()): Promise<TestClient & { cache: SignatureCache }> {
+    const adapter = new ResilientWebSocketClientAdapter(relay.syncUrl, 200)
+    const repo = new Repo({ network: [adapter], peerId: `batch-${Math.random().toString(36).slice(2)}` as PeerId })
+    const store = new MemoryVerifiedStore([fixture.genesis])
+    const sync = new PoolSync({ repo, pool: fixture.pool, store, signatureCache: cache, judgeBatch })
+    await waitFor(() => adapter.remotePeerId !== undefined && repo.peers.length > 0, 10_000, 'the relay to answer')
+    await sync.start()
+    const client = { repo, store, sync, adapter, cache, close: async () => (sync.close(), await repo.shutdown().catch(() => {})) }
+    toClose.push(client)
+    return client
+  }
+
+  it('takes what the helper accepts, and records those verdicts in the signature cache', async () => {
+    const fixture = biggerPool()
+    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    toClose.push(gate)
+    await gate.sync.publish(fixture.entries)
+    const batches: number[] = []
+    const helper: JudgeBatch = async (lines, pool) => {
+      batches.push(lines.length)
+      return judgeLines(lines, pool, (entry) => verifyEntrySignature(entry), () => false)
+    }
+    const bob = await device(fixture, helper)
+    await waitFor(async () => (await bob.store.all()).length === fixture.entries.length, 10_000, 'bob to fetch the pool')
+    expect(ids(await bob.store.all())).toEqual(ids(fixture.entries))
+    expect(batches.length).toBeGreaterThan(0)
+    expect(Math.min(...batches)).toBeGreaterThanOrEqual(JUDGE_BATCH_LINES_MIN)
+    // The helper's verdicts are the ones the ledger will find: no entry is verified twice.
+    const judgedByHelper = fixture.entries.filter((entry: Entry) => bob.cache.get(entry) === true)
+    expect(judgedByHelper.length).toBeGreaterThanOrEqual(JUDGE_BATCH_LINES_MIN)
+  }, 30_000)
+
+  it('judges the lines itself when the helper fails', async () => {
+    const fixture = biggerPool()
+    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    toClose.push(gate)
+    await gate.sync.publish(fixture.entries)
+    const failing: JudgeBatch = async () => {
+      throw new Error('the workers are gone')
+    }
+    const carol = await device(fixture, failing)
+    await waitFor(async () => (await carol.store.all()).length === fixture.entries.length, 10_000, 'carol to fetch the pool')
+    expect(ids(await carol.store.all())).toEqual(ids(fixture.entries))
+    expect(carol.sync.stats().errors).toBeGreaterThan(0)
+    expect(carol.sync.stats().lastError).toBe('the workers are gone')
+  }, 30_000)
+})
+
+describe('forgetPatchCache', () => {
+  it('drops the patches automerge keeps on a document, and a diff still gives them', () => {
+    let doc = Automerge.from<{ entries: Record<string, Automerge.ImmutableString> }>({ entries: {} })
+    const before = Automerge.getHeads(doc)
+    doc = Automerge.change(doc, (draft) => {
+      draft.entries.a = new Automerge.ImmutableString('line a')
+      draft.entries.b = new Automerge.ImmutableString('line b')
+    })
+    const after = Automerge.getHeads(doc)
+    const expected = Automerge.diff(doc, before, after)
+    const state = (doc as unknown as Record<symbol, Record<string, unknown>>)[Symbol.for('_am_meta')]!
+    expect('mostRecentPatch' in state).toBe(true)
+    forgetPatchCache(doc)
+    expect('mostRecentPatch' in state).toBe(false)
+    expect(Automerge.diff(doc, before, after)).toEqual(expected)
+    expect(doc.entries.a?.val).toBe('line a')
+  })
+
+  it('ignores anything that is not an automerge document', () => {
+    expect(() => forgetPatchCache(undefined)).not.toThrow()
+    expect(() => forgetPatchCache({ entries: 'nothing' })).not.toThrow()
+    expect(() => forgetPatchCache(null)).not.toThrow()
+  })
+})
