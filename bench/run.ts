@@ -1,23 +1,29 @@
 /**
- * `npm run bench [-- --quick]`: every benchmark, one table, and bench/results.json
- * (one object per figure: name, value, unit, and baseline + ratio where a baseline
- * is measured in the same run). Speed is measured here, never asserted in tests.
+ * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app]`: every
+ * benchmark, one table, and bench/results.json (one object per figure: name,
+ * value, unit, and baseline + ratio where a baseline is measured in the same
+ * run). Speed is measured here, never asserted in tests.
  */
 import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { measureVerify } from './verify.ts'
 import { run as runReplay } from './replay.ts'
+import { run as runSync } from './sync.ts'
+import { run as runCatchup } from './catchup.ts'
+import { run as runApp } from './app.ts'
 import { referenceVerify } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
-import { round, type Figure } from './figures.ts'
+import { GOALS, judged, round, type Figure } from './figures.ts'
 
 const quick = process.argv.includes('--quick')
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
 const figures: Figure[] = []
-const report = (figure: Figure) => {
+const report = (measured: Figure) => {
+  const figure = judged(measured)
   figures.push(figure)
   const extra = figure.ratio !== undefined ? `  (baseline ${figure.baseline}, ratio ${figure.ratio})` : ''
-  console.log(`${figure.name.padEnd(44)} ${String(figure.value).padStart(12)} ${figure.unit}${extra}`)
+  const verdict = figure.goal ? `  goal ${figure.goal}: ${figure.met ? 'met' : 'MISSED'}` : ''
+  console.log(`${figure.name.padEnd(44)} ${String(figure.value).padStart(12)} ${figure.unit}${extra}${verdict}`)
 }
 
 const started = performance.now()
@@ -35,6 +41,9 @@ const suites: Record<string, () => Promise<void>> = {
     ...(quick ? [] : [{ name: 'noble', verify: referenceVerify, sizes: [10_000] }]),
     { name: 'native', verify: verifyEd25519 },
   ]),
+  sync: () => runSync({ quick, report }),
+  catchup: () => runCatchup({ quick, report }),
+  app: () => runApp({ quick, report }),
 }
 
 for (const [name, suite] of Object.entries(suites)) {
@@ -43,4 +52,10 @@ for (const [name, suite] of Object.entries(suites)) {
   await suite()
 }
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(figures, null, 2) + '\n')
+console.log('\n-- goals')
+for (const name of Object.keys(GOALS)) {
+  const figure = figures.find((f) => f.name === name)
+  console.log(`${name.padEnd(44)} ${figure ? `${String(figure.value).padStart(12)} ${figure.unit.padEnd(10)} goal ${figure.goal}: ${figure.met ? 'met' : 'MISSED'}` : '(not measured in this run)'}`)
+}
 console.log(`${figures.length} figures in ${round((performance.now() - started) / 1000, 1)} s → bench/results.json`)
+process.exit(0)
