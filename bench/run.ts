@@ -52,7 +52,7 @@ for (const [name, suite] of Object.entries(suites)) {
   await suite()
 }
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(figures, null, 2) + '\n')
-console.log('\n-- goals')
+console.log(`\n-- goals${quick ? ' (quick: smaller pools and fewer clients than the goals name, so these verdicts only hint; run without --quick to judge)' : ''}`)
 for (const name of Object.keys(GOALS)) {
   const figure = figures.find((f) => f.name === name)
   console.log(`${name.padEnd(44)} ${figure ? `${String(figure.value).padStart(12)} ${figure.unit.padEnd(10)} goal ${figure.goal}: ${figure.met ? 'met' : 'MISSED'}` : '(not measured in this run)'}`)
