@@ -1,43 +1,75 @@
-/** A binary min-heap; the ordering lives in the comparator. */
-export class MinHeap<T> {
-  readonly #items: T[] = []
-  constructor(private readonly less: (a: T, b: T) => boolean) {}
+/**
+ * A binary min-heap of small integers (positions in the caller's arrays),
+ * smallest (time, id) first: the tie-break of the ledger's topological order.
+ * Typed arrays and no comparator closure, because it runs once per entry on
+ * a full replay.
+ */
+export class TimeIdHeap {
+  readonly #items: Int32Array
+  readonly #times: Float64Array
+  readonly #ids: readonly string[]
+  #size = 0
+
+  /** `times[i]` and `ids[i]` are the key of item i; at most `capacity` items are held at once. */
+  constructor(capacity: number, times: Float64Array, ids: readonly string[]) {
+    this.#items = new Int32Array(Math.max(1, capacity))
+    this.#times = times
+    this.#ids = ids
+  }
 
   get size(): number {
-    return this.#items.length
+    return this.#size
   }
 
-  push(item: T): void {
+  push(item: number): void {
     const items = this.#items
-    items.push(item)
-    let i = items.length - 1
+    const times = this.#times
+    const time = times[item]!
+    const id = this.#ids[item]!
+    let i = this.#size++
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!this.less(items[i]!, items[parent]!)) break
-      ;[items[i], items[parent]] = [items[parent]!, items[i]!]
+      const above = items[parent]!
+      const t = times[above]!
+      if (t < time || (t === time && this.#ids[above]! < id)) break
+      items[i] = above
       i = parent
     }
+    items[i] = item
   }
 
-  pop(): T | undefined {
+  /** The smallest item, removed; -1 when the heap is empty. */
+  pop(): number {
+    if (this.#size === 0) return -1
     const items = this.#items
-    if (items.length === 0) return undefined
     const top = items[0]!
-    const last = items.pop()!
-    if (items.length > 0) {
-      items[0] = last
+    const size = --this.#size
+    if (size > 0) {
+      const times = this.#times
+      const ids = this.#ids
+      const last = items[size]!
+      const time = times[last]!
+      const id = ids[last]!
       let i = 0
       for (;;) {
-        const left = 2 * i + 1
-        const right = left + 1
-        let smallest = i
-        if (left < items.length && this.less(items[left]!, items[smallest]!)) smallest = left
-        if (right < items.length && this.less(items[right]!, items[smallest]!)) smallest = right
-        if (smallest === i) break
-        ;[items[i], items[smallest]] = [items[smallest]!, items[i]!]
-        i = smallest
+        let child = 2 * i + 1
+        if (child >= size) break
+        const right = child + 1
+        if (right < size && this.#less(items[right]!, items[child]!)) child = right
+        const below = items[child]!
+        const t = times[below]!
+        if (time < t || (time === t && id < ids[below]!)) break
+        items[i] = below
+        i = child
       }
+      items[i] = last
     }
     return top
+  }
+
+  #less(a: number, b: number): boolean {
+    const ta = this.#times[a]!
+    const tb = this.#times[b]!
+    return ta < tb || (ta === tb && this.#ids[a]! < this.#ids[b]!)
   }
 }
