@@ -35,12 +35,13 @@ import * as Automerge from '@automerge/automerge'
 import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import { encodeEntry, type Entry } from '../core/index.ts'
 import {
-  documentsInSyncWith, firstChangeOf, homeDocumentsOf, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type SyncDocument,
+  firstChangeOf, homeDocumentsOf, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type SyncDocument,
 } from '../core/sync/index.ts'
 import { DiskStorageAdapter } from '../sync-server/diskStorage.ts'
 import { spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { round, type BenchContext } from './figures.ts'
 import { generatePool } from './pool-gen.ts'
+import { untilRelayHolds } from './relay-holds.ts'
 
 const MISSED = 1000
 const RELAY_LIMITS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
@@ -117,26 +118,6 @@ async function trustingClient(syncUrl: string, pool: Entry['pool']) {
   return { adapter, repo, sync, close: async () => (sync.close(), await repo.shutdown().catch(() => {})) }
 }
 
-/** Waits until the relay's heads equal ours for every document; reconnects when progress stalls for 5 s. */
-async function untilRelayHolds(publisher: Publisher): Promise<void> {
-  let last = -1
-  let lastAt = performance.now()
-  for (;;) {
-    await publisher.sync.settled()
-    const progress = documentsInSyncWith(publisher.repo, publisher.sync.handles().values(), publisher.adapter.remotePeerId as PeerId)
-    if (progress.inSync === progress.documents) return
-    if (progress.inSync !== last) {
-      last = progress.inSync
-      lastAt = performance.now()
-    } else if (performance.now() - lastAt > 5000) {
-      log(`(publisher stalled at ${progress.inSync}/${progress.documents} documents; reconnecting)`)
-      publisher.adapter.reconnect()
-      lastAt = performance.now()
-    }
-    await sleep(50)
-  }
-}
-
 function forkDevice(): { child: ChildProcess; ask(message: Record<string, unknown>): Promise<Record<string, number>> } {
   const child = fork(new URL('./relay-device.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx', ...(process.env.HEROES_BENCH_TRACE ? ['--expose-gc'] : [])], stdio: 'inherit' })
   const ask = (message: Record<string, unknown>): Promise<Record<string, number>> =>
@@ -179,7 +160,7 @@ export async function run({ quick, report, workers = JOIN_WORKERS_DEFAULT }: Ben
     started = performance.now()
     publisher = await trustingClient(relay.syncUrl, entries[0]!.id)
     await publisher.sync.publish(entries)
-    await untilRelayHolds(publisher)
+    await untilRelayHolds(publisher, (inSync, documents) => log(`(publisher stalled at ${inSync}/${documents} documents; reconnecting)`))
     log(`publisher in place (relay warm) in ${round((performance.now() - started) / 1000, 1)} s`)
 
     device = forkDevice()
@@ -194,7 +175,7 @@ export async function run({ quick, report, workers = JOIN_WORKERS_DEFAULT }: Ben
     await device.ask({ cmd: 'offline' })
     started = performance.now()
     await publisher.sync.publish(missed)
-    await untilRelayHolds(publisher)
+    await untilRelayHolds(publisher, (inSync, documents) => log(`(publisher stalled at ${inSync}/${documents} documents; reconnecting)`))
     log(`published ${MISSED} more entries in ${round(performance.now() - started, 0)} ms while the device was offline`)
     const caught = await device.ask({ cmd: 'online', expect: size, verifier: 'hybrid' })
     log(`catch-up: ${round(caught.ms!, 0)} ms (entries held after ${round(caught.fetchMs!, 0)} ms); RSS ${round(caught.rssBeforeBytes! / MB, 0)} MB → peak ${round(caught.peakRssBytes! / MB, 0)} MB`)

@@ -16,10 +16,11 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { SignatureCache, type Entry, type TransferEntry } from '../core/index.ts'
-import { documentsInSyncWith, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
+import { MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
 import { makePool, type Member } from '../core/sync/test/poolFixture.ts'
 import { spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { generatePool } from './pool-gen.ts'
+import { untilRelayHolds } from './relay-holds.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -134,30 +135,12 @@ async function fanOut(): Promise<void> {
 async function publishPool(relay: RelayProcess, entries: Entry[]) {
   const publisher = await client(relay.syncUrl, entries[0]!.pool, [], { trusting: true })
   await publisher.sync.publish(entries)
-  await untilRelayHolds(publisher, relay)
+  await untilRelayHolds(publisher, async (inSync, documents) => {
+    const metrics = await (await fetch(`${relay.httpUrl}/metrics`)).text()
+    const pick = metrics.split('\n').filter((line) => /^heroes_relay_(held_messages|messages_total|limit_hits_total|connections )/.test(line)).join(', ')
+    console.log(`(publisher stalled at ${inSync}/${documents} documents; reconnecting; relay: ${pick})`)
+  })
   return publisher
-}
-
-/** Waits until the relay's heads equal ours for every document; reconnects when progress stalls for 5 s. */
-async function untilRelayHolds(publisher: Awaited<ReturnType<typeof client>>, relay: RelayProcess): Promise<void> {
-  let last = -1
-  let lastAt = performance.now()
-  for (;;) {
-    await publisher.sync.settled()
-    const progress = documentsInSyncWith(publisher.repo, publisher.sync.handles().values(), publisher.adapter.remotePeerId as PeerId)
-    if (progress.inSync === progress.documents) return
-    if (progress.inSync !== last) {
-      last = progress.inSync
-      lastAt = performance.now()
-    } else if (performance.now() - lastAt > 5000) {
-      const metrics = await (await fetch(`${relay.httpUrl}/metrics`)).text()
-      const pick = metrics.split('\n').filter((line) => /^heroes_relay_(held_messages|messages_total|limit_hits_total|connections )/.test(line)).join(', ')
-      console.log(`(publisher stalled at ${progress.inSync}/${progress.documents} documents; reconnecting; relay: ${pick})`)
-      publisher.adapter.reconnect()
-      lastAt = performance.now()
-    }
-    await sleep(100)
-  }
 }
 
 async function restart(): Promise<void> {
@@ -206,7 +189,11 @@ async function catchUp(size: number): Promise<void> {
   const missed: Entry[] = []
   for (let i = 0; i < 1000; i++) missed.push(generated.nextTransfer())
   await publisher.sync.publish(missed)
-  await untilRelayHolds(publisher, relay)
+  await untilRelayHolds(publisher, async (inSync, documents) => {
+    const metrics = await (await fetch(`${relay.httpUrl}/metrics`)).text()
+    const pick = metrics.split('\n').filter((line) => /^heroes_relay_(held_messages|messages_total|limit_hits_total|connections )/.test(line)).join(', ')
+    console.log(`(publisher stalled at ${inSync}/${documents} documents; reconnecting; relay: ${pick})`)
+  })
   const caught = await ask({ cmd: 'online', expect: size })
   console.log(`catch-up of 1,000 entries: ${(caught.ms! / 1000).toFixed(2)} s (reference verify), RSS ${mb(caught.rssBeforeBytes!)} → peak ${mb(caught.peakRssBytes!)}`)
   const figures = await relayProcessFigures(relay)

@@ -14,12 +14,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { toHex, type Entry } from '../core/index.ts'
-import { documentsInSyncWith, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
+import { MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
 import { makePool, type Member } from '../core/sync/test/poolFixture.ts'
 import { spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { percentile, round, type BenchContext } from './figures.ts'
 import type { HostCommand, HostedPool, HostReply } from './sync-host.ts'
 import { generatePool } from './pool-gen.ts'
+import { untilRelayHolds } from './relay-holds.ts'
 
 /** The relay's own limits raised so that the benchmark measures speed, not refusals. */
 const RELAY_LIMITS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
@@ -204,25 +205,6 @@ async function trustingClient(syncUrl: string, pool: Entry['pool'], entries: Ent
   for (let i = 0; i < 250 && !(adapter.remotePeerId && repo.peers.length > 0); i++) await sleep(20)
   await sync.start()
   return { adapter, repo, store, sync, close: async () => (sync.close(), await repo.shutdown().catch(() => {})) }
-}
-
-/** Waits until the relay's heads equal ours for every document; reconnects when progress stalls for 5 s. */
-async function untilRelayHolds(publisher: Awaited<ReturnType<typeof trustingClient>>): Promise<void> {
-  let last = -1
-  let lastAt = performance.now()
-  for (;;) {
-    await publisher.sync.settled()
-    const progress = documentsInSyncWith(publisher.repo, publisher.sync.handles().values(), publisher.adapter.remotePeerId as PeerId)
-    if (progress.inSync === progress.documents) return
-    if (progress.inSync !== last) {
-      last = progress.inSync
-      lastAt = performance.now()
-    } else if (performance.now() - lastAt > 5000) {
-      publisher.adapter.reconnect()
-      lastAt = performance.now()
-    }
-    await sleep(100)
-  }
 }
 
 async function restart({ quick, report }: BenchContext, resources: Resources): Promise<void> {
