@@ -93,12 +93,26 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
    * (sync states, a last incremental) are dropped instead of written into a
    * folder that may already be gone: what was not flushed is lost as in a crash.
    */
-  close(): void {
+  async close(): Promise<void> {
     this.#closed = true
+    // Saves already under way finish (or fail) before the caller may remove the folder.
+    await Promise.allSettled([...this.#inFlight])
   }
+
+  readonly #inFlight = new Set<Promise<void>>()
 
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
     if (this.#closed) return
+    const saving = this.#save(key, data)
+    this.#inFlight.add(saving)
+    try {
+      await saving
+    } finally {
+      this.#inFlight.delete(saving)
+    }
+  }
+
+  async #save(key: StorageKey, data: Uint8Array): Promise<void> {
     const path = this.#path(key)
     const isDocument = key.length > 2 && (key[1] === 'snapshot' || key[1] === 'incremental')
     // Before the first await: automerge-repo took the document it writes just now.

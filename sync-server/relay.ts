@@ -258,7 +258,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         // shutdown flushes every handle, and throws on ones still loading (pitfall 5); we flushed the ready ones above
       }
       for (const socket of sockets) socket.terminate()
-      storage.close()
+      await storage.close()
       clearInterval(sweeper)
       forwarding.sweep()
       server.closeAllConnections()
