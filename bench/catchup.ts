@@ -32,16 +32,16 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as Automerge from '@automerge/automerge'
-import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
+import type { DocumentId } from '@automerge/automerge-repo'
 import { encodeEntry, type Entry } from '../core/index.ts'
 import {
-  firstChangeOf, homeDocumentsOf, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type SyncDocument,
+  firstChangeOf, homeDocumentsOf, type SyncDocument,
 } from '../core/sync/index.ts'
 import { DiskStorageAdapter } from '../sync-server/diskStorage.ts'
 import { spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { round, type BenchContext } from './figures.ts'
 import { generatePool } from './pool-gen.ts'
-import { untilRelayHolds } from './relay-holds.ts'
+import { trustingClient, untilRelayHolds } from './publisher.ts'
 
 const MISSED = 1000
 const RELAY_LIMITS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
@@ -106,16 +106,6 @@ async function preparedPool(size: number, dataDir: string): Promise<{ entries: E
     writeFileSync(join(cache, 'done'), '')
   }
   return { entries: generated.entries, missed }
-}
-
-/** The publisher: a client that trusts its own generated entries (it signed them), so publishing costs no verification. */
-async function trustingClient(syncUrl: string, pool: Entry['pool']) {
-  const adapter = new ResilientWebSocketClientAdapter(syncUrl, 1000)
-  const repo = new Repo({ network: [adapter], peerId: `bench-publisher-${process.pid}` as PeerId })
-  const sync = new PoolSync({ repo, pool, store: new MemoryVerifiedStore(), verifier: () => true })
-  for (let i = 0; i < 250 && !(adapter.remotePeerId && repo.peers.length > 0); i++) await sleep(20)
-  await sync.start()
-  return { adapter, repo, sync, close: async () => (sync.close(), await repo.shutdown().catch(() => {})) }
 }
 
 function forkDevice(): { child: ChildProcess; ask(message: Record<string, unknown>): Promise<Record<string, number>> } {

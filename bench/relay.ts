@@ -20,7 +20,7 @@ import { MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter } from '
 import { makePool, type Member } from '../core/sync/test/poolFixture.ts'
 import { spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { generatePool } from './pool-gen.ts'
-import { untilRelayHolds } from './relay-holds.ts'
+import { untilRelayHolds } from './publisher.ts'
 
 const { values: flags } = parseArgs({
   options: {

@@ -12,15 +12,13 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Repo, type PeerId } from '@automerge/automerge-repo'
-import { toHex, type Entry } from '../core/index.ts'
-import { MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
+import { toHex } from '../core/index.ts'
 import { makePool, type Member } from '../core/sync/test/poolFixture.ts'
 import { spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { percentile, round, type BenchContext } from './figures.ts'
 import type { HostCommand, HostedPool, HostReply } from './sync-host.ts'
 import { generatePool } from './pool-gen.ts'
-import { untilRelayHolds } from './relay-holds.ts'
+import { trustingClient, untilRelayHolds } from './publisher.ts'
 
 /** The relay's own limits raised so that the benchmark measures speed, not refusals. */
 const RELAY_LIMITS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
@@ -195,17 +193,6 @@ async function fanOut({ quick, report }: BenchContext, resources: Resources, cli
 }
 
 // ---- restart: kill -9, then serve a 10k-entry pool --------------------------
-
-/** A client in this process that trusts its own generated entries (they are native-signed). */
-async function trustingClient(syncUrl: string, pool: Entry['pool'], entries: Entry[]) {
-  const adapter = new ResilientWebSocketClientAdapter(syncUrl, 1000)
-  const repo = new Repo({ network: [adapter], peerId: `bench-${process.pid}-${Math.random().toString(36).slice(2)}` as PeerId })
-  const store = new MemoryVerifiedStore(entries)
-  const sync = new PoolSync({ repo, pool, store, verifier: () => true })
-  for (let i = 0; i < 250 && !(adapter.remotePeerId && repo.peers.length > 0); i++) await sleep(20)
-  await sync.start()
-  return { adapter, repo, store, sync, close: async () => (sync.close(), await repo.shutdown().catch(() => {})) }
-}
 
 async function restart({ quick, report }: BenchContext, resources: Resources): Promise<void> {
   const size = quick ? 2_000 : 10_000
