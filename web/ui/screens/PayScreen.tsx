@@ -3,8 +3,9 @@ import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { decodeLink, linkRoute } from '../../links/link-codec.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { Field } from '../components/Field.tsx'
+import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
-import { money, otherMembers, who } from '../format.ts'
+import { money, who } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { leaveFlash } from '../use-flash.ts'
@@ -143,18 +144,8 @@ export function PayScreen({ pool }: { pool: string }) {
         </div>
       ) : (
         <form onSubmit={review} noValidate>
-          <div class="field">
-            <label for="pay-member">{t.pay.chooseMember}</label>
-            <select id="pay-member" value={view.members.some((m) => m.key === toKey) ? toKey : ''} onChange={(event) => setTo(event.currentTarget.value)}>
-              <option value="">{t.pay.chooseMemberNone}</option>
-              {otherMembers(wallet, pool, view.members, view.me)
-                .map((member) => (
-                  <option value={member.key} key={member.key}>
-                    {member.name}
-                  </option>
-                ))}
-            </select>
-          </div>
+          <MemberSelect id="pay-member" label={t.pay.chooseMember} noneLabel={t.pay.chooseMemberNone} pool={pool} members={view.members} me={view.me}
+            value={view.members.some((m) => m.key === toKey) ? toKey : ''} onChange={setTo} />
           <Field id="pay-to" label={t.pay.to} value={to} onInput={(value) => {
               setTo(value)
               if (value.includes('/')) void takeLink(value)

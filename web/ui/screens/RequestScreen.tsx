@@ -4,8 +4,9 @@ import { encodeLink } from '../../links/link-codec.ts'
 import { paymentNotes } from '../../wallet/payment-notes.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
+import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrImage } from '../components/QrImage.tsx'
-import { money, otherMembers } from '../format.ts'
+import { money } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -69,18 +70,7 @@ export function RequestScreen({ pool }: { pool: string }) {
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Field id="request-amount" label={t.request.amount(policy?.symbol ?? '')} value={amount} onInput={setAmount} error={amountError || undefined} inputMode="decimal" required />
         <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} />
-        <div class="field">
-          <label for="request-from">{t.request.from}</label>
-          <select id="request-from" value={from} onChange={(event) => setFrom(event.currentTarget.value)}>
-            <option value="">{t.request.fromAnyone}</option>
-            {otherMembers(wallet, pool, view.members, view.me)
-              .map((member) => (
-                <option value={member.key} key={member.key}>
-                  {member.name}
-                </option>
-              ))}
-          </select>
-        </div>
+        <MemberSelect id="request-from" label={t.request.from} noneLabel={t.request.fromAnyone} pool={pool} members={view.members} me={view.me} value={from} onChange={setFrom} />
         <Field id="request-name" label={t.request.name} value={name} onInput={setName} autoComplete="nickname" />
         {notes && notes.levy > 0 && <p class="hint" data-testid="request-levy">{t.request.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
         {notes?.aboveSoftMax && (
