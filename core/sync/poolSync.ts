@@ -21,7 +21,7 @@ import {
   DOCUMENT_OPENS_IN_FLIGHT_MAX, JUDGE_BATCH_LINES_MIN, JUDGED_LINES_REMEMBERED_MAX, POOL_DOCUMENTS_FOLLOWED_MAX,
   READ_BATCH_LINES_MAX, REPUBLISH_BATCH_ENTRIES_MAX, SHARD_ENTRIES, SHARD_KEYS_SCANNED_MAX,
 } from './limits.ts'
-import { firstChangeOf, forgetPatchCache, readDocumentLines, type SyncDocument } from './shardDocument.ts'
+import { entriesOf, firstChangeOf, forgetPatchCache, readDocumentLines, type SyncDocument } from './shardDocument.ts'
 import { inviteDocumentId, shardDocumentId, shardOfSeq } from './documentIds.ts'
 import type { VerifiedStore } from './verifiedStore.ts'
 
@@ -458,7 +458,8 @@ function judgedKey(key: string, line: string): string {
 }
 
 function readEntriesMap(doc: unknown): Record<string, unknown> | undefined {
-  const entries = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>).entries : undefined
+  // Through entriesOf, as ingestion reads: a stale automerge view would make repair rewrite lines that are there.
+  const entries = entriesOf(doc)
   if (entries === null || typeof entries !== 'object' || Array.isArray(entries) || entries instanceof Automerge.ImmutableString) return undefined
   return entries as Record<string, unknown>
 }
