@@ -8,12 +8,13 @@
  * keeps, per document, the heads the relay last said it holds. When they
  * cover this device's heads of an entry's home document, the relay has it.
  */
-import { Repo, type DocHandle, type PeerId } from '@automerge/automerge-repo'
+import { Repo, type DocHandle, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { IndexedDBStorageAdapter } from '@automerge/automerge-repo-storage-indexeddb'
-import type { Entry, EntryId, SignatureCache } from '../../core/index.ts'
-import { breakSyncStorms, homeDocumentsOf, PoolSync, type VerifiedStore } from '../../core/sync/index.ts'
-import type { PoolFollow, PoolFollowEvents, SyncEngine, SyncStatus } from './sync-engine.ts'
+import type { Entry, EntryId, PublicKeyHex, SignatureCache } from '../../core/index.ts'
+import { breakSyncStorms, homeDocumentsOf, PoolSync, SHARD_ENTRIES, shardDocumentId, type VerifiedStore } from '../../core/sync/index.ts'
+import { ownChainFetched, ownSeqs, ownShards, type RelayAnswer, type ShardState } from './own-chain.ts'
+import type { FollowOptions, PoolFollow, PoolFollowEvents, SyncEngine, SyncStatus } from './sync-engine.ts'
 
 /** automerge-repo's own database, apart from the wallet's: its contents are untrusted copies. */
 const AUTOMERGE_DB_NAME = 'heroes-automerge'
@@ -36,6 +37,12 @@ interface Follower {
   caughtUp: boolean
   settling: boolean
   stopped: boolean
+  /** This device's key in the pool, whose own chain onOwnChainFetched is about. */
+  readonly author: PublicKeyHex | undefined
+  /** Seqs of the author's entries this device holds (from the store, from documents, from publish). */
+  readonly ownSeqs: Set<number>
+  ownFetched: boolean
+  ownChecking: boolean
 }
 
 export class AutomergeSyncEngine implements SyncEngine {
@@ -50,6 +57,12 @@ export class AutomergeSyncEngine implements SyncEngine {
   #peerSince = 0
   /** When the relay was last lost (or first sought): after a grace period, "connecting" becomes "offline". */
   #lostSince = Date.now()
+  /**
+   * What the relay said about each document in this session (a sync message,
+   * or "unavailable"), from its own messages: automerge-repo marks a document
+   * unavailable by itself when no peer is connected, which proves nothing.
+   */
+  #answers = new Map<DocumentId, RelayAnswer>()
 
   constructor(relayUrl: string, cache: SignatureCache) {
     this.#relayUrl = relayUrl
@@ -81,8 +94,10 @@ export class AutomergeSyncEngine implements SyncEngine {
       follower.sync?.close()
       follower.sync = null
       follower.caughtUp = false
+      follower.ownFetched = false
     }
     void old.shutdown().catch(() => undefined)
+    this.#answers = new Map()
     this.#repo = this.#makeRepo()
     for (const follower of this.#followers) void this.#start(follower)
     this.#peerSince = 0
@@ -90,12 +105,16 @@ export class AutomergeSyncEngine implements SyncEngine {
     this.#setStatus('connecting')
   }
 
-  follow(pool: EntryId, store: VerifiedStore, events: PoolFollowEvents): PoolFollow {
-    const follower: Follower = { pool, store, events, sync: null, undelivered: new Map(), caughtUp: false, settling: false, stopped: false }
+  follow(pool: EntryId, store: VerifiedStore, events: PoolFollowEvents, options: FollowOptions = {}): PoolFollow {
+    const follower: Follower = {
+      pool, store, events, sync: null, undelivered: new Map(), caughtUp: false, settling: false, stopped: false,
+      author: options.author, ownSeqs: new Set(), ownFetched: false, ownChecking: false,
+    }
     this.#followers.add(follower)
     void this.#start(follower)
     return {
       publish: (entries) => {
+        this.#noteOwn(follower, entries)
         for (const entry of entries) follower.undelivered.set(entry.id, entry)
         void follower.sync?.publish(entries)
         follower.caughtUp = false
@@ -115,6 +134,12 @@ export class AutomergeSyncEngine implements SyncEngine {
       // Only the relay is ever connected; sharing with it is the point.
       sharePolicy: async () => true,
     })
+    const answers = this.#answers
+    repo.networkSubsystem.on('message', (message: { type: string; documentId?: DocumentId }) => {
+      if (message.documentId === undefined) return
+      if (message.type === 'sync') answers.set(message.documentId, 'sync')
+      else if (message.type === 'doc-unavailable') answers.set(message.documentId, 'unavailable')
+    })
     // A lost frame must not turn into an endless have/need exchange with the relay (stormBreaker.ts).
     breakSyncStorms(repo)
     return repo
@@ -123,6 +148,10 @@ export class AutomergeSyncEngine implements SyncEngine {
   async #start(follower: Follower): Promise<void> {
     const sync = new PoolSync({ repo: this.#repo, pool: follower.pool, store: follower.store, signatureCache: this.#cache })
     follower.sync = sync
+    if (follower.author) {
+      sync.onEntries((entries) => this.#noteOwn(follower, entries))
+      this.#noteOwn(follower, await follower.store.all())
+    }
     await sync.start()
     // Entries this device wrote earlier may never have left it: they are checked like new ones.
     this.#checkProgress()
@@ -185,8 +214,50 @@ export class AutomergeSyncEngine implements SyncEngine {
         })
       }
       if (waiting) allCaughtUp = false
+      if (follower.author && !follower.ownFetched && !follower.ownChecking) void this.#checkOwnChain(follower, sync, peer)
     }
     this.#setStatus(allCaughtUp ? 'online' : 'syncing')
+  }
+
+  #noteOwn(follower: Follower, entries: readonly Entry[]): void {
+    if (!follower.author) return
+    for (const seq of ownSeqs(entries, follower.author)) follower.ownSeqs.add(seq)
+  }
+
+  /**
+   * Tells the wallet once the relay has answered for every shard of this
+   * device's own chain and all it holds there is here and ingested
+   * (own-chain.ts has the rule).
+   */
+  async #checkOwnChain(follower: Follower, sync: PoolSync, peer: PeerId): Promise<void> {
+    const author = follower.author
+    if (!author) return
+    follower.ownChecking = true
+    try {
+      const fetched = (): boolean => {
+        const storageId = this.#repo.getStorageIdOfPeer(peer)
+        const handles = sync.handles()
+        const state = (shard: number): ShardState => {
+          const id = shardDocumentId(follower.pool, author, shard)
+          const handle = handles.get(id) as DocHandle<unknown> | undefined
+          const ready = handle?.isReady() === true
+          return {
+            answer: this.#answers.get(id),
+            ours: ready ? handle.heads() : undefined,
+            theirs: ready && storageId !== undefined ? handle.getSyncInfo(storageId)?.lastHeads : undefined,
+          }
+        }
+        return ownChainFetched(ownShards(follower.ownSeqs, SHARD_ENTRIES), state)
+      }
+      if (!fetched()) return
+      // What arrived must be verified and stored before the wallet signs on top of it.
+      await sync.settled()
+      if (follower.stopped || follower.sync !== sync || !fetched()) return
+      follower.ownFetched = true
+      follower.events.onOwnChainFetched()
+    } finally {
+      follower.ownChecking = false
+    }
   }
 
   #setStatus(status: SyncStatus): void {

@@ -5,7 +5,7 @@
  */
 import type { Entry, EntryId } from '../../core/index.ts'
 import type { VerifiedStore } from '../../core/sync/verifiedStore.ts'
-import type { PoolFollow, PoolFollowEvents, SyncEngine, SyncStatus } from './sync-engine.ts'
+import type { FollowOptions, PoolFollow, PoolFollowEvents, SyncEngine, SyncStatus } from './sync-engine.ts'
 
 export class DeferredSyncEngine implements SyncEngine {
   #real: SyncEngine | null = null
@@ -41,14 +41,14 @@ export class DeferredSyncEngine implements SyncEngine {
     else this.#pending.push((real) => real.setRelay(url))
   }
 
-  follow(pool: EntryId, store: VerifiedStore, events: PoolFollowEvents): PoolFollow {
-    if (this.#real) return this.#real.follow(pool, store, events)
+  follow(pool: EntryId, store: VerifiedStore, events: PoolFollowEvents, options: FollowOptions = {}): PoolFollow {
+    if (this.#real) return this.#real.follow(pool, store, events, options)
     let real: PoolFollow | null = null
     const early: Entry[] = []
     let stopped = false
     this.#pending.push((engine) => {
       if (stopped) return
-      real = engine.follow(pool, store, events)
+      real = engine.follow(pool, store, events, options)
       if (early.length > 0) real.publish(early)
     })
     return {

@@ -14,8 +14,6 @@ export function refusalText(t: Strings, refusal: Refusal | WalletProblem, policy
       return r.payableMax !== undefined ? t.pay.belowMin(money(r.payableMax, policy)) : t.reasons['below-min-balance']
     case 'above-max-balance':
       return r.receivableMax !== undefined ? t.pay.aboveMax(money(r.receivableMax, policy)) : t.reasons['above-max-balance']
-    case 'needs-chain-head':
-      return t.pay.needsChainHead
     case 'pay-yourself':
       return t.pay.payYourself
   }

@@ -17,6 +17,7 @@ import { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
 import type { DraftRecord, InviteRecord, JoinRequestRecord, KeyRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
 import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
 import { authorEntry } from './author-entry.ts'
+import { chainGuard } from './chain-guard.ts'
 import { inviteChain, receiptLines } from './history-in-links.ts'
 import { checkCandidate, type Refusal } from './check-payment.ts'
 import { PoolBook } from './pool-book.ts'
@@ -27,7 +28,7 @@ export type Outcome<T = void> = { ok: true; value: T } | { ok: false; refusal: R
 /** Problems the wallet finds before the validator is even asked. */
 export interface WalletProblem {
   readonly reason:
-    | 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
+    | 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'own-fork' | 'stale-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
     | 'request-invalid' | 'request-unknown' | 'request-waiting' | 'request-not-for-you'
   readonly detail?: string
 }
@@ -126,6 +127,16 @@ export class Wallet {
 
   poolRecord(id: string): PoolRecord | undefined {
     return this.#books.get(id)?.record
+  }
+
+  /**
+   * Why this device's key may not sign in `pool` right now (a restored key
+   * whose chain the relay has not given back yet, or a head known to be
+   * stale), for screens to say before anyone fills a form; undefined when it may.
+   */
+  signingBlocked(pool: string): WalletProblem | undefined {
+    const book = this.#books.get(pool)
+    return book && this.#guard(book)
   }
 
   /** The name this wallet knows a key by in a pool (a local contact), if any. */
@@ -602,10 +613,16 @@ export class Wallet {
     for (const contact of await this.#db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
     book.refresh(this.#now())
     this.#books.set(record.id, book)
-    book.follow = this.#sync.follow(book.id, store, {
-      onDelivered: (ids) => void this.#markDelivered(book, ids),
-      onCaughtUp: () => void this.#caughtUp(book),
-    })
+    book.follow = this.#sync.follow(
+      book.id,
+      store,
+      {
+        onDelivered: (ids) => void this.#markDelivered(book, ids),
+        onCaughtUp: () => void this.#caughtUp(book),
+        onOwnChainFetched: () => void this.#ownChainFetched(book),
+      },
+      { author: book.me },
+    )
     // Entries signed here that no relay confirmed yet (an earlier session offline) go out again.
     const undelivered = [...store.entries.values()].filter((entry) => entry.author === book.me && book.delivery.get(entry.id) === 'device')
     if (undelivered.length > 0) book.follow.publish(undelivered)
@@ -624,10 +641,21 @@ export class Wallet {
   }
 
   async #caughtUp(book: PoolBook): Promise<void> {
-    if (book.record.needsChainHead) await this.#updateRecord(book, { needsChainHead: false })
     // A join request becomes membership once the gatekeeper's admit arrives.
     if (book.record.status === 'requested' && book.view(this.#now()).role !== 'none') await this.#updateRecord(book, { status: 'member' })
     this.#changed()
+  }
+
+  /** The relay gave back this key's own chain: a restored key may sign again (chain-guard.ts). */
+  async #ownChainFetched(book: PoolBook): Promise<void> {
+    if (!book.record.needsChainHead) return
+    await this.#updateRecord(book, { needsChainHead: false })
+    this.#changed()
+  }
+
+  #guard(book: PoolBook): WalletProblem | undefined {
+    const problem = chainGuard({ pool: book.id, author: book.me, needsChainHead: book.record.needsChainHead, entries: book.store.entries.values() })
+    return problem && { reason: problem.reason, ...(problem.seq !== undefined ? { detail: String(problem.seq) } : {}) }
   }
 
   async #updateRecord(book: PoolBook, change: Partial<PoolRecord>): Promise<void> {
@@ -641,7 +669,8 @@ export class Wallet {
    * validator, and only if accepted stores and publishes it.
    */
   async #sign<E extends Entry>(book: PoolBook, body: Parameters<typeof authorEntry<E>>[1], extraDeps: readonly EntryId[] = [], allowWaiting = false): Promise<Outcome<E>> {
-    if (book.record.needsChainHead) return { ok: false, refusal: { reason: 'needs-chain-head' } }
+    const blocked = this.#guard(book)
+    if (blocked) return { ok: false, refusal: blocked }
     this.#busy++
     try {
       const now = this.#now()

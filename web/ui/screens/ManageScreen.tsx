@@ -6,6 +6,7 @@ import type { InviteRecord, JoinRequestRecord } from '../../storage/wallet-db.ts
 import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { QrImage } from '../components/QrImage.tsx'
+import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { money, timeOf, who } from '../format.ts'
 import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
@@ -87,6 +88,7 @@ export function ManageScreen({ pool }: { pool: string }) {
         <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
       </p>
       <h1 id="manage-title">{t.manage.title(policy?.name ?? '')}</h1>
+      <SigningBlocked pool={pool} />
 
       <div class="card">
         <h2>{t.manage.invite}</h2>

@@ -5,6 +5,7 @@ import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
+import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { money, who } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
@@ -114,6 +115,7 @@ export function PayScreen({ pool }: { pool: string }) {
       </p>
       <h1 id="pay-title">{t.pay.title(policy?.name ?? '')}</h1>
       <p class="hint" data-testid="payable">{t.pay.available(money(payable, policy))}</p>
+      <SigningBlocked pool={pool} />
       {refusal && (
         <div class="notice error" role="alert" data-testid="pay-refusal">
           <p>{refusal}</p>

@@ -4,6 +4,7 @@ import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import type { RequestRow, StatementRow } from '../../wallet/pool-view.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { QrImage } from '../components/QrImage.tsx'
+import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { money, timeOf, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
@@ -86,6 +87,7 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
         <strong>{t.paymentRequest.state}: </strong>
         {stateText(t, row, settlerName(t, view.statement.find((r) => r.id === row.settledBy), (key) => who(wallet, pool, key)))}
       </p>
+      {row.status === 'open' && (mine || canPay) && <SigningBlocked pool={pool} />}
       {done && (
         <p class="notice ok" role="status" data-testid="request-done">
           {done}

@@ -6,6 +6,7 @@ import { CloseAccount } from '../components/CloseAccount.tsx'
 import { CopyField } from '../components/CopyField.tsx'
 import { InFlight } from '../components/InFlight.tsx'
 import { QrImage } from '../components/QrImage.tsx'
+import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { StatementList } from '../components/StatementList.tsx'
 import { downloadText } from '../download.ts'
 import { clockTime, money, who } from '../format.ts'
@@ -67,11 +68,7 @@ export function PoolScreen({ pool }: { pool: string }) {
         {view.held > 0 && <p class="hint">{t.pool.onHold(money(view.held, policy))}</p>}
       </div>
 
-      {record.needsChainHead && (
-        <p class="notice warn" role="note" data-testid="needs-chain-head">
-          {t.pool.needsChainHead}
-        </p>
-      )}
+      <SigningBlocked pool={pool} />
       {view.frozen && <p class="notice error" role="note">{t.pool.frozen}</p>}
       {view.closed && <p class="notice" role="note">{t.pool.closed}</p>}
       {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note" data-testid="below-soft-min">{t.pool.belowSoftMin(money(policy.softMinBalance, policy))}</p>}

@@ -6,6 +6,7 @@ import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrImage } from '../components/QrImage.tsx'
+import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { money } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
@@ -67,6 +68,7 @@ export function RequestScreen({ pool }: { pool: string }) {
       </p>
       <h1 id="request-title">{t.request.title}</h1>
       <p>{t.request.intro}</p>
+      <SigningBlocked pool={pool} />
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Field id="request-amount" label={t.request.amount(policy?.symbol ?? '')} value={amount} onInput={setAmount} error={amountError || undefined} inputMode="decimal" required />
         <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} />
