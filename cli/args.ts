@@ -1,6 +1,6 @@
 /** Flag parsing and checking for the CLI, on node:util's parseArgs. */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { AMOUNT_MAX, BALANCE_ABS_MAX, isHex, type PublicKeyHex } from '../core/index.ts'
+import { AMOUNT_MAX, BALANCE_ABS_MAX, TIME_MS_MAX, TIME_MS_MIN, isHex, type PublicKeyHex } from '../core/index.ts'
 import { UsageError } from './errors.ts'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -65,15 +65,50 @@ export function publicKeyFlag(value: string | undefined, flag: string): PublicKe
   return key as PublicKeyHex
 }
 
-/** T is ISO-8601 or milliseconds since 1970; absent means `now`. */
+/**
+ * T is milliseconds since 1970 (digits, TIME_MS_MIN to TIME_MS_MAX) or an
+ * ISO-8601 date-time with `Z` or a numeric offset; absent means `now`. A
+ * date-time without an offset is refused rather than read as local time:
+ * the same command must mean the same instant on every machine.
+ */
 export function timeFlag(value: string | undefined, flag: string, now: number): number {
   if (value === undefined) return now
+  const ms = parseTime(value)
+  if (typeof ms === 'number') return ms
+  const shown = value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}…` : JSON.stringify(value)
+  throw new UsageError(`expected --${flag} as ISO-8601 with Z or an offset (2026-11-22T10:00:00Z, 2026-11-22T11:00:00+01:00) `
+    + `or milliseconds since 1970 (${TIME_MS_MIN} to ${TIME_MS_MAX}), got ${shown}${ms.problem ? ` (${ms.problem})` : ''}`)
+}
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2}))$/i
+
+/** Milliseconds since 1970, or why not. */
+function parseTime(value: string): number | { problem?: string } {
   if (/^\d+$/.test(value)) {
     const ms = Number(value)
-    if (Number.isSafeInteger(ms)) return ms
-  } else if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
-    const ms = Date.parse(value)
-    if (Number.isFinite(ms)) return ms
+    return Number.isSafeInteger(ms) && ms >= TIME_MS_MIN && ms <= TIME_MS_MAX ? ms : { problem: 'out of range' }
   }
-  throw new UsageError(`expected --${flag} as ISO-8601 (2026-11-22T10:00:00Z) or milliseconds since 1970, got ${JSON.stringify(value)}`)
+  if (/^-\d+$/.test(value)) return { problem: 'out of range' }
+  const match = ISO_DATE_TIME.exec(value)
+  if (!match) {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { problem: 'a date without a time' }
+    if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/i.test(value)) return { problem: 'no Z or offset' }
+    return {}
+  }
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(match[i]))
+  const second = Number(match[6] ?? 0)
+  const millisecond = Number((match[7] ?? '0').padEnd(3, '0').slice(0, 3))
+  const [offsetHours, offsetMinutes] = [Number(match[10] ?? 0), Number(match[11] ?? 0)]
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysInMonth(year!, month!) || hour! > 23 || minute! > 59 || second > 59
+    || offsetHours > 23 || offsetMinutes > 59) return { problem: 'no such date or time' }
+  const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
+  const date = new Date(0)
+  date.setUTCFullYear(year!, month! - 1, day!)
+  date.setUTCHours(hour!, minute!, second, millisecond)
+  const ms = date.getTime() - offset * 60_000
+  return ms >= TIME_MS_MIN && ms <= TIME_MS_MAX ? ms : { problem: 'out of range' }
+}
+
+function daysInMonth(year: number, month: number): number {
+  return month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
 }

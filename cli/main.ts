@@ -36,8 +36,9 @@ usage:
   heroes start
 
 Commands that make an entry print it as one JSON line and do not write LOG: append it with >> LOG.
-Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 or milliseconds since 1970
-(default: now). 'heroes COMMAND --help' is this text.
+Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 with Z or an offset
+(2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00) or milliseconds since 1970 (default: now).
+'heroes COMMAND --help' is this text.
 `
 
 type Command = (argv: string[], now: number) => number | Promise<number>
