@@ -55,7 +55,14 @@ export function emit<E extends Entry>(context: AuthorContext, type: E['type'], b
   } as unknown as UnsignedEntry<E>
   const entry = signEntry<E>(unsigned, context.key.secretKey)
   process.stdout.write(encodeEntry(entry) + '\n')
-  const verdict = context.ledger.preview(entry)
+  let verdict
+  try {
+    verdict = context.ledger.preview(entry)
+  } catch (error) {
+    // The entry is made and printed; only the advice failed (say, a date past the last one there is).
+    process.stderr.write(`warning: could not check this ${type} against the pool: ${(error as Error).message.split('\n')[0]}\n`)
+    return 0
+  }
   if (verdict && verdict.status === 'rejected') {
     process.stderr.write(`warning: the pool will reject this ${type}: ${verdict.reason} (${verdict.detail})\n`)
   }

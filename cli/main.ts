@@ -103,6 +103,10 @@ export async function main(argv: string[], now: number = Date.now()): Promise<nu
       process.stderr.write(`heroes ${name}: ${error.message}\n`)
       return 1
     }
-    throw error
+    // A bug, not the user's doing: one line, no stack trace (HEROES_DEBUG=1 shows it).
+    const message = error instanceof Error ? error.message : String(error)
+    process.stderr.write(`heroes ${name}: internal error: ${message.split('\n')[0]}\n`)
+    if (process.env.HEROES_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`)
+    return 1
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Issue 13, item 10: times come from users. The CLI takes milliseconds in
  * range or ISO-8601 with an offset, refuses anything else in one line, and
- * takes the extremes of that range.
+ * never prints a stack trace, even at the last instant there is.
  */
 import { describe, expect, it, beforeAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
@@ -62,6 +62,7 @@ describe('times given to the CLI', () => {
       const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' })
       return { code: r.status, out: r.stdout, err: r.stderr }
     }
+    const noStack = (r: { err: string }) => expect(r.err).not.toMatch(/\n\s+at /)
 
     beforeAll(() => {
       dir = mkdtempSync(join(tmpdir(), 'heroes-cli13t-'))
@@ -89,6 +90,39 @@ describe('times given to the CLI', () => {
         expect(r.out).toBe('')
         expect(r.err, args.join(' ')).toMatch(/^heroes \w+: expected --(time|as-of|from|to) as ISO-8601 with Z or an offset .*, got "[^"]*"( \([A-Za-z ]+\))?\n$/)
       }
+    })
+
+    it('takes the extreme times, and never prints a stack trace', () => {
+      const late = run(['transfer', '--key', 'alice.json', '--log', 'pool.log', '--to', bob, '--amount', '1', '--time', '8640000000000000'])
+      expect(late.code, late.err).toBe(0)
+      expect(JSON.parse(late.out).time).toBe(8_640_000_000_000_000)
+      appendFileSync(join(dir, 'pool.log'), late.out)
+      const iso = run(['transfer', '--key', 'bob.json', '--log', 'pool.log', '--to', alice, '--amount', '1', '--time', '2026-11-22T10:03:00.250+01:00'])
+      expect(iso.code, iso.err).toBe(0)
+      expect(JSON.parse(iso.out).time).toBe(Date.UTC(2026, 10, 22, 9, 3, 0, 250))
+
+      // A second transfer at the last instant there is: the rate limit's "next allowed" lies past it.
+      const cases = [
+        ['transfer', '--key', 'alice.json', '--log', 'pool.log', '--to', bob, '--amount', '1', '--time', '8640000000000000'],
+        ['replay', 'pool.log', '--as-of', '0'],
+        ['replay', 'pool.log', '--as-of', '8640000000000000'],
+        ['statement', 'pool.log', '--member', alice, '--as-of', '0'],
+        ['statement', 'pool.log', '--member', alice, '--as-of', '8640000000000000', '--from', '0', '--to', '8640000000000000'],
+        ['statement', 'pool.log', '--all', '--as-of', '8640000000000000'],
+      ]
+      for (const args of cases) {
+        const r = run(args)
+        noStack(r)
+        if (args[0] === 'transfer') appendFileSync(join(dir, 'pool.log'), r.out)
+        expect(r.err.trim().split('\n').length, `${args.join(' ')}: ${r.err}`).toBeLessThanOrEqual(1)
+        if (r.code !== 0) {
+          expect(r.code, args.join(' ')).toBe(1)
+          expect(r.err, args.join(' ')).toMatch(/^heroes \w+: internal error: .+\n$/)
+        }
+      }
+      const early = run(['replay', 'pool.log', '--as-of', '0'])
+      expect(early.code, early.err).toBe(0)
+      expect(JSON.parse(early.out).entries.every((e: { status: string }) => e.status === 'pending')).toBe(true)
     })
   })
 })
