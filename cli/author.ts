@@ -3,38 +3,41 @@
  * the author's place in its chain, sign, check with the validator, print.
  */
 import {
-  Ledger, chainHead, choosePool, encodeEntry, signEntry, type Entry, type EntryId, type PublicKeyHex, type UnsignedEntry,
+  chainHead, encodeEntry, signEntry, type Entry, type EntryId, type Ledger, type PublicKeyHex, type UnsignedEntry,
 } from '../core/index.ts'
-import { readKeyFile, readLog, type KeyFile } from './files.ts'
+import { readKeyFile, type KeyFile } from './files.ts'
 import { UsageError } from './errors.ts'
 import { timeFlag } from './args.ts'
-import { verifyEd25519 } from '../sync-server/native-verify.ts'
+import { loadPool } from './pool.ts'
 
 export interface AuthorContext {
   readonly key: KeyFile
   readonly pool: EntryId
   readonly ledger: Ledger
+  /** The pool's validly signed entries (nothing forged, nothing of another pool). */
   readonly entries: Entry[]
   readonly seq: number
   readonly prev: EntryId | null
   readonly time: number
 }
 
-/** Loads what an author needs to add one entry to the pool in LOG. */
-export function loadAuthor(keyPath: string, logPath: string, timeText: string | undefined, now: number): AuthorContext {
+/**
+ * Loads what an author needs to add one entry to the pool in LOG (the one
+ * named by `poolFlag`, or its only genesis): the chain head comes from the
+ * author's validly signed entries of that pool only, so a forged line cannot
+ * become the `prev` of a new entry.
+ */
+export function loadAuthor(keyPath: string, logPath: string, timeText: string | undefined, now: number, poolFlag?: string): AuthorContext {
   const key = readKeyFile(keyPath)
-  const { entries } = readLog(logPath)
-  const pool = choosePool(entries, { verifier: verifyEd25519 })
-  if (pool === undefined) throw new UsageError(`expected ${logPath} to hold a pool (its genesis entry first), got no entries`)
-  const head = chainHead(entries, pool, key.publicKey)
   const explicit = timeText !== undefined
   let time = timeFlag(timeText, 'time', now)
+  const { pool, ledger, entries } = loadPool(logPath, poolFlag, Math.max(now, time))
+  const head = chainHead(entries, pool, key.publicKey)
   if (time < head.time) {
     if (explicit) throw new UsageError(`expected --time at or after ${new Date(head.time).toISOString()} (the author's previous entry), got ${timeText}`)
     time = head.time // a clock behind the chain must not break it
+    ledger.add([], time) // judged from the head on, so that the new entry can be checked after it
   }
-  const ledger = new Ledger(pool, { verifier: verifyEd25519 })
-  ledger.add(entries, Math.max(now, time))
   return { key, pool, ledger, entries, seq: head.seq, prev: head.prev, time }
 }
 

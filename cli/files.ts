@@ -36,6 +36,8 @@ export interface LogLine {
 
 export interface ReadLog {
   readonly entries: Entry[]
+  /** The line number (from 1) each of `entries` was read from. */
+  readonly lines: number[]
   readonly malformed: { line: number; reason: 'malformed'; detail: string }[]
 }
 
@@ -53,14 +55,17 @@ export function readLog(path: string): ReadLog {
 
 export function parseLog(text: string): ReadLog {
   const entries: Entry[] = []
+  const lineNumbers: number[] = []
   const malformed: ReadLog['malformed'] = []
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.endsWith('\r') ? lines[i]!.slice(0, -1) : lines[i]!
     if (raw.trim() === '') continue
     const decoded = decodeEntry(raw)
-    if (decoded.ok) entries.push(decoded.entry)
-    else malformed.push({ line: i + 1, reason: 'malformed', detail: decoded.detail })
+    if (decoded.ok) {
+      entries.push(decoded.entry)
+      lineNumbers.push(i + 1)
+    } else malformed.push({ line: i + 1, reason: 'malformed', detail: decoded.detail })
   }
-  return { entries, malformed }
+  return { entries, lines: lineNumbers, malformed }
 }

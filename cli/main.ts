@@ -5,7 +5,7 @@
  * job is to make a key file.
  */
 import { generateSecretKey, publicKeyOf, toHex } from '../core/index.ts'
-import { RuntimeError, UsageError } from './errors.ts'
+import { RuntimeError, UsageError, setCommandName } from './errors.ts'
 import { admit, answer, close, freeze, invite, issue, join, poolCreate, requestPayment, transfer } from './commands/entries.ts'
 import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
@@ -17,20 +17,20 @@ usage:
   heroes pool create --key FILE --type mutual-credit|issued --name NAME [--symbol S] [--decimals N]
                      [--min-balance N] [--max-balance N|none] [--rate-limit-seconds N] [--time T]
                      [--two-step] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
-  heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T]
-  heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T]
-  heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
-  heroes issue    --key FILE --log LOG --request ID [--time T]
-  heroes transfer --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T]
-  heroes transfer --key FILE --log LOG --request ID [--time T]
-  heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T]
-  heroes accept|reject|cancel --key FILE --log LOG --entry ID [--time T]
-  heroes close    --key FILE --log LOG [--time T]
-  heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T]
-  heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T]
+  heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T] [--pool ID]
+  heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T] [--pool ID]
+  heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
+  heroes issue    --key FILE --log LOG --request ID [--time T] [--pool ID]
+  heroes transfer --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
+  heroes transfer --key FILE --log LOG --request ID [--time T] [--pool ID]
+  heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
+  heroes accept|reject|cancel --key FILE --log LOG --entry ID [--time T] [--pool ID]
+  heroes close    --key FILE --log LOG [--time T] [--pool ID]
+  heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T] [--pool ID]
+  heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T] [--pool ID]
   heroes replay LOG [--as-of T] [--pool ID]
-  heroes statement LOG --member PUBKEY [--csv] [--from T] [--to T] [--counterparty PUBKEY] [--as-of T]
-  heroes statement LOG --all            (the whole pool as CSV, for the gatekeeper)
+  heroes statement LOG --member PUBKEY [--csv] [--from T] [--to T] [--counterparty PUBKEY] [--as-of T] [--pool ID]
+  heroes statement LOG --all [--as-of T] [--pool ID]   (the whole pool as CSV, for the gatekeeper)
   heroes relay [--host 127.0.0.1] [--port N] [--data-dir DIR] [--peer URL]...
   heroes sync --relay URL --log LOG [--timeout-seconds N]
   heroes start
@@ -38,7 +38,8 @@ usage:
 Commands that make an entry print it as one JSON line and do not write LOG: append it with >> LOG.
 Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 with Z or an offset
 (2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00) or milliseconds since 1970 (default: now).
-'heroes COMMAND --help' is this text.
+A command that reads LOG uses only the validly signed entries of one pool and names on stderr the lines
+it ignored; when LOG holds several pools, --pool ID says which. 'heroes COMMAND --help' is this text.
 `
 
 type Command = (argv: string[], now: number) => number | Promise<number>
@@ -92,6 +93,7 @@ export async function main(argv: string[], now: number = Date.now()): Promise<nu
     process.stderr.write(`heroes: expected a command (${Object.keys(COMMANDS).join(', ')}), got ${JSON.stringify(name)}\n`)
     return 2
   }
+  setCommandName(name)
   try {
     return await command(rest, now)
   } catch (error) {

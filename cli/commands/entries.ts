@@ -1,4 +1,4 @@
-/** heroes pool create | admit | freeze | issue | transfer | invite | join */
+/** heroes pool create | admit | freeze | issue | transfer | request | accept | reject | cancel | close | invite | join */
 import { writeFileSync } from 'node:fs'
 import {
   BALANCE_ABS_MAX, FEE_BASIS_POINTS_MAX, RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
@@ -11,7 +11,7 @@ import { readKeyFile } from '../files.ts'
 import { UsageError } from '../errors.ts'
 import { randomBytes } from 'node:crypto'
 
-const common = { key: { type: 'string' }, log: { type: 'string' }, time: { type: 'string' } } as const
+const common = { key: { type: 'string' }, log: { type: 'string' }, time: { type: 'string' }, pool: { type: 'string' } } as const
 
 export function poolCreate(argv: string[], now: number): number {
   const { values } = parseFlags(argv, {
@@ -61,7 +61,7 @@ export function admit(argv: string[], now: number): number {
   const member = publicKeyFlag(values.member, 'member')
   const role = values.role
   if (role !== undefined && role !== 'member' && role !== 'gatekeeper') throw new UsageError(`expected --role member or gatekeeper, got ${JSON.stringify(role)}`)
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const minBalance = minBalanceFlag(values['min-balance'])
   const maxBalance = maxBalanceFlag(values['max-balance'])
   return emit(context, 'admit', { member, ...(minBalance !== undefined ? { minBalance } : {}), ...(maxBalance !== undefined ? { maxBalance } : {}), ...(role ? { role } : {}) })
@@ -70,14 +70,14 @@ export function admit(argv: string[], now: number): number {
 export function freeze(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, member: { type: 'string' }, reason: { type: 'string' } })
   const member = publicKeyFlag(values.member, 'member')
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   return emit(context, 'freeze', { member, ...(values.reason ? { reason: values.reason.normalize('NFC') } : {}) })
 }
 
 /** An issue; with --request ID it grants a member's token request (amount and payee from it). */
 export function issue(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, request: { type: 'string' } })
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const { to, amount, request } = paymentTarget(context, values)
   const memo = values.memo ?? request?.memo
   return emit(context, 'issue', { to, amount, ...(memo ? { memo: memo.normalize('NFC') } : {}), ...(request ? { request: request.id } : {}) },
@@ -99,7 +99,7 @@ function paymentTarget(context: AuthorContext, values: { to?: string; amount?: s
  */
 export function transfer(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, request: { type: 'string' } })
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const { to, amount, request } = paymentTarget(context, values)
   if (to === context.key.publicKey) throw new UsageError('expected --to another member, got the payer itself')
   const memo = values.memo ?? request?.memo
@@ -112,7 +112,7 @@ export function requestPayment(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, from: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' } })
   const from = values.from === undefined ? undefined : publicKeyFlag(values.from, 'from')
   const amount = amountFlag(values.amount)
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   if (from === context.key.publicKey) throw new UsageError('expected --from another member, got the requester itself')
   return emit(context, 'request', { amount, ...(from ? { from } : {}), ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, from ? payeeDeps(context, from) : [])
 }
@@ -121,7 +121,7 @@ export function requestPayment(argv: string[], now: number): number {
 export function answer(type: 'accept' | 'reject' | 'cancel') {
   return (argv: string[], now: number): number => {
     const { values } = parseFlags(argv, { ...common, entry: { type: 'string' }, ...(type === 'reject' ? { memo: { type: 'string' } } : {}) })
-    const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+    const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
     const target = findEntry(context, values.entry, 'entry')
     if (target.type !== 'transfer' && target.type !== 'request') throw new UsageError(`expected --entry a transfer or request, got a ${target.type}`)
     const memo = (values as { memo?: string }).memo
@@ -132,7 +132,7 @@ export function answer(type: 'accept' | 'reject' | 'cancel') {
 /** heroes close: leaves the pool (only at balance zero with nothing in flight). */
 export function close(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common })
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   return emit(context, 'close', {})
 }
 
@@ -155,7 +155,7 @@ function payeeDeps(context: AuthorContext, to: PublicKeyHex): EntryId[] {
 export function invite(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, 'invite-key-out': { type: 'string' }, 'min-balance': { type: 'string' }, 'max-balance': { type: 'string' } })
   const out = required(values['invite-key-out'], 'invite-key-out')
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const inviteSecret = generateSecretKey()
   const invitee = publicKeyOf(inviteSecret)
   const minBalance = minBalanceFlag(values['min-balance'])
@@ -170,7 +170,7 @@ export function join(argv: string[], now: number): number {
   const inviteId = required(values.invite, 'invite')
   if (!isHex(inviteId, 32)) throw new UsageError(`expected --invite an entry id (64 hex characters), got ${JSON.stringify(inviteId)}`)
   const inviteKey = readKeyFile(required(values['invite-key'], 'invite-key'))
-  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   if (context.seq !== 1) throw new UsageError(`expected a key new to this pool, got one with ${context.seq - 1} entries already`)
   const inviteSig = signJoinInvite(context.pool, inviteId as EntryId, context.key.publicKey, inviteKey.secretKey)
   return emit(context, 'join', { invite: inviteId as EntryId, invitee: inviteKey.publicKey as PublicKeyHex, inviteSig }, [inviteId as EntryId])
