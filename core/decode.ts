@@ -7,12 +7,13 @@
  */
 import { parseCanonical } from './canonical.ts'
 import { isHex, utf8 } from './bytes.ts'
-import { ENTRY_TYPES, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
+import { ENTRY_TYPES, POLICY_CHANGEABLE_KEYS, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
 import { entryIdOf } from './payload.ts'
 import {
-  AMOUNT_MAX, BALANCE_ABS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX, FREEZE_REASON_CHARS_MAX, MEMO_CHARS_MAX,
+  AMOUNT_MAX, BALANCE_ABS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
+  FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, MEMO_CHARS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
-  TIME_MS_MAX, TIME_MS_MIN,
+  TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
 } from './limits.ts'
 
 export type DecodeResult = { ok: true; entry: Entry } | { ok: false; reason: 'malformed'; detail: string }
@@ -33,23 +34,34 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   reject: [['entry', true], ['memo', false]],
   cancel: [['entry', true]],
   close: [],
+  policy: [['policy', true]],
+  checkpoint: [['heads', true]],
+  payout: [['to', true], ['amount', true], ['memo', false]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
-const POLICY_OPTIONAL_KEYS = ['twoStep', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance']
+const POLICY_OPTIONAL_KEYS = [
+  'twoStep', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
+  'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
+]
 
 /** Decodes one entry line (without its trailing newline). */
 export function decodeEntry(line: string): DecodeResult {
   if (typeof line !== 'string') return malformed(`expected a string, got ${typeof line}`)
-  // Cheap bound first: UTF-8 is at most 3 bytes per UTF-16 unit.
-  if (line.length > ENTRY_BYTES_MAX || utf8(line).length > ENTRY_BYTES_MAX) {
-    return malformed(`expected at most ${ENTRY_BYTES_MAX} bytes, got ${utf8(line).length}`)
+  // Cheap bounds first, before parsing: only a checkpoint may be longer than ENTRY_BYTES_MAX.
+  const bytes = line.length > ENTRY_BYTES_MAX / 3 ? utf8(line).length : line.length
+  const checkpoint = bytes > ENTRY_BYTES_MAX && line.includes('"type":"checkpoint"')
+  if (bytes > (checkpoint ? CHECKPOINT_BYTES_MAX : ENTRY_BYTES_MAX)) {
+    return malformed(`expected at most ${checkpoint ? CHECKPOINT_BYTES_MAX : ENTRY_BYTES_MAX} bytes${checkpoint ? ' in a checkpoint' : ''}, got ${bytes}`)
   }
   const parsed = parseCanonical(line)
   if (!parsed.ok) return malformed(parsed.error)
   const value = parsed.value
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return malformed('expected a JSON object')
   const record = value as Record<string, unknown>
+  if (record.type !== 'checkpoint' && bytes > ENTRY_BYTES_MAX) {
+    return malformed(`expected at most ${ENTRY_BYTES_MAX} bytes in a ${String(record.type)} entry, got ${bytes}`)
+  }
   const problem = checkShape(record)
   if (problem) return malformed(problem)
   const id = entryIdOf(record)
@@ -130,7 +142,68 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       if (!isHex(r.invitee, 32)) return `expected invitee as a public key, got ${show(r.invitee)}`
       if (!isHex(r.inviteSig, 64)) return `expected inviteSig as 128 hex characters, got ${show(r.inviteSig)}`
       return undefined
+    case 'policy':
+      return checkPolicyChange(r.policy)
+    case 'checkpoint':
+      if ((r.deps as unknown[]).length !== 0) return 'expected a checkpoint without deps (it names what it covers in heads)'
+      return checkIdList('heads', r.heads, CHECKPOINT_HEADS_MAX)
+    case 'payout':
+      if (!isHex(r.to, 32)) return `expected to as a public key, got ${show(r.to)}`
+      if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
+      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
   }
+}
+
+/** A sorted list of distinct entry ids, at most `max` long. */
+function checkIdList(name: string, ids: unknown, max: number): string | undefined {
+  if (!Array.isArray(ids)) return `expected ${name} as a list of entry ids, got ${show(ids)}`
+  if (ids.length > max) return `expected at most ${max} ${name}, got ${ids.length}`
+  for (let i = 0; i < ids.length; i++) {
+    if (!isHex(ids[i], 32)) return `expected ${name}[${i}] as 64 hex characters, got ${show(ids[i])}`
+    if (i > 0 && !((ids[i - 1] as string) < (ids[i] as string))) return `expected ${name} sorted ascending without repeats`
+  }
+  return undefined
+}
+
+/** The fields added to policies by witnesses and offline risk; shared by the genesis and policy entries. */
+function checkWitnessFields(p: Record<string, unknown>, prefix: string): string | undefined {
+  if (p.witnesses !== undefined) {
+    const w = p.witnesses
+    if (!Array.isArray(w) || w.length > WITNESSES_COUNT_MAX) return `expected ${prefix}witnesses as a list of at most ${WITNESSES_COUNT_MAX} public keys, got ${show(w)}`
+    for (let i = 0; i < w.length; i++) {
+      if (!isHex(w[i], 32)) return `expected ${prefix}witnesses[${i}] as a public key, got ${show(w[i])}`
+      if (w.indexOf(w[i]) !== i) return `expected ${prefix}witnesses without repeats, got ${show(w[i])} twice`
+    }
+  }
+  if (p.offlineCountMax !== undefined && !isIntIn(p.offlineCountMax, 0, OFFLINE_COUNT_MAX_MAX)) return `expected ${prefix}offlineCountMax from 0 to ${OFFLINE_COUNT_MAX_MAX}, got ${show(p.offlineCountMax)}`
+  if (p.offlineAmountMax !== undefined && !isIntIn(p.offlineAmountMax, 0, BALANCE_ABS_MAX)) return `expected ${prefix}offlineAmountMax from 0 to ${BALANCE_ABS_MAX}, got ${show(p.offlineAmountMax)}`
+  if (p.offlineAllowanceSeconds !== undefined && !isIntIn(p.offlineAllowanceSeconds, 0, OFFLINE_ALLOWANCE_SECONDS_MAX)) return `expected ${prefix}offlineAllowanceSeconds from 0 to ${OFFLINE_ALLOWANCE_SECONDS_MAX}, got ${show(p.offlineAllowanceSeconds)}`
+  if (p.inviteTtlSeconds !== undefined && !isIntIn(p.inviteTtlSeconds, 1, INVITE_TTL_SECONDS_MAX)) return `expected ${prefix}inviteTtlSeconds from 1 to ${INVITE_TTL_SECONDS_MAX}, got ${show(p.inviteTtlSeconds)}`
+  return undefined
+}
+
+/** A policy entry's change: only changeable fields, at least one, each of the right shape. */
+function checkPolicyChange(policy: unknown): string | undefined {
+  if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) return 'expected policy as an object'
+  const p = policy as Record<string, unknown>
+  const keys = Object.keys(p)
+  if (keys.length === 0) return 'expected a policy change naming at least one field'
+  for (const key of keys) if (!(POLICY_CHANGEABLE_KEYS as readonly string[]).includes(key)) return `unexpected field ${show(key)} in a policy change (only ${POLICY_CHANGEABLE_KEYS.join(', ')} may change)`
+  if (p.name !== undefined) {
+    const problem = checkText('policy.name', p.name, 1, POOL_NAME_CHARS_MAX)
+    if (problem) return problem
+  }
+  if (p.symbol !== undefined) {
+    const problem = checkText('policy.symbol', p.symbol, 1, POOL_SYMBOL_CHARS_MAX)
+    if (problem) return problem
+  }
+  if (p.minBalance !== undefined && !isIntIn(p.minBalance, -BALANCE_ABS_MAX, 0)) return `expected policy.minBalance a whole number from ${-BALANCE_ABS_MAX} to 0, got ${show(p.minBalance)}`
+  if (p.maxBalance !== undefined && p.maxBalance !== null && !isIntIn(p.maxBalance, 1, BALANCE_ABS_MAX)) return `expected policy.maxBalance null or a whole number from 1 to ${BALANCE_ABS_MAX}, got ${show(p.maxBalance)}`
+  if (p.rateLimitSeconds !== undefined && !isIntIn(p.rateLimitSeconds, 0, RATE_LIMIT_SECONDS_MAX)) return `expected policy.rateLimitSeconds from 0 to ${RATE_LIMIT_SECONDS_MAX}, got ${show(p.rateLimitSeconds)}`
+  if (p.feeBasisPoints !== undefined && !isIntIn(p.feeBasisPoints, 0, FEE_BASIS_POINTS_MAX)) return `expected policy.feeBasisPoints from 0 to ${FEE_BASIS_POINTS_MAX}, got ${show(p.feeBasisPoints)}`
+  if (p.softMinBalance !== undefined && !isIntIn(p.softMinBalance, -BALANCE_ABS_MAX, 0)) return `expected policy.softMinBalance from ${-BALANCE_ABS_MAX} to 0, got ${show(p.softMinBalance)}`
+  if (p.softMaxBalance !== undefined && !isIntIn(p.softMaxBalance, 1, BALANCE_ABS_MAX)) return `expected policy.softMaxBalance from 1 to ${BALANCE_ABS_MAX}, got ${show(p.softMaxBalance)}`
+  return checkWitnessFields(p, 'policy.')
 }
 
 function checkDeps(deps: unknown): string | undefined {
@@ -160,7 +233,7 @@ function checkPolicy(policy: unknown): string | undefined {
   if (p.feeBasisPoints !== undefined && !isIntIn(p.feeBasisPoints, 1, FEE_BASIS_POINTS_MAX)) return `expected policy.feeBasisPoints from 1 to ${FEE_BASIS_POINTS_MAX} or absent, got ${show(p.feeBasisPoints)}`
   if (p.softMinBalance !== undefined && !isIntIn(p.softMinBalance, p.minBalance as number, 0)) return `expected policy.softMinBalance from policy.minBalance to 0, got ${show(p.softMinBalance)}`
   if (p.softMaxBalance !== undefined && !isIntIn(p.softMaxBalance, 1, p.maxBalance === null ? BALANCE_ABS_MAX : (p.maxBalance as number))) return `expected policy.softMaxBalance from 1 to policy.maxBalance, got ${show(p.softMaxBalance)}`
-  return undefined
+  return checkWitnessFields(p, 'policy.')
 }
 
 function checkMemberLimits(r: Record<string, unknown>): string | undefined {
@@ -169,13 +242,17 @@ function checkMemberLimits(r: Record<string, unknown>): string | undefined {
   return undefined
 }
 
-/** Bidirectional overrides and isolates let a memo show text in another order than it is stored. */
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
+/**
+ * C0 and C1 controls, and bidirectional overrides and isolates (which let a memo show text in
+ * another order than it is stored), and UTF-16 halves without their other half (lone surrogates,
+ * which are no character at all and encode differently from one runtime to the next).
+ */
+const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 function checkText(name: string, value: unknown, minChars: number, maxChars: number): string | undefined {
   if (typeof value !== 'string') return `expected ${name} as text, got ${show(value)}`
   if (value.length < minChars || value.length > maxChars) return `expected ${name} of ${minChars} to ${maxChars} characters, got ${value.length}`
-  if (FORBIDDEN_CHARS.test(value)) return `expected ${name} without control or direction-override characters`
+  if (FORBIDDEN_CHARS.test(value)) return `expected ${name} without control, direction-override or lone surrogate characters`
   return undefined
 }
 

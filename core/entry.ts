@@ -10,6 +10,7 @@ export type PublicKeyHex = string & { readonly __publicKeyHex: true }
 
 export const ENTRY_TYPES = [
   'pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join', 'request', 'accept', 'reject', 'cancel', 'close',
+  'policy', 'checkpoint', 'payout',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -36,7 +37,27 @@ export interface Policy {
   /** Warning thresholds before the hard limits, shown in the app; never a reason to refuse. */
   readonly softMinBalance?: number
   readonly softMaxBalance?: number
+  /**
+   * Keys that sign checkpoints for this pool; the first is the primary, whose checkpoints make
+   * entries final. Absent or empty: no witness, today's rules, payments shown as unconfirmed.
+   */
+  readonly witnesses?: readonly PublicKeyHex[]
+  /** Transfers a member may make between two witnessed states of its chain (witnessed pools only). */
+  readonly offlineCountMax?: number
+  /** Minor units a member may pay between two witnessed states of its chain (witnessed pools only). */
+  readonly offlineAmountMax?: number
+  /** How long before the checkpoint that first covers it an entry may claim to be signed. */
+  readonly offlineAllowanceSeconds?: number
+  /** How long an invite stays usable, counted in witnessed time. */
+  readonly inviteTtlSeconds?: number
 }
+
+/** The policy fields a gatekeeper may change after the genesis (kind, decimals and twoStep are fixed). */
+export const POLICY_CHANGEABLE_KEYS = [
+  'name', 'symbol', 'minBalance', 'maxBalance', 'rateLimitSeconds', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
+  'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
+] as const
+export type PolicyChange = Partial<Pick<Policy, (typeof POLICY_CHANGEABLE_KEYS)[number]>>
 
 /** Fields every entry has. `id` and `sig` are not signed; everything else is. */
 interface EnvelopeFields<T extends EntryType> {
@@ -148,9 +169,30 @@ export interface JoinEntry extends EnvelopeFields<'join'> {
   readonly inviteSig: string
 }
 
+/** A gatekeeper changes the pool's rules from here on; only the fields named change. */
+export interface PolicyEntry extends EnvelopeFields<'policy'> {
+  readonly policy: PolicyChange
+}
+
+/**
+ * A witness's signed statement "at my clock `time` I held these entries": `heads` are the tips
+ * of the chains that changed since its previous checkpoint, and everything they depend on is
+ * covered too. Heads are causal parents, like deps, so a checkpoint comes after all it covers.
+ */
+export interface CheckpointEntry extends EnvelopeFields<'checkpoint'> {
+  readonly heads: readonly EntryId[]
+}
+
+/** A gatekeeper pays out of the pool's commons (the levies collected), visible to all. */
+export interface PayoutEntry extends EnvelopeFields<'payout'> {
+  readonly to: PublicKeyHex
+  readonly amount: number
+  readonly memo?: string
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
-  | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry
+  | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

@@ -1,18 +1,21 @@
 /**
  * A binary min-heap of small integers (positions in the caller's arrays),
- * smallest (time, id) first: the tie-break of the ledger's topological order.
+ * smallest (block, time, id) first: the tie-break of the ledger's
+ * topological order (block: the checkpoint that first covers an entry).
  * Typed arrays and no comparator closure, because it runs once per entry on
  * a full replay.
  */
-export class TimeIdHeap {
+export class BlockTimeIdHeap {
   readonly #items: Int32Array
+  readonly #blocks: Int32Array
   readonly #times: Float64Array
   readonly #ids: readonly string[]
   #size = 0
 
-  /** `times[i]` and `ids[i]` are the key of item i; at most `capacity` items are held at once. */
-  constructor(capacity: number, times: Float64Array, ids: readonly string[]) {
+  /** `blocks[i]`, `times[i]` and `ids[i]` are the key of item i; at most `capacity` items are held at once. */
+  constructor(capacity: number, blocks: Int32Array, times: Float64Array, ids: readonly string[]) {
     this.#items = new Int32Array(Math.max(1, capacity))
+    this.#blocks = blocks
     this.#times = times
     this.#ids = ids
   }
@@ -23,15 +26,11 @@ export class TimeIdHeap {
 
   push(item: number): void {
     const items = this.#items
-    const times = this.#times
-    const time = times[item]!
-    const id = this.#ids[item]!
     let i = this.#size++
     while (i > 0) {
       const parent = (i - 1) >> 1
       const above = items[parent]!
-      const t = times[above]!
-      if (t < time || (t === time && this.#ids[above]! < id)) break
+      if (this.#less(above, item)) break
       items[i] = above
       i = parent
     }
@@ -45,11 +44,7 @@ export class TimeIdHeap {
     const top = items[0]!
     const size = --this.#size
     if (size > 0) {
-      const times = this.#times
-      const ids = this.#ids
       const last = items[size]!
-      const time = times[last]!
-      const id = ids[last]!
       let i = 0
       for (;;) {
         let child = 2 * i + 1
@@ -57,8 +52,7 @@ export class TimeIdHeap {
         const right = child + 1
         if (right < size && this.#less(items[right]!, items[child]!)) child = right
         const below = items[child]!
-        const t = times[below]!
-        if (time < t || (time === t && id < ids[below]!)) break
+        if (this.#less(last, below)) break
         items[i] = below
         i = child
       }
@@ -68,6 +62,9 @@ export class TimeIdHeap {
   }
 
   #less(a: number, b: number): boolean {
+    const ba = this.#blocks[a]!
+    const bb = this.#blocks[b]!
+    if (ba !== bb) return ba < bb
     const ta = this.#times[a]!
     const tb = this.#times[b]!
     return ta < tb || (ta === tb && this.#ids[a]! < this.#ids[b]!)

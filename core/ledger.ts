@@ -6,26 +6,44 @@
  * `asOf`. Arrival order, duplicates and how the set was split into calls
  * make no difference (property-tested against a full replay).
  *
- * Order. Entries are applied in a topological order of the causal graph
- * (`prev` and `deps` edges, and the genesis before everything), ties broken
- * by (time, id): the smallest available entry goes next. An entry whose
- * parents have not all arrived, or that is dated after `asOf`, is pending,
- * and so is everything after it.
+ * Order. What the primary witness has covered comes first, block by block:
+ * the entries a counted checkpoint covers for the first time (coverage.ts),
+ * then that checkpoint, then the next block. What no checkpoint covers yet
+ * comes last (the tail). Within a block and within the tail the order is
+ * topological over `prev`, `deps` and `heads` edges, ties broken by
+ * (effective time, id): the smallest available entry goes next. An entry's
+ * effective time is its claimed time raised to that of its prev and deps, so
+ * it is never before what it depends on. A tail entry whose parents have not
+ * all arrived, or that is dated after `asOf`, is pending, and so is
+ * everything after it.
  *
- * Incremental application. New entries are applied on top of the current
- * state when each of them sorts after every entry already applied: then a
- * full replay would have applied the old entries in the same order first
- * (they never depend on new ones), so appending is exact. Otherwise (an entry
- * from the past, a new fork, `asOf` going back) the ledger replays from
- * scratch. Signature verdicts are cached by (id, sig) either way.
+ * Finality. A covered entry is judged only against entries covered by the
+ * same or earlier checkpoints, so nothing that arrives later changes its
+ * verdict: a late fork lands in the tail or in a later block, after the
+ * branch the witness saw. A freeze or a lowered limit a checkpoint covered
+ * comes before every entry a later checkpoint covers, whatever those entries
+ * claim about their time.
+ *
+ * Forks. Two entries of one author at one seq: the one applied first stands;
+ * the other and everything after it on its branch are void (`equivocation`),
+ * and from there the author is frozen. A twin that can never be applied (its
+ * prev never arrived) still freezes its author for what is not covered yet.
+ *
+ * Incremental application. The ledger keeps the state at the end of the
+ * covered part. New entries that sort after everything applied are appended;
+ * a new checkpoint, or an entry that sorts into the tail, replays the tail on
+ * that state; anything else (asOf going back, a witness's fork, a change of
+ * primary) replays everything. Signature verdicts are cached by (id, sig).
  */
 import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
-import { TimeIdHeap } from './heap.ts'
-import { PoolState, short, type Movement, type RequestStatus, type Role } from './pool-state.ts'
+import { BlockTimeIdHeap } from './heap.ts'
+import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
+import { evaluate } from './rules/index.ts'
+import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
-import { DEPS_COUNT_MAX } from './limits.ts'
+import { DEPS_COUNT_MAX, ONLINE_COVER_MS_MAX } from './limits.ts'
 
 /**
  * `initiated`: a two-step transfer waiting for its payee (its amount on hold);
@@ -41,13 +59,17 @@ export interface EntryVerdict {
   readonly status: EntryStatus
   readonly reason?: Reason
   readonly detail?: string
+  /** The primary witness's checkpoint that first covers this entry: its verdict is final. Null while not covered. */
+  readonly witnessed: EntryId | null
 }
 
 export interface Equivocation {
   readonly author: PublicKeyHex
   readonly seq: number
-  /** Every entry the author signed at this seq, by id ascending; the first one stands. */
+  /** Every entry the author signed at this seq, by id ascending. */
   readonly entries: readonly EntryId[]
+  /** The one applied first, which stands; absent while none is applied. */
+  readonly standing?: EntryId
 }
 
 export interface MemberSummary {
@@ -70,6 +92,21 @@ export interface RequestSummary {
   readonly settledBy?: EntryId
 }
 
+/** One key the pool names as a witness, or that signed checkpoints in it. */
+export interface WitnessSummary {
+  readonly key: PublicKeyHex
+  /** The first witness the policy names now: its checkpoints make entries final. */
+  readonly primary: boolean
+  /** Named by the policy in force. */
+  readonly named: boolean
+  /** Checkpoints of this key that count (cover entries). */
+  readonly counted: number
+  /** Its latest counted checkpoint. */
+  readonly latest: { readonly id: EntryId; readonly seq: number; readonly time: number } | null
+  /** Two checkpoints at one seq: proof that the witness is faulty (its checkpoints from there on do not count). */
+  readonly faulty?: { readonly seq: number; readonly entries: readonly EntryId[] }
+}
+
 export interface ReplayResult {
   readonly pool: EntryId | null
   readonly policy: Policy | null
@@ -77,12 +114,13 @@ export interface ReplayResult {
   /** Tokens issued so far, in issued pools only. */
   readonly supply?: number
   readonly members: Readonly<Record<string, MemberSummary>>
-  /** Levies collected, in pools with a levy; balances plus commons sum to zero (mutual credit) or to the supply. */
+  /** Levies collected less payouts, in pools with a levy; balances plus commons sum to zero (mutual credit) or to the supply. */
   readonly commons?: number
   /** Payment requests and what became of them, by id; present when the pool has any. */
   readonly requests?: Readonly<Record<string, RequestSummary>>
   readonly entries: readonly EntryVerdict[]
   readonly equivocations: readonly Equivocation[]
+  readonly witnesses: readonly WitnessSummary[]
 }
 
 export interface LedgerOptions {
@@ -92,23 +130,21 @@ export interface LedgerOptions {
   readonly verifier?: Verifier
 }
 
+/** What a member may still pay offline before a witness sees its chain again. */
+export interface OfflineAllowance {
+  readonly countLeft: number
+  readonly amountLeft: number
+  readonly countMax: number
+  readonly amountMax: number
+}
+
 interface Verdict {
   readonly status: 'accepted' | 'rejected' | 'initiated' | 'cancelled'
   readonly reason?: RejectionReason
   readonly detail?: string
 }
 
-/** (time, id) ascending: the tie-break of the topological order. */
-function keyLess(a: Entry, b: Entry): boolean {
-  return a.time < b.time || (a.time === b.time && a.id < b.id)
-}
-
-function parentsOf(entry: Entry): EntryId[] {
-  return entry.prev === null ? [...entry.deps] : [entry.prev, ...entry.deps]
-}
-
 const ACCEPTED: Verdict = Object.freeze({ status: 'accepted' })
-const INITIATED: Verdict = Object.freeze({ status: 'initiated' })
 
 /** `#prevAt` for an entry at seq 1. */
 const NO_PREV = -1
@@ -133,12 +169,16 @@ export class Ledger {
   #genesisAt = -1
   /** Verdict of each applied entry, by position; undefined while not applied. */
   #verdicts: (Verdict | undefined)[] = []
-  /** Positions in the order applied. */
+  /** Positions in the order applied; the first #finalCount are covered (final). */
   #applied: number[] = []
   /** Positions of valid entries not applied yet: pending ones, and fresh ones until the next ordering. */
   #unapplied: number[] = []
   /** Scratch for ordering: 1 + an entry's place in the list being ordered, else 0 (kept all zero between uses). */
   #places = new Int32Array(0)
+  /** Block of each position (rank of the counted checkpoint that first covers it), UNCOVERED if none. */
+  #blockOf = new Int32Array(0)
+  /** Effective time of each position, set when it is ordered. */
+  #effTime = new Float64Array(0)
 
   /** Entries refused before ordering: bad signature or another pool. */
   readonly #refused = new Map<EntryId, { entry: Entry; reason: 'bad-signature' | 'wrong-pool' }>()
@@ -146,11 +186,25 @@ export class Ledger {
   readonly #slots = new Map<PublicKeyHex, Map<number, number>>()
   /** The (author, seq) places holding more than one entry: ids ascending. */
   readonly #forkedSlots = new Map<PublicKeyHex, Map<number, EntryId[]>>()
-  /** For authors who forked: the lowest forked seq and the id that stands there. */
-  #forks = new Map<PublicKeyHex, { seq: number; standing: EntryId }>()
+  /** Each author's chain head: highest seq, lower id among twins (where its next entry goes). */
+  readonly #heads = new Map<PublicKeyHex, number>()
+
+  /** Checkpoint positions by author and seq (twins included), and policy entries that name witnesses. */
+  readonly #checkpointChains = new Map<PublicKeyHex, Map<number, number[]>>()
+  readonly #witnessPolicies: number[] = []
+  /** Counted checkpoints in rank order; the first #assigned have their blocks assigned. */
+  #counted: CountedCheckpoint[] = []
+  #assigned = 0
+
+  /** The state after the covered part, and how many applied entries that part holds. */
+  #finalState = new PoolState()
+  #finalCount = 0
+  /** Verdicts of covered entries that tail entries changed (two-step settlements), to undo on a tail replay. */
+  #tailUndo: [number, Verdict | undefined][] = []
 
   #state = new PoolState()
-  #last: Entry | undefined
+  /** Position of the last applied entry by order key, -1 when none. */
+  #last = -1
 
   constructor(pool: EntryId, options: LedgerOptions = {}) {
     this.pool = pool
@@ -172,9 +226,11 @@ export class Ledger {
 
   /** Adds entries (any order, duplicates welcome) and judges them as of `asOf` (ms). */
   add(entries: Iterable<Entry>, asOf: number): void {
-    let replayAll = asOf < this.#asOf
+    const asOfBack = asOf < this.#asOf
+    const asOfChanged = asOf !== this.#asOf
     this.#asOf = asOf
     let fresh = 0
+    let witnessInput = false
     const index = this.#index
     for (const entry of entries) {
       const id = entry.id
@@ -194,7 +250,23 @@ export class Ledger {
       this.#entries.push(entry)
       this.#verdicts.push(undefined)
       this.#unapplied.push(at)
-      if (id === this.pool) this.#genesisAt = at
+      this.#grow(at + 1)
+      this.#blockOf[at] = UNCOVERED
+      if (id === this.pool) {
+        this.#genesisAt = at
+        witnessInput = true
+      }
+      if (entry.type === 'checkpoint') {
+        let chain = this.#checkpointChains.get(entry.author)
+        if (!chain) this.#checkpointChains.set(entry.author, (chain = new Map()))
+        const slot = chain.get(entry.seq)
+        if (slot) slot.push(at)
+        else chain.set(entry.seq, [at])
+        witnessInput = true
+      } else if (entry.type === 'policy' && entry.policy.witnesses !== undefined) {
+        this.#witnessPolicies.push(at)
+        witnessInput = true
+      }
       fresh++
       let chain = this.#slots.get(entry.author)
       if (!chain) this.#slots.set(entry.author, (chain = new Map()))
@@ -207,19 +279,35 @@ export class Ledger {
       this.#prevAt.push(prevAt)
       const first = chain.get(entry.seq)
       if (first === undefined) chain.set(entry.seq, at)
-      else {
-        this.#addToFork(entry, this.#entries[first]!.id)
-        replayAll = true
+      else this.#addToFork(entry, this.#entries[first]!.id)
+      const head = this.#heads.get(entry.author)
+      const headEntry = head === undefined ? undefined : this.#entries[head]!
+      if (!headEntry || entry.seq > headEntry.seq || (entry.seq === headEntry.seq && id < headEntry.id)) this.#heads.set(entry.author, at)
+    }
+    if (asOfBack) return this.#replayAll()
+    if (fresh === 0 && !asOfChanged) return
+    if (this.#genesisAt < 0) return
+
+    if (witnessInput || asOfChanged || (fresh > 0 && this.#assigned < this.#counted.length)) {
+      const { counted } = this.#countCheckpoints()
+      for (let r = 0; r < this.#assigned; r++) {
+        if (counted[r]?.at !== this.#counted[r]!.at) return this.#replayAll()
+      }
+      this.#counted = counted
+    }
+    if (this.#assigned < this.#counted.length) {
+      const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf)
+      if (assigned > 0) {
+        this.#assigned += assigned
+        return this.#rebuildFromFinal()
       }
     }
-    if (replayAll) return this.#replayAll()
-    if (fresh === 0 && this.#unapplied.length === 0) return
+    if (this.#unapplied.length === 0) return
     const order = this.#orderUnapplied()
     // Kahn's order is not sorted by key, so every entry is checked, not only the first.
     const last = this.#last
-    if (last) for (const at of order) if (!keyLess(last, this.#entries[at]!)) return this.#replayAll()
-    for (const at of order) this.#apply(at)
-    this.#dropApplied()
+    if (last >= 0) for (const at of order) if (!this.#keyLess(last, at)) return this.#rebuildFromFinal()
+    this.#applyInOrder(order)
   }
 
   /**
@@ -227,18 +315,31 @@ export class Ledger {
    * applied? For checking a payment before signing it. Undefined when the
    * entry would not simply go last (a parent missing, or dated earlier than
    * the newest applied entry), in which case add it to a copy instead.
+   * `online` says to judge it as a payment that a checkpoint will cover
+   * promptly (the device is online and names the latest checkpoint).
    */
-  preview(entry: Entry): EntryVerdict | undefined {
-    if (this.#last && !keyLess(this.#last, entry)) return undefined
+  preview(entry: Entry, options: { online?: boolean } = {}): EntryVerdict | undefined {
     if (entry.time > this.#asOf) return undefined
-    for (const parent of parentsOf(entry)) if (this.#verdictOf(parent) === undefined) return undefined
-    let chain: Verdict | undefined
+    let effectiveTime = entry.time
+    for (const parent of parentIds(entry)) {
+      const at = this.#index.get(parent)
+      if (at === undefined || this.#verdicts[at] === undefined) return undefined
+      if (this.#effTime[at]! > effectiveTime) effectiveTime = this.#effTime[at]!
+    }
+    const last = this.#last
+    if (last >= 0) {
+      const lastEntry = this.#entries[last]!
+      if (this.#blockOf[last] === UNCOVERED && !(this.#effTime[last]! < effectiveTime || (this.#effTime[last] === effectiveTime && lastEntry.id < entry.id))) return undefined
+    }
+    let verdict: Verdict | undefined
     if (entry.prev !== null) {
       const prevAt = this.#index.get(entry.prev)!
-      chain = chainProblem(entry, this.#entries[prevAt]!, this.#verdicts[prevAt])
+      const prevVerdict = this.#verdicts[prevAt]
+      verdict = this.#twinApplied(entry) ?? voidBranch(prevVerdict) ?? chainProblem(entry, this.#entries[prevAt]!, prevVerdict)
     }
-    const verdict: Verdict = chain ?? toVerdict(this.#state.evaluate(entry))
-    return describe(entry, verdict)
+    const facts: TimeFacts = { effectiveTime, witnessedAt: undefined, online: options.online === true }
+    verdict ??= toVerdict(evaluate(this.#state, entry, facts))
+    return describe(entry, verdict, null)
   }
 
   /** The verdict of one entry, or undefined if the ledger has not seen it. */
@@ -247,10 +348,40 @@ export class Ledger {
     if (at !== undefined) {
       const entry = this.#entries[at]!
       const verdict = this.#verdicts[at]
-      return verdict ? describe(entry, verdict) : this.#describePending(entry)
+      return verdict ? describe(entry, verdict, this.#witnessedId(at)) : this.#describePending(entry)
     }
     const refused = this.#refused.get(id)
-    return refused && describe(refused.entry, { status: 'rejected', reason: refused.reason, detail: refusedDetail(refused.reason) })
+    return refused && describe(refused.entry, { status: 'rejected', reason: refused.reason, detail: refusedDetail(refused.reason) }, null)
+  }
+
+  /** The checkpoint that first covers this entry (its verdict is final), or undefined. */
+  witnessedBy(id: EntryId): EntryId | undefined {
+    const at = this.#index.get(id)
+    if (at === undefined || this.#verdicts[at] === undefined) return undefined
+    return this.#witnessedId(at) ?? undefined
+  }
+
+  /** The latest checkpoint of the primary witness that counts, with its time. */
+  latestCheckpoint(): { id: EntryId; time: number; seq: number } | undefined {
+    if (this.#assigned === 0) return undefined
+    const checkpoint = this.#counted[this.#assigned - 1]!
+    const entry = this.#entries[checkpoint.at]!
+    return { id: entry.id, time: checkpoint.time, seq: entry.seq }
+  }
+
+  /** Does the pool name a witness now? Without one nothing is ever confirmed. */
+  get witnessed(): boolean {
+    return this.#state.witnessed
+  }
+
+  /** What `key` may still pay offline before a witness sees its chain again; undefined in a pool without witnesses. */
+  offlineAllowance(key: PublicKeyHex): OfflineAllowance | undefined {
+    const state = this.#state
+    if (!state.witnessed) return undefined
+    const segment = state.segmentOf(key)
+    const countMax = state.offlineCountMax
+    const amountMax = state.offlineAmountMax
+    return { countLeft: Math.max(0, countMax - segment.count), amountLeft: Math.max(0, amountMax - segment.amount), countMax, amountMax }
   }
 
   balanceOf(key: PublicKeyHex): number {
@@ -276,7 +407,7 @@ export class Ledger {
     return this.#state.members.get(key)?.since
   }
 
-  /** Money movements in replay order (transfers, completed two-step transfers, issues): the stuff of statements. */
+  /** Money movements in replay order (transfers, completed two-step transfers, issues, payouts): the stuff of statements. */
   movements(): readonly Movement[] {
     return this.#state.movements
   }
@@ -292,29 +423,49 @@ export class Ledger {
     return this.#state.heldBy(key)
   }
 
-  /** Time of `key`'s last accepted transfer, for telling a member when the next one may go. */
+  /** Effective time of `key`'s last accepted transfer, for telling a member when the next one may go. */
   lastTransferTime(key: PublicKeyHex): number | undefined {
     return this.#state.lastTransferTime.get(key)
+  }
+
+  /** Where `author`'s next entry goes: among verified entries only, following the lower id at a fork. */
+  chainHead(author: PublicKeyHex): { seq: number; prev: EntryId | null; time: number } {
+    const at = this.#heads.get(author)
+    if (at === undefined) return { seq: 1, prev: null, time: 0 }
+    const head = this.#entries[at]!
+    return { seq: head.seq + 1, prev: head.id, time: Math.max(head.time, this.#effTime[at] || 0) }
   }
 
   /**
    * Entries `author` should name in `deps` of its next entry: the accepted
    * entries that credit or admit it since its own last entry, newest last,
-   * at most DEPS_COUNT_MAX. Naming them orders what the author spends after
-   * what it received, whatever the clocks say.
+   * and the latest checkpoint when it covers the author's chain head (which
+   * makes the entry online), at most DEPS_COUNT_MAX. Naming them orders what
+   * the author spends after what it received, whatever the clocks say.
    */
   depsFor(author: PublicKeyHex): EntryId[] {
     const deps: EntryId[] = []
+    const witness = this.#witnessDepFor(author)
+    if (witness) deps.push(witness)
     for (let i = this.#applied.length - 1; i >= 0 && deps.length < DEPS_COUNT_MAX; i--) {
       const at = this.#applied[i]!
       const entry = this.#entries[at]!
       if (entry.author === author) break
       if (this.#verdicts[at]?.status !== 'accepted') continue
-      const credits = (entry.type === 'transfer' || entry.type === 'issue') && entry.to === author
+      const credits = (entry.type === 'transfer' || entry.type === 'issue' || entry.type === 'payout') && entry.to === author
       const admits = (entry.type === 'admit' || entry.type === 'invite') && (entry.type === 'admit' ? entry.member : entry.invitee) === author
       if (credits || admits) deps.push(entry.id)
     }
     return deps.sort()
+  }
+
+  /** The latest counted checkpoint, if it covers `author`'s chain head (or the author has none yet). */
+  #witnessDepFor(author: PublicKeyHex): EntryId | undefined {
+    if (this.#assigned === 0) return undefined
+    const latest = this.#counted[this.#assigned - 1]!
+    const head = this.#heads.get(author)
+    if (head !== undefined && !(this.#blockOf[head]! <= latest.rank)) return undefined
+    return this.#entries[latest.at]!.id
   }
 
   /** Every entry this ledger holds with a valid signature. */
@@ -335,17 +486,18 @@ export class Ledger {
     const verdicts: EntryVerdict[] = new Array<EntryVerdict>(applied.length)
     for (let i = 0; i < applied.length; i++) {
       const at = applied[i]!
-      verdicts[i] = describe(this.#entries[at]!, this.#verdicts[at]!)
+      verdicts[i] = describe(this.#entries[at]!, this.#verdicts[at]!, this.#witnessedId(at))
     }
     const pending = this.#unapplied.map((at) => this.#entries[at]!)
-    pending.sort((a, b) => (keyLess(a, b) ? -1 : 1))
+    pending.sort((a, b) => (a.time < b.time || (a.time === b.time && a.id < b.id) ? -1 : 1))
     for (const entry of pending) verdicts.push(this.#describePending(entry))
     for (const id of [...this.#refused.keys()].sort()) verdicts.push(this.verdict(id)!)
 
     const equivocations: Equivocation[] = []
     for (const ids of this.#eachForkedSlot()) {
       const first = this.#entries[this.#index.get(ids[0]!)!]!
-      equivocations.push({ author: first.author, seq: first.seq, entries: [...ids] })
+      const standing = ids.find((id) => this.#verdicts[this.#index.get(id)!] !== undefined && this.#verdicts[this.#index.get(id)!]!.reason !== 'equivocation')
+      equivocations.push({ author: first.author, seq: first.seq, entries: [...ids], ...(standing ? { standing } : {}) })
     }
     equivocations.sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq))
 
@@ -364,25 +516,96 @@ export class Ledger {
       balances,
       ...(state.policy?.kind === 'issued' ? { supply: state.supply } : {}),
       members,
-      ...(state.policy?.feeBasisPoints ? { commons: state.commons } : {}),
+      ...(state.policy?.feeBasisPoints || state.commons !== 0 ? { commons: state.commons } : {}),
       ...(state.requests.size > 0 ? { requests } : {}),
       entries: verdicts,
       equivocations,
+      witnesses: this.#witnessSummaries(),
     }
+  }
+
+  #witnessSummaries(): WitnessSummary[] {
+    const named = this.#state.witnesses
+    const keys = new Set<PublicKeyHex>([...named, ...this.#checkpointChains.keys()])
+    const summaries: WitnessSummary[] = []
+    for (const key of [...keys].sort()) {
+      let counted = 0
+      let latest: WitnessSummary['latest'] = null
+      for (let r = 0; r < this.#assigned; r++) {
+        const entry = this.#entries[this.#counted[r]!.at]!
+        if (entry.author !== key) continue
+        counted++
+        latest = { id: entry.id, seq: entry.seq, time: entry.time }
+      }
+      const forked = this.#forkedSlots.get(key)
+      let faulty: WitnessSummary['faulty']
+      if (forked && this.#checkpointChains.has(key)) {
+        const seq = Math.min(...forked.keys())
+        faulty = { seq, entries: [...forked.get(seq)!] }
+      }
+      summaries.push({ key, primary: named[0] === key, named: named.includes(key), counted, latest, ...(faulty ? { faulty } : {}) })
+    }
+    return summaries
+  }
+
+  // ---- coverage -----------------------------------------------------------
+
+  #coverageInput(): CoverageInput {
+    return { entries: this.#entries, index: this.#index, genesisAt: this.#genesisAt, asOf: this.#asOf }
+  }
+
+  #countCheckpoints(): { counted: CountedCheckpoint[]; forks: WitnessFork[] } {
+    const input = this.#coverageInput()
+    const creator = this.#entries[this.#genesisAt]!.author
+    const creatorPolicies = this.#witnessPolicies.filter((at) => this.#entries[at]!.author === creator)
+    return countedCheckpoints(input, erasOf(input, creatorPolicies), this.#checkpointChains, this.#resolvedPrevAt())
+  }
+
+  /** #prevAt with prevs that arrived after their child resolved. */
+  #resolvedPrevAt(): number[] {
+    const prevAt = this.#prevAt
+    for (let at = 0; at < prevAt.length; at++) {
+      if (prevAt[at] === PREV_UNRESOLVED) {
+        const found = this.#index.get(this.#entries[at]!.prev!)
+        if (found !== undefined) prevAt[at] = found
+      }
+    }
+    return prevAt
+  }
+
+  #witnessedId(at: number): EntryId | null {
+    const block = this.#blockOf[at]!
+    return block === UNCOVERED || block >= this.#assigned ? null : this.#entries[this.#counted[block]!.at]!.id
   }
 
   // ---- ordering -----------------------------------------------------------
 
-  /** The verdict of an applied entry by id; undefined when it is not applied (or not held). */
-  #verdictOf(id: EntryId): Verdict | undefined {
-    const at = this.#index.get(id)
-    return at === undefined ? undefined : this.#verdicts[at]
+  #grow(size: number): void {
+    if (this.#blockOf.length >= size) return
+    const capacity = Math.max(size, 2 * this.#blockOf.length, 64)
+    const blocks = new Int32Array(capacity).fill(UNCOVERED)
+    blocks.set(this.#blockOf)
+    this.#blockOf = blocks
+    const times = new Float64Array(capacity)
+    times.set(this.#effTime)
+    this.#effTime = times
+  }
+
+  /** (block, effective time, id) ascending: the order key. */
+  #keyLess(a: number, b: number): boolean {
+    const ba = this.#blockOf[a]!
+    const bb = this.#blockOf[b]!
+    if (ba !== bb) return ba < bb
+    const ta = this.#effTime[a]!
+    const tb = this.#effTime[b]!
+    return ta < tb || (ta === tb && this.#entries[a]!.id < this.#entries[b]!.id)
   }
 
   /**
-   * Kahn's algorithm over the entries not yet applied, smallest (time, id)
-   * first; returns their positions. Entries that cannot be applied yet (see
-   * the file comment) are left out, and so is everything that depends on them.
+   * Kahn's algorithm over the entries not yet applied, smallest (block,
+   * effective time, id) first; returns their positions. Entries that cannot be
+   * applied yet (see the file comment) are left out, and so is everything
+   * that depends on them. Effective times are set here, parents first.
    */
   #orderUnapplied(): number[] {
     const genesis = this.#genesisAt
@@ -394,6 +617,8 @@ export class Ledger {
     const prevAt = this.#prevAt
     const index = this.#index
     const asOf = this.#asOf
+    const blockOf = this.#blockOf
+    const effTime = this.#effTime
     if (this.#places.length < entries.length) this.#places = new Int32Array(Math.max(entries.length, 2 * this.#places.length))
     const places = this.#places
     for (let k = 0; k < n; k++) places[todo[k]!] = k + 1
@@ -403,6 +628,7 @@ export class Ledger {
     const genesisPlace = verdicts[genesis] === undefined ? places[genesis]! - 1 : -1
     const waiting = new Int32Array(n)
     const blocked = new Uint8Array(n)
+    const blocks = new Int32Array(n)
     const times = new Float64Array(n)
     const ids: string[] = new Array<string>(n)
     // Edges parent → child between unapplied entries, as two parallel lists.
@@ -412,9 +638,12 @@ export class Ledger {
     for (let k = 0; k < n; k++) {
       const at = todo[k]!
       const entry = entries[at]!
+      const block = blockOf[at]!
+      blocks[k] = block
+      // Effective time from parents already applied; raised below by parents applied in this round.
       times[k] = entry.time
       ids[k] = entry.id
-      if (entry.time > asOf) blocked[k] = 1
+      if (block === UNCOVERED && entry.time > asOf) blocked[k] = 1
       if (k !== genesisPlace && genesisPlace >= 0) waiting[k]!++
       let prev = prevAt[at]!
       if (prev === PREV_UNRESOLVED) {
@@ -422,8 +651,10 @@ export class Ledger {
         if (found !== undefined) prevAt[at] = prev = found
       }
       const deps = entry.deps
-      if (edges + 1 + deps.length > edgeParent.length) {
-        const grown = Math.max(2 * edgeParent.length, edges + 1 + deps.length)
+      const heads = entry.type === 'checkpoint' ? entry.heads : undefined
+      const degree = 1 + deps.length + (heads ? heads.length : 0)
+      if (edges + degree > edgeParent.length) {
+        const grown = Math.max(2 * edgeParent.length, edges + degree)
         const parents = new Int32Array(grown)
         parents.set(edgeParent)
         edgeParent = parents
@@ -432,10 +663,12 @@ export class Ledger {
         edgeChild = children
       }
       if (prev === PREV_UNRESOLVED) blocked[k] = 1 // a parent that has not arrived
-      else if (prev !== NO_PREV && verdicts[prev] === undefined) {
-        edgeParent[edges] = places[prev]! - 1
-        edgeChild[edges++] = k
-        waiting[k]!++
+      else if (prev !== NO_PREV) {
+        if (verdicts[prev] === undefined) {
+          edgeParent[edges] = places[prev]! - 1
+          edgeChild[edges++] = k
+          waiting[k]!++
+        } else if (effTime[prev]! > times[k]!) times[k] = effTime[prev]!
       }
       for (let d = 0; d < deps.length; d++) {
         const dep = index.get(deps[d]!)
@@ -444,6 +677,18 @@ export class Ledger {
           edgeParent[edges] = places[dep]! - 1
           edgeChild[edges++] = k
           waiting[k]!++
+        } else if (effTime[dep]! > times[k]!) times[k] = effTime[dep]!
+      }
+      if (heads) {
+        // Heads order a checkpoint after what it covers; they do not raise its time.
+        for (let h = 0; h < heads.length; h++) {
+          const head = index.get(heads[h]!)
+          if (head === undefined) blocked[k] = 1
+          else if (verdicts[head] === undefined) {
+            edgeParent[edges] = places[head]! - 1
+            edgeChild[edges++] = k
+            waiting[k]!++
+          }
         }
       }
     }
@@ -471,13 +716,20 @@ export class Ledger {
         }
       }
     }
-    const heap = new TimeIdHeap(n, times, ids)
+    const heap = new BlockTimeIdHeap(n, blocks, times, ids)
     for (let k = 0; k < n; k++) if (waiting[k] === 0 && !blocked[k]) heap.push(k)
     const order: number[] = []
     for (let k = heap.pop(); k >= 0; k = heap.pop()) {
-      order.push(todo[k]!)
+      const at = todo[k]!
+      effTime[at] = times[k]!
+      order.push(at)
+      const parentTime = times[k]!
+      const isCheckpoint = entries[at]!.type === 'checkpoint'
       for (let e = first[k]!, end = first[k + 1]!; e < end; e++) {
         const child = children[e]!
+        // A child's effective time is raised by its prev and deps, not by a checkpoint it names as a head
+        // (a checkpoint is only ever a child through heads; its own prev is another checkpoint).
+        if (!(entries[todo[child]!]!.type === 'checkpoint' && !isCheckpoint) && parentTime > times[child]!) times[child] = parentTime
         if (--waiting[child]! === 0 && !blocked[child]) heap.push(child)
       }
       if (k === genesisPlace) {
@@ -487,12 +739,6 @@ export class Ledger {
       }
     }
     return order
-  }
-
-  /** Forgets the positions applied since the last ordering from the unapplied list. */
-  #dropApplied(): void {
-    const verdicts = this.#verdicts
-    this.#unapplied = this.#unapplied.filter((at) => verdicts[at] === undefined)
   }
 
   /** Records a second (third…) entry at its author's seq. */
@@ -510,72 +756,170 @@ export class Ledger {
     for (const chain of this.#forkedSlots.values()) yield* chain.values()
   }
 
+  /** Everything again, from the genesis. */
   #replayAll(): void {
     const n = this.#entries.length
-    this.#state = new PoolState()
-    this.#applied = []
     this.#verdicts = new Array<Verdict | undefined>(n).fill(undefined)
-    this.#last = undefined
+    this.#applied = []
     this.#unapplied = Array.from({ length: n }, (_, at) => at)
-    this.#forks = new Map()
-    for (const ids of this.#eachForkedSlot()) {
-      const standing = this.#entries[this.#index.get(ids[0]!)!]!
-      const known = this.#forks.get(standing.author)
-      if (!known || standing.seq < known.seq) this.#forks.set(standing.author, { seq: standing.seq, standing: standing.id })
+    this.#blockOf.fill(UNCOVERED)
+    this.#finalState = new PoolState()
+    this.#finalCount = 0
+    this.#tailUndo = []
+    this.#counted = []
+    this.#assigned = 0
+    this.#state = new PoolState()
+    this.#last = -1
+    if (this.#genesisAt < 0) return
+    const { counted } = this.#countCheckpoints()
+    this.#counted = counted
+    this.#assigned = assignBlocks(this.#coverageInput(), counted, 0, this.#blockOf)
+    this.#applyInOrder(this.#orderUnapplied())
+  }
+
+  /** The covered part stays; the rest (newly covered blocks and the tail) is ordered and applied again on its state. */
+  #rebuildFromFinal(): void {
+    const applied = this.#applied
+    for (let i = this.#finalCount; i < applied.length; i++) this.#verdicts[applied[i]!] = undefined
+    for (let i = this.#tailUndo.length - 1; i >= 0; i--) {
+      const [at, verdict] = this.#tailUndo[i]!
+      this.#verdicts[at] = verdict
     }
-    for (const at of this.#orderUnapplied()) this.#apply(at)
-    this.#dropApplied()
+    this.#tailUndo = []
+    applied.length = this.#finalCount
+    this.#state = this.#finalState.clone()
+    this.#last = applied.length > 0 ? applied[applied.length - 1]! : -1
+    const verdicts = this.#verdicts
+    const unapplied: number[] = []
+    for (let at = 0; at < verdicts.length; at++) if (verdicts[at] === undefined) unapplied.push(at)
+    this.#unapplied = unapplied
+    this.#applyInOrder(this.#orderUnapplied())
+  }
+
+  /**
+   * Applies positions in order. Covered entries (a block) only ever come
+   * before uncovered ones; where the tail starts, the state is kept as the
+   * new final state.
+   */
+  #applyInOrder(order: number[]): void {
+    const blockOf = this.#blockOf
+    let inTail = this.#last >= 0 && blockOf[this.#last] === UNCOVERED
+    for (const at of order) {
+      if (!inTail && blockOf[at] === UNCOVERED) {
+        inTail = true
+        this.#enterTail()
+      }
+      this.#apply(at, inTail)
+    }
+    if (!inTail) this.#enterTail()
+    const verdicts = this.#verdicts
+    this.#unapplied = this.#unapplied.filter((at) => verdicts[at] === undefined)
+  }
+
+  /** The covered part ends here: keep its state, and freeze the authors of forks a witness has not settled. */
+  #enterTail(): void {
+    if (this.#finalCount !== this.#applied.length) {
+      this.#finalCount = this.#applied.length
+      this.#finalState = this.#state.clone()
+    }
+    for (const ids of this.#eachForkedSlot()) {
+      const standing = ids.find((id) => this.#verdicts[this.#index.get(id)!] !== undefined)
+      if (standing) this.#state.equivocators.add(this.#entries[this.#index.get(standing)!]!.author)
+    }
   }
 
   // ---- rules --------------------------------------------------------------
 
-  #apply(at: number): void {
+  /** Is another entry at this entry's (author, seq) applied already? Then this one is the void twin. */
+  #twinApplied(entry: Entry): Verdict | undefined {
+    if (this.#forkedSlots.size === 0) return undefined
+    const ids = this.#forkedSlots.get(entry.author)?.get(entry.seq)
+    if (!ids) return undefined
+    for (const id of ids) {
+      if (id === entry.id) continue
+      const at = this.#index.get(id)!
+      const verdict = this.#verdicts[at]
+      // A twin on a void branch stands for nothing: the standing branch's entry at this seq is judged as usual.
+      if (verdict !== undefined && verdict.reason !== 'equivocation') {
+        return { status: 'rejected', reason: 'equivocation', detail: `another entry at seq ${entry.seq} (${short(id)}) was applied first and stands; the author is frozen` }
+      }
+    }
+    return undefined
+  }
+
+  #facts(at: number, entry: Entry): TimeFacts {
+    const effectiveTime = this.#effTime[at]!
+    const block = this.#blockOf[at]!
+    if (block === UNCOVERED) return { effectiveTime, witnessedAt: undefined, online: false }
+    const witnessedAt = this.#counted[block]!.time
+    let online = false
+    if (witnessedAt - effectiveTime <= ONLINE_COVER_MS_MAX) {
+      if (entry.prev === null) online = true
+      else {
+        const prevBlock = this.#blockOf[this.#prevAt[at]!]!
+        for (const dep of entry.deps) {
+          const depAt = this.#index.get(dep)!
+          const depBlock = this.#blockOf[depAt]!
+          // A dep that is a counted checkpoint of rank r covers the prev when the prev's block is ≤ r.
+          if (depBlock !== UNCOVERED && this.#counted[depBlock]!.at === depAt && prevBlock <= depBlock) {
+            online = true
+            break
+          }
+        }
+      }
+    }
+    return { effectiveTime, witnessedAt, online }
+  }
+
+  #apply(at: number, inTail: boolean): void {
     const entry = this.#entries[at]!
-    const fork = this.#forks.size > 0 ? this.#forks.get(entry.author) : undefined
-    let verdict = fork && forkProblem(entry, fork)
-    if (!verdict && entry.prev !== null) {
+    const state = this.#state
+    let verdict = this.#twinApplied(entry)
+    // A fork in the tail freezes at once (nothing is final there); one a witness covered leaves the
+    // standing branch its current offline segment, which the offline cap bounds (rules/membership.ts).
+    if (verdict) (inTail ? state.equivocators : state.forkGrace).add(entry.author)
+    else if (entry.prev !== null) {
       const prevAt = this.#prevAt[at]!
-      verdict = chainProblem(entry, this.#entries[prevAt]!, this.#verdicts[prevAt])
+      const prevVerdict = this.#verdicts[prevAt]
+      verdict = voidBranch(prevVerdict) ?? chainProblem(entry, this.#entries[prevAt]!, prevVerdict)
     }
     if (!verdict) {
-      const evaluation = this.#state.evaluate(entry, true)
+      const evaluation = evaluate(state, entry, this.#facts(at, entry), true)
       verdict = toVerdict(evaluation)
       if (evaluation.status === 'accepted' && evaluation.settles) {
         const { id, status, reason, detail } = evaluation.settles
-        this.#verdicts[this.#index.get(id)!] = { status, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) }
+        const settled = this.#index.get(id)!
+        // A tail entry settling a covered transfer: undone if the tail is replayed.
+        if (inTail && this.#blockOf[settled] !== UNCOVERED) this.#tailUndo.push([settled, this.#verdicts[settled]])
+        this.#verdicts[settled] = { status, ...(reason ? { reason } : {}), ...(detail ? { detail } : {}) }
       }
     }
-    // "Frozen from there": once the standing entry of the fork (or anything after it) is applied,
-    // the author can neither pay nor be paid. A void twin applied earlier does not freeze yet,
-    // or the standing entry itself would be refused.
-    if (fork && (entry.id === fork.standing || entry.seq > fork.seq)) this.#state.equivocators.add(entry.author)
+    // Not yet witnessed: a fork proven by signatures alone freezes its author from its standing entry on.
+    if (inTail && this.#forkedSlots.size > 0 && this.#forkedSlots.get(entry.author)?.has(entry.seq)) state.equivocators.add(entry.author)
     this.#verdicts[at] = verdict
     this.#applied.push(at)
-    if (!this.#last || keyLess(this.#last, entry)) this.#last = entry
+    if (this.#last < 0 || this.#keyLess(this.#last, at)) this.#last = at
   }
 
   #describePending(entry: Entry): EntryVerdict {
     const [reason, detail] = this.#pendingReason(entry)
-    return { id: entry.id, type: entry.type, author: entry.author, seq: entry.seq, status: 'pending', reason, detail }
+    return { id: entry.id, type: entry.type, author: entry.author, seq: entry.seq, status: 'pending', reason, detail, witnessed: null }
   }
 
   #pendingReason(entry: Entry): [PendingReason, string] {
     if (this.#genesisAt < 0) return ['no-genesis', `waiting for the pool's first entry ${short(this.pool)}`]
-    if (entry.time > this.#asOf) return ['future', `dated ${new Date(entry.time).toISOString()}, later than the time the log is judged at`]
+    if (entry.time > this.#asOf) return ['future', `dated ${isoTime(entry.time)}, later than the time the log is judged at`]
     if (entry.prev !== null && !this.#index.has(entry.prev)) return ['missing-prev', `waiting for ${entry.prev}`]
-    const missing = entry.deps.find((dep) => !this.#index.has(dep))
+    const missing = parentIds(entry).find((dep) => !this.#index.has(dep))
     if (missing) return ['missing-dep', `waiting for ${missing}`]
     return ['after-pending', 'an entry before it is pending']
   }
 }
 
-/** Is this entry void because its author forked its chain at or before it? */
-function forkProblem(entry: Entry, fork: { seq: number; standing: EntryId }): Verdict | undefined {
-  if (entry.seq < fork.seq || entry.id === fork.standing) return undefined
-  const detail = entry.seq === fork.seq
-    ? `another entry at seq ${fork.seq} (${short(fork.standing)}) has the lower id and stands`
-    : `its author forked the chain at seq ${fork.seq}; everything after is void`
-  return { status: 'rejected', reason: 'equivocation', detail }
+/** Is this entry on the void branch of a fork (its prev was void)? */
+function voidBranch(prevVerdict: Verdict | undefined): Verdict | undefined {
+  if (prevVerdict?.reason !== 'equivocation') return undefined
+  return { status: 'rejected', reason: 'equivocation', detail: 'it follows the void branch of a fork in its author\'s chain' }
 }
 
 /** Does this entry continue its author's chain (`prev` applied): seq + 1, same author, time not going back? */
@@ -589,19 +933,23 @@ function chainProblem(entry: Entry, prev: Entry, prevVerdict: Verdict | undefine
 }
 
 /** An entry's verdict as the result lists it; the keys in this order (the JSON of a replay is compared byte for byte). */
-function describe(entry: Entry, verdict: Verdict): EntryVerdict {
-  const { reason, detail } = verdict
-  if (!reason && !detail) return { id: entry.id, type: entry.type, author: entry.author, seq: entry.seq, status: verdict.status }
-  const described: { -readonly [K in keyof EntryVerdict]: EntryVerdict[K] } = { id: entry.id, type: entry.type, author: entry.author, seq: entry.seq, status: verdict.status }
-  if (reason) described.reason = reason
-  if (detail) described.detail = detail
+function describe(entry: Entry, verdict: Verdict, witnessed: EntryId | null): EntryVerdict {
+  const described: { -readonly [K in keyof EntryVerdict]: EntryVerdict[K] } = { id: entry.id, type: entry.type, author: entry.author, seq: entry.seq, status: verdict.status, witnessed }
+  if (verdict.reason || verdict.detail) {
+    delete (described as { witnessed?: unknown }).witnessed
+    if (verdict.reason) described.reason = verdict.reason
+    if (verdict.detail) described.detail = verdict.detail
+    described.witnessed = witnessed
+  }
   return described
 }
 
-function toVerdict(evaluation: ReturnType<PoolState['evaluate']>): Verdict {
-  if (evaluation.status === 'accepted') return evaluation.initiated ? INITIATED : ACCEPTED
+function toVerdict(evaluation: ReturnType<typeof evaluate>): Verdict {
+  if (evaluation.status === 'accepted') return evaluation.initiated ? INITIATED_VERDICT : ACCEPTED
   return evaluation
 }
+
+const INITIATED_VERDICT: Verdict = Object.freeze({ status: 'initiated' })
 
 function refusedDetail(reason: 'bad-signature' | 'wrong-pool'): string {
   return reason === 'bad-signature' ? 'a signature does not verify' : 'the entry names another pool'

@@ -40,3 +40,25 @@ export const RATE_LIMIT_SECONDS_DEFAULT = 60
 export const RATE_LIMIT_SECONDS_MAX = 86_400
 /** Largest levy a pool may set: 20 % of each transfer, in basis points (1/10,000). */
 export const FEE_BASIS_POINTS_MAX = 2_000
+
+// ---- witnesses, time and offline risk -------------------------------------
+
+/** Witness keys a pool may name. */
+export const WITNESSES_COUNT_MAX = 4
+/** Chain heads one checkpoint may name; a witness with more to cover signs several in a row. */
+export const CHECKPOINT_HEADS_MAX = 128
+/** The canonical line of one checkpoint (128 heads of 67 bytes fit); a full shard of them stays under the relay's document limit. */
+export const CHECKPOINT_BYTES_MAX = 12_288
+/** How far an entry may claim to be signed after the witness's clock said it held it (phone clocks run a little fast). */
+export const CLOCK_SKEW_MS_MAX = 5 * 60_000
+/** An entry first covered within this long of its time, naming a checkpoint that covers its prev, was signed online. */
+export const ONLINE_COVER_MS_MAX = 2 * 60_000
+/** Defaults of a witnessed pool, chosen for friends who meet face to face (docs/validator.md says why). */
+export const OFFLINE_COUNT_MAX_DEFAULT = 5
+export const OFFLINE_AMOUNT_MAX_DEFAULT = 5_000
+export const OFFLINE_ALLOWANCE_SECONDS_DEFAULT = 3 * 86_400
+export const INVITE_TTL_SECONDS_DEFAULT = 7 * 86_400
+/** Largest values a pool may set. */
+export const OFFLINE_COUNT_MAX_MAX = 1_000
+export const OFFLINE_ALLOWANCE_SECONDS_MAX = 30 * 86_400
+export const INVITE_TTL_SECONDS_MAX = 365 * 86_400

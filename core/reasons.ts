@@ -32,6 +32,14 @@ export const REJECTION_REASONS = {
   'rejected-by-payee': 'The payee refused the transfer.',
   'account-closed': 'The account was closed.',
   'close-blocked': 'An account closes only at balance zero with nothing in flight.',
+  'not-witness': 'Only a witness the pool names may sign a checkpoint.',
+  'witnessed-too-late': 'It claims to be signed longer before a witness first saw it than the pool allows offline.',
+  'clock-ahead': "It claims a time later than the witness's clock when it first saw it.",
+  'offline-cap': 'It goes past the payments its author may make offline before a witness sees its chain.',
+  'invite-expired': 'The invitation expired before the join was witnessed.',
+  'inviter-frozen': 'The gatekeeper who signed the invitation was frozen before the join was witnessed.',
+  'commons-short': 'The commons does not hold that much.',
+  'invalid-policy': 'The policy change is not allowed.',
 } as const
 
 export const PENDING_REASONS = {

@@ -100,6 +100,29 @@ export class PoolBuilder {
     return this.sign(member, 'close', {}, { time })
   }
 
+  policy(change: Record<string, unknown>, time: number, by = this.gatekeeper) {
+    return this.sign(by, 'policy', { policy: change }, { time })
+  }
+
+  payout(to: Actor, amount: number, time: number, by = this.gatekeeper) {
+    return this.sign(by, 'payout', { to: to.key, amount }, { time })
+  }
+
+  /**
+   * A witness's checkpoint at `time` covering `heads` (by default the tip of
+   * every chain in the log but its own, as a witness holding all of it would).
+   */
+  checkpoint(witness: Actor, time: number, heads: readonly Entry[] = this.tips(witness), overrides: Overrides = {}) {
+    const ids = [...new Set(heads.map((e) => e.id))].sort()
+    return this.sign(witness, 'checkpoint', { heads: ids }, { time, ...overrides })
+  }
+
+  /** Entries no other entry of the log names as its prev: the tips of every chain (every branch of a fork). */
+  tips(except?: Actor): Entry[] {
+    const named = new Set(this.entries.map((e) => e.prev))
+    return this.entries.filter((e) => !named.has(e.id) && e.pool === this.pool && e.author !== except?.key)
+  }
+
   replay(asOf = T0 + 1000 * MINUTE): ReplayResult {
     return replay(this.entries, { asOf })
   }

@@ -256,21 +256,27 @@ describe('chains and pending entries', () => {
 })
 
 describe('equivocation (a double spend from two devices)', () => {
-  it('keeps both entries as proof, lets the lower id stand, voids the rest and freezes the author', () => {
+  it('keeps both entries as proof, lets the one applied first stand, voids the other branch and freezes the author', () => {
     const p = pool()
+    p.admit(carol, T0 + 30_000)
     const a = p.transfer(alice, bob, 600, T0 + MINUTE)
     const twin = p.transfer(alice, carol, 600, T0 + MINUTE + 1, { seq: a.seq, prev: a.prev })
-    p.admit(carol, T0 + 30_000)
+    const onTwin = p.transfer(alice, carol, 1, T0 + 3 * MINUTE, { seq: 2, prev: twin.id })
     const after = p.transfer(alice, bob, 1, T0 + 5 * MINUTE, { seq: 2, prev: a.id })
     const toCheater = p.transfer(bob, alice, 1, T0 + 6 * MINUTE)
     const r = p.replay()
-    const [standing, other] = a.id < twin.id ? [a, twin] : [twin, a]
-    expect(verdictOf(r, standing)).toBe('accepted')
-    expect(verdictOf(r, other)).toBe('rejected:equivocation')
-    expect(verdictOf(r, after)).toBe('rejected:equivocation')
+    expect(verdictOf(r, a)).toBe('accepted')
+    expect(verdictOf(r, twin)).toBe('rejected:equivocation')
+    expect(verdictOf(r, onTwin)).toBe('rejected:equivocation')
+    // The standing branch goes on, but its author is frozen from where the fork became visible.
+    expect(verdictOf(r, after)).toBe('rejected:frozen')
     expect(verdictOf(r, toCheater)).toBe('rejected:payee-frozen')
-    expect(r.equivocations).toEqual([{ author: alice.key, seq: 1, entries: [a.id, twin.id].sort() }])
+    expect(r.equivocations).toEqual([
+      { author: alice.key, seq: 1, entries: [a.id, twin.id].sort(), standing: a.id },
+      { author: alice.key, seq: 2, entries: [onTwin.id, after.id].sort(), standing: after.id },
+    ])
     expect(r.members[alice.key]!.frozen).toBe(true)
+    expect(r.balances[carol.key]).toBe(0)
   })
 })
 

@@ -8,6 +8,7 @@ import type { EntryType, Reason } from '../../core/index.ts'
 const entryTypes: Record<EntryType, string> = {
   pool: 'pool created', admit: 'admission', freeze: 'freeze', issue: 'issue', transfer: 'payment', invite: 'invitation',
   join: 'joining', request: 'payment request', accept: 'acceptance', reject: 'refusal', cancel: 'withdrawal', close: 'account closed',
+  policy: 'rule change', checkpoint: 'witness checkpoint', payout: 'payout from the commons',
 }
 
 const reasons: Record<Reason, string> = {
@@ -15,7 +16,7 @@ const reasons: Record<Reason, string> = {
   'bad-signature': 'Its signature does not match: it was changed or forged.',
   'wrong-pool': 'It belongs to another pool.',
   'bad-chain': 'It does not follow its author’s previous entry (order or time).',
-  equivocation: 'Its author signed two different entries in the same place: a double spend. The earlier-sorted one stands; the author is frozen.',
+  equivocation: 'Its author signed two different entries in the same place: a double spend. The one seen first stands; the author is frozen.',
   'not-member': 'Its author is not a member of this pool.',
   frozen: 'Its author is frozen by a gatekeeper.',
   'not-authorized': 'Only a gatekeeper may do this.',
@@ -38,6 +39,14 @@ const reasons: Record<Reason, string> = {
   'rejected-by-payee': 'The payee refused the payment.',
   'account-closed': 'The account was closed.',
   'close-blocked': 'An account closes only at balance zero with nothing in flight.',
+  'not-witness': 'It claims to be a witness checkpoint, but the pool does not name its signer as a witness.',
+  'witnessed-too-late': 'It reached a witness too long after it was signed: payments made offline must be synced within the pool’s offline allowance.',
+  'clock-ahead': 'It is dated later than the witness’s clock when it arrived: the device’s clock is fast.',
+  'offline-cap': 'Its author had used up what may be paid offline before a witness sees their payments again.',
+  'invite-expired': 'The invitation had expired before the joining was confirmed.',
+  'inviter-frozen': 'The gatekeeper who signed the invitation was frozen before the joining was confirmed.',
+  'commons-short': 'The commons does not hold that much.',
+  'invalid-policy': 'This rule change is not allowed.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',
   'missing-dep': 'Waiting for an entry it depends on.',

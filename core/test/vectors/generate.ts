@@ -68,7 +68,7 @@ export function buildVectors() {
     const a = p.transfer(alice!, bob!, 900, T0 + MINUTE)
     p.transfer(alice!, carol!, 900, T0 + MINUTE + 1, { seq: a.seq, prev: a.prev })
     p.transfer(alice!, bob!, 50, T0 + 3 * MINUTE, { seq: 2, prev: a.id })
-    cases.push({ name: 'equivocation', description: 'one key signs two entries at seq 1 (two offline devices): the lower id stands, the rest is void, the author is frozen', asOf: T0 + 60 * MINUTE, lines: p.lines() })
+    cases.push({ name: 'equivocation', description: 'one key signs two entries at seq 1 (two offline devices): the one applied first stands, the other branch is void, the author is frozen from there', asOf: T0 + 60 * MINUTE, lines: p.lines() })
   }
   {
     const p = new PoolBuilder({}, gatekeeper!)

@@ -1,0 +1,56 @@
+/**
+ * The rule book: one dispatch by entry type over named rules, one file per
+ * concern (membership, payments, requests, policy, witnesses and time). The
+ * ledger has already checked the signature, the chain and forks; `evaluate`
+ * judges one entry against the state in replay order and, with `commit`,
+ * makes the change an accepted entry brings, so the same code answers
+ * "would this go through?" before a member signs.
+ */
+import type { Entry } from '../entry.ts'
+import { unknownType, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
+import { admitRule, authorMayAct, closeRule, freezeRule, gatekeeperProblem, inviteRule, joinRule } from './membership.ts'
+import { answerTransferRule, issueRule, payoutRule, transferRule } from './payments.ts'
+import { answerRequestRule, requestRule } from './requests.ts'
+import { genesisRule, policyRule } from './policy.ts'
+import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts'
+
+export { feeOf, levy } from './payments.ts'
+
+export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
+  if (entry.type === 'pool') return genesisRule(state, entry, commit)
+  if (entry.type === 'checkpoint') return checkpointRule(state, entry)
+  if (commit && facts.online) noteOnline(state, entry)
+  const timeProblem = witnessedTimeProblem(state, entry, facts)
+  if (timeProblem) return timeProblem
+  if (entry.type === 'join') return joinRule(state, entry, facts, commit)
+
+  const may = authorMayAct(state, entry, facts, commit)
+  if ('problem' in may) return may.problem
+  const author = may.member
+  switch (entry.type) {
+    case 'transfer':
+      return transferRule(state, entry, author, facts, commit)
+    case 'request':
+      return requestRule(state, entry, commit)
+    case 'accept':
+    case 'reject':
+    case 'cancel':
+      return answerTransferRule(state, entry, commit) ?? answerRequestRule(state, entry, commit)
+    case 'close':
+      return closeRule(state, entry.author, commit)
+    case 'admit':
+      return gatekeeperProblem(entry, author) ?? admitRule(state, entry, commit)
+    case 'freeze':
+      return gatekeeperProblem(entry, author) ?? freezeRule(state, entry, commit)
+    case 'invite':
+      return gatekeeperProblem(entry, author) ?? inviteRule(state, entry, facts, commit)
+    case 'issue':
+      return gatekeeperProblem(entry, author) ?? issueRule(state, entry, commit)
+    case 'payout':
+      return gatekeeperProblem(entry, author) ?? payoutRule(state, entry, commit)
+    case 'policy':
+      return gatekeeperProblem(entry, author) ?? policyRule(state, entry, commit)
+    default:
+      return unknownType(entry)
+  }
+}
