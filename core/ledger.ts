@@ -468,6 +468,50 @@ export class Ledger {
     return this.#entries[latest.at]!.id
   }
 
+  /**
+   * What `witness`'s next checkpoint should name: the tip of every branch of
+   * every chain among applied entries (not the witness's own), leaving out
+   * what the witness's latest checkpoint already covers, oldest first, at
+   * most `max`. Pending entries are left out: a checkpoint must be
+   * applicable everywhere, or it would wait with them.
+   */
+  checkpointHeads(witness: PublicKeyHex, max: number): EntryId[] {
+    const covered = this.#coveredBy(witness)
+    const named = new Uint8Array(this.#entries.length)
+    for (const at of this.#applied) {
+      const prev = this.#prevAt[at]!
+      if (prev >= 0) named[prev] = 1
+    }
+    const tips: number[] = []
+    for (const at of this.#applied) {
+      if (named[at] || covered(at) || this.#entries[at]!.author === witness) continue
+      tips.push(at)
+    }
+    tips.sort((a, b) => (this.#keyLess(a, b) ? -1 : 1))
+    return tips.slice(0, max).map((at) => this.#entries[at]!.id).sort()
+  }
+
+  /** Is a position in the past of `witness`'s latest checkpoint? By blocks for the primary, by a walk otherwise. */
+  #coveredBy(witness: PublicKeyHex): (at: number) => boolean {
+    const head = this.#heads.get(witness)
+    if (head === undefined) return () => false
+    const latest = this.#assigned > 0 ? this.#counted[this.#assigned - 1]! : undefined
+    if (latest && latest.at === head) return (at) => this.#blockOf[at]! <= latest.rank
+    const past = new Uint8Array(this.#entries.length)
+    const stack = [head]
+    past[head] = 1
+    while (stack.length > 0) {
+      const at = stack.pop()!
+      for (const id of parentIds(this.#entries[at]!)) {
+        const parent = this.#index.get(id)
+        if (parent === undefined || past[parent]) continue
+        past[parent] = 1
+        stack.push(parent)
+      }
+    }
+    return (at) => past[at] === 1
+  }
+
   /** Every entry this ledger holds with a valid signature. */
   entries(): IterableIterator<Entry> {
     return this.#entries.values()

@@ -1,7 +1,7 @@
 /**
  * Which documents a device asks for, computed from the entries it already
- * holds: genesis → its author's shards → admitted and joined members' shards,
- * and the invite slots of invites nobody has used yet. Pure.
+ * holds: genesis → its author's shards → admitted and joined members' and
+ * named witnesses' shards, and the invite slots of invites nobody has used yet. Pure.
  */
 import type { DocumentId } from '@automerge/automerge-repo'
 import type { Entry, EntryId, PublicKeyHex } from '../index.ts'
@@ -66,7 +66,12 @@ export class PoolDirectory {
         if (entry.id === this.pool) {
           this.#genesisSeen = true
           this.#authors.add(entry.author)
+          for (const witness of entry.policy.witnesses ?? []) this.#authors.add(witness)
         }
+        break
+      case 'policy':
+        // Witnesses write checkpoints to their own shards: follow every key a policy names.
+        for (const witness of entry.policy.witnesses ?? []) this.#authors.add(witness)
         break
       case 'admit':
         this.#authors.add(entry.member)

@@ -3,7 +3,7 @@
  * attacker would with hand-signed entries, and the rule that stops it.
  */
 import { describe, expect, it } from 'vitest'
-import { BALANCE_ABS_MAX, AMOUNT_MAX, CLOCK_SKEW_MS_MAX, Ledger, replay, type Entry, type ReplayResult, type TransferEntry } from '../index.ts'
+import { BALANCE_ABS_MAX, AMOUNT_MAX, CLOCK_SKEW_MS_MAX, CHECKPOINT_HEADS_MAX, Ledger, replay, signCheckpoint, encodeEntry, type Entry, type ReplayResult, type TransferEntry } from '../index.ts'
 import { MINUTE, PoolBuilder, T0, actor, verdictOf, type Actor } from './fixtures.ts'
 
 const alice = actor('alice')
@@ -79,6 +79,48 @@ describe('witnesses and checkpoints', () => {
     expect(summary.faulty).toEqual({ seq: c.seq, entries: [c.id, twin.id].sort() })
     expect(summary.counted).toBe(1)
     expect(witnessedOf(r, t)).toBeNull()
+  })
+})
+
+describe('signing a checkpoint (heroes witness, the relay)', () => {
+  it('names the tip of every chain not yet covered, and nothing twice', () => {
+    const p = witnessedPool()
+    const t = p.transfer(alice, bob, 10, T0 + MINUTE)
+    const u = p.transfer(bob, carol, 5, T0 + MINUTE + 1)
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, T0 + HOUR)
+    const c = signCheckpoint(ledger, witness.secretKey, T0 + 2 * MINUTE)!
+    expect(c.heads).toEqual([t.id, u.id].sort())
+    expect(c.seq).toBe(2)
+    ledger.add([c], T0 + HOUR)
+    expect(ledger.verdict(c.id)!.status).toBe('accepted')
+    expect(ledger.witnessedBy(t.id)).toBe(c.id)
+    expect(signCheckpoint(ledger, witness.secretKey, T0 + 3 * MINUTE)).toBeUndefined()
+    const empty = signCheckpoint(ledger, witness.secretKey, T0 + 3 * MINUTE, { whenUnchanged: true })!
+    expect(empty.heads).toEqual([])
+  })
+  it('stays within CHECKPOINT_HEADS_MAX and the byte limit for a 1,000-member pool, covering the rest next time', () => {
+    const p = new PoolBuilder({ witnesses: [witness.key], rateLimitSeconds: 0 } as never)
+    const members = Array.from({ length: 1000 }, (_, i) => actor(`m${i}`))
+    members.forEach((m, i) => p.admit(m, T0 + i))
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, T0 + HOUR)
+    // Only the gatekeeper's chain changed: one head.
+    expect(signCheckpoint(ledger, witness.secretKey, T0 + HOUR)!.heads.length).toBe(1)
+    for (const [i, m] of members.entries()) p.transfer(m, members[(i + 1) % members.length]!, 1, T0 + 2000 + i)
+    ledger.add(p.entries, T0 + HOUR)
+    let covered = 0
+    let rounds = 0
+    for (let c = signCheckpoint(ledger, witness.secretKey, T0 + HOUR); c; c = signCheckpoint(ledger, witness.secretKey, T0 + HOUR)) {
+      expect(c.heads.length).toBeLessThanOrEqual(CHECKPOINT_HEADS_MAX)
+      expect(new TextEncoder().encode(encodeEntry(c)).length).toBeLessThanOrEqual(12_288)
+      covered += c.heads.length
+      rounds++
+      ledger.add([c], T0 + HOUR)
+    }
+    // Every member's transfer, and the gatekeeper's admits (the first checkpoint above was never added).
+    expect(covered).toBe(1001)
+    expect(rounds).toBe(Math.ceil(1001 / CHECKPOINT_HEADS_MAX))
   })
 })
 

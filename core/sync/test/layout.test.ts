@@ -50,6 +50,17 @@ describe('discovery: which documents a device asks for', () => {
     const fixture = makePool(2)
     expect(documentsToFollow(fixture.pool, [fixture.genesis]).map((d) => d.documentId)).toEqual([shardDocumentId(fixture.pool, fixture.gatekeeper.publicKey, 0)])
   })
+  it('follows the shards of every witness a policy names, where their checkpoints live', () => {
+    const fixture = makePool(1)
+    const primary = member()
+    const later = member()
+    fixture.next(fixture.gatekeeper, { type: 'policy', policy: { witnesses: [primary.publicKey] } })
+    const ids = documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)
+    expect(ids).toContain(shardDocumentId(fixture.pool, primary.publicKey, 0))
+    expect(ids).not.toContain(shardDocumentId(fixture.pool, later.publicKey, 0))
+    fixture.next(fixture.gatekeeper, { type: 'policy', policy: { witnesses: [later.publicKey] } })
+    expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, later.publicKey, 0))
+  })
   it('follows admitted members, and the next shard once one is full', () => {
     const fixture = makePool(2)
     const followed = documentsToFollow(fixture.pool, fixture.entries)
