@@ -112,3 +112,24 @@ describe('decodeEntry', () => {
     }
   })
 })
+
+describe('text fields refuse what can disguise or break text', () => {
+  const refused = {
+    'a lone high surrogate': 'bread \ud800',
+    'a lone low surrogate': '\udc00 bread',
+    'a C0 control': 'bread\u0007',
+    'a C1 control': 'bread\u0085',
+    'a right-to-left override': 'pay \u202emoney',
+    'a left-to-right isolate': 'pay \u2066money\u2069',
+  }
+  for (const [what, memo] of Object.entries(refused)) {
+    it(`refuses a memo with ${what}`, () => {
+      const line = transferWith({ memo })
+      const decoded = decodeEntry(line)
+      expect(decoded.ok).toBe(false)
+    })
+  }
+  it('accepts right-to-left text and emoji (a surrogate pair)', () => {
+    expect(decodeEntry(transferWith({ memo: 'שלום 🍞' })).ok).toBe(true)
+  })
+})
