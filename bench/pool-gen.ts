@@ -18,10 +18,16 @@ interface Signer {
   time: number
 }
 
-function signer(index: number): Signer {
+/** The secret key of the bench's signer number `index` (0 is the gatekeeper, WITNESS_SIGNER the witness). */
+export function signerSecret(index: number): Uint8Array {
   const secret = new Uint8Array(32)
   new DataView(secret.buffer).setUint32(0, index + 1)
   secret[31] = 0x5a
+  return secret
+}
+
+function signer(index: number): Signer {
+  const secret = signerSecret(index)
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, secret]), format: 'der', type: 'pkcs8' })
   return { key: publicKeyOf(secret), sign: (message) => toHex(nodeSign(null, message, privateKey)), seq: 1, prev: null, time: 0 }
 }
@@ -43,14 +49,32 @@ export interface GeneratedPool {
   readonly members: PublicKeyHex[]
   /** Makes the next valid transfer, later than everything so far (for incremental measurements). */
   readonly nextTransfer: () => Entry
+  /** In a witnessed pool: the witness's next checkpoint, covering the chains that moved since its last one. */
+  readonly nextCheckpoint?: () => Entry
 }
 
+export interface GenerateOptions {
+  /**
+   * Name a witness and let it sign a checkpoint every this many entries,
+   * covering the chains that moved since its last one (as a relay does every
+   * few seconds); members pay online, naming the latest checkpoint.
+   */
+  readonly checkpointEvery?: number
+}
+
+/** The witness's secret index in `signer`, so benchmarks can sign more checkpoints. */
+export const WITNESS_SIGNER = 100_000
+
 /** A mutual-credit pool of `count` entries: admits for `memberCount` members, then transfers among them. */
-export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(2026, 0, 1)): GeneratedPool {
+export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(2026, 0, 1), options: GenerateOptions = {}): GeneratedPool {
   const gatekeeper = signer(0)
+  const witness = options.checkpointEvery ? signer(WITNESS_SIGNER) : undefined
   const genesis = make(gatekeeper, {
     type: 'pool', nonce: '0'.repeat(32),
-    policy: { kind: 'mutual-credit', name: 'Bench pool', symbol: 'BP', decimals: 2, minBalance: -1_000_000, maxBalance: null, rateLimitSeconds: 60 },
+    policy: {
+      kind: 'mutual-credit', name: 'Bench pool', symbol: 'BP', decimals: 2, minBalance: -1_000_000, maxBalance: null, rateLimitSeconds: 60,
+      ...(witness ? { witnesses: [witness.key], offlineCountMax: 1000, offlineAmountMax: 1_000_000_000 } : {}),
+    },
   }, t0, undefined)
   const pool = genesis.id
   const entries: Entry[] = [genesis]
@@ -64,6 +88,18 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
     entries.push(admit)
   }
   let round = 0
+  // Chains that moved since the witness's last checkpoint, and that checkpoint.
+  const moved = new Map<PublicKeyHex, EntryId>([[gatekeeper.key, gatekeeper.prev!]])
+  let checkpoint: EntryId | undefined
+  let sinceCheckpoint = 0
+  const nextCheckpoint = (): Entry => {
+    const heads = [...moved.values()].sort()
+    moved.clear()
+    sinceCheckpoint = 0
+    const entry = make(witness!, { type: 'checkpoint', heads }, now + members.length, pool)
+    checkpoint = entry.id
+    return entry
+  }
   // Each member pays the next one in turn; a member's payments are a round apart (≥ 60 s).
   const nextTransfer = () => {
     const i = round % members.length
@@ -71,9 +107,17 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
     round++
     const from = members[i]!
     const to = members[(i + 1 + (round % 7)) % members.length]!
-    const deps = from.seq === 1 ? [admitted.get(from.key)!, admitted.get(to.key)!].sort() : []
-    return make(from, { type: 'transfer', to: to.key, amount: 1 + (round % 50) }, now + i, pool, deps)
+    const deps = from.seq === 1 ? [admitted.get(from.key)!, admitted.get(to.key)!] : []
+    // Online: the payer's chain is covered by the latest checkpoint, which it names.
+    if (checkpoint && !moved.has(from.key)) deps.push(checkpoint)
+    const entry = make(from, { type: 'transfer', to: to.key, amount: 1 + (round % 50) }, now + i, pool, deps.sort())
+    moved.set(from.key, entry.id)
+    sinceCheckpoint++
+    return entry
   }
-  while (entries.length < count) entries.push(nextTransfer())
-  return { pool, entries, members: members.map((m) => m.key), nextTransfer }
+  while (entries.length < count) {
+    if (witness && sinceCheckpoint >= options.checkpointEvery! && entries.length + 1 < count) entries.push(nextCheckpoint())
+    else entries.push(nextTransfer())
+  }
+  return { pool, entries, members: members.map((m) => m.key), nextTransfer, ...(witness ? { nextCheckpoint } : {}) }
 }

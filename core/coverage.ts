@@ -90,7 +90,7 @@ export function countedCheckpoints(
   input: CoverageInput,
   eras: Eras,
   chains: ReadonlyMap<PublicKeyHex, ReadonlyMap<number, readonly number[]>>,
-  prevAt: readonly number[],
+  prevOf: (at: number) => number,
 ): { counted: CountedCheckpoint[]; forks: WitnessFork[] } {
   const { entries, asOf } = input
   const counted: CountedCheckpoint[] = []
@@ -118,7 +118,7 @@ export function countedCheckpoints(
       const at = slot[0]!
       const entry = entries[at]!
       if (entry.type !== 'checkpoint') break
-      if (seq > 1 && prevAt[at] !== previous) break
+      if (seq > 1 && prevOf(at) !== previous) break
       if (previous !== undefined && entry.time < entries[previous]!.time) break
       if (entry.time > asOf) break
       previous = at
@@ -158,7 +158,7 @@ export function parentIds(entry: Entry): readonly EntryId[] {
  * every entry of its past not yet in a block joins its block. Returns how many
  * checkpoints were assigned; one whose past is not all present stops it.
  */
-export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array): number {
+export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevOf?: (at: number) => number): number {
   const { entries, index } = input
   const stack: number[] = []
   const collected: number[] = []
@@ -172,18 +172,36 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
       stack.push(checkpoint.at)
       collected.push(checkpoint.at)
     }
-    while (stack.length > 0 && complete) {
-      const at = stack.pop()!
-      for (const id of parentIds(entries[at]!)) {
-        const parent = index.get(id)
-        if (parent === undefined) {
-          complete = false
-          break
-        }
-        if (blockOf[parent] !== UNCOVERED) continue
+    // Parents are visited without building a list per entry: this runs once per entry of the pool.
+    const visit = (id: EntryId): boolean => {
+      const parent = index.get(id)
+      if (parent === undefined) return false
+      if (blockOf[parent] === UNCOVERED) {
         blockOf[parent] = -1
         stack.push(parent)
         collected.push(parent)
+      }
+      return true
+    }
+    while (stack.length > 0 && complete) {
+      const at = stack.pop()!
+      const entry = entries[at]!
+      if (entry.prev !== null) {
+        // The prev's position is usually known already: no lookup by id.
+        const prev = prevOf ? prevOf(at) : -1
+        if (prev >= 0) {
+          if (blockOf[prev] === UNCOVERED) {
+            blockOf[prev] = -1
+            stack.push(prev)
+            collected.push(prev)
+          }
+        } else if (!visit(entry.prev)) complete = false
+      }
+      const deps = entry.deps
+      for (let d = 0; d < deps.length && complete; d++) if (!visit(deps[d]!)) complete = false
+      if (entry.type === 'checkpoint') {
+        const heads = entry.heads
+        for (let h = 0; h < heads.length && complete; h++) if (!visit(heads[h]!)) complete = false
       }
     }
     if (!complete) {

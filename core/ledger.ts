@@ -296,7 +296,7 @@ export class Ledger {
       this.#counted = counted
     }
     if (this.#assigned < this.#counted.length) {
-      const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf)
+      const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, (at) => this.#resolvePrev(at))
       if (assigned > 0) {
         this.#assigned += assigned
         return this.#rebuildFromFinal()
@@ -602,19 +602,17 @@ export class Ledger {
     const input = this.#coverageInput()
     const creator = this.#entries[this.#genesisAt]!.author
     const creatorPolicies = this.#witnessPolicies.filter((at) => this.#entries[at]!.author === creator)
-    return countedCheckpoints(input, erasOf(input, creatorPolicies), this.#checkpointChains, this.#resolvedPrevAt())
+    return countedCheckpoints(input, erasOf(input, creatorPolicies), this.#checkpointChains, (at) => this.#resolvePrev(at))
   }
 
-  /** #prevAt with prevs that arrived after their child resolved. */
-  #resolvedPrevAt(): number[] {
-    const prevAt = this.#prevAt
-    for (let at = 0; at < prevAt.length; at++) {
-      if (prevAt[at] === PREV_UNRESOLVED) {
-        const found = this.#index.get(this.#entries[at]!.prev!)
-        if (found !== undefined) prevAt[at] = found
-      }
+  /** Position of an entry's prev, resolving one that arrived after it; NO_PREV or PREV_UNRESOLVED otherwise. */
+  #resolvePrev(at: number): number {
+    let prev = this.#prevAt[at]!
+    if (prev === PREV_UNRESOLVED) {
+      const found = this.#index.get(this.#entries[at]!.prev!)
+      if (found !== undefined) this.#prevAt[at] = prev = found
     }
-    return prevAt
+    return prev
   }
 
   #witnessedId(at: number): EntryId | null {
@@ -817,7 +815,7 @@ export class Ledger {
     if (this.#genesisAt < 0) return
     const { counted } = this.#countCheckpoints()
     this.#counted = counted
-    this.#assigned = assignBlocks(this.#coverageInput(), counted, 0, this.#blockOf)
+    this.#assigned = assignBlocks(this.#coverageInput(), counted, 0, this.#blockOf, (at) => this.#resolvePrev(at))
     this.#applyInOrder(this.#orderUnapplied())
   }
 
@@ -830,13 +828,17 @@ export class Ledger {
       this.#verdicts[at] = verdict
     }
     this.#tailUndo = []
+    const wasApplied = applied.length
     applied.length = this.#finalCount
-    this.#state = this.#finalState.clone()
+    this.#state = this.#finalCount === 0 ? new PoolState() : this.#finalState.clone()
     this.#last = applied.length > 0 ? applied[applied.length - 1]! : -1
-    const verdicts = this.#verdicts
-    const unapplied: number[] = []
-    for (let at = 0; at < verdicts.length; at++) if (verdicts[at] === undefined) unapplied.push(at)
-    this.#unapplied = unapplied
+    // Nothing was applied yet (a first add): the unapplied list is already every position.
+    if (wasApplied > 0) {
+      const verdicts = this.#verdicts
+      const unapplied: number[] = []
+      for (let at = 0; at < verdicts.length; at++) if (verdicts[at] === undefined) unapplied.push(at)
+      this.#unapplied = unapplied
+    }
     this.#applyInOrder(this.#orderUnapplied())
   }
 
