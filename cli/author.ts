@@ -56,18 +56,47 @@ export function emit<E extends Entry>(context: AuthorContext, type: E['type'], b
     deps,
     time: context.time,
   } as unknown as UnsignedEntry<E>
-  const entry = signEntry<E>(unsigned, context.key.secretKey)
+  const entry = signOrRefuse<E>(unsigned, context.key.secretKey)
+  printChecked(context.ledger, entry)
+  return 0
+}
+
+/**
+ * signEntry, with an entry the decoder would call malformed (a name too long,
+ * a control character in a memo) refused as the user's input: one line, exit 2,
+ * nothing printed on stdout.
+ */
+export function signOrRefuse<E extends Entry>(unsigned: Parameters<typeof signEntry<E>>[0], secretKey: Uint8Array): E {
+  try {
+    return signEntry<E>(unsigned, secretKey)
+  } catch (error) {
+    const message = error instanceof TypeError ? error.message : ''
+    const malformed = 'got one that decodes as malformed: '
+    if (!message.includes(malformed)) throw error
+    throw new UsageError(`expected flags that make a well-formed ${unsigned.type} entry, got one every device would refuse: ${message.slice(message.indexOf(malformed) + malformed.length)}`)
+  }
+}
+
+/** What the pool would say of an entry, when the ledger cannot preview it. */
+export type Fallback = () => { reason: string; detail: string } | undefined
+
+/**
+ * Prints the entry as one line, then a warning on stderr when the validator
+ * would refuse it. `fallback` answers when the ledger cannot judge the entry
+ * as if it came last (say, entries dated after it).
+ */
+export function printChecked(ledger: Ledger, entry: Entry, fallback?: Fallback): void {
   process.stdout.write(encodeEntry(entry) + '\n')
   let verdict
   try {
-    verdict = context.ledger.preview(entry)
+    verdict = ledger.preview(entry)
   } catch (error) {
+    const problem = fallback?.()
+    if (problem) process.stderr.write(`warning: the pool will reject this ${entry.type}: ${problem.reason} (${problem.detail})\n`)
     // The entry is made and printed; only the advice failed (say, a date past the last one there is).
-    process.stderr.write(`warning: could not check this ${type} against the pool: ${(error as Error).message.split('\n')[0]}\n`)
-    return 0
+    else process.stderr.write(`warning: could not check this ${entry.type} against the pool: ${(error as Error).message.split('\n')[0]}\n`)
+    return
   }
-  if (verdict && verdict.status === 'rejected') {
-    process.stderr.write(`warning: the pool will reject this ${type}: ${verdict.reason} (${verdict.detail})\n`)
-  }
-  return 0
+  const problem = verdict ? (verdict.status === 'rejected' ? { reason: verdict.reason!, detail: verdict.detail ?? '' } : undefined) : fallback?.()
+  if (problem) process.stderr.write(`warning: the pool will reject this ${entry.type}: ${problem.reason} (${problem.detail})\n`)
 }
