@@ -6,9 +6,10 @@
  */
 import { generateSecretKey, publicKeyOf, toHex } from '../core/index.ts'
 import { RuntimeError, UsageError, setCommandName } from './errors.ts'
-import { admit, answer, close, freeze, invite, issue, join, poolCreate, requestPayment, transfer } from './commands/entries.ts'
+import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, poolUpdate, requestPayment, transfer } from './commands/entries.ts'
 import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
+import { witnessCommand } from './commands/witness.ts'
 
 export const USAGE = `heroes: offline-first community currencies (signed entries, a deterministic validator, relays)
 
@@ -17,17 +18,25 @@ usage:
   heroes pool create --key FILE --type mutual-credit|issued --name NAME [--symbol S] [--decimals N]
                      [--min-balance N] [--max-balance N|none] [--rate-limit-seconds N] [--time T]
                      [--two-step] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
+                     [--witness PUBKEY]... [--offline-count-max N] [--offline-amount-max N]
+                     [--offline-allowance-seconds N] [--invite-ttl-seconds N]
+  heroes pool update --key FILE --log LOG [--name NAME] [--symbol S] [--min-balance N] [--max-balance N|none]
+                     [--rate-limit-seconds N] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
+                     [--witness PUBKEY|none]... [--offline-count-max N] [--offline-amount-max N]
+                     [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--time T] [--pool ID]
   heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T] [--pool ID]
   heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T] [--pool ID]
   heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
   heroes issue    --key FILE --log LOG --request ID [--time T] [--pool ID]
   heroes transfer --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
   heroes transfer --key FILE --log LOG --request ID [--time T] [--pool ID]
+  heroes payout   --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
   heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
   heroes accept|reject|cancel --key FILE --log LOG --entry ID [--time T] [--pool ID]
   heroes close    --key FILE --log LOG [--time T] [--pool ID]
   heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T] [--pool ID]
   heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T] [--pool ID]
+  heroes witness  --key FILE --log LOG [--time T] [--pool ID]
   heroes replay LOG [--as-of T] [--pool ID]
   heroes statement LOG --member PUBKEY [--csv] [--from T] [--to T] [--counterparty PUBKEY] [--as-of T] [--pool ID]
   heroes statement LOG --all [--as-of T] [--pool ID]   (the whole pool as CSV, for the gatekeeper)
@@ -38,6 +47,11 @@ usage:
 Commands that make an entry print it as one JSON line and do not write LOG: append it with >> LOG.
 Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 with Z or an offset
 (2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00) or milliseconds since 1970 (default: now).
+--witness repeats, order kept: the first is the primary witness, whose checkpoints make entries final. With a
+witness, pool create writes the offline limits out (defaults 5 payments, 5000, 259200 s); 'pool update' changes
+only the fields named (--witness none: no witness), and only the creator may change the witnesses. A payout pays
+a member out of the commons (the levies). 'heroes witness' prints one checkpoint: what LOG holds that verifies and
+the key's last checkpoint did not cover, at T.
 A command that reads LOG uses only the validly signed entries of one pool and names on stderr the lines
 it ignored; when LOG holds several pools, --pool ID says which. 'heroes COMMAND --help' is this text.
 `
@@ -61,13 +75,15 @@ const COMMANDS: Record<string, Command> = {
     return 0
   },
   pool: (argv, now) => {
-    if (argv[0] !== 'create') throw new UsageError(`expected 'pool create', got 'pool ${argv[0] ?? ''}'`)
-    return poolCreate(argv.slice(1), now)
+    if (argv[0] === 'create') return poolCreate(argv.slice(1), now)
+    if (argv[0] === 'update') return poolUpdate(argv.slice(1), now)
+    throw new UsageError(`expected 'pool create' or 'pool update', got 'pool ${argv[0] ?? ''}'`)
   },
   admit,
   freeze,
   issue,
   transfer,
+  payout,
   invite,
   join,
   request: requestPayment,
@@ -75,6 +91,7 @@ const COMMANDS: Record<string, Command> = {
   reject: answer('reject'),
   cancel: answer('cancel'),
   close,
+  witness: witnessCommand,
   replay: replayCommand,
   statement: statementCommand,
   relay: lazy(() => import('./commands/relay.ts')),

@@ -1,24 +1,29 @@
-/** heroes pool create | admit | freeze | issue | transfer | request | accept | reject | cancel | close | invite | join */
+/** heroes pool create | pool update | admit | freeze | issue | transfer | payout | request | accept | reject | cancel | close | invite | join */
 import { writeFileSync } from 'node:fs'
 import {
-  BALANCE_ABS_MAX, FEE_BASIS_POINTS_MAX, RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
-  publicKeyOf, signEntry, signJoinInvite, toHex, type Entry, type EntryId, type PoolEntry, type PoolKind, type RequestEntry,
+  BALANCE_ABS_MAX, FEE_BASIS_POINTS_MAX, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
+  RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
+  publicKeyOf, signJoinInvite, toHex, type Entry, type EntryId, type PolicyEntry, type PoolEntry, type PoolKind, type RequestEntry,
   type PublicKeyHex,
 } from '../../core/index.ts'
 import { amountFlag, integerFlag, maxBalanceFlag, minBalanceFlag, parseFlags, publicKeyFlag, required, timeFlag } from '../args.ts'
-import { emit, loadAuthor, type AuthorContext } from '../author.ts'
+import { emit, loadAuthor, signOrRefuse, type AuthorContext } from '../author.ts'
+import { FIXED_POLICY_FLAGS, POLICY_FLAGS, POLICY_FLAG_NAMES, offlineFlags, policyChangeFlags, witnessesFlag } from '../policy-flags.ts'
 import { readKeyFile } from '../files.ts'
 import { UsageError } from '../errors.ts'
 import { randomBytes } from 'node:crypto'
 
 const common = { key: { type: 'string' }, log: { type: 'string' }, time: { type: 'string' }, pool: { type: 'string' } } as const
 
+/**
+ * The genesis. With --witness (repeatable, the first is the primary) the pool is
+ * witnessed, and its offline risk is written out: the flags' values, or core's
+ * defaults. Without a witness the offline fields are written only when given.
+ */
 export function poolCreate(argv: string[], now: number): number {
   const { values } = parseFlags(argv, {
-    key: { type: 'string' }, type: { type: 'string' }, name: { type: 'string' }, symbol: { type: 'string' },
-    decimals: { type: 'string' }, 'min-balance': { type: 'string' }, 'max-balance': { type: 'string' },
-    'rate-limit-seconds': { type: 'string' }, time: { type: 'string' }, 'two-step': { type: 'boolean' },
-    'fee-basis-points': { type: 'string' }, 'soft-min-balance': { type: 'string' }, 'soft-max-balance': { type: 'string' },
+    ...POLICY_FLAGS, key: { type: 'string' }, type: { type: 'string' }, decimals: { type: 'string' }, time: { type: 'string' },
+    'two-step': { type: 'boolean' },
   })
   const key = readKeyFile(required(values.key, 'key'))
   const kind = required(values.type, 'type')
@@ -30,7 +35,15 @@ export function poolCreate(argv: string[], now: number): number {
   const feeBasisPoints = integerFlag(values['fee-basis-points'], 'fee-basis-points', 0, FEE_BASIS_POINTS_MAX)
   const softMinBalance = integerFlag(values['soft-min-balance'], 'soft-min-balance', minBalance, 0)
   const softMaxBalance = integerFlag(values['soft-max-balance'], 'soft-max-balance', 1, maxBalance ?? BALANCE_ABS_MAX)
-  const entry = signEntry<PoolEntry>({
+  const witnesses = witnessesFlag(values.witness, false)
+  const offline = offlineFlags(values)
+  const witnessed = witnesses !== undefined ? {
+    witnesses,
+    offlineCountMax: offline.offlineCountMax ?? OFFLINE_COUNT_MAX_DEFAULT,
+    offlineAmountMax: offline.offlineAmountMax ?? OFFLINE_AMOUNT_MAX_DEFAULT,
+    offlineAllowanceSeconds: offline.offlineAllowanceSeconds ?? OFFLINE_ALLOWANCE_SECONDS_DEFAULT,
+  } : {}
+  const entry = signOrRefuse<PoolEntry>({
     type: 'pool',
     author: key.publicKey,
     seq: 1,
@@ -50,6 +63,8 @@ export function poolCreate(argv: string[], now: number): number {
       ...(feeBasisPoints ? { feeBasisPoints } : {}),
       ...(softMinBalance !== undefined ? { softMinBalance } : {}),
       ...(softMaxBalance !== undefined ? { softMaxBalance } : {}),
+      ...offline,
+      ...witnessed,
     },
   }, key.secretKey)
   process.stdout.write(encodeEntry(entry) + '\n')
@@ -105,6 +120,32 @@ export function transfer(argv: string[], now: number): number {
   const memo = values.memo ?? request?.memo
   return emit(context, 'transfer', { to, amount, ...(memo ? { memo: memo.normalize('NFC') } : {}), ...(request ? { request: request.id } : {}) },
     [...payeeDeps(context, to), ...(request ? [request.id] : [])])
+}
+
+/**
+ * heroes pool update: a gatekeeper's policy entry changing only the fields named
+ * (any gatekeeper for limits, levy and offline risk; only the creator for
+ * witnesses, which the validator enforces and this command warns about).
+ * Kind, decimals and two-step are fixed when the pool is created.
+ */
+export function poolUpdate(argv: string[], now: number): number {
+  const { values } = parseFlags(argv, { ...common, ...POLICY_FLAGS, ...FIXED_POLICY_FLAGS })
+  for (const flag of Object.keys(FIXED_POLICY_FLAGS) as (keyof typeof FIXED_POLICY_FLAGS)[]) {
+    if (values[flag] !== undefined) throw new UsageError(`expected only fields a pool may change (${POLICY_FLAG_NAMES.join(', ')}), got --${flag}, which is fixed when the pool is created`)
+  }
+  const policy = policyChangeFlags(values)
+  if (Object.keys(policy).length === 0) throw new UsageError(`expected at least one field to change (${POLICY_FLAG_NAMES.join(', ')}), got none`)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
+  return emit<PolicyEntry>(context, 'policy', { policy })
+}
+
+/** heroes payout: a gatekeeper pays a member out of the pool's commons (the levies collected), in the open. */
+export function payout(argv: string[], now: number): number {
+  const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' } })
+  const to = publicKeyFlag(values.to, 'to')
+  const amount = amountFlag(values.amount)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
+  return emit(context, 'payout', { to, amount, ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, payeeDeps(context, to))
 }
 
 /** heroes request --from PUBKEY --amount N [--memo M]: a payee asks for a payment. */
