@@ -4,7 +4,9 @@
  * what came. Secret keys are never printed except by `keygen`, whose whole
  * job is to make a key file.
  */
-import { generateSecretKey, publicKeyOf, toHex } from '../core/index.ts'
+import {
+  OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, WITNESSES_COUNT_MAX, generateSecretKey, publicKeyOf, toHex,
+} from '../core/index.ts'
 import { RuntimeError, UsageError, setCommandName } from './errors.ts'
 import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, poolUpdate, requestPayment, transfer } from './commands/entries.ts'
 import { replayCommand } from './commands/replay.ts'
@@ -47,11 +49,12 @@ usage:
 Commands that make an entry print it as one JSON line and do not write LOG: append it with >> LOG.
 Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 with Z or an offset
 (2026-11-22T10:00:00Z, 2026-11-22T11:00+01:00) or milliseconds since 1970 (default: now).
---witness repeats, order kept: the first is the primary witness, whose checkpoints make entries final. With a
-witness, pool create writes the offline limits out (defaults 5 payments, 5000, 259200 s); 'pool update' changes
-only the fields named (--witness none: no witness), and only the creator may change the witnesses. A payout pays
-a member out of the commons (the levies). 'heroes witness' prints one checkpoint: what LOG holds that verifies and
-the key's last checkpoint did not cover, at T.
+--witness repeats (at most ${WITNESSES_COUNT_MAX}), order kept: the first is the primary witness, whose checkpoints make
+entries final. With a witness, pool create writes the offline limits out (by default ${OFFLINE_COUNT_MAX_DEFAULT} payments,
+${OFFLINE_AMOUNT_MAX_DEFAULT} in all, ${OFFLINE_ALLOWANCE_SECONDS_DEFAULT} s). 'pool update' changes only the fields named (--witness none: no witness);
+only the creator may change the witnesses. A payout pays a member out of the commons (the levies).
+'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint
+did not cover, at T.
 A command that reads LOG uses only the validly signed entries of one pool and names on stderr the lines
 it ignored; when LOG holds several pools, --pool ID says which. 'heroes COMMAND --help' is this text.
 `
