@@ -78,7 +78,7 @@ test('a signed request is paid from its QR link and reads settled on both phones
     await bob.shotBoth('40-request-form')
     await b.getByRole('button', { name: 'Sign the request' }).click()
     await expect(b.getByRole('heading', { level: 1 })).toHaveText('Your request for 5.00 BR')
-    await expect(b.getByRole('img', { name: /QR code: Your request for 5.00 BR/ })).toBeVisible()
+    await expect(b.getByRole('img', { name: /QR code: Your request for \u20685\.00 BR\u2069/ })).toBeVisible()
     await expect(b.getByTestId('request-state')).toContainText('Open: not paid yet.')
     await expect(b.getByTestId('request-link')).toHaveValue(/#\/q\//)
     const link = await b.getByTestId('request-link').inputValue()

@@ -3,17 +3,18 @@ import type { Policy, Reason } from '../../core/index.ts'
 import type { Refusal } from '../wallet/check-payment.ts'
 import type { WalletProblem } from '../wallet/wallet.ts'
 import type { Strings } from '../strings/en.ts'
+import { inserted, type Text } from '../strings/phrase.ts'
 import { clockTime, money, waitFor } from './format.ts'
 
-export function refusalText(t: Strings, refusal: Refusal | WalletProblem, policy: Policy | null, now: number): string {
+export function refusalText(t: Strings, refusal: Refusal | WalletProblem, policy: Policy | null, now: number): Text {
   const r = refusal as Refusal
   switch (refusal.reason) {
     case 'rate-limit':
       return r.nextAllowedAt !== undefined ? t.pay.rateLimit(clockTime(r.nextAllowedAt), waitFor(r.nextAllowedAt - now)) : t.reasons['rate-limit']
     case 'below-min-balance':
-      return r.payableMax !== undefined ? t.pay.belowMin(money(r.payableMax, policy)) : t.reasons['below-min-balance']
+      return r.payableMax !== undefined ? t.pay.belowMin(inserted(money(r.payableMax, policy))) : t.reasons['below-min-balance']
     case 'above-max-balance':
-      return r.receivableMax !== undefined ? t.pay.aboveMax(money(r.receivableMax, policy)) : t.reasons['above-max-balance']
+      return r.receivableMax !== undefined ? t.pay.aboveMax(inserted(money(r.receivableMax, policy))) : t.reasons['above-max-balance']
     case 'pay-yourself':
       return t.pay.payYourself
   }

@@ -3,6 +3,8 @@ import { closeBlockers } from '../../wallet/close-account.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { money } from '../format.ts'
 import { refusalText } from '../refusal-text.ts'
+import { inserted, sentences, type Text } from '../../strings/phrase.ts'
+import { Words } from './Words.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /**
@@ -15,15 +17,15 @@ export function CloseAccount({ pool, view }: { pool: string; view: PoolView }) {
   const t = useStrings()
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
-  const [refusal, setRefusal] = useState('')
+  const [refusal, setRefusal] = useState<Text>('')
   const policy = view.policy
   const blockers = closeBlockers(view)
-  const lines = [
-    blockers.balance !== undefined ? t.closeAccount.balanceNotZero(money(blockers.balance, policy)) : '',
-    blockers.held !== undefined ? t.closeAccount.held(money(blockers.held, policy)) : '',
-    blockers.incoming > 0 ? t.closeAccount.incoming(blockers.incoming) : '',
-    blockers.requests > 0 ? t.closeAccount.requests(blockers.requests) : '',
-  ].filter(Boolean)
+  const lines: Text[] = [
+    ...(blockers.balance !== undefined ? [t.closeAccount.balanceNotZero(inserted(money(blockers.balance, policy)))] : []),
+    ...(blockers.held !== undefined ? [t.closeAccount.held(inserted(money(blockers.held, policy)))] : []),
+    ...(blockers.incoming > 0 ? [t.closeAccount.incoming(blockers.incoming)] : []),
+    ...(blockers.requests > 0 ? [t.closeAccount.requests(blockers.requests)] : []),
+  ]
   const close = async (): Promise<void> => {
     setBusy(true)
     const outcome = await wallet.closeAccount(pool)
@@ -31,7 +33,7 @@ export function CloseAccount({ pool, view }: { pool: string; view: PoolView }) {
     setConfirming(false)
     if (!outcome.ok) {
       const why = refusalText(t, outcome.refusal, policy, Date.now())
-      setRefusal([t.closeAccount.refused(why), ...lines].join(' '))
+      setRefusal(sentences([t.closeAccount.refused(why), ...lines]))
     }
   }
   return (
@@ -44,11 +46,11 @@ export function CloseAccount({ pool, view }: { pool: string; view: PoolView }) {
         ))}
       </ul>
       <p>
-        <strong>{t.closeAccount.now}</strong> {lines.length > 0 ? lines.join(' ') : t.closeAccount.ready}
+        <strong>{t.closeAccount.now}</strong> <Words text={lines.length > 0 ? sentences(lines) : t.closeAccount.ready} />
       </p>
       {refusal && (
         <p class="notice error" role="alert" data-testid="close-refusal">
-          {refusal}
+          <Words text={refusal} />
         </p>
       )}
       {confirming ? (

@@ -1,8 +1,9 @@
+import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { useStrings } from '../wallet-context.ts'
 
 /** A read-only link with a copy button; the text stays selectable when the clipboard is refused. */
-export function CopyField({ label, value, testId }: { label: string; value: string; testId?: string }) {
+export function CopyField({ label, value, testId }: { label: ComponentChildren; value: string; testId?: string }) {
   const t = useStrings()
   const [note, setNote] = useState('')
   const copy = async (): Promise<void> => {

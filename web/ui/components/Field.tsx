@@ -1,19 +1,23 @@
 import type { ComponentChildren } from 'preact'
+import type { Text } from '../../strings/phrase.ts'
+import { Words } from './Words.tsx'
 
 /** A labelled input with its error tied to it (aria-describedby), so screen readers read both. */
 export function Field(props: {
   id: string
-  label: string
+  label: ComponentChildren
   value: string
   onInput: (value: string) => void
-  error?: string | undefined
-  hint?: string | undefined
+  error?: Text | undefined
+  hint?: ComponentChildren
   type?: 'text' | 'password' | 'url' | 'number'
   inputMode?: 'decimal' | 'numeric' | 'text'
   autoComplete?: string
   placeholder?: string
   multiline?: boolean
   required?: boolean
+  /** 'auto' for text someone types in their own script (a name, a note): its direction follows its first strong letter. */
+  dir?: 'auto'
   children?: ComponentChildren
 }) {
   const describedBy = [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : ''].filter(Boolean).join(' ') || undefined
@@ -25,6 +29,7 @@ export function Field(props: {
     'aria-describedby': describedBy,
     placeholder: props.placeholder,
     required: props.required,
+    dir: props.dir,
     onInput: (event: Event) => props.onInput((event.currentTarget as HTMLInputElement).value),
   }
   return (
@@ -42,7 +47,7 @@ export function Field(props: {
       )}
       {props.error && (
         <p class="error" id={`${props.id}-error`} role="alert">
-          {props.error}
+          <Words text={props.error} />
         </p>
       )}
       {props.children}

@@ -1,8 +1,11 @@
 import { useState } from 'preact/hooks'
+import type { VNode } from 'preact'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { money, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
+import type { Text } from '../../strings/phrase.ts'
+import { iso, Words } from './Words.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 type Answer = 'accept' | 'reject' | 'cancel'
@@ -17,9 +20,10 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
   const wallet = useWallet()
   const t = useStrings()
   const [busy, setBusy] = useState(false)
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
+  const [message, setMessage] = useState<{ ok: boolean; text: Text } | null>(null)
   const policy = view.policy
-  const name = (key: string): string => who(wallet, pool, key)
+  const name = (key: string): VNode => iso(who(wallet, pool, key))
+  const amount = (value: number): VNode => iso(money(value, policy))
   const answer = async (entry: string, kind: Answer): Promise<void> => {
     setBusy(true)
     const outcome = await wallet.answer(pool, entry, kind)
@@ -36,7 +40,7 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
     <div class="in-flight">
       {message && (
         <p class={`notice ${message.ok ? 'ok' : 'error'}`} role={message.ok ? 'status' : 'alert'} data-testid="in-flight-message">
-          {message.text}
+          <Words text={message.text} />
         </p>
       )}
       {forMe > 0 && (
@@ -46,8 +50,8 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
             {view.requestsToPay.map((row) => (
               <li key={row.id} class="in-flight-item" data-testid="incoming-request">
                 <p id={`what-${row.id}`}>
-                  {t.inFlight.requestIn(name(row.payee), money(row.amount, policy))}
-                  {row.memo && <span class="memo"> “{row.memo}”</span>}
+                  {t.inFlight.requestIn(name(row.payee), amount(row.amount))}
+                  {row.memo && <span class="memo"> “<bdi>{row.memo}</bdi>”</span>}
                 </p>
                 <div class="row">
                   <a class="button small" href={hrefOf({ name: 'payment-request', pool, request: row.id })} aria-describedby={`what-${row.id}`}>
@@ -62,8 +66,8 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
             {incomingTransfers.map((row) => (
               <li key={row.id} class="in-flight-item" data-testid="incoming-transfer">
                 <p id={`what-${row.id}`}>
-                  {t.inFlight.transferIn(row.counterparty ? name(row.counterparty) : '', money(row.nominal, policy))}
-                  {row.memo && <span class="memo"> “{row.memo}”</span>}
+                  {t.inFlight.transferIn(row.counterparty ? name(row.counterparty) : iso(''), amount(row.nominal))}
+                  {row.memo && <span class="memo"> “<bdi>{row.memo}</bdi>”</span>}
                 </p>
                 <div class="row">
                   <button type="button" class="small" disabled={busy} onClick={() => void answer(row.id, 'accept')} aria-describedby={`what-${row.id}`} data-testid="accept-payment">
@@ -85,8 +89,8 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
             {view.requestsOpen.map((row) => (
               <li key={row.id} class="in-flight-item" data-testid="outgoing-request">
                 <p id={`what-${row.id}`}>
-                  {row.from ? t.inFlight.requestOut(name(row.from), money(row.amount, policy)) : t.inFlight.requestOutAnyone(money(row.amount, policy))}
-                  {row.memo && <span class="memo"> “{row.memo}”</span>}
+                  {row.from ? t.inFlight.requestOut(name(row.from), amount(row.amount)) : t.inFlight.requestOutAnyone(amount(row.amount))}
+                  {row.memo && <span class="memo"> “<bdi>{row.memo}</bdi>”</span>}
                 </p>
                 <div class="row">
                   <a class="button secondary small" href={hrefOf({ name: 'payment-request', pool, request: row.id })} aria-describedby={`what-${row.id}`}>
@@ -101,8 +105,8 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
             {outgoingTransfers.map((row) => (
               <li key={row.id} class="in-flight-item" data-testid="outgoing-transfer">
                 <p id={`what-${row.id}`}>
-                  {t.inFlight.transferOut(row.counterparty ? name(row.counterparty) : '', money(-row.nominal, policy))}
-                  {row.memo && <span class="memo"> “{row.memo}”</span>}
+                  {t.inFlight.transferOut(row.counterparty ? name(row.counterparty) : iso(''), amount(-row.nominal))}
+                  {row.memo && <span class="memo"> “<bdi>{row.memo}</bdi>”</span>}
                 </p>
                 <div class="row">
                   <button type="button" class="secondary small" disabled={busy} onClick={() => void answer(row.id, 'cancel')} aria-describedby={`what-${row.id}`} data-testid="cancel-payment">

@@ -23,7 +23,7 @@ export function MemberSelect(props: {
       <select id={props.id} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value)}>
         <option value="">{props.noneLabel}</option>
         {otherMembers(wallet, props.pool, props.members, props.me).map((member) => (
-          <option value={member.key} key={member.key}>
+          <option value={member.key} key={member.key} dir="auto">
             {member.name}
           </option>
         ))}

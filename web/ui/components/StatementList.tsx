@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import type { Policy } from '../../../core/index.ts'
 import type { StatementRow } from '../../wallet/pool-view.ts'
@@ -6,6 +7,7 @@ import { hrefOf } from '../router.ts'
 import { encodeLink } from '../../links/link-codec.ts'
 import { CopyField } from './CopyField.tsx'
 import { QrImage } from './QrImage.tsx'
+import { iso } from './Words.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** The statement: newest first, each payment with its state in words and the balance after it. */
@@ -16,7 +18,7 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
   return (
     <ol class="statement" data-testid="statement">
       {rows.map((row) => {
-        const name = row.counterparty ? who(wallet, pool, row.counterparty) : ''
+        const name = row.counterparty ? who(wallet, pool, row.counterparty) : undefined
         return (
           <li key={row.id} class={`statement-row status-${row.status}`} data-testid="statement-row" data-entry={row.id}>
             <div class="statement-main">
@@ -30,25 +32,25 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
               {row.change !== 0 ? (
                 <span class={row.change < 0 ? 'amount out' : 'amount in'} data-testid="row-amount">
                   {row.change > 0 ? '+' : ''}
-                  {money(row.change, policy)}
+                  <bdi>{money(row.change, policy)}</bdi>
                 </span>
               ) : (
                 row.nominal !== 0 && (
                   <span class="amount not-moved" data-testid="row-amount">
                     {row.nominal > 0 ? '+' : ''}
-                    {money(row.nominal, policy)}
+                    <bdi>{money(row.nominal, policy)}</bdi>
                   </span>
                 )
               )}
             </div>
-            {row.memo && <div class="memo">“{row.memo}”</div>}
+            {row.memo && <div class="memo">“<bdi data-testid="row-memo">{row.memo}</bdi>”</div>}
             {row.counterparty && !wallet.nameOf(pool, row.counterparty) && <NameThem pool={pool} member={row.counterparty} />}
             <div class="statement-meta">
               <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time>
               <span class="state" data-testid="row-state">{stateOf(t, row)}</span>
               {row.status === 'accepted' && row.change !== 0 && (
                 <span class="after">
-                  {t.pool.balanceAfter} {money(row.balanceAfter, policy)}
+                  {t.pool.balanceAfter} <bdi>{money(row.balanceAfter, policy)}</bdi>
                 </span>
               )}
             </div>
@@ -60,7 +62,8 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
   )
 }
 
-function describe(t: ReturnType<typeof useStrings>, row: StatementRow, name: string): string {
+function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterparty: string | undefined): ComponentChildren {
+  const name = iso(counterparty ?? '')
   switch (row.type) {
     case 'transfer':
       if (row.pays) return row.outgoing ? t.row.paidRequest(name) : t.row.receivedForRequest(name)
@@ -78,7 +81,7 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, name: str
     case 'freeze':
       return t.row.freeze(name)
     case 'request':
-      return t.row.request(name)
+      return t.row.request(counterparty === undefined ? undefined : name)
     case 'accept':
     case 'reject':
     case 'cancel':
@@ -110,7 +113,7 @@ function NameThem({ pool, member }: { pool: string; member: string }) {
       <summary>{t.row.nameThem}</summary>
       <form class="row" onSubmit={(event) => { event.preventDefault(); void wallet.setContact(pool, member, name) }}>
         <label class="visually-hidden" for={id}>{t.row.nameLabel}</label>
-        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder={t.row.nameLabel} />
+        <input id={id} dir="auto" value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder={t.row.nameLabel} />
         <button type="submit" class="secondary small">{t.common.save}</button>
       </form>
     </details>

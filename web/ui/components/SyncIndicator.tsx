@@ -1,4 +1,5 @@
 import { useStrings, useWallet } from '../wallet-context.ts'
+import { iso } from './Words.tsx'
 
 /** Online / offline / syncing, and which relay: always visible, announced politely when it changes. */
 export function SyncIndicator() {
@@ -10,7 +11,7 @@ export function SyncIndicator() {
       <span class="dot" aria-hidden="true" />
       <span class="sync-word">{t.sync[status]}</span>
       <span class="sync-relay" title={wallet.relayUrl}>
-        {t.sync.via(wallet.relayUrl)}
+        {t.sync.via(iso(wallet.relayUrl))}
       </span>
     </div>
   )

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks'
 import { BACKUP_PASSWORD_CHARS_MIN, openBackup, sealBackup } from '../../backup/backup-file.ts'
 import { checkPhrase } from '../../keys/recovery-phrase.ts'
 import { Field } from '../components/Field.tsx'
+import { Words } from '../components/Words.tsx'
+import { inserted, type Text } from '../../strings/phrase.ts'
 import { navigate } from '../router.ts'
 import { leaveFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -22,7 +24,7 @@ export function BackupScreen() {
   const [restoreFile, setRestoreFile] = useState<File | null>(null)
   const [restorePassword, setRestorePassword] = useState('')
   const [restorePhrase, setRestorePhrase] = useState('')
-  const [restoreError, setRestoreError] = useState('')
+  const [restoreError, setRestoreError] = useState<Text>('')
   const [restoring, setRestoring] = useState(false)
 
   const makeFile = async (event: Event): Promise<void> => {
@@ -59,7 +61,7 @@ export function BackupScreen() {
   const restoreFromPhrase = async (event: Event): Promise<void> => {
     event.preventDefault()
     const checked = checkPhrase(restorePhrase)
-    if (!checked.ok) return setRestoreError(checked.problem === 'unknown-word' ? t.backup.problems['unknown-word'](checked.word ?? '') : t.backup.problems[checked.problem])
+    if (!checked.ok) return setRestoreError(checked.problem === 'unknown-word' ? t.backup.problems['unknown-word'](inserted(checked.word ?? '')) : t.backup.problems[checked.problem])
     if (!confirmReplace()) return
     setRestoring(true)
     await wallet.restoreFromPhrase(checked.phrase)
@@ -136,7 +138,11 @@ export function BackupScreen() {
       <div class="card">
         <h2>{t.backup.restoreTitle}</h2>
         <p class="hint">{t.backup.restoreIntro}</p>
-        {restoreError && <p class="notice error" role="alert" data-testid="restore-error">{restoreError}</p>}
+        {restoreError && (
+          <p class="notice error" role="alert" data-testid="restore-error">
+            <Words text={restoreError} />
+          </p>
+        )}
         <form onSubmit={(event) => void restoreFromFile(event)} noValidate>
           <div class="field">
             <label for="restore-file">{t.backup.restoreFile}</label>

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks'
 import { FEE_BASIS_POINTS_MAX, RATE_LIMIT_SECONDS_DEFAULT, type Policy, type PoolKind } from '../../../core/index.ts'
 import { parseAmount } from '../../lib/amount.ts'
 import { Field } from '../components/Field.tsx'
+import { Words } from '../components/Words.tsx'
+import { inserted, type Text } from '../../strings/phrase.ts'
 import { navigate } from '../router.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
@@ -20,7 +22,7 @@ export function CreatePoolScreen() {
   const [levy, setLevy] = useState('')
   const [softMin, setSoftMin] = useState('')
   const [softMax, setSoftMax] = useState('')
-  const [error, setError] = useState('')
+  const [error, setError] = useState<Text>('')
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault()
     const digits = Number(decimals)
@@ -53,7 +55,7 @@ export function CreatePoolScreen() {
     }
     const outcome = await wallet.createPool(policy)
     if (outcome.ok) navigate({ name: 'manage', pool: outcome.value }, true)
-    else setError(t.create.problem(outcome.refusal.detail ?? ''))
+    else setError(t.create.problem(inserted(outcome.refusal.detail ?? '')))
   }
   return (
     <section aria-labelledby="create-title">
@@ -72,8 +74,8 @@ export function CreatePoolScreen() {
             </label>
           ))}
         </fieldset>
-        <Field id="pool-name" label={t.create.name} value={name} onInput={setName} required />
-        <Field id="pool-symbol" label={t.create.symbol} value={symbol} onInput={setSymbol} required />
+        <Field id="pool-name" label={t.create.name} value={name} onInput={setName} required dir="auto" />
+        <Field id="pool-symbol" label={t.create.symbol} value={symbol} onInput={setSymbol} required dir="auto" />
         <Field id="pool-decimals" label={t.create.decimals} value={decimals} onInput={setDecimals} inputMode="numeric" />
         {kind === 'mutual-credit' && <Field id="pool-credit" label={t.create.creditLimit} value={credit} onInput={setCredit} inputMode="decimal" />}
         <Field id="pool-max" label={t.create.maxBalance} value={max} onInput={setMax} inputMode="decimal" />
@@ -88,7 +90,11 @@ export function CreatePoolScreen() {
             <span class="hint">{t.create.twoStepHint}</span>
           </span>
         </label>
-        {error && <p class="notice error" role="alert">{error}</p>}
+        {error && (
+          <p class="notice error" role="alert">
+            <Words text={error} />
+          </p>
+        )}
         <button type="submit" data-testid="create-submit">{t.create.submit}</button>
       </form>
     </section>

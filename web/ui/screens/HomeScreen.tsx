@@ -3,6 +3,7 @@ import type { PersistOutcome } from '../../pwa/persistent-storage.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { hrefOf } from '../router.ts'
 import { useFlash } from '../use-flash.ts'
+import { Words } from '../components/Words.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** All pools at a glance: name, balance, role; and what puts the wallet at risk (no backup, storage not kept). */
@@ -16,7 +17,7 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
       <h1 id="home-title">{t.home.title}</h1>
       {flash && (
         <p class="notice ok" role="status" data-testid="flash">
-          {flash}
+          <Words text={flash} />
         </p>
       )}
       {(persist === 'refused' || persist === 'unsupported') && (
@@ -47,13 +48,13 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
             return (
               <li key={id}>
                 <a class="pool-card" href={hrefOf({ name: 'pool', pool: id })} data-testid="pool-card">
-                  <span class="pool-name">{policy?.name ?? id.slice(0, 8)}</span>
+                  <bdi class="pool-name">{policy?.name ?? id.slice(0, 8)}</bdi>
                   {record.status === 'requested' && view.role === 'none' ? (
                     <span class="hint">{t.home.requested}</span>
                   ) : (
                     <span class="pool-balance" data-testid="pool-card-balance">
                       <span class="visually-hidden">{t.home.balance}: </span>
-                      {formatAmount(view.balance, policy?.decimals ?? 0)} <span class="symbol">{policy?.symbol}</span>
+                      {formatAmount(view.balance, policy?.decimals ?? 0)} <bdi class="symbol">{policy?.symbol}</bdi>
                     </span>
                   )}
                   {view.role === 'gatekeeper' && <span class="tag">{t.home.gatekeeper}</span>}

@@ -9,6 +9,8 @@ import { money } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { leaveFlash } from '../use-flash.ts'
+import { iso, Words } from '../components/Words.tsx'
+import { inserted, type Text } from '../../strings/phrase.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** A Heroes link was opened: say what it is, and do what it asks only when the person confirms. */
@@ -54,7 +56,7 @@ export function LinkScreen({ link }: { link: string }) {
         }
         await wallet.ingestLines(p.pool, p.lines)
         const settled = wallet.pool(p.pool)?.statement.find((row) => row.id === transfer.entry.id)?.status === 'accepted'
-        const amount = money(transfer.entry.amount, view.policy)
+        const amount = inserted(money(transfer.entry.amount, view.policy))
         leaveFlash(settled ? t.links.receiptSettled(amount) : t.links.receiptAdded(amount))
         navigate({ name: 'pool', pool: p.pool }, true)
         return
@@ -102,7 +104,7 @@ function genesisOf(line: string): PoolEntry | undefined {
 function InviteCard({ payload }: { payload: InvitePayload }) {
   const t = useStrings()
   const wallet = useWallet()
-  const [error, setError] = useState('')
+  const [error, setError] = useState<Text>('')
   const [busy, setBusy] = useState(false)
   const genesis = genesisOf(payload.genesis)
   if (!genesis) return <p class="notice error" role="alert" data-testid="link-error">{t.wallet.problems['invite-invalid']}</p>
@@ -112,7 +114,7 @@ function InviteCard({ payload }: { payload: InvitePayload }) {
     const outcome = await wallet.joinByInvite(payload)
     setBusy(false)
     if (outcome.ok) {
-      leaveFlash(t.join.joined(policy.name))
+      leaveFlash(t.join.joined(inserted(policy.name)))
       navigate({ name: 'pool', pool: outcome.value }, true)
     } else if (outcome.refusal.reason === 'already-joined') {
       navigate({ name: 'pool', pool: payload.pool }, true)
@@ -122,10 +124,14 @@ function InviteCard({ payload }: { payload: InvitePayload }) {
   }
   return (
     <section aria-labelledby="invite-title">
-      <h1 id="invite-title">{t.join.inviteTitle(policy.name)}</h1>
-      {payload.label && <p class="hint">{t.join.inviteFor(payload.label)}</p>}
-      <p>{t.join.inviteBody(t.common.kind[policy.kind], policy.symbol)}</p>
-      {error && <p class="notice error" role="alert" data-testid="join-error">{error}</p>}
+      <h1 id="invite-title">{t.join.inviteTitle(iso(policy.name))}</h1>
+      {payload.label && <p class="hint">{t.join.inviteFor(iso(payload.label))}</p>}
+      <p>{t.join.inviteBody(t.common.kind[policy.kind], iso(policy.symbol))}</p>
+      {error && (
+        <p class="notice error" role="alert" data-testid="join-error">
+          <Words text={error} />
+        </p>
+      )}
       <button type="button" onClick={() => void accept()} disabled={busy} data-testid="accept-invite">
         {t.join.accept}
       </button>
@@ -137,7 +143,7 @@ function PoolCard({ payload }: { payload: PoolPayload }) {
   const t = useStrings()
   const wallet = useWallet()
   const [name, setName] = useState(wallet.displayName)
-  const [error, setError] = useState('')
+  const [error, setError] = useState<Text>('')
   const genesis = genesisOf(payload.genesis)
   if (!genesis) return <p class="notice error" role="alert" data-testid="link-error">{t.wallet.problems['pool-invalid']}</p>
   const ask = async (): Promise<void> => {
@@ -148,10 +154,14 @@ function PoolCard({ payload }: { payload: PoolPayload }) {
   }
   return (
     <section aria-labelledby="pool-link-title">
-      <h1 id="pool-link-title">{t.join.poolTitle(genesis.policy.name)}</h1>
+      <h1 id="pool-link-title">{t.join.poolTitle(iso(genesis.policy.name))}</h1>
       <p>{t.join.poolBody}</p>
-      <Field id="request-name" label={t.join.yourName} value={name} onInput={setName} autoComplete="nickname" />
-      {error && <p class="notice error" role="alert">{error}</p>}
+      <Field id="request-name" label={t.join.yourName} value={name} onInput={setName} autoComplete="nickname" dir="auto" />
+      {error && (
+        <p class="notice error" role="alert">
+          <Words text={error} />
+        </p>
+      )}
       <button type="button" onClick={() => void ask()} data-testid="ask-to-join">
         {t.join.ask}
       </button>
@@ -166,7 +176,7 @@ function AdmitCard({ payload }: { payload: JoinRequestPayload }) {
   const [minBalance, setMinBalance] = useState('')
   const [maxBalance, setMaxBalance] = useState('')
   const [result, setResult] = useState('')
-  const [error, setError] = useState('')
+  const [error, setError] = useState<Text>('')
   useEffect(() => {
     if (view?.role === 'gatekeeper') void wallet.recordJoinRequest({ pool: payload.pool, member: payload.member, name: payload.name ?? '', state: 'waiting', at: Date.now() })
   }, [payload.member])
@@ -204,7 +214,7 @@ function AdmitCard({ payload }: { payload: JoinRequestPayload }) {
   return (
     <section aria-labelledby="admit-title">
       <h1 id="admit-title">{t.admit.title}</h1>
-      <p>{t.admit.body(payload.name ?? t.admit.unnamed, policy?.name ?? '')}</p>
+      <p>{t.admit.body(iso(payload.name ?? t.admit.unnamed), iso(policy?.name ?? ''))}</p>
       <p>
         <code class="key">{payload.member}</code>
       </p>
@@ -215,9 +225,13 @@ function AdmitCard({ payload }: { payload: JoinRequestPayload }) {
         </>
       ) : (
         <>
-          {policy?.kind === 'mutual-credit' && <Field id="admit-min" label={t.admit.minBalance} value={minBalance} onInput={setMinBalance} inputMode="decimal" hint={t.admit.poolDefault(money(policy.minBalance, policy))} />}
-          <Field id="admit-max" label={t.admit.maxBalance} value={maxBalance} onInput={setMaxBalance} inputMode="decimal" hint={policy?.maxBalance != null ? t.admit.poolDefault(money(policy.maxBalance, policy)) : undefined} />
-          {error && <p class="notice error" role="alert">{error}</p>}
+          {policy?.kind === 'mutual-credit' && <Field id="admit-min" label={t.admit.minBalance} value={minBalance} onInput={setMinBalance} inputMode="decimal" hint={t.admit.poolDefault(iso(money(policy.minBalance, policy)))} />}
+          <Field id="admit-max" label={t.admit.maxBalance} value={maxBalance} onInput={setMaxBalance} inputMode="decimal" hint={policy?.maxBalance != null ? t.admit.poolDefault(iso(money(policy.maxBalance, policy))) : undefined} />
+          {error && (
+            <p class="notice error" role="alert">
+              <Words text={error} />
+            </p>
+          )}
           <div class="row">
             <button type="button" onClick={() => void approve()} data-testid="admit-approve">{t.admit.approve}</button>
             <button type="button" class="secondary" onClick={() => void refuse()}>{t.admit.refuse}</button>
@@ -236,29 +250,31 @@ function IssueCard({ payload }: { payload: PayPayload }) {
   const policy = view?.policy ?? null
   const decimals = policy?.decimals ?? 0
   const [amount, setAmount] = useState(payload.amount !== undefined ? formatAmount(payload.amount, decimals).replace(/\u202f/g, '') : '')
-  const [result, setResult] = useState('')
-  const [error, setError] = useState('')
-  const name = payload.name ?? t.admit.unnamed
+  const [result, setResult] = useState<Text>('')
+  const [error, setError] = useState<Text>('')
+  const name = iso(payload.name ?? t.admit.unnamed)
   const issue = async (): Promise<void> => {
     const parsed = parseAmount(amount, decimals)
     if (!parsed.ok) return setError(t.pay.amountProblem[parsed.problem])
     if (payload.name && !wallet.nameOf(payload.pool, payload.to)) await wallet.setContact(payload.pool, payload.to, payload.name)
     const outcome = await wallet.issue(payload.pool, payload.to, parsed.minorUnits, payload.memo ?? '')
-    if (outcome.ok) setResult(t.admit.issued(money(parsed.minorUnits, policy)))
+    if (outcome.ok) setResult(t.admit.issued(inserted(money(parsed.minorUnits, policy))))
     else setError(refusalText(t, outcome.refusal, policy, Date.now()))
   }
   return (
     <section aria-labelledby="issue-title">
       <h1 id="issue-title">{t.admit.issueTitle}</h1>
-      <p>{payload.amount !== undefined ? t.admit.issueBody(name, money(payload.amount, policy)) : t.admit.issueBodyAny(name)}</p>
-      {payload.memo && <p class="memo">“{payload.memo}”</p>}
+      <p>{payload.amount !== undefined ? t.admit.issueBody(name, iso(money(payload.amount, policy))) : t.admit.issueBodyAny(name)}</p>
+      {payload.memo && <p class="memo">“<bdi>{payload.memo}</bdi>”</p>}
       {result ? (
-        <p class="notice ok" role="status">{result}</p>
+        <p class="notice ok" role="status">
+          <Words text={result} />
+        </p>
       ) : (
         <>
-          <Field id="issue-amount" label={t.admit.issueAmount(policy?.symbol ?? '')} value={amount} onInput={setAmount} inputMode="decimal" error={error} />
+          <Field id="issue-amount" label={t.admit.issueAmount(iso(policy?.symbol ?? ''))} value={amount} onInput={setAmount} inputMode="decimal" error={error || undefined} />
           <div class="row">
-            <button type="button" onClick={() => void issue()}>{t.admit.issueApprove(amount ? `${amount} ${policy?.symbol ?? ''}` : '')}</button>
+            <button type="button" onClick={() => void issue()}>{t.admit.issueApprove(iso(amount ? `${amount} ${policy?.symbol ?? ''}` : ''))}</button>
             <a class="button secondary" href={hrefOf({ name: 'pool', pool: payload.pool })}>{t.admit.refuse}</a>
           </div>
         </>

@@ -7,6 +7,8 @@ import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
+import { iso, Words } from '../components/Words.tsx'
+import { inserted, plainText, type Text } from '../../strings/phrase.ts'
 import { money, timeOf, who } from '../format.ts'
 import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
@@ -24,13 +26,13 @@ export function ManageScreen({ pool }: { pool: string }) {
   const [inviteMin, setInviteMin] = useState('')
   const [inviteMax, setInviteMax] = useState('')
   const [lastInvite, setLastInvite] = useState<InviteRecord | null>(null)
-  const [inviteError, setInviteError] = useState('')
+  const [inviteError, setInviteError] = useState<Text>('')
   const [poolLink, setPoolLink] = useState('')
   const [requestText, setRequestText] = useState('')
   const [requestError, setRequestError] = useState('')
   const [issueTo, setIssueTo] = useState('')
   const [issueAmount, setIssueAmount] = useState('')
-  const [issueNote, setIssueNote] = useState('')
+  const [issueNote, setIssueNote] = useState<Text>('')
   useEffect(() => {
     void wallet.invites(pool).then(setInvites)
     void wallet.joinRequests(pool).then(setRequests)
@@ -79,35 +81,39 @@ export function ManageScreen({ pool }: { pool: string }) {
     const parsed = parseAmount(issueAmount, policy?.decimals ?? 0)
     if (!parsed.ok) return setIssueNote(t.pay.amountProblem[parsed.problem])
     const outcome = await wallet.issue(pool, issueTo, parsed.minorUnits, '')
-    setIssueNote(outcome.ok ? t.manage.issued(money(parsed.minorUnits, policy), who(wallet, pool, issueTo)) : refusalText(t, outcome.refusal, policy, Date.now()))
+    setIssueNote(outcome.ok ? t.manage.issued(inserted(money(parsed.minorUnits, policy)), inserted(who(wallet, pool, issueTo))) : refusalText(t, outcome.refusal, policy, Date.now()))
     if (outcome.ok) setIssueAmount('')
   }
   return (
     <section aria-labelledby="manage-title" class="manage">
       <p class="crumb">
-        <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
+        <a href={hrefOf({ name: 'pool', pool })}>← <bdi>{policy?.name}</bdi></a>
       </p>
-      <h1 id="manage-title">{t.manage.title(policy?.name ?? '')}</h1>
+      <h1 id="manage-title">{t.manage.title(iso(policy?.name ?? ''))}</h1>
       <SigningBlocked pool={pool} />
 
       <div class="card">
         <h2>{t.manage.invite}</h2>
         <p class="hint">{t.manage.inviteIntro}</p>
         <form onSubmit={(event) => void makeInvite(event)} noValidate>
-          <Field id="invite-label" label={t.manage.inviteLabel} value={label} onInput={setLabel} />
+          <Field id="invite-label" label={t.manage.inviteLabel} value={label} onInput={setLabel} dir="auto" />
           <details>
             <summary>{t.manage.inviteLimits}</summary>
             {policy?.kind === 'mutual-credit' && <Field id="invite-min" label={t.admit.minBalance} value={inviteMin} onInput={setInviteMin} inputMode="decimal" />}
             <Field id="invite-max" label={t.admit.maxBalance} value={inviteMax} onInput={setInviteMax} inputMode="decimal" />
           </details>
-          {inviteError && <p class="notice error" role="alert">{inviteError}</p>}
+          {inviteError && (
+            <p class="notice error" role="alert">
+              <Words text={inviteError} />
+            </p>
+          )}
           <button type="submit" data-testid="invite-make">{t.manage.inviteMake}</button>
         </form>
         {lastInvite && (
           <div class="invite" data-testid="invite">
-            <h3>{t.manage.inviteReady(lastInvite.label)}</h3>
-            <QrImage text={lastInvite.link} label={t.qr.imageAlt(t.manage.inviteReady(lastInvite.label))} />
-            <CopyField label={t.manage.inviteReady(lastInvite.label)} value={lastInvite.link} testId="invite-link" />
+            <h3>{t.manage.inviteReady(iso(lastInvite.label))}</h3>
+            <QrImage text={lastInvite.link} label={t.qr.imageAlt(plainText(t.manage.inviteReady(inserted(lastInvite.label))))} />
+            <CopyField label={t.manage.inviteReady(iso(lastInvite.label))} value={lastInvite.link} testId="invite-link" />
           </div>
         )}
         {invites.length > 0 && (
@@ -116,7 +122,7 @@ export function ManageScreen({ pool }: { pool: string }) {
             <ul class="plain">
               {invites.map((invite) => (
                 <li key={invite.id}>
-                  {invite.label} · {timeOf(invite.createdAt)} · {view.usedInvites.has(invite.id) ? t.manage.inviteUsed : t.manage.inviteOpen}
+                  <bdi>{invite.label}</bdi> · {timeOf(invite.createdAt)} · {view.usedInvites.has(invite.id) ? t.manage.inviteUsed : t.manage.inviteOpen}
                 </li>
               ))}
             </ul>
@@ -133,7 +139,7 @@ export function ManageScreen({ pool }: { pool: string }) {
             {requests.map((request) => (
               <li key={request.member} class="request-row">
                 <span>
-                  {request.name || t.admit.unnamed} ({shortKey(request.member)}) — {t.manage.requestState[request.state]}
+                  <bdi>{request.name || t.admit.unnamed}</bdi> ({shortKey(request.member)}) — {t.manage.requestState[request.state]}
                 </span>
                 {request.state === 'waiting' && (
                   <span class="row">
@@ -169,13 +175,15 @@ export function ManageScreen({ pool }: { pool: string }) {
               <select id="issue-to" value={issueTo} onChange={(event) => setIssueTo(event.currentTarget.value)}>
                 <option value="">—</option>
                 {view.members.map((member) => (
-                  <option value={member.key} key={member.key}>{who(wallet, pool, member.key)}</option>
+                  <option value={member.key} key={member.key} dir="auto">{who(wallet, pool, member.key)}</option>
                 ))}
               </select>
             </div>
-            <Field id="issue-amount" label={t.manage.issueAmount(policy.symbol)} value={issueAmount} onInput={setIssueAmount} inputMode="decimal" />
+            <Field id="issue-amount" label={t.manage.issueAmount(iso(policy.symbol))} value={issueAmount} onInput={setIssueAmount} inputMode="decimal" />
             <button type="submit">{t.manage.issueSubmit}</button>
-            <p role="status" class="hint">{issueNote}</p>
+            <p role="status" class="hint">
+              <Words text={issueNote} />
+            </p>
           </form>
         </div>
       )}
@@ -204,7 +212,7 @@ export function ManageScreen({ pool }: { pool: string }) {
       <div class="card">
         <h2>{t.manage.health}</h2>
         <p>{t.manage.entries(view.entryCount)}</p>
-        {view.commons !== undefined && <p>{t.manage.commons(money(view.commons, policy))}</p>}
+        {view.commons !== undefined && <p>{t.manage.commons(iso(money(view.commons, policy)))}</p>}
         <p>
           <button type="button" class="secondary" data-testid="pool-csv" onClick={() => {
               const text = wallet.poolCsv(pool)
@@ -221,7 +229,7 @@ export function ManageScreen({ pool }: { pool: string }) {
           <ul class="plain">
             {view.equivocations.map((e) => (
               <li key={`${e.author}-${e.seq}`}>
-                {t.manage.equivocationRow(who(wallet, pool, e.author), e.seq)}
+                {t.manage.equivocationRow(iso(who(wallet, pool, e.author)), e.seq)}
                 <CopyField label={t.manage.proof} value={e.entries.map((id) => wallet.entryLine(pool, id) ?? id).join('\n')} />
               </li>
             ))}
@@ -234,7 +242,7 @@ export function ManageScreen({ pool }: { pool: string }) {
           <ul class="plain">
             {view.rejected.map((row) => (
               <li key={row.id}>
-                {who(wallet, pool, row.author)} · {t.entryTypes[row.type]} · {row.reason ? t.reasons[row.reason] : ''} <code>{row.id.slice(0, 12)}</code>
+                <bdi>{who(wallet, pool, row.author)}</bdi> · {t.entryTypes[row.type]} · {row.reason ? t.reasons[row.reason] : ''} <code>{row.id.slice(0, 12)}</code>
               </li>
             ))}
           </ul>
@@ -252,26 +260,30 @@ function MemberRowView({ pool, member }: { pool: string; member: { key: string; 
   const [name, setName] = useState(wallet.nameOf(pool, member.key) ?? '')
   const isMe = member.key === view?.me
   const freeze = async (): Promise<void> => {
-    if (!confirm(t.manage.freezeConfirm(who(wallet, pool, member.key)))) return
+    if (!confirm(plainText(t.manage.freezeConfirm(inserted(who(wallet, pool, member.key)))))) return
     await wallet.freeze(pool, member.key, '')
   }
   return (
     <tr data-testid="member-row">
       <td>
         {isMe ? (
-          <strong>{who(wallet, pool, member.key)} ({t.pool.yourName})</strong>
+          <strong>
+            <bdi>{who(wallet, pool, member.key)}</bdi> ({t.pool.yourName})
+          </strong>
         ) : (
           <form class="inline" onSubmit={(event) => { event.preventDefault(); void wallet.setContact(pool, member.key, name) }}>
             <label class="visually-hidden" for={`name-${member.key}`}>{t.manage.name}</label>
-            <input id={`name-${member.key}`} value={name} placeholder={shortKey(member.key)} onInput={(event) => setName(event.currentTarget.value)} onBlur={() => void wallet.setContact(pool, member.key, name)} />
+            <input id={`name-${member.key}`} dir="auto" value={name} placeholder={shortKey(member.key)} onInput={(event) => setName(event.currentTarget.value)} onBlur={() => void wallet.setContact(pool, member.key, name)} />
           </form>
         )}
         <span class="tag">{t.manage.role[member.role]}</span>
         {member.frozen && <span class="tag danger">{t.manage.frozenTag}</span>}
       </td>
-      <td class="num">{money(member.balance, policy)}</td>
+      <td class="num">
+        <bdi>{money(member.balance, policy)}</bdi>
+      </td>
       <td class="hint">
-        {money(member.minBalance, policy)} … {member.maxBalance === null ? '∞' : money(member.maxBalance, policy)}
+        <bdi>{money(member.minBalance, policy)}</bdi> … {member.maxBalance === null ? '∞' : <bdi>{money(member.maxBalance, policy)}</bdi>}
       </td>
       <td>
         {!isMe && !member.frozen && (

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks'
+import type { VNode } from 'preact'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { decodeLink, linkRoute } from '../../links/link-codec.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
+import { iso, Words } from '../components/Words.tsx'
+import { inserted, type Text } from '../../strings/phrase.ts'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { money, who } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
@@ -31,7 +34,7 @@ export function PayScreen({ pool }: { pool: string }) {
   const [reviewing, setReviewing] = useState(false)
   const [signing, setSigning] = useState(false)
   const [errors, setErrors] = useState<{ to?: string; amount?: string }>({})
-  const [refusal, setRefusal] = useState('')
+  const [refusal, setRefusal] = useState<Text>('')
   const [scanning, setScanning] = useState(false)
 
   useEffect(() => {
@@ -99,7 +102,7 @@ export function PayScreen({ pool }: { pool: string }) {
     setSigning(false)
     setReviewing(false)
     if (outcome.ok) {
-      leaveFlash(t.pay.paid(money(parsed.minorUnits, policy), payeeName))
+      leaveFlash(t.pay.paid(inserted(money(parsed.minorUnits, policy)), inserted(payeeName)))
       navigate({ name: 'pool', pool }, true)
     } else {
       setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
@@ -108,36 +111,39 @@ export function PayScreen({ pool }: { pool: string }) {
 
   const parsedAmount = parseAmount(amount, decimals)
   const notes = parsedAmount.ok && KEY.test(toKey) ? paymentNotesIn(view, toKey, parsedAmount.minorUnits) : undefined
+  const amountOf = (value: number): VNode => iso(money(value, policy))
   return (
     <section aria-labelledby="pay-title">
       <p class="crumb">
-        <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
+        <a href={hrefOf({ name: 'pool', pool })}>← <bdi>{policy?.name}</bdi></a>
       </p>
-      <h1 id="pay-title">{t.pay.title(policy?.name ?? '')}</h1>
-      <p class="hint" data-testid="payable">{t.pay.available(money(payable, policy))}</p>
+      <h1 id="pay-title">{t.pay.title(iso(policy?.name ?? ''))}</h1>
+      <p class="hint" data-testid="payable">{t.pay.available(amountOf(payable))}</p>
       <SigningBlocked pool={pool} />
       {refusal && (
         <div class="notice error" role="alert" data-testid="pay-refusal">
-          <p>{refusal}</p>
+          <p>
+            <Words text={refusal} />
+          </p>
           <p>{t.pay.draftKept}</p>
         </div>
       )}
       {scanning && <QrScanner onText={(text) => void takeLink(text)} onClose={() => setScanning(false)} />}
       {reviewing && parsedAmount.ok ? (
         <div class="card review" role="group" aria-labelledby="review-title">
-          <h2 id="review-title">{t.pay.confirm(money(parsedAmount.minorUnits, policy), payeeName)}</h2>
-          {memo && <p class="memo">“{memo}”</p>}
+          <h2 id="review-title">{t.pay.confirm(amountOf(parsedAmount.minorUnits), iso(payeeName))}</h2>
+          {memo && <p class="memo">“<bdi>{memo}</bdi>”</p>}
           {!payeeKnown && <p class="notice warn">{t.pay.toUnknown}</p>}
-          {notes && notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
+          {notes && notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(amountOf(notes.received), amountOf(notes.levy))}</p>}
           {notes?.belowSoftMin && (
-            <p class="notice warn" data-testid="soft-min-warning">{t.pay.softMinWarning(money(notes.belowSoftMin.after, policy), money(notes.belowSoftMin.level, policy))}</p>
+            <p class="notice warn" data-testid="soft-min-warning">{t.pay.softMinWarning(amountOf(notes.belowSoftMin.after), amountOf(notes.belowSoftMin.level))}</p>
           )}
           {notes?.aboveSoftMax && (
-            <p class="notice warn" data-testid="soft-max-warning">{t.pay.softMaxWarning(payeeName, money(notes.aboveSoftMax.after, policy), money(notes.aboveSoftMax.level, policy))}</p>
+            <p class="notice warn" data-testid="soft-max-warning">{t.pay.softMaxWarning(iso(payeeName), amountOf(notes.aboveSoftMax.after), amountOf(notes.aboveSoftMax.level))}</p>
           )}
           <div class="row">
             <button type="button" onClick={() => void confirm()} disabled={signing} data-testid="pay-confirm" autoFocus>
-              {signing ? t.pay.signing : t.pay.confirm(money(parsedAmount.minorUnits, policy), payeeName)}
+              {signing ? t.pay.signing : t.pay.confirm(amountOf(parsedAmount.minorUnits), iso(payeeName))}
             </button>
             <button type="button" class="secondary" onClick={() => setReviewing(false)}>
               {t.pay.edit}
@@ -155,8 +161,8 @@ export function PayScreen({ pool }: { pool: string }) {
           <button type="button" class="secondary" onClick={() => setScanning(true)}>
             {t.pay.scan}
           </button>
-          <Field id="pay-amount" label={t.pay.amount(symbol)} value={amount} onInput={setAmount} error={errors.amount} inputMode="decimal" />
-          <Field id="pay-memo" label={t.pay.memo} value={memo} onInput={setMemo} />
+          <Field id="pay-amount" label={t.pay.amount(iso(symbol))} value={amount} onInput={setAmount} error={errors.amount} inputMode="decimal" />
+          <Field id="pay-memo" label={t.pay.memo} value={memo} onInput={setMemo} dir="auto" />
           <button type="submit" data-testid="pay-review">
             {t.pay.review}
           </button>

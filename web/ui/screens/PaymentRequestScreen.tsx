@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks'
+import type { ComponentChildren, VNode } from 'preact'
 import { encodeLink } from '../../links/link-codec.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import type { RequestRow, StatementRow } from '../../wallet/pool-view.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
+import { iso, Words } from '../components/Words.tsx'
+import { inserted, plainText, type Text } from '../../strings/phrase.ts'
 import { money, timeOf, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
@@ -26,8 +29,8 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
   const mine = row?.payee === view?.me
   const [link, setLink] = useState('')
   const [busy, setBusy] = useState(false)
-  const [refusal, setRefusal] = useState('')
-  const [done, setDone] = useState('')
+  const [refusal, setRefusal] = useState<Text>('')
+  const [done, setDone] = useState<Text>('')
   useEffect(() => {
     if (!mine || row?.status !== 'open') return
     const payload = wallet.requestPayload(pool, request)
@@ -43,7 +46,7 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
   const policy = view.policy
   const back = (
     <p class="crumb">
-      <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
+      <a href={hrefOf({ name: 'pool', pool })}>← <bdi>{policy?.name}</bdi></a>
     </p>
   )
   if (!row) {
@@ -60,14 +63,16 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
   }
 
   const payeeName = who(wallet, pool, row.payee)
-  const amount = money(row.amount, policy)
+  const amountText = money(row.amount, policy)
+  const amount = iso(amountText)
+  const amountOf = (value: number): VNode => iso(money(value, policy))
   const act = async (what: 'pay' | 'reject' | 'cancel'): Promise<void> => {
     setBusy(true)
     setRefusal('')
     const outcome = what === 'pay' ? await wallet.payRequest(pool, request) : await wallet.answer(pool, request, what)
     setBusy(false)
     if (!outcome.ok) return setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
-    setDone(what === 'pay' ? t.paymentRequest.paidFlash(amount, payeeName) : what === 'reject' ? t.paymentRequest.refused : t.paymentRequest.cancelled2)
+    setDone(what === 'pay' ? t.paymentRequest.paidFlash(inserted(amountText), inserted(payeeName)) : what === 'reject' ? t.paymentRequest.refused : t.paymentRequest.cancelled2)
   }
   const askedOfMe = row.from === view.me
   const canPay = !mine && row.status === 'open' && (row.from === undefined || askedOfMe)
@@ -77,10 +82,10 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
   return (
     <section aria-labelledby="payment-request-title" data-testid="payment-request">
       {back}
-      <h1 id="payment-request-title">{mine ? t.paymentRequest.titleMine(amount) : t.paymentRequest.titleTheirs(payeeName, amount)}</h1>
-      {row.memo && <p class="memo">“{row.memo}”</p>}
+      <h1 id="payment-request-title">{mine ? t.paymentRequest.titleMine(amount) : t.paymentRequest.titleTheirs(iso(payeeName), amount)}</h1>
+      {row.memo && <p class="memo">“<bdi>{row.memo}</bdi>”</p>}
       <p class="hint">
-        {row.from === undefined ? t.paymentRequest.askedOfAnyone : askedOfMe ? t.paymentRequest.askedOfYou : t.paymentRequest.askedOf(who(wallet, pool, row.from))}
+        {row.from === undefined ? t.paymentRequest.askedOfAnyone : askedOfMe ? t.paymentRequest.askedOfYou : t.paymentRequest.askedOf(iso(who(wallet, pool, row.from)))}
         {row.time < Number.MAX_SAFE_INTEGER && <> · <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time></>}
       </p>
       <p class={`notice ${row.status === 'paid' ? 'ok' : row.status === 'open' ? '' : 'warn'}`} role="status" data-testid="request-state">
@@ -90,12 +95,12 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
       {row.status === 'open' && (mine || canPay) && <SigningBlocked pool={pool} />}
       {done && (
         <p class="notice ok" role="status" data-testid="request-done">
-          {done}
+          <Words text={done} />
         </p>
       )}
       {refusal && (
         <p class="notice error" role="alert" data-testid="pay-refusal">
-          {refusal}
+          <Words text={refusal} />
         </p>
       )}
 
@@ -103,7 +108,7 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
         <div class="split">
           <div>
             <p>{t.paymentRequest.showIntro}</p>
-            {link && <QrImage text={link} label={t.qr.imageAlt(t.paymentRequest.titleMine(amount))} />}
+            {link && <QrImage text={link} label={t.qr.imageAlt(plainText(t.paymentRequest.titleMine(inserted(amountText))))} />}
           </div>
           <div>
             {link && <CopyField label={t.paymentRequest.link} value={link} testId="request-link" />}
@@ -117,22 +122,22 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
       {!mine && row.status === 'open' && !canPay && <p class="notice">{t.paymentRequest.notForYou}</p>}
       {canPay && notes && (
         <div class="card review" role="group" aria-labelledby="payment-request-title">
-          <p class="hint" data-testid="payable">{t.pay.available(money(payable, policy))}</p>
-          {notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
+          <p class="hint" data-testid="payable">{t.pay.available(amountOf(payable))}</p>
+          {notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(amountOf(notes.received), amountOf(notes.levy))}</p>}
           {notes.belowSoftMin && (
             <p class="notice warn" data-testid="soft-min-warning">
-              {t.pay.softMinWarning(money(notes.belowSoftMin.after, policy), money(notes.belowSoftMin.level, policy))}
+              {t.pay.softMinWarning(amountOf(notes.belowSoftMin.after), amountOf(notes.belowSoftMin.level))}
             </p>
           )}
           {notes.aboveSoftMax && (
             <p class="notice warn" data-testid="soft-max-warning">
-              {t.pay.softMaxWarning(payeeName, money(notes.aboveSoftMax.after, policy), money(notes.aboveSoftMax.level, policy))}
+              {t.pay.softMaxWarning(iso(payeeName), amountOf(notes.aboveSoftMax.after), amountOf(notes.aboveSoftMax.level))}
             </p>
           )}
           {policy?.twoStep && <p class="hint">{t.paymentRequest.noTwoStep}</p>}
           <div class="row">
             <button type="button" disabled={busy} onClick={() => void act('pay')} data-testid="pay-request">
-              {busy ? t.paymentRequest.signing : t.paymentRequest.pay(amount, payeeName)}
+              {busy ? t.paymentRequest.signing : t.paymentRequest.pay(amount, iso(payeeName))}
             </button>
             {askedOfMe && (
               <button type="button" class="secondary" disabled={busy} onClick={() => void act('reject')} data-testid="refuse-request">
@@ -156,12 +161,12 @@ function settlerName(t: Strings, settledBy: StatementRow | undefined, name: (key
   return settledBy.counterparty ? name(settledBy.counterparty) : undefined
 }
 
-function stateText(t: Strings, row: RequestRow, payer: string | undefined): string {
+function stateText(t: Strings, row: RequestRow, payer: string | undefined): ComponentChildren {
   switch (row.status) {
     case 'open':
       return t.paymentRequest.open
     case 'paid':
-      return payer ? t.paymentRequest.paidBy(payer) : t.paymentRequest.paid
+      return payer ? t.paymentRequest.paidBy(iso(payer)) : t.paymentRequest.paid
     case 'rejected':
       return t.paymentRequest.rejected
     case 'cancelled':

@@ -7,6 +7,8 @@ import { CopyField } from '../components/CopyField.tsx'
 import { InFlight } from '../components/InFlight.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
+import { iso, Words } from '../components/Words.tsx'
+import { inserted, plainText } from '../../strings/phrase.ts'
 import { StatementList } from '../components/StatementList.tsx'
 import { downloadText } from '../download.ts'
 import { clockTime, money, who } from '../format.ts'
@@ -49,30 +51,32 @@ export function PoolScreen({ pool }: { pool: string }) {
       <p class="crumb">
         <a href="#/">← {t.pool.back}</a>
       </p>
-      <h1 id="pool-title">{policy?.name ?? pool.slice(0, 8)}</h1>
+      <h1 id="pool-title">
+        <bdi>{policy?.name ?? pool.slice(0, 8)}</bdi>
+      </h1>
       {flash && (
         <p class="notice ok" role="status" data-testid="flash">
-          {flash}
+          <Words text={flash} />
         </p>
       )}
       <div class="balance-card">
         <p class="balance-label">{t.pool.balance}</p>
         <p class="balance" data-testid="balance" aria-live="polite">
-          {money(view.balance, policy)}
+          <bdi>{money(view.balance, policy)}</bdi>
         </p>
         <p class="hint">
-          {policy?.kind === 'mutual-credit' && view.minBalance < 0 && t.pool.creditLine(money(view.minBalance, policy))}{' '}
-          {view.maxBalance !== null && t.pool.maxBalance(money(view.maxBalance, policy))}
+          {policy?.kind === 'mutual-credit' && view.minBalance < 0 && t.pool.creditLine(iso(money(view.minBalance, policy)))}{' '}
+          {view.maxBalance !== null && t.pool.maxBalance(iso(money(view.maxBalance, policy)))}
         </p>
-        {view.supply !== undefined && <p class="hint">{t.pool.supply(money(view.supply, policy))}</p>}
-        {view.held > 0 && <p class="hint">{t.pool.onHold(money(view.held, policy))}</p>}
+        {view.supply !== undefined && <p class="hint">{t.pool.supply(iso(money(view.supply, policy)))}</p>}
+        {view.held > 0 && <p class="hint">{t.pool.onHold(iso(money(view.held, policy)))}</p>}
       </div>
 
       <SigningBlocked pool={pool} />
       {view.frozen && <p class="notice error" role="note">{t.pool.frozen}</p>}
       {view.closed && <p class="notice" role="note">{t.pool.closed}</p>}
-      {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note" data-testid="below-soft-min">{t.pool.belowSoftMin(money(policy.softMinBalance, policy))}</p>}
-      {policy?.softMaxBalance !== undefined && view.balance > policy.softMaxBalance && <p class="notice warn" role="note" data-testid="above-soft-max">{t.pool.aboveSoftMax(money(policy.softMaxBalance, policy))}</p>}
+      {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note" data-testid="below-soft-min">{t.pool.belowSoftMin(iso(money(policy.softMinBalance, policy)))}</p>}
+      {policy?.softMaxBalance !== undefined && view.balance > policy.softMaxBalance && <p class="notice warn" role="note" data-testid="above-soft-max">{t.pool.aboveSoftMax(iso(money(policy.softMaxBalance, policy)))}</p>}
       {myJoin?.status === 'pending' && <p class="notice" role="note" data-testid="join-waiting">{t.pool.joinWaiting}</p>}
       {myJoin?.status === 'rejected' && <p class="notice error" role="note">{t.pool.joinRefused(myJoin.reason ? t.reasons[myJoin.reason] : '')}</p>}
       {view.nextTransferAt !== null && <p class="notice" role="note">{t.pool.nextPaymentAt(clockTime(view.nextTransferAt))}</p>}
@@ -83,7 +87,7 @@ export function PoolScreen({ pool }: { pool: string }) {
           <p>{t.pool.requestedHint}</p>
           {requestLink && (
             <>
-              <QrImage text={requestLink} label={t.qr.imageAlt(t.join.poolTitle(policy?.name ?? ''))} />
+              <QrImage text={requestLink} label={t.qr.imageAlt(plainText(t.join.poolTitle(inserted(policy?.name ?? ''))))} />
               <CopyField label={t.join.requestReady} value={requestLink} testId="join-request-link" />
             </>
           )}
@@ -160,7 +164,7 @@ function Statement({ pool, view }: { pool: string; view: PoolView }) {
               <select id="filter-with" value={filter.counterparty} onChange={(event) => set({ counterparty: event.currentTarget.value })}>
                 <option value="">{t.statementFilter.everyone}</option>
                 {people.map((person) => (
-                  <option value={person.key} key={person.key}>
+                  <option value={person.key} key={person.key} dir="auto">
                     {person.name}
                   </option>
                 ))}

@@ -7,6 +7,8 @@ import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
+import { iso, Words } from '../components/Words.tsx'
+import type { Text } from '../../strings/phrase.ts'
 import { money } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
@@ -28,7 +30,7 @@ export function RequestScreen({ pool }: { pool: string }) {
   const [from, setFrom] = useState('')
   const [name, setName] = useState(wallet.displayName)
   const [amountError, setAmountError] = useState('')
-  const [refusal, setRefusal] = useState('')
+  const [refusal, setRefusal] = useState<Text>('')
   const [signing, setSigning] = useState(false)
   const [address, setAddress] = useState('')
   useEffect(() => {
@@ -64,25 +66,25 @@ export function RequestScreen({ pool }: { pool: string }) {
   return (
     <section aria-labelledby="request-title">
       <p class="crumb">
-        <a href={hrefOf({ name: 'pool', pool })}>← {policy?.name}</a>
+        <a href={hrefOf({ name: 'pool', pool })}>← <bdi>{policy?.name}</bdi></a>
       </p>
       <h1 id="request-title">{t.request.title}</h1>
       <p>{t.request.intro}</p>
       <SigningBlocked pool={pool} />
       <form onSubmit={(event) => void submit(event)} noValidate>
-        <Field id="request-amount" label={t.request.amount(policy?.symbol ?? '')} value={amount} onInput={setAmount} error={amountError || undefined} inputMode="decimal" required />
-        <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} />
+        <Field id="request-amount" label={t.request.amount(iso(policy?.symbol ?? ''))} value={amount} onInput={setAmount} error={amountError || undefined} inputMode="decimal" required />
+        <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} dir="auto" />
         <MemberSelect id="request-from" label={t.request.from} noneLabel={t.request.fromAnyone} pool={pool} members={view.members} me={view.me} value={from} onChange={setFrom} />
-        <Field id="request-name" label={t.request.name} value={name} onInput={setName} autoComplete="nickname" />
-        {notes && notes.levy > 0 && <p class="hint" data-testid="request-levy">{t.request.levy(money(notes.received, policy), money(notes.levy, policy))}</p>}
+        <Field id="request-name" label={t.request.name} value={name} onInput={setName} autoComplete="nickname" dir="auto" />
+        {notes && notes.levy > 0 && <p class="hint" data-testid="request-levy">{t.request.levy(iso(money(notes.received, policy)), iso(money(notes.levy, policy)))}</p>}
         {notes?.aboveSoftMax && (
           <p class="notice warn" data-testid="soft-max-warning">
-            {t.request.softMaxWarning(money(notes.aboveSoftMax.after, policy), money(notes.aboveSoftMax.level, policy))}
+            {t.request.softMaxWarning(iso(money(notes.aboveSoftMax.after, policy)), iso(money(notes.aboveSoftMax.level, policy)))}
           </p>
         )}
         {refusal && (
           <p class="notice error" role="alert" data-testid="request-refusal">
-            {refusal}
+            <Words text={refusal} />
           </p>
         )}
         <button type="submit" disabled={signing} data-testid="request-submit">

@@ -32,7 +32,7 @@ export function SettingsScreen({ persist }: { persist: PersistOutcome }) {
         </div>
       </form>
       <form onSubmit={(event) => { event.preventDefault(); void wallet.setDisplayName(name).then(() => setNameNote(t.settings.saved)) }} noValidate>
-        <Field id="display-name" label={t.settings.name} value={name} onInput={setName} autoComplete="nickname" />
+        <Field id="display-name" label={t.settings.name} value={name} onInput={setName} autoComplete="nickname" dir="auto" />
         <div class="row">
           <button type="submit">{t.settings.nameSave}</button>
           <span role="status" class="hint">{nameNote}</span>
