@@ -14,6 +14,8 @@ test.describe.configure({ mode: 'serial' })
 
 /** Seconds between two payments of one member in the test pool: short enough to wait out. */
 const RATE_SECONDS = 6
+/** A right-to-left memo with digits: shown isolated (<bdi>), it cannot reorder the row's words. */
+const HEBREW_MEMO = 'שלום 123'
 
 let gatekeeper: Person
 let alice: Person
@@ -53,7 +55,7 @@ test('a gatekeeper creates a pool and invites Alice', async ({ browser }) => {
   await page.getByRole('button', { name: 'Make invitation' }).click()
   inviteLink = await page.getByTestId('invite-link').inputValue()
   expect(inviteLink).toContain('/#/i/')
-  await expect(page.getByRole('img', { name: /QR code: Invitation for Alice/ })).toBeVisible()
+  await expect(page.getByRole('img', { name: /QR code: Invitation for \u2068Alice\u2069/ })).toBeVisible()
   await gatekeeper.shotBoth('03-invite')
   await expectAccessible(gatekeeper)
 })
@@ -162,11 +164,16 @@ test('the rate limit and the credit limit refuse with clear words and keep the d
   await expect(page.getByText('This link or code is damaged: part of it is missing or changed. Ask for it again.')).toBeVisible()
   await expect(page.getByLabel('Amount (HRS)')).toHaveValue('150')
   await page.getByLabel('Member', { exact: true }).selectOption({ label: 'Bob' })
-  // The draft survives a reload too.
+  // The draft survives a reload too (once written: it is saved as it is typed, a moment later).
+  const bobKey = await bobKeyOf()
+  const pool = await poolIdOf(alice)
+  await expect
+    .poll(() => page.evaluate(async (id) => (await (globalThis as unknown as { heroes: { wallet: { draft(id: string): Promise<{ to: string } | undefined> } } }).heroes.wallet.draft(id))?.to, pool))
+    .toBe(bobKey)
   await page.reload()
   await expect(page.getByLabel('Amount (HRS)')).toHaveValue('150')
   await expect(page.getByLabel(/Note/)).toHaveValue('Too soon')
-  await expect(page.getByLabel('Member', { exact: true })).toHaveValue(await bobKeyOf())
+  await expect(page.getByLabel('Member', { exact: true })).toHaveValue(bobKey)
   // A garbled invitation opened from the home screen: a clear error, nothing joined.
   await alice.goto('#/join')
   await page.getByLabel('Invitation or pool link').fill(inviteLink.slice(0, -30))
@@ -239,6 +246,8 @@ test('a backup file restores the same balance in a fresh browser profile', async
 
   const restored = await Person.open(browser, 'alice-restored', PHONE)
   try {
+    // Restored with no network: the backup may be older than what Alice's other phone signs meanwhile.
+    await restored.setOffline(true)
     await restored.page.getByRole('link', { name: 'Backup', exact: true }).click()
     await restored.page.getByLabel('Backup file').setInputFiles(backupFile)
     await restored.page.getByLabel('Its password').fill('wrong password')
@@ -249,8 +258,49 @@ test('a backup file restores the same balance in a fresh browser profile', async
     await expect(restored.page.getByTestId('pool-card-balance')).toHaveText(/−14\.50 HRS$/, { timeout: 30_000 })
     await restored.openPool('Garden time bank')
     await expect(restored.balance()).toHaveText('−14.50 HRS')
-    // The restored key learns its chain head from the relay before it may sign again.
-    await expect(restored.page.getByTestId('needs-chain-head')).toBeHidden({ timeout: 30_000 })
+    await expect(restored.page.getByTestId('needs-chain-head')).toBeVisible()
+    // Offline, the restored key refuses to sign, says why, and keeps the draft.
+    const pool = await poolIdOf(restored)
+    const r = restored.page
+    await restored.goto(`#/pool/${pool}/pay`)
+    await expect(r.getByTestId('needs-chain-head')).toBeVisible()
+    await r.getByLabel('Member', { exact: true }).selectOption({ label: 'Bob' })
+    await r.getByLabel('Amount (HRS)').fill('1')
+    await expect(r.getByLabel(/Note/)).toHaveAttribute('dir', 'auto')
+    await r.getByLabel(/Note/).fill(HEBREW_MEMO)
+    await r.getByRole('button', { name: 'Review' }).click()
+    await r.getByTestId('pay-confirm').click()
+    await expect(r.getByTestId('pay-refusal')).toContainText('This wallet was restored from a backup. Connect once so it can fetch your latest payments')
+    await expect(r.getByTestId('pay-refusal')).toContainText('Your draft is kept')
+    await restored.shot('16-restored-refuses')
+    // Meanwhile the old phone pays again: the backup no longer knows the head of Alice's chain.
+    await alice.page.waitForTimeout(RATE_SECONDS * 1000)
+    await alice.goto(`#/pool/${pool}/pay`)
+    await alice.page.getByLabel('Member', { exact: true }).selectOption({ label: 'Bob' })
+    await alice.page.getByLabel('Amount (HRS)').fill('1')
+    await alice.page.getByRole('button', { name: 'Review' }).click()
+    await alice.page.getByTestId('pay-confirm').click()
+    await expect(alice.balance()).toHaveText('−15.50 HRS')
+    await expect(alice.page.getByTestId('statement-row').first()).toContainText('Reached the relay', { timeout: 30_000 })
+    // Online, the restored phone first fetches Alice's own chain; then it signs after her latest entry: no fork.
+    await restored.setOffline(false)
+    await expect(r.getByTestId('needs-chain-head')).toBeHidden({ timeout: 30_000 })
+    await expect(r.getByLabel('Amount (HRS)')).toHaveValue('1')
+    await r.waitForTimeout(RATE_SECONDS * 1000)
+    await r.getByRole('button', { name: 'Review' }).click()
+    await r.getByTestId('pay-confirm').click()
+    await expect(restored.balance()).toHaveText('−16.50 HRS')
+    const row = r.getByTestId('statement-row').first()
+    await expect(row).toContainText('Reached the relay', { timeout: 30_000 })
+    // Someone else's text is isolated, so a right-to-left memo cannot reorder the sentence around it.
+    await expect(row.locator('bdi', { hasText: HEBREW_MEMO })).toBeVisible()
+    await expect(row.locator('bdi', { hasText: 'Bob' })).toBeVisible()
+    await expect
+      .poll(() => gatekeeper.page.evaluate((id) => {
+        const view = (globalThis as unknown as { heroes: { wallet: { pool(id: string): { equivocations: unknown[]; members: Array<{ balance: number; frozen: boolean }> } } } }).heroes.wallet.pool(id)
+        return { equivocations: view.equivocations.length, balances: view.members.map((m) => m.balance).sort((a, b) => a - b), frozen: view.members.some((m) => m.frozen) }
+      }, pool), { timeout: 30_000 })
+      .toEqual({ equivocations: 0, balances: [-1650, 0, 1650], frozen: false })
     await restored.shot('16-restored')
   } finally {
     await restored.close()
@@ -283,7 +333,7 @@ test('the recovery phrase and the pool link alone bring back the same key and ba
     await expect(restored.page.getByRole('heading', { name: 'Join a pool' })).toBeVisible()
     await restored.page.goto(poolLink)
     await restored.page.getByRole('button', { name: 'Make my request' }).click()
-    await expect(restored.balance()).toHaveText('−14.50 HRS', { timeout: 30_000 })
+    await expect(restored.balance()).toHaveText('−16.50 HRS', { timeout: 30_000 })
     await expect(restored.page.getByTestId('pay-button')).toBeVisible()
     await expect(restored.page.getByTestId('needs-chain-head')).toBeHidden({ timeout: 30_000 })
   } finally {
