@@ -231,6 +231,8 @@ export class Ledger {
     this.#asOf = asOf
     let fresh = 0
     let witnessInput = false
+    // A new fork freezes its author from the start of the tail: the tail is replayed, never appended to.
+    let newFork = false
     const index = this.#index
     for (const entry of entries) {
       const id = entry.id
@@ -279,7 +281,10 @@ export class Ledger {
       this.#prevAt.push(prevAt)
       const first = chain.get(entry.seq)
       if (first === undefined) chain.set(entry.seq, at)
-      else this.#addToFork(entry, this.#entries[first]!.id)
+      else {
+        this.#addToFork(entry, this.#entries[first]!.id)
+        newFork = true
+      }
       const head = this.#heads.get(entry.author)
       const headEntry = head === undefined ? undefined : this.#entries[head]!
       if (!headEntry || entry.seq > headEntry.seq || (entry.seq === headEntry.seq && id < headEntry.id)) this.#heads.set(entry.author, at)
@@ -303,6 +308,7 @@ export class Ledger {
       }
     }
     if (this.#unapplied.length === 0) return
+    if (newFork) return this.#rebuildFromFinal()
     const order = this.#orderUnapplied()
     // Kahn's order is not sorted by key, so every entry is checked, not only the first.
     const last = this.#last

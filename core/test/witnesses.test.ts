@@ -494,3 +494,19 @@ describe('lifecycle', () => {
     expect(splitFees).toBeGreaterThan(0)
   })
 })
+
+describe('incremental and full replay agree on forks that arrive late', () => {
+  it('freezes the forker\'s tail entries the same way whether the twin came last or with the rest', () => {
+    const p = witnessedPool({ offlineCountMax: 10, offlineAmountMax: 10_000 })
+    const covered = [1, 2].map((i) => p.transfer(alice, bob, 10, T0 + i * MINUTE))
+    p.checkpoint(witness, T0 + 3 * MINUTE)
+    p.transfer(alice, bob, 10, T0 + 4 * MINUTE)
+    p.transfer(alice, bob, 10, T0 + 5 * MINUTE)
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, T0 + HOUR)
+    // A twin of the covered seq 1, dated after everything: it would simply be appended.
+    p.transfer(alice, carol, 10, T0 + 30 * MINUTE, { seq: covered[0]!.seq, prev: covered[0]!.prev })
+    ledger.add(p.entries, T0 + HOUR)
+    expect(JSON.stringify(ledger.result())).toBe(JSON.stringify(replay(p.entries, { asOf: T0 + HOUR })))
+  })
+})
