@@ -88,6 +88,8 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterpa
     case 'close':
       return t.row[row.type]
   }
+  // Kinds without a sentence of their own yet (rule changes, checkpoints, payouts): their name.
+  return t.entryTypes[row.type]
 }
 
 function stateOf(t: ReturnType<typeof useStrings>, row: StatementRow): string {
