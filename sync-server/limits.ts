@@ -63,3 +63,37 @@ export const DURABLE_SWEEP_INTERVAL_MS = 50
 
 /** Peers whose documents the relay remembers across reconnections (PeerDocuments); the oldest is forgotten first. */
 export const PEERS_REMEMBERED_MAX = 10_000
+
+// ---- the relay as a witness (witness.ts) ----------------------------------
+
+/**
+ * Pools one relay witnesses at once. Each witnessed pool costs a PoolSync and a
+ * Ledger holding every entry of the pool in memory (about as much again as the
+ * Repo holds for its documents); a pool past this cap is refused (logged,
+ * counted as `limit="witnessedPools"`) until another stops naming the relay.
+ */
+export const WITNESSED_POOLS_MAX = 100
+
+/** Default for `--checkpoint-interval-seconds`: the least time between two checkpoints of one pool. */
+export const CHECKPOINT_INTERVAL_SECONDS_DEFAULT = 5
+
+/** Largest `--checkpoint-interval-seconds` accepted (one day). */
+export const CHECKPOINT_INTERVAL_SECONDS_MAX = 86_400
+
+/** Milliseconds a witness waits after a change before signing, so that a burst (a sync of many entries) is one checkpoint. */
+export const CHECKPOINT_COALESCE_MS = 100
+
+/**
+ * Checkpoints signed back to back when one could not name every head
+ * (CHECKPOINT_HEADS_MAX each); the rest waits for the next interval.
+ */
+export const CHECKPOINTS_IN_A_ROW_MAX = 16
+
+/** Lines (by key) the document watcher remembers having decoded; past this it forgets them all (re-decoding is only time). */
+export const WITNESS_LINES_REMEMBERED_MAX = 100_000
+
+/** Pools whose genesis the watcher is still looking for (a policy named the relay before the genesis arrived). */
+export const WITNESS_GENESES_WANTED_MAX = 1_000
+
+/** Documents the watcher reads in one turn of the event loop before letting other work run. */
+export const WITNESS_SCAN_DOCUMENTS_PER_TURN_MAX = 64

@@ -17,9 +17,11 @@ export interface RelayMetrics {
   readonly syncLatency: Histogram
   readonly documentLoad: Histogram
   readonly heldMessages: Gauge
+  readonly checkpointsSigned: Counter
+  readonly witnessedPools: Gauge
 }
 
-export function createRelayMetrics(sample: { documents(): number; storedBytes(): number; heldMessages(): number }): RelayMetrics {
+export function createRelayMetrics(sample: { documents(): number; storedBytes(): number; heldMessages(): number; witnessedPools(): number }): RelayMetrics {
   const registry = new Registry()
   // RSS, CPU, event-loop lag, heap: what an operator checks first.
   collectDefaultMetrics({ register: registry, prefix: 'heroes_relay_' })
@@ -55,6 +57,13 @@ export function createRelayMetrics(sample: { documents(): number; storedBytes():
       name: 'heroes_relay_held_messages', help: 'Sync messages waiting for their document to reach the disk', registers,
       collect() {
         this.set(sample.heldMessages())
+      },
+    }),
+    checkpointsSigned: new Counter({ name: 'heroes_relay_checkpoints_signed_total', help: 'Checkpoints this relay signed as a witness and published', registers }),
+    witnessedPools: new Gauge({
+      name: 'heroes_relay_witnessed_pools', help: 'Pools whose policy names this relay as a witness and that it checkpoints', registers,
+      collect() {
+        this.set(sample.witnessedPools())
       },
     }),
     documentLoad: new Histogram({

@@ -1,8 +1,10 @@
 /**
  * The relay: a plain automerge-repo peer with storage on disk and limits,
- * reachable over WebSocket at /sync, with /healthz, /metrics and the PWA's
- * files on the same port. It never needs a key of any pool: it carries
+ * reachable over WebSocket at /sync, with /healthz, /metrics, /witness and the
+ * PWA's files on the same port. It never needs a key of any pool: it carries
  * documents and cannot tell money from garbage (devices verify everything).
+ * Given a witness key, it also signs checkpoints for the pools that name that
+ * key (witness.ts), published like any device's entries.
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -24,6 +26,8 @@ import {
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts'
 import { PeerDocuments } from './peerDocuments.ts'
 import { staticFiles } from './staticFiles.ts'
+import { verifyEd25519 } from './native-verify.ts'
+import { RelayWitness, WITNESSED_POOLS_FILE_NAME } from './witness.ts'
 
 export interface RelayOptions {
   /** Loopback unless the operator says otherwise. */
@@ -39,8 +43,20 @@ export interface RelayOptions {
   readonly staticDir?: string
   /** Headers added to static responses (for example the PWA's Content-Security-Policy). */
   readonly staticHeaders?: Readonly<Record<string, string>>
-  /** One line per event worth an operator's attention. Never given a secret (the relay holds none). */
+  /** One line per event worth an operator's attention. Never given a secret (not even the witness key). */
   readonly log?: (event: string, fields?: Record<string, unknown>) => void
+  /** Sign checkpoints with this key for every pool that names it; none: the relay witnesses nothing. */
+  readonly witness?: RelayWitnessOptions
+}
+
+export interface RelayWitnessOptions {
+  readonly secretKey: Uint8Array
+  /** Least milliseconds between two checkpoints of one pool. */
+  readonly checkpointIntervalMs: number
+  /** WITNESSED_POOLS_MAX unless a test says otherwise. */
+  readonly poolsMax?: number
+  /** The clock checkpoints carry (Date.now unless a test says otherwise). */
+  readonly now?: () => number
 }
 
 export interface Relay {
@@ -54,6 +70,8 @@ export interface Relay {
   readonly storage: DiskStorageAdapter
   readonly metrics: RelayMetrics
   readonly limits: RelayLimits
+  /** The witness, when the relay was given a key. */
+  readonly witness: RelayWitness | undefined
   /** Open client connections. */
   connectionCount(): number
   /** Writes what is in memory to disk (documents that are ready; pitfall 5). */
@@ -67,7 +85,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits }
   const log = options.log ?? (() => {})
   // The storage hooks and metrics need the adapter and the Repo, which need the storage: tied up once all exist.
-  const late: { adapter?: GuardedServerAdapter; repo?: Repo } = {}
+  const late: { adapter?: GuardedServerAdapter; repo?: Repo; witness?: RelayWitness } = {}
   const forwarding = new DurableForwarding({
     currentHeads: (documentId) => {
       const handle = late.repo?.handles[documentId as DocumentId]
@@ -81,8 +99,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     onSaved: (documentId, token) => {
       late.adapter?.pendingBytes.delete(documentId)
       forwarding.saved(documentId, token as SaveToken)
+      late.witness?.noteDocument(documentId)
     },
-    onLoaded: (documentId, heads) => forwarding.loaded(documentId, heads),
+    onLoaded: (documentId, heads) => {
+      forwarding.loaded(documentId, heads)
+      late.witness?.noteDocument(documentId)
+    },
   })
   await storage.init()
   const sweeper = setInterval(() => forwarding.sweep(), DURABLE_SWEEP_INTERVAL_MS)
@@ -92,6 +114,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     documents: () => (late.repo ? Object.keys(late.repo.handles).length : 0),
     storedBytes: () => storage.totalBytes(),
     heldMessages: () => forwarding.heldCount(),
+    witnessedPools: () => late.witness?.poolCount() ?? 0,
   })
 
   const peerDocuments = new PeerDocuments(PEERS_REMEMBERED_MAX, limits.documentsPerConnectionMax)
@@ -139,6 +162,19 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   })
   late.adapter = adapter
   late.repo = repo
+  const witness = options.witness && new RelayWitness({
+    repo,
+    secretKey: options.witness.secretKey,
+    checkpointIntervalMs: options.witness.checkpointIntervalMs,
+    poolsMax: options.witness.poolsMax,
+    now: options.witness.now,
+    stateFile: join(options.dataDir, WITNESSED_POOLS_FILE_NAME),
+    verifier: verifyEd25519,
+    log,
+    onCheckpoint: () => metrics.checkpointsSigned.inc(),
+    onRefused: () => metrics.limitHits.inc({ limit: 'witnessedPools' }),
+  })
+  late.witness = witness
   // A client that lost a frame asks forever for a change automerge believes it sent (stormBreaker.ts).
   // A client whose own stale state keeps the storm going is disconnected: its reconnect resets it.
   breakSyncStorms(repo, {
@@ -195,6 +231,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       response.end(body + '\n')
       return
     }
+    if (pathname === '/witness' && witness) {
+      // Public by nature (it is in every pool that names this relay); any origin may read it, e.g. an app creating a pool.
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' })
+      response.end(JSON.stringify({ publicKey: witness.publicKey }) + '\n')
+      return
+    }
     if (pathname === '/metrics') {
       const body = await metrics.registry.metrics()
       response.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
@@ -233,7 +275,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080)
   const urlHost = host.includes(':') ? `[${host}]` : host
-  log('relay-started', { host, port, dataDir: options.dataDir, peers: options.peers ?? [], storedBytes: storage.totalBytes() })
+  log('relay-started', { host, port, dataDir: options.dataDir, peers: options.peers ?? [], storedBytes: storage.totalBytes(), ...(witness ? { witness: witness.publicKey } : {}) })
+  // After listening: resuming pools reads their documents, which should not delay the port.
+  if (witness) await witness.start()
 
   const flush = async (): Promise<void> => {
     const ready = Object.values(repo.handles).filter((handle) => handle.isReady()).map((handle) => handle.documentId as DocumentId)
@@ -244,6 +288,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       server.close()
+      // No checkpoint starts once closing began; the state file is written.
+      await witness?.close()
       try {
         await withTimeout(flush(), SHUTDOWN_FLUSH_TIMEOUT_MS)
       } catch (error) {
@@ -269,7 +315,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   return {
     host, port, httpUrl: `http://${urlHost}:${port}`, syncUrl: `ws://${urlHost}:${port}/sync`,
-    repo, storage, metrics, limits,
+    repo, storage, metrics, limits, witness,
     connectionCount: () => sockets.size,
     flush, close,
   }

@@ -1,16 +1,25 @@
 /**
  * heroes relay [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--peer ws://…/sync]…
  *              [--static-dir DIR] [--header "Name: value"]… [limit flags]
+ *              [--witness-key FILE] [--checkpoint-interval-seconds N]
  *
  * Runs a relay until SIGTERM or SIGINT, then writes every document to disk and
  * exits 0. Prints one line when it listens (tests read the port from it), and
  * one JSON line per event on stderr.
+ *
+ * The relay witnesses every pool that names its key: `--witness-key FILE` (a
+ * `heroes keygen` file), else DIR/witness-key.json, made on the first start
+ * (mode 0600) and reused afterwards. GET /witness says which public key it is.
  */
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { integerFlag, parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
-import { DEFAULT_RELAY_LIMITS, startRelay, type Relay, type RelayLimits } from '../../sync-server/index.ts'
+import { readKeyFile } from '../files.ts'
+import {
+  CHECKPOINT_INTERVAL_SECONDS_DEFAULT, CHECKPOINT_INTERVAL_SECONDS_MAX, DEFAULT_RELAY_LIMITS, loadOrCreateWitnessKey, startRelay,
+  type Relay, type RelayLimits,
+} from '../../sync-server/index.ts'
 
 const LIMIT_FLAGS = {
   'frame-bytes-max': 'frameBytesMax',
@@ -28,6 +37,8 @@ const OPTIONS = {
   peer: { type: 'string', multiple: true },
   'static-dir': { type: 'string' },
   header: { type: 'string', multiple: true },
+  'witness-key': { type: 'string' },
+  'checkpoint-interval-seconds': { type: 'string' },
   ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])),
 } as const
 
@@ -39,6 +50,9 @@ export interface RelayCommandOptions {
   staticDir: string | undefined
   headers: Record<string, string>
   limits: RelayLimits
+  /** A key file as `heroes keygen` writes it; undefined: DATA_DIR/witness-key.json, made when missing. */
+  witnessKeyFile: string | undefined
+  checkpointIntervalSeconds: number
 }
 
 /** Reads the relay's flags; throws UsageError saying what was expected and what came. */
@@ -70,7 +84,14 @@ export function parseRelayFlags(argv: string[], defaults: { port?: number; dataD
     const value = integerFlag(values[flag] as string | undefined, flag, 1, Number.MAX_SAFE_INTEGER)
     if (value !== undefined) limits[key] = value
   }
-  return { host, port, dataDir, peers, staticDir: (values['static-dir'] as string | undefined) ?? defaults.staticDir, headers, limits: limits as unknown as RelayLimits }
+  const witnessKeyFile = values['witness-key'] as string | undefined
+  if (witnessKeyFile === '') throw new UsageError('expected --witness-key a key file (from heroes keygen), got nothing')
+  const checkpointIntervalSeconds = integerFlag(values['checkpoint-interval-seconds'] as string | undefined, 'checkpoint-interval-seconds', 1, CHECKPOINT_INTERVAL_SECONDS_MAX)
+    ?? CHECKPOINT_INTERVAL_SECONDS_DEFAULT
+  return {
+    host, port, dataDir, peers, staticDir: (values['static-dir'] as string | undefined) ?? defaults.staticDir, headers, limits: limits as unknown as RelayLimits,
+    witnessKeyFile, checkpointIntervalSeconds,
+  }
 }
 
 /** Headers the PWA's build asks for (its Content-Security-Policy), from dist/headers.json when present. */
@@ -87,21 +108,46 @@ export function buildHeaders(staticDir: string | undefined): Record<string, stri
   }
 }
 
+/** The witness key: --witness-key FILE, else the data directory's own (made on the first start). Never logs the secret. */
+function witnessKeyOf(options: RelayCommandOptions, log: (event: string, fields?: Record<string, unknown>) => void): Uint8Array {
+  if (options.witnessKeyFile !== undefined) {
+    const key = readKeyFile(options.witnessKeyFile)
+    log('witness-key', { publicKey: key.publicKey, file: options.witnessKeyFile })
+    return key.secretKey
+  }
+  const key = loadOrCreateWitnessKey(options.dataDir)
+  log('witness-key', { publicKey: key.publicKey, file: key.path, created: key.created })
+  if (key.readableByOthers) log('witness-key-readable-by-others', { file: key.path, detail: 'expected mode 0600: chmod 600 it' })
+  return key.secretKey
+}
+
 /** Starts a relay with parsed options and runs it until a signal; resolves with the exit code. */
 export async function runRelay(options: RelayCommandOptions): Promise<number> {
+  const log = (event: string, fields?: Record<string, unknown>): void => {
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + '\n')
+  }
+  let secretKey: Uint8Array
+  try {
+    secretKey = witnessKeyOf(options, log)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    process.stderr.write(`heroes relay: ${code && !(error instanceof UsageError) ? `cannot make or read the witness key in ${options.dataDir}: ${code}` : (error as Error).message}\n`)
+    return error instanceof UsageError ? 2 : 1
+  }
   let relay: Relay
   try {
     relay = await startRelay({
       host: options.host, port: options.port, dataDir: options.dataDir, peers: options.peers, limits: options.limits,
       staticDir: options.staticDir, staticHeaders: { ...buildHeaders(options.staticDir), ...options.headers },
-      log: (event, fields) => process.stderr.write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + '\n'),
+      log,
+      witness: { secretKey, checkpointIntervalMs: options.checkpointIntervalSeconds * 1000 },
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     process.stderr.write(`heroes relay: cannot listen on ${options.host}:${options.port}: ${code ?? (error as Error).message}\n`)
     return 1
   }
-  process.stdout.write(`relay listening on ${relay.httpUrl} (WebSocket ${relay.syncUrl}, data in ${options.dataDir})\n`)
+  process.stdout.write(`relay listening on ${relay.httpUrl} (WebSocket ${relay.syncUrl}, data in ${options.dataDir}, witness ${relay.witness!.publicKey})\n`)
   return await new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       process.stderr.write(JSON.stringify({ time: new Date().toISOString(), event: 'signal', signal }) + '\n')

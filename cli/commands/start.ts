@@ -2,7 +2,10 @@
  * heroes start (what `npm start` runs): builds the PWA when dist/ is missing
  * or older than its sources, then runs one relay on http://127.0.0.1:8080
  * (PORT overrides) that serves dist/ next to /sync, with its data in
- * ./data/relay. Flags of `heroes relay` pass through.
+ * ./data/relay. Flags of `heroes relay` pass through, and so does its witness
+ * default: the relay signs checkpoints with ./data/relay/witness-key.json (made
+ * on the first start) for every pool that names it, so a pool created in the
+ * app it serves can name it (GET /witness) and be witnessed.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
