@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { generateSecretKey, publicKeyOf, replay, toHex, type Entry, type PublicKeyHex } from '../../core/index.ts'
 import { parseRelayFlags, run as runRelayCommand } from '../../cli/commands/relay.ts'
+import { USAGE } from '../../cli/main.ts'
 import { startRelay } from '../index.ts'
 import { shardDocumentId } from '../../core/sync/index.ts'
 import { cleanUpAfterAll } from './cleanup.ts'
@@ -269,6 +270,7 @@ describe('the witness, bounded and quiet', () => {
   }, 30_000)
 
   it('reads its flags: an interval from 1 s, and a key file that must exist', async () => {
+    expect(USAGE).toContain('[--witness-key FILE] [--checkpoint-interval-seconds N]')
     expect(parseRelayFlags([]).checkpointIntervalSeconds).toBe(5)
     expect(parseRelayFlags(['--checkpoint-interval-seconds', '1']).checkpointIntervalSeconds).toBe(1)
     expect(() => parseRelayFlags(['--checkpoint-interval-seconds', '0'])).toThrow('expected --checkpoint-interval-seconds from 1 to 86400, got 0')
