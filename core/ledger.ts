@@ -899,10 +899,16 @@ export class Ledger {
     return undefined
   }
 
+  /** Reused for every uncovered entry (most of a pool without a witness): rules read it, never keep it. */
+  readonly #uncoveredFacts: { effectiveTime: number; witnessedAt: undefined; online: false } = { effectiveTime: 0, witnessedAt: undefined, online: false }
+
   #facts(at: number, entry: Entry): TimeFacts {
     const effectiveTime = this.#effTime[at]!
     const block = this.#blockOf[at]!
-    if (block === UNCOVERED) return { effectiveTime, witnessedAt: undefined, online: false }
+    if (block === UNCOVERED) {
+      this.#uncoveredFacts.effectiveTime = effectiveTime
+      return this.#uncoveredFacts
+    }
     const witnessedAt = this.#counted[block]!.time
     let online = false
     if (witnessedAt - effectiveTime <= ONLINE_COVER_MS_MAX) {

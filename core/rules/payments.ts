@@ -11,6 +11,8 @@ import {
 import { requestProblem, settleRequest } from './requests.ts'
 import { noteOfflineTransfer, offlineCapProblem } from './witnesses.ts'
 
+const NO_LEVY = Object.freeze({ fee: 0, carry: 0 })
+
 /** The levy on `amount` at `basisPoints`/10,000, rounded down, computed without passing 2^53. */
 export function feeOf(amount: number, basisPoints: number): number {
   return levy(amount, basisPoints, 0).fee
@@ -22,7 +24,7 @@ export function feeOf(amount: number, basisPoints: number): number {
  * splitting one payment into many avoids less than one minor unit in total.
  */
 export function levy(amount: number, basisPoints: number, carry: number): { fee: number; carry: number } {
-  if (basisPoints === 0) return { fee: 0, carry }
+  if (basisPoints === 0) return carry === 0 ? NO_LEVY : { fee: 0, carry }
   const fraction = (amount % 10_000) * basisPoints + carry
   return { fee: Math.floor(amount / 10_000) * basisPoints + Math.floor(fraction / 10_000), carry: fraction % 10_000 }
 }
@@ -87,7 +89,7 @@ export function transferRule(state: PoolState, entry: TransferEntry, author: Mem
       state.held.set(entry.author, held + entry.amount)
       state.initiated.set(entry.id, entry)
     } else {
-      state.feeCarry.set(entry.author, carry)
+      if (carry !== 0 || state.feeCarry.size > 0) state.feeCarry.set(entry.author, carry)
       state.move(entry, entry.author, entry.id, entry.time, fee)
       if (request) settleRequest(request, 'paid', entry.id)
     }
