@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultRelayUrl, normalizeRelayUrl } from './default-relay.ts'
+import { defaultRelayUrl, normalizeRelayUrl, relayHttpUrl } from './default-relay.ts'
 
 describe('relay addresses', () => {
   it('defaults to the origin at /sync, over wss on https', () => {
@@ -12,5 +12,11 @@ describe('relay addresses', () => {
     expect(normalizeRelayUrl('wss://relay.example/custom#x')).toBe('wss://relay.example/custom')
     expect(normalizeRelayUrl('ftp://relay.example')).toBeUndefined()
     expect(normalizeRelayUrl('relay.example')).toBeUndefined()
+  })
+  it('finds the HTTP origin of the relay for /witness', () => {
+    expect(relayHttpUrl('ws://127.0.0.1:8080/sync', '/witness')).toBe('http://127.0.0.1:8080/witness')
+    expect(relayHttpUrl('wss://relay.example/custom?x=1', '/witness')).toBe('https://relay.example/witness')
+    expect(relayHttpUrl('', '/witness')).toBeUndefined()
+    expect(relayHttpUrl('ftp://relay.example', '/witness')).toBeUndefined()
   })
 })

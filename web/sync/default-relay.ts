@@ -18,3 +18,18 @@ export function normalizeRelayUrl(text: string): string | undefined {
   url.hash = ''
   return url.toString()
 }
+
+/**
+ * An HTTP address on the relay's origin (`/witness`, `/healthz`): the relay
+ * serves them beside its WebSocket, so ws: becomes http: and wss: https:.
+ * Undefined for an address that is not a relay's.
+ */
+export function relayHttpUrl(relayUrl: string, path: string): string | undefined {
+  const ws = normalizeRelayUrl(relayUrl)
+  if (ws === undefined) return undefined
+  const url = new URL(ws)
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:'
+  url.pathname = path
+  url.search = ''
+  return url.toString()
+}
