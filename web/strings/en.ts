@@ -100,6 +100,9 @@ export const en = {
     requested: 'Waiting for a gatekeeper to admit you',
     waitingForYou: (count: number) => `${count} waiting for you`,
     waitingForOthers: (count: number) => `${count} waiting for others`,
+    allConfirmed: 'All confirmed',
+    unconfirmed: (count: number) => `${count} not yet confirmed`,
+    noWitness: 'Unconfirmed: no witness',
     backupNag: 'You have not backed up this wallet. If this phone is lost, so is your money.',
     backupCta: 'Back up now',
   },
@@ -131,6 +134,12 @@ export const en = {
     exportLog: 'Export the pool’s log (for an audit with the heroes command)',
     myKey: 'Your key in this pool',
     yourName: 'you',
+    noWitness: 'This pool has no witness, so its payments stay unconfirmed: a later double spend could still undo them.',
+    allowance: <P>(count: number, amount: P) =>
+      phrase<P>`Offline, you can pay ${count} more ${count === 1 ? 'time' : 'times'}, up to ${amount} in all, until a witness confirms your payments.`,
+    allowanceUsed: 'You have paid all this pool allows before a witness confirms your payments. Connect to the network: once they are confirmed, you can pay again.',
+    allowanceUsedOnline: 'You have used what you may pay offline. You are online, so you can still pay: a witness confirms it within moments.',
+    unconfirmedIncoming: <P>(amount: P) => phrase<P>`${amount} received is not confirmed yet. It becomes final once a witness confirms it, usually soon after the payer’s phone is online.`,
   },
 
   row: {
@@ -165,6 +174,12 @@ export const en = {
     stateCancelled: 'Withdrawn by the payer',
     nameThem: 'Name this member',
     nameLabel: 'Name (only on this device)',
+    payoutTo: <P>(name: P) => phrase<P>`Paid ${name} out of the commons`,
+    payoutFrom: <P>(name: P) => phrase<P>`Paid to you out of the commons by ${name}`,
+    confirmed: 'Confirmed',
+    unconfirmed: 'Not yet confirmed',
+    atRisk: 'Not yet confirmed: at risk until confirmed',
+    noWitness: 'Unconfirmed (no witness)',
   },
 
   pay: {
@@ -196,6 +211,11 @@ export const en = {
     belowMin: <P>(amount: P) => phrase<P>`Over your limit: you can pay at most ${amount} now.`,
     aboveMax: <P>(amount: P) => phrase<P>`Over the other member’s maximum: they can receive at most ${amount} now.`,
     payYourself: 'You cannot pay yourself.',
+    online: 'You are online: a witness confirms this payment within moments, and it does not count against what you may pay offline.',
+    offlineCapUsed: <P>(countMax: number, amountMax: P) =>
+      phrase<P>`You have paid all this pool allows before a witness confirms your payments (${countMax} ${countMax === 1 ? 'payment' : 'payments'}, ${amountMax} in all). Connect to the network: once a witness has confirmed them, you can pay again.`,
+    offlineCapAmount: <P>(left: P, max: P) =>
+      phrase<P>`Until a witness confirms your payments you can pay at most ${left} more (this pool allows ${max} in all). Pay less, or connect to the network and try again.`,
     levy: <P>(received: P, levy: P) => phrase<P>`The payee receives ${received}; ${levy} goes to the pool’s commons.`,
     softMinWarning: <P>(after: P, level: P) => phrase<P>`After this payment your balance will be ${after}, below the pool’s warning level of ${level}.`,
     softMaxWarning: <P>(name: P, after: P, level: P) => phrase<P>`After this payment ${name}’s balance will be ${after}, above the pool’s warning level of ${level}. It is allowed; they may prefer to be paid later.`,
@@ -360,6 +380,16 @@ export const en = {
     twoStepHint: 'A payment waits, its amount on hold, until the payee accepts it; refused or withdrawn, it is released.',
     submit: 'Create pool',
     problem: <P>(detail: P) => phrase<P>`The pool could not be created: ${detail}`,
+    witnessTitle: 'Witness',
+    witnessChecking: 'Asking the relay whether it will witness this pool…',
+    witnessRelay: 'The relay will witness this pool: it confirms payments within moments of their reaching it, after which no double spend can undo them.',
+    witnessLimits: <P>(count: number, amount: P) =>
+      phrase<P>`Between two confirmations a member may pay at most ${count} times, ${amount} in all (what a lost or copied phone could cost the others).`,
+    witnessNone: 'The relay cannot be reached or does not witness pools: the pool will be created without a witness, and its payments stay unconfirmed until a witness is added.',
+    witnessAdvanced: 'Another witness (advanced)',
+    witnessKey: 'Witness key (64 characters; empty: the relay’s)',
+    witnessKeyProblem: 'A witness key is 64 characters, each 0–9 or a–f.',
+    createdWithoutWitness: 'Pool created without a witness: its payments stay unconfirmed until a witness is added.',
     numberProblem: (field: string) => `${field}: enter a whole number of 0 or more.`,
   },
 
@@ -393,6 +423,8 @@ export const en = {
     health: 'Pool health',
     entries: (count: number) => `${count} entries known on this device.`,
     commons: <P>(amount: P) => phrase<P>`Levies collected for the commons: ${amount}.`,
+    witness: <P>(key: P) => phrase<P>`Witness: ${key}. Payments it has seen are confirmed.`,
+    noWitness: 'No witness: payments stay unconfirmed until one is added (heroes pool update --witness KEY).',
     poolCsv: 'Download every payment of the pool (CSV)',
     poolCsvHint: 'All money movements, for the pool’s books: time, payer, payee, amount, levy, note.',
     rejected: 'Rejected entries',

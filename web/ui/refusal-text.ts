@@ -17,6 +17,11 @@ export function refusalText(t: Strings, refusal: Refusal | WalletProblem, policy
       return r.receivableMax !== undefined ? t.pay.aboveMax(inserted(money(r.receivableMax, policy))) : t.reasons['above-max-balance']
     case 'pay-yourself':
       return t.pay.payYourself
+    case 'offline-cap':
+      if (!r.offline) return t.reasons['offline-cap']
+      return r.offline.countLeft === 0 || r.offline.amountLeft === 0
+        ? t.pay.offlineCapUsed(r.offline.countMax, inserted(money(r.offline.amountMax, policy)))
+        : t.pay.offlineCapAmount(inserted(money(r.offline.amountLeft, policy)), inserted(money(r.offline.amountMax, policy)))
   }
   if (refusal.reason in t.wallet.problems) return t.wallet.problems[refusal.reason as WalletProblem['reason']]
   return t.reasons[refusal.reason as Reason] ?? t.common.error

@@ -2,7 +2,10 @@
  * Writing this device's next entry in a pool: place it at the head of the
  * author's chain and, for a transfer, name as `deps` what it relies on
  * (payments received and the admission since its last entry), so every device
- * orders the received money before the spending of it.
+ * orders the received money before the spending of it. A transfer also names
+ * the witness's latest checkpoint when the wallet passes one (connected, and
+ * it covers the chain head: witness-status.ts): that makes it online, not held
+ * to the offline cap once a checkpoint covers it promptly.
  */
 import { chainHead, DEPS_COUNT_MAX, signEntry, type Entry, type EntryId, type PublicKeyHex, type UnsignedEntry } from '../../core/index.ts'
 
@@ -14,6 +17,8 @@ export interface AuthorContext {
   readonly secretKey: Uint8Array
   readonly author: PublicKeyHex
   readonly now: number
+  /** The checkpoint that makes a transfer online (witness-status.ts `coveringCheckpoint`), named only by transfers. */
+  readonly checkpoint?: EntryId
 }
 
 /** Signs `body` as the author's next entry. `extraDeps` are always included (a join's invite). */
@@ -26,6 +31,7 @@ export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<
   // A payment request relies on the admission only: it must sort after it, and a payer's phone
   // should not have to hold the requester's incoming payments to judge it.
   const type = (body as { type: string }).type
+  if (type === 'transfer' && context.checkpoint !== undefined && deps.size < DEPS_COUNT_MAX) deps.add(context.checkpoint)
   if (type === 'transfer' || type === 'request') {
     for (const id of unreferencedCredits(list, context.author, type === 'request')) {
       if (deps.size >= DEPS_COUNT_MAX) break

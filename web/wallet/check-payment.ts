@@ -14,13 +14,26 @@ export interface Refusal {
   readonly payableMax?: number
   /** For the payee's maximum: the most the payee can receive now (minor units). */
   readonly receivableMax?: number
+  /** For the offline cap: what may still be paid before a witness sees this member's payments again, and the pool's caps. */
+  readonly offline?: { readonly countLeft: number; readonly amountLeft: number; readonly countMax: number; readonly amountMax: number }
+}
+
+export interface CheckOptions {
+  /**
+   * Judge the candidate as online: it names a checkpoint covering its chain
+   * head and the device is connected, so a checkpoint will cover it promptly.
+   * Otherwise it counts against the offline cap, which is the truth if it is
+   * not covered promptly.
+   */
+  readonly online?: boolean
 }
 
 export type CandidateCheck = { ok: true; verdict: EntryVerdict } | { ok: false; refusal: Refusal }
 
-export function checkCandidate(ledger: Ledger, candidate: Entry, allEntries: Iterable<Entry>, cache: SignatureCache): CandidateCheck {
-  // preview() answers when the candidate simply goes last; otherwise judge it in a copy of the whole set.
-  let verdict = ledger.preview(candidate)
+export function checkCandidate(ledger: Ledger, candidate: Entry, allEntries: Iterable<Entry>, cache: SignatureCache, options: CheckOptions = {}): CandidateCheck {
+  // preview() answers when the candidate simply goes last; otherwise judge it in a copy of the whole set,
+  // where it is uncovered and so judged offline: stricter, never looser.
+  let verdict = ledger.preview(candidate, { online: options.online === true })
   if (!verdict) {
     const copy = new Ledger(ledger.pool, { cache })
     copy.add([...allEntries, candidate], Math.max(ledger.asOf, candidate.time))
@@ -47,6 +60,10 @@ function explain(ledger: Ledger, candidate: Entry, reason: Reason): Partial<Refu
     if (payer) out.payableMax = Math.max(0, ledger.balanceOf(candidate.author) - payer.minBalance)
     if (payee && payee.maxBalance !== null) out.receivableMax = Math.max(0, payee.maxBalance - ledger.balanceOf(candidate.to as PublicKeyHex))
     return out
+  }
+  if (reason === 'offline-cap') {
+    const allowance = ledger.offlineAllowance(candidate.author)
+    return allowance ? { offline: { ...allowance } } : {}
   }
   return {}
 }

@@ -70,6 +70,7 @@ export class PoolBook {
         delivery: this.delivery,
         lastTransferTime: this.#ledger.lastTransferTime(this.me),
         now,
+        witnessed: this.#ledger.witnessed,
       })
     }
     return this.#view

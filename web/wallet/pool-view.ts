@@ -8,6 +8,13 @@ import { feeOf, type Entry, type EntryVerdict, type Policy, type ReplayResult, t
 
 export type Delivery = 'device' | 'relay'
 export type Role = 'gatekeeper' | 'member' | 'none'
+/**
+ * A payment's witnessed state: `confirmed` once a checkpoint of the primary
+ * witness covers it (its verdict is final: no later double spend can undo it),
+ * `unconfirmed` until then, `no-witness` in a pool that names no witness now
+ * (nothing there is ever final).
+ */
+export type Confirmation = 'confirmed' | 'unconfirmed' | 'no-witness'
 
 export interface StatementRow {
   readonly id: string
@@ -33,6 +40,10 @@ export interface StatementRow {
   readonly pays?: string
   /** For this member's own payment request: what became of it (open, paid, rejected, cancelled). */
   readonly requestStatus?: RequestStatus
+  /** For a payment that moved money (transfer, issue, payout; a two-step transfer once accepted): witnessed or not. */
+  readonly confirmation?: Confirmation
+  /** Received, not confirmed yet, in a witnessed pool: the payer's double spend could still void it. */
+  readonly atRisk?: true
 }
 
 /**
@@ -106,6 +117,12 @@ export interface PoolView {
   readonly entryCount: number
   /** Invites some newcomer has used (their join is known here), by invite id. */
   readonly usedInvites: ReadonlySet<string>
+  /** The pool names a witness now; without one its payments are never confirmed. */
+  readonly witnessed: boolean
+  /** Payments of this member (either way) that moved money and are not confirmed yet, in a witnessed pool. */
+  readonly unconfirmedCount: number
+  /** What this member received that is not confirmed yet (the sum of the rows at risk), in a witnessed pool. */
+  readonly unconfirmedIncoming: number
 }
 
 export interface PoolViewInput {
@@ -116,11 +133,13 @@ export interface PoolViewInput {
   readonly delivery: ReadonlyMap<string, Delivery>
   readonly lastTransferTime: number | undefined
   readonly now: number
+  /** Whether the pool names a witness now (Ledger.witnessed); a row is confirmed when its verdict's `witnessed` is set. */
+  readonly witnessed: boolean
 }
 
-/** Types whose entry moves money to someone named in `to`. */
+/** Types whose entry moves money to someone named in `to` (a payout comes out of the commons, like an issue out of nowhere). */
 function moneyOf(entry: Entry): { to: string; amount: number; memo: string } | undefined {
-  if (entry.type === 'transfer' || entry.type === 'issue') return { to: entry.to, amount: entry.amount, memo: entry.memo ?? '' }
+  if (entry.type === 'transfer' || entry.type === 'issue' || entry.type === 'payout') return { to: entry.to, amount: entry.amount, memo: entry.memo ?? '' }
   return undefined
 }
 
@@ -150,6 +169,16 @@ export function viewPool(input: PoolViewInput): PoolView {
   const role: Role = summary ? summary.role : 'none'
   const requests = requestRows(result, entries, me)
   const requestById = new Map(requests.map((row) => [row.id, row]))
+  // A two-step transfer moves money when its payee's accept is applied: that accept is what must be witnessed.
+  const witnessedOf = new Map<string, string | null>()
+  const acceptOf = new Map<string, string>()
+  for (const verdict of result.entries) {
+    witnessedOf.set(verdict.id, verdict.witnessed)
+    const entry = verdict.type === 'accept' && verdict.status === 'accepted' ? entries.get(verdict.id) : undefined
+    if (entry?.type === 'accept') acceptOf.set(entry.entry, entry.id)
+  }
+  const confirmationOf = (id: string): Confirmation =>
+    (witnessedOf.get(acceptOf.get(id) ?? id) ?? null) !== null ? 'confirmed' : input.witnessed ? 'unconfirmed' : 'no-witness'
   let running = 0
   const rows: StatementRow[] = []
   for (const verdict of result.entries) {
@@ -169,6 +198,8 @@ export function viewPool(input: PoolViewInput): PoolView {
     }
     const awaiting = verdict.status === 'initiated' ? (mine ? 'them' : toMe ? 'me' : undefined) : undefined
     running += change
+    const confirmation = money && verdict.status === 'accepted' ? confirmationOf(entry.id) : undefined
+    const atRisk = confirmation === 'unconfirmed' && toMe && !mine && change > 0
     const subject = entry.type === 'admit' || entry.type === 'freeze' ? entry.member : entry.type === 'request' ? (entry.from ?? null) : null
     const counterparty = money ? (mine ? money.to : entry.author) : mine ? subject : entry.author
     rows.push({
@@ -188,6 +219,8 @@ export function viewPool(input: PoolViewInput): PoolView {
       ...(awaiting ? { awaiting } : {}),
       ...(entry.type === 'transfer' && entry.request ? { pays: entry.request } : {}),
       ...(entry.type === 'request' && requestById.has(entry.id) ? { requestStatus: requestById.get(entry.id)!.status } : {}),
+      ...(confirmation ? { confirmation } : {}),
+      ...(atRisk ? { atRisk: true as const } : {}),
     })
   }
   rows.reverse()
@@ -227,5 +260,8 @@ export function viewPool(input: PoolViewInput): PoolView {
     nextTransferAt: nextAt !== null && nextAt > input.now ? nextAt : null,
     entryCount: entries.size,
     usedInvites: new Set([...entries.values()].flatMap((entry) => (entry.type === 'join' ? [entry.invite] : []))),
+    witnessed: input.witnessed,
+    unconfirmedCount: rows.filter((row) => row.confirmation === 'unconfirmed').length,
+    unconfirmedIncoming: rows.reduce((sum, row) => sum + (row.atRisk ? row.change : 0), 0),
   }
 }

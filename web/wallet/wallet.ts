@@ -22,6 +22,7 @@ import { inviteChain, receiptLines } from './history-in-links.ts'
 import { checkCandidate, type Refusal } from './check-payment.ts'
 import { PoolBook } from './pool-book.ts'
 import type { PoolView } from './pool-view.ts'
+import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
 
 export type Outcome<T = void> = { ok: true; value: T } | { ok: false; refusal: Refusal | WalletProblem }
 
@@ -127,6 +128,12 @@ export class Wallet {
 
   poolRecord(id: string): PoolRecord | undefined {
     return this.#books.get(id)?.record
+  }
+
+  /** Whether the pool has a witness, whether a payment now counts as online, and the offline allowance left. */
+  witnessStatus(pool: string): WitnessStatus | undefined {
+    const book = this.#books.get(pool)
+    return book && witnessStatus(book.ledger, book.me, isConnected(this.#sync.status))
   }
 
   /**
@@ -676,8 +683,11 @@ export class Wallet {
       const now = this.#now()
       book.refresh(now)
       const entries = book.store.entries.values()
-      const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now }, body, extraDeps)
-      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#cache)
+      // Connected and the witness has seen our chain head: the payment names the checkpoint and counts as online.
+      const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#sync.status))
+      const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now, ...(checkpoint ? { checkpoint } : {}) }, body, extraDeps)
+      const online = checkpoint !== undefined && candidate.deps.includes(checkpoint)
+      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#cache, { online })
       const waiting = !check.ok && allowWaiting && WAITING_REASONS.has(check.refusal.reason)
       if (!check.ok && !waiting) return { ok: false, refusal: check.refusal }
       await this.#db.put('delivery', { id: candidate.id, pool: book.id, state: 'device', at: now })
