@@ -5,6 +5,7 @@ import type { StatementRow } from '../../wallet/pool-view.ts'
 import { money, timeOf, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { encodeLink } from '../../links/link-codec.ts'
+import { ConfirmationState } from './Confirmation.tsx'
 import { CopyField } from './CopyField.tsx'
 import { QrImage } from './QrImage.tsx'
 import { iso } from './Words.tsx'
@@ -48,6 +49,7 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
             <div class="statement-meta">
               <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time>
               <span class="state" data-testid="row-state">{stateOf(t, row)}</span>
+              <ConfirmationState row={row} />
               {row.status === 'accepted' && row.change !== 0 && (
                 <span class="after">
                   {t.pool.balanceAfter} <bdi>{money(row.balanceAfter, policy)}</bdi>
@@ -70,6 +72,8 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterpa
       return row.outgoing ? t.row.paidTo(name) : t.row.receivedFrom(name)
     case 'issue':
       return row.delivery ? t.row.issuedTo(name) : t.row.issuedBy(name)
+    case 'payout':
+      return row.delivery ? t.row.payoutTo(name) : t.row.payoutFrom(name)
     case 'join':
       return t.row.joined
     case 'admit':
@@ -88,7 +92,7 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterpa
     case 'close':
       return t.row[row.type]
   }
-  // Kinds without a sentence of their own yet (rule changes, checkpoints, payouts): their name.
+  // Kinds without a sentence of their own yet (rule changes, checkpoints): their name.
   return t.entryTypes[row.type]
 }
 

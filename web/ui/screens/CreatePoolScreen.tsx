@@ -1,13 +1,20 @@
-import { useState } from 'preact/hooks'
-import { FEE_BASIS_POINTS_MAX, RATE_LIMIT_SECONDS_DEFAULT, type Policy, type PoolKind } from '../../../core/index.ts'
-import { parseAmount } from '../../lib/amount.ts'
+import { useEffect, useState } from 'preact/hooks'
+import { FEE_BASIS_POINTS_MAX, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, RATE_LIMIT_SECONDS_DEFAULT, type Policy, type PoolKind } from '../../../core/index.ts'
+import { formatAmount, parseAmount } from '../../lib/amount.ts'
+import { createPoolWithWitness, parseWitnessKey, probeRelayWitness, type WitnessProbe } from '../../wallet/pool-witness.ts'
 import { Field } from '../components/Field.tsx'
-import { Words } from '../components/Words.tsx'
+import { iso, Words } from '../components/Words.tsx'
 import { inserted, type Text } from '../../strings/phrase.ts'
 import { navigate } from '../router.ts'
+import { leaveFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
-/** A gatekeeper starts a pool: kind, name, symbol, decimals, limits and the pace of payments. */
+/**
+ * A gatekeeper starts a pool: kind, name, symbol, decimals, limits and the
+ * pace of payments. The relay the app syncs through is asked at once whether
+ * it witnesses pools (GET /witness); if so the pool names it as its witness
+ * (pool-witness.ts), else it is created without one and says so.
+ */
 export function CreatePoolScreen() {
   const t = useStrings()
   const wallet = useWallet()
@@ -23,6 +30,17 @@ export function CreatePoolScreen() {
   const [softMin, setSoftMin] = useState('')
   const [softMax, setSoftMax] = useState('')
   const [error, setError] = useState<Text>('')
+  /** The relay's answer to GET /witness; undefined while asking. */
+  const [probe, setProbe] = useState<WitnessProbe | undefined>(undefined)
+  const [pasted, setPasted] = useState('')
+  const [pastedError, setPastedError] = useState('')
+  useEffect(() => {
+    let live = true
+    void probeRelayWitness(wallet.relayUrl).then((answer) => live && setProbe(answer))
+    return () => {
+      live = false
+    }
+  }, [wallet])
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault()
     const digits = Number(decimals)
@@ -53,10 +71,16 @@ export function CreatePoolScreen() {
       ...(softParsed && softParsed.ok ? { softMinBalance: -softParsed.minorUnits } : {}),
       ...(softMaxParsed && softMaxParsed.ok ? { softMaxBalance: softMaxParsed.minorUnits } : {}),
     }
-    const outcome = await wallet.createPool(policy)
-    if (outcome.ok) navigate({ name: 'manage', pool: outcome.value }, true)
-    else setError(t.create.problem(inserted(outcome.refusal.detail ?? '')))
+    const pastedKey = pasted.trim() === '' ? undefined : parseWitnessKey(pasted)
+    if (pasted.trim() !== '' && pastedKey === undefined) return setPastedError(t.create.witnessKeyProblem)
+    setPastedError('')
+    const outcome = await createPoolWithWitness(wallet, policy, { ...(pastedKey ? { pasted: pastedKey } : {}), ...(probe ? { probe } : {}) })
+    if (!outcome.ok) return setError(t.create.problem(inserted(outcome.refusal.detail ?? '')))
+    if (outcome.value.witness.kind === 'none') leaveFlash(t.create.createdWithoutWitness)
+    navigate({ name: 'manage', pool: outcome.value.pool }, true)
   }
+  const digitsShown = /^\d+$/.test(decimals) && Number(decimals) <= 8 ? Number(decimals) : 2
+  const witnessed = pasted.trim() !== '' ? parseWitnessKey(pasted) !== undefined : probe?.ok === true
   return (
     <section aria-labelledby="create-title">
       <h1 id="create-title">{t.create.title}</h1>
@@ -90,6 +114,19 @@ export function CreatePoolScreen() {
             <span class="hint">{t.create.twoStepHint}</span>
           </span>
         </label>
+        <fieldset class="witness-choice">
+          <legend>{t.create.witnessTitle}</legend>
+          <p class="hint" role="status" data-testid="witness-probe" data-witness={probe === undefined ? 'checking' : probe.ok ? 'relay' : 'none'}>
+            {probe === undefined ? t.create.witnessChecking : probe.ok ? t.create.witnessRelay : t.create.witnessNone}
+          </p>
+          {witnessed && (
+            <p class="hint">{t.create.witnessLimits(OFFLINE_COUNT_MAX_DEFAULT, iso(`${formatAmount(OFFLINE_AMOUNT_MAX_DEFAULT, digitsShown)} ${symbol.trim()}`.trim()))}</p>
+          )}
+          <details open={pasted !== ''}>
+            <summary>{t.create.witnessAdvanced}</summary>
+            <Field id="pool-witness" label={t.create.witnessKey} value={pasted} onInput={setPasted} error={pastedError || undefined} />
+          </details>
+        </fieldset>
         {error && (
           <p class="notice error" role="alert">
             <Words text={error} />

@@ -58,6 +58,7 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
                     </span>
                   )}
                   {view.role === 'gatekeeper' && <span class="tag">{t.home.gatekeeper}</span>}
+                  <ConfirmationTag view={view} />
                   <WaitingTags view={view} />
                 </a>
               </li>
@@ -79,6 +80,23 @@ function WaitingTags({ view }: { view: PoolView }) {
     <span class="row waiting-tags">
       {forMe > 0 && <span class="tag attention" data-testid="waiting-for-you-count">{t.home.waitingForYou(forMe)}</span>}
       {forOthers > 0 && <span class="tag" data-testid="waiting-for-others-count">{t.home.waitingForOthers(forOthers)}</span>}
+    </span>
+  )
+}
+
+/** Whether this member's payments in the pool are confirmed: all, some not yet, or never (no witness). In words, with an icon. */
+function ConfirmationTag({ view }: { view: PoolView }) {
+  const t = useStrings()
+  const payments = view.statement.filter((row) => row.confirmation !== undefined).length
+  if (payments === 0) return null
+  const [kind, icon, words] = !view.witnessed
+    ? ['no-witness', '–', t.home.noWitness]
+    : view.unconfirmedCount > 0
+      ? ['unconfirmed', '◷', t.home.unconfirmed(view.unconfirmedCount)]
+      : ['confirmed', '✓', t.home.allConfirmed]
+  return (
+    <span class={`tag confirmation-tag confirmation-${kind}`} data-testid="pool-card-confirmation" data-confirmation={kind}>
+      <span aria-hidden="true">{icon}</span> {words}
     </span>
   )
 }

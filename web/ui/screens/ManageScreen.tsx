@@ -13,6 +13,7 @@ import { money, timeOf, who } from '../format.ts'
 import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
+import { useFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** The gatekeeper's console: invite, admit, freeze, issue, and the pool's health with proofs. */
@@ -33,6 +34,7 @@ export function ManageScreen({ pool }: { pool: string }) {
   const [issueTo, setIssueTo] = useState('')
   const [issueAmount, setIssueAmount] = useState('')
   const [issueNote, setIssueNote] = useState<Text>('')
+  const flash = useFlash()
   useEffect(() => {
     void wallet.invites(pool).then(setInvites)
     void wallet.joinRequests(pool).then(setRequests)
@@ -90,6 +92,11 @@ export function ManageScreen({ pool }: { pool: string }) {
         <a href={hrefOf({ name: 'pool', pool })}>← <bdi>{policy?.name}</bdi></a>
       </p>
       <h1 id="manage-title">{t.manage.title(iso(policy?.name ?? ''))}</h1>
+      {flash && (
+        <p class="notice" role="status" data-testid="flash">
+          <Words text={flash} />
+        </p>
+      )}
       <SigningBlocked pool={pool} />
 
       <div class="card">
@@ -212,6 +219,7 @@ export function ManageScreen({ pool }: { pool: string }) {
       <div class="card">
         <h2>{t.manage.health}</h2>
         <p>{t.manage.entries(view.entryCount)}</p>
+        <p data-testid="pool-witness">{policy?.witnesses?.[0] ? t.manage.witness(iso(shortKey(policy.witnesses[0]))) : t.manage.noWitness}</p>
         {view.commons !== undefined && <p>{t.manage.commons(iso(money(view.commons, policy)))}</p>}
         <p>
           <button type="button" class="secondary" data-testid="pool-csv" onClick={() => {

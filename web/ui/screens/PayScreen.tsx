@@ -3,6 +3,7 @@ import type { VNode } from 'preact'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { decodeLink, linkRoute } from '../../links/link-codec.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
+import { WitnessNotes } from '../components/Confirmation.tsx'
 import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
@@ -119,6 +120,7 @@ export function PayScreen({ pool }: { pool: string }) {
       </p>
       <h1 id="pay-title">{t.pay.title(iso(policy?.name ?? ''))}</h1>
       <p class="hint" data-testid="payable">{t.pay.available(amountOf(payable))}</p>
+      <WitnessNotes pool={pool} view={view} pay />
       <SigningBlocked pool={pool} />
       {refusal && (
         <div class="notice error" role="alert" data-testid="pay-refusal">

@@ -3,6 +3,7 @@ import { encodeLink } from '../../links/link-codec.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { counterpartiesOf, filterRows, isFiltering, NO_FILTER, toCoreFilter, type StatementFilterText } from '../../wallet/statement-filter.ts'
 import { CloseAccount } from '../components/CloseAccount.tsx'
+import { WitnessNotes } from '../components/Confirmation.tsx'
 import { CopyField } from '../components/CopyField.tsx'
 import { InFlight } from '../components/InFlight.tsx'
 import { QrImage } from '../components/QrImage.tsx'
@@ -75,6 +76,7 @@ export function PoolScreen({ pool }: { pool: string }) {
       <SigningBlocked pool={pool} />
       {view.frozen && <p class="notice error" role="note">{t.pool.frozen}</p>}
       {view.closed && <p class="notice" role="note">{t.pool.closed}</p>}
+      <WitnessNotes pool={pool} view={view} />
       {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note" data-testid="below-soft-min">{t.pool.belowSoftMin(iso(money(policy.softMinBalance, policy)))}</p>}
       {policy?.softMaxBalance !== undefined && view.balance > policy.softMaxBalance && <p class="notice warn" role="note" data-testid="above-soft-max">{t.pool.aboveSoftMax(iso(money(policy.softMaxBalance, policy)))}</p>}
       {myJoin?.status === 'pending' && <p class="notice" role="note" data-testid="join-waiting">{t.pool.joinWaiting}</p>}
