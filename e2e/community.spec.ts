@@ -8,7 +8,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { DESKTOP, PHONE, Person } from './people.ts'
+import { baseUrl, DESKTOP, PHONE, Person } from './people.ts'
 
 test.describe.configure({ mode: 'serial' })
 
@@ -24,6 +24,8 @@ let inviteLink = ''
 let poolLink = ''
 let backupFile = ''
 let phrase = ''
+/** Does the relay witness pools (GET /witness answers a key)? Then the app names it in the pool it creates. */
+let relayWitnesses = false
 
 test.afterAll(async () => {
   for (const person of [gatekeeper, alice, bob]) {
@@ -48,6 +50,9 @@ test('a gatekeeper creates a pool and invites Alice', async ({ browser }) => {
   await page.getByLabel('Symbol', { exact: true }).fill('HRS')
   await page.getByLabel('Credit limit per member').fill('100')
   await page.getByLabel('Seconds between two payments').fill(String(RATE_SECONDS))
+  // The app asked the relay whether it witnesses; a relay without a witness leaves the pool unwitnessed, and says so.
+  relayWitnesses = (await relayWitnessKey()) !== undefined
+  await expect(page.getByTestId('witness-probe')).toHaveAttribute('data-witness', relayWitnesses ? 'relay' : 'none')
   await gatekeeper.shot('02-create-pool')
   await page.getByRole('button', { name: 'Create pool' }).click()
   await expect(page.getByRole('heading', { name: 'Manage Garden time bank' })).toBeVisible()
@@ -182,6 +187,28 @@ test('the rate limit and the credit limit refuse with clear words and keep the d
   await expect(page.getByLabel('Invitation or pool link')).toHaveValue(inviteLink.slice(0, -30))
 })
 
+// After the rate-limit test, which needs Alice's last payment to be under 6 s old: waiting for a checkpoint takes seconds.
+test('a witness confirms the payment on both phones within seconds', async () => {
+  await alice.openPool('Garden time bank')
+  await bob.openPool('Garden time bank')
+  const paid = alice.page.getByTestId('statement-row').filter({ hasText: 'Paid Bob’s request' })
+  const received = bob.page.getByTestId('statement-row').filter({ hasText: 'paid your request' })
+  if (relayWitnesses) {
+    // The relay's checkpoint covers the payment; each row says it is confirmed, in words.
+    await expect(paid.getByTestId('row-confirmation')).toHaveText(/Confirmed/, { timeout: 30_000 })
+    await expect(received.getByTestId('row-confirmation')).toHaveText(/Confirmed/, { timeout: 30_000 })
+    await expect(alice.page.getByTestId('offline-allowance')).toContainText(/Offline, you can pay \d more times?, up to [\d.]+ HRS in all/)
+    await expect(alice.page.getByTestId('no-witness')).toHaveCount(0)
+    await alice.goto('#/')
+    await expect(alice.page.getByTestId('pool-card-confirmation')).toHaveText(/All confirmed/)
+  } else {
+    // An older relay without a witness: the pool says once, and each row, that nothing is confirmed.
+    await expect(paid.getByTestId('row-confirmation')).toHaveText(/Unconfirmed \(no witness\)/)
+    await expect(alice.page.getByTestId('no-witness')).toBeVisible()
+  }
+  await alice.shot('11b-confirmed')
+})
+
 test('the app reloads and works with no network', async () => {
   await alice.setOffline(true)
   await alice.goto('#/')
@@ -210,12 +237,22 @@ test('the app reloads and works with no network', async () => {
   const receipt = await paid.getByTestId('receipt-link').inputValue()
   await alice.shot('14b-receipt')
   await bob.page.goto(receipt)
-  await expect(bob.page.getByTestId('flash')).toHaveText('Receipt kept: 2.00 HRS, settled.')
+  await expect(bob.page.getByTestId('flash')).toHaveText('Receipt kept: 2.00 HRS, now in your balance.')
   await expect(bob.balance()).toHaveText('14.50 HRS')
+  // Received offline and not witnessed yet: Bob sees what is at risk until a witness confirms it.
+  if (relayWitnesses) {
+    await expect(bob.page.getByTestId('statement-row').first().getByTestId('row-confirmation')).toHaveText(/Not yet confirmed: at risk until confirmed/)
+    await expect(bob.page.getByTestId('unconfirmed-incoming')).toContainText('2.00 HRS received is not confirmed yet.')
+  }
+  await bob.shot('14c-receipt-at-risk')
   await bob.setOffline(false)
   await alice.setOffline(false)
   await expect(alice.page.getByTestId('statement-row').first()).toContainText('Reached the relay', { timeout: 30_000 })
   await expect(bob.balance()).toHaveText('14.50 HRS', { timeout: 30_000 })
+  if (relayWitnesses) {
+    await expect(bob.page.getByTestId('statement-row').first().getByTestId('row-confirmation')).toHaveText(/Confirmed/, { timeout: 30_000 })
+    await expect(bob.page.getByTestId('unconfirmed-incoming')).toHaveCount(0)
+  }
 })
 
 test('a backup file restores the same balance in a fresh browser profile', async ({ browser }) => {
@@ -311,6 +348,17 @@ test('a backup file restores the same balance in a fresh browser profile', async
 async function expectAccessible(person: Person): Promise<void> {
   const result = await new AxeBuilder({ page: person.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
   expect(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
+}
+
+/** The relay's witness key from GET /witness, or undefined when it does not witness (an older relay answers with the app's page). */
+async function relayWitnessKey(): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${baseUrl()}/witness`)
+    const key = response.ok ? ((await response.json()) as { publicKey?: unknown }).publicKey : undefined
+    return typeof key === 'string' && /^[0-9a-f]{64}$/.test(key) ? key : undefined
+  } catch {
+    return undefined
+  }
 }
 
 async function poolIdOf(person: Person): Promise<string> {

@@ -509,7 +509,7 @@ export const en = {
     },
     wrongKindForPay: 'This is not a payment link. Open it from the home screen instead.',
     receiptAdded: <P>(amount: P) => phrase<P>`Receipt kept: ${amount}. It counts once the payer’s earlier entries reach this phone.`,
-    receiptSettled: <P>(amount: P) => phrase<P>`Receipt kept: ${amount}, settled.`,
+    receiptSettled: <P>(amount: P) => phrase<P>`Receipt kept: ${amount}, now in your balance.`,
     receiptNotForYou: 'This receipt is not a payment to you.',
     otherPool: 'This payment link is for another pool.',
     requestInvalid: 'This payment request does not check out: its signature or contents are wrong. Ask for it again.',
