@@ -92,11 +92,13 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
   const moved = new Map<PublicKeyHex, EntryId>([[gatekeeper.key, gatekeeper.prev!]])
   let checkpoint: EntryId | undefined
   let sinceCheckpoint = 0
+  let lastTime = now
   const nextCheckpoint = (): Entry => {
     const heads = [...moved.values()].sort()
     moved.clear()
     sinceCheckpoint = 0
-    const entry = make(witness!, { type: 'checkpoint', heads }, now + members.length, pool)
+    // The witness signs right after the latest entry it holds.
+    const entry = make(witness!, { type: 'checkpoint', heads }, lastTime + 1, pool)
     checkpoint = entry.id
     return entry
   }
@@ -110,7 +112,8 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
     const deps = from.seq === 1 ? [admitted.get(from.key)!, admitted.get(to.key)!] : []
     // Online: the payer's chain is covered by the latest checkpoint, which it names.
     if (checkpoint && !moved.has(from.key)) deps.push(checkpoint)
-    const entry = make(from, { type: 'transfer', to: to.key, amount: 1 + (round % 50) }, now + i, pool, deps.sort())
+    const entry = make(from, { type: 'transfer', to: to.key, amount: 1 + (round % 50) }, Math.max(now + i, lastTime), pool, deps.sort())
+    lastTime = entry.time
     moved.set(from.key, entry.id)
     sinceCheckpoint++
     return entry

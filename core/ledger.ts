@@ -199,6 +199,8 @@ export class Ledger {
   /** The state after the covered part, and how many applied entries that part holds. */
   #finalState = new PoolState()
   #finalCount = 0
+  /** How many movements the covered part made: the movements array is shared with the final state. */
+  #finalMovements = 0
   /** Verdicts of covered entries that tail entries changed (two-step settlements), to undo on a tail replay. */
   #tailUndo: [number, Verdict | undefined][] = []
 
@@ -813,6 +815,7 @@ export class Ledger {
     this.#blockOf.fill(UNCOVERED)
     this.#finalState = new PoolState()
     this.#finalCount = 0
+    this.#finalMovements = 0
     this.#tailUndo = []
     this.#counted = []
     this.#assigned = 0
@@ -834,17 +837,15 @@ export class Ledger {
       this.#verdicts[at] = verdict
     }
     this.#tailUndo = []
-    const wasApplied = applied.length
+    // What must be ordered again: the tail as applied, and what was never applied (pending or fresh).
+    this.#unapplied = applied.slice(this.#finalCount).concat(this.#unapplied)
     applied.length = this.#finalCount
-    this.#state = this.#finalCount === 0 ? new PoolState() : this.#finalState.clone()
-    this.#last = applied.length > 0 ? applied[applied.length - 1]! : -1
-    // Nothing was applied yet (a first add): the unapplied list is already every position.
-    if (wasApplied > 0) {
-      const verdicts = this.#verdicts
-      const unapplied: number[] = []
-      for (let at = 0; at < verdicts.length; at++) if (verdicts[at] === undefined) unapplied.push(at)
-      this.#unapplied = unapplied
+    if (this.#finalCount === 0) this.#state = new PoolState()
+    else {
+      this.#state = this.#finalState.clone()
+      this.#state.movements.length = this.#finalMovements
     }
+    this.#last = applied.length > 0 ? applied[applied.length - 1]! : -1
     this.#applyInOrder(this.#orderUnapplied())
   }
 
@@ -873,6 +874,7 @@ export class Ledger {
     if (this.#finalCount !== this.#applied.length) {
       this.#finalCount = this.#applied.length
       this.#finalState = this.#state.clone()
+      this.#finalMovements = this.#state.movements.length
     }
     for (const ids of this.#eachForkedSlot()) {
       const standing = ids.find((id) => this.#verdicts[this.#index.get(id)!] !== undefined)

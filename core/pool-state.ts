@@ -142,7 +142,10 @@ export class PoolState {
   /** Levies collected, less payouts: the pool's common account. */
   commons = 0
 
-  /** An independent copy: the ledger keeps one at the last witnessed point and replays the rest on it. */
+  /**
+   * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
+   * but for `movements`, which is shared (see Ledger#rebuildFromFinal).
+   */
   clone(): PoolState {
     const copy = new PoolState()
     copy.policy = this.policy
@@ -158,7 +161,9 @@ export class PoolState {
     copy.initiated = new Map(this.initiated)
     copy.held = new Map(this.held)
     copy.requests = new Map([...this.requests].map(([id, request]) => [id, { ...request }]))
-    copy.movements = this.movements.slice()
+    // Shared, not copied: movements only ever grow, and the ledger truncates them back to the
+    // snapshot's length when it restores one (copying them would make every tail replay O(history)).
+    copy.movements = this.movements
     copy.segments = new Map(this.segments)
     copy.feeCarry = new Map(this.feeCarry)
     copy.supply = this.supply
