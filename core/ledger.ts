@@ -306,6 +306,8 @@ export class Ledger {
       const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, (at) => this.#resolvePrev(at))
       if (assigned > 0) {
         this.#assigned += assigned
+        // A first add has nothing to undo: order everything once.
+        if (this.#applied.length === 0) return this.#applyInOrder(this.#orderUnapplied())
         return this.#rebuildFromFinal()
       }
     }
@@ -903,6 +905,7 @@ export class Ledger {
 
   /** Reused for every uncovered entry (most of a pool without a witness): rules read it, never keep it. */
   readonly #uncoveredFacts: { effectiveTime: number; witnessedAt: undefined; online: false } = { effectiveTime: 0, witnessedAt: undefined, online: false }
+  readonly #coveredFacts: { effectiveTime: number; witnessedAt: number | undefined; online: boolean } = { effectiveTime: 0, witnessedAt: 0, online: false }
 
   #facts(at: number, entry: Entry): TimeFacts {
     const effectiveTime = this.#effTime[at]!
@@ -928,7 +931,11 @@ export class Ledger {
         }
       }
     }
-    return { effectiveTime, witnessedAt, online }
+    const facts = this.#coveredFacts
+    facts.effectiveTime = effectiveTime
+    facts.witnessedAt = witnessedAt
+    facts.online = online
+    return facts
   }
 
   #apply(at: number, inTail: boolean): void {
