@@ -158,57 +158,75 @@ export function parentIds(entry: Entry): readonly EntryId[] {
  * every entry of its past not yet in a block joins its block. Returns how many
  * checkpoints were assigned; one whose past is not all present stops it.
  */
-export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevOf?: (at: number) => number): number {
+export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevAt?: readonly number[]): number {
   const { entries, index } = input
   const stack: number[] = []
   const collected: number[] = []
   for (let r = from; r < counted.length; r++) {
     const checkpoint = counted[r]!
+    const rank = checkpoint.rank
     collected.length = 0
     stack.length = 0
     let complete = true
+    // Entries are marked with the rank as they are found (this runs once per entry of the pool);
+    // a checkpoint whose past is not all present is rare, and unmarks what it marked.
     if (blockOf[checkpoint.at] === UNCOVERED) {
-      blockOf[checkpoint.at] = -1 // visiting
+      blockOf[checkpoint.at] = rank
       stack.push(checkpoint.at)
       collected.push(checkpoint.at)
     }
-    // Parents are visited without building a list per entry: this runs once per entry of the pool.
-    const visit = (id: EntryId): boolean => {
-      const parent = index.get(id)
-      if (parent === undefined) return false
-      if (blockOf[parent] === UNCOVERED) {
-        blockOf[parent] = -1
-        stack.push(parent)
-        collected.push(parent)
-      }
-      return true
-    }
-    while (stack.length > 0 && complete) {
+    while (stack.length > 0) {
       const at = stack.pop()!
       const entry = entries[at]!
       if (entry.prev !== null) {
         // The prev's position is usually known already: no lookup by id.
-        const prev = prevOf ? prevOf(at) : -1
-        if (prev >= 0) {
-          if (blockOf[prev] === UNCOVERED) {
-            blockOf[prev] = -1
-            stack.push(prev)
-            collected.push(prev)
-          }
-        } else if (!visit(entry.prev)) complete = false
+        let prev = prevAt ? prevAt[at]! : -1
+        if (prev < 0) prev = index.get(entry.prev) ?? -1
+        if (prev < 0) {
+          complete = false
+          break
+        }
+        if (blockOf[prev] === UNCOVERED) {
+          blockOf[prev] = rank
+          stack.push(prev)
+          collected.push(prev)
+        }
       }
       const deps = entry.deps
-      for (let d = 0; d < deps.length && complete; d++) if (!visit(deps[d]!)) complete = false
+      for (let d = 0; d < deps.length; d++) {
+        const parent = index.get(deps[d]!)
+        if (parent === undefined) {
+          complete = false
+          break
+        }
+        if (blockOf[parent] === UNCOVERED) {
+          blockOf[parent] = rank
+          stack.push(parent)
+          collected.push(parent)
+        }
+      }
+      if (!complete) break
       if (entry.type === 'checkpoint') {
         const heads = entry.heads
-        for (let h = 0; h < heads.length && complete; h++) if (!visit(heads[h]!)) complete = false
+        for (let h = 0; h < heads.length; h++) {
+          const parent = index.get(heads[h]!)
+          if (parent === undefined) {
+            complete = false
+            break
+          }
+          if (blockOf[parent] === UNCOVERED) {
+            blockOf[parent] = rank
+            stack.push(parent)
+            collected.push(parent)
+          }
+        }
+        if (!complete) break
       }
     }
     if (!complete) {
       for (const at of collected) blockOf[at] = UNCOVERED
       return r - from
     }
-    for (const at of collected) blockOf[at] = checkpoint.rank
   }
   return counted.length - from
 }

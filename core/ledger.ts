@@ -303,7 +303,7 @@ export class Ledger {
       this.#counted = counted
     }
     if (this.#assigned < this.#counted.length) {
-      const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, (at) => this.#resolvePrev(at))
+      const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, this.#prevAt)
       if (assigned > 0) {
         this.#assigned += assigned
         // A first add has nothing to undo: order everything once.
@@ -826,7 +826,7 @@ export class Ledger {
     if (this.#genesisAt < 0) return
     const { counted } = this.#countCheckpoints()
     this.#counted = counted
-    this.#assigned = assignBlocks(this.#coverageInput(), counted, 0, this.#blockOf, (at) => this.#resolvePrev(at))
+    this.#assigned = assignBlocks(this.#coverageInput(), counted, 0, this.#blockOf, this.#prevAt)
     this.#applyInOrder(this.#orderUnapplied())
   }
 
