@@ -13,26 +13,19 @@ import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from 
 import { deriveSecretKey, type KeyDerivation } from '../keys/pool-keys.ts'
 import { newRecoveryPhrase, seedOfPhrase } from '../keys/recovery-phrase.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
-import { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
-import type { DraftRecord, InviteRecord, JoinRequestRecord, KeyRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
+import type { DraftRecord, InviteRecord, JoinRequestRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
 import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
 import { authorEntry } from './author-entry.ts'
 import { chainGuard } from './chain-guard.ts'
 import { inviteChain, receiptLines } from './history-in-links.ts'
-import { checkCandidate, type Refusal } from './check-payment.ts'
-import { PoolBook } from './pool-book.ts'
+import { checkCandidate } from './check-payment.ts'
+import type { PoolBook } from './pool-book.ts'
+import type { Outcome, WalletProblem } from './outcome.ts'
+import { Pools } from './pools.ts'
 import type { PoolView } from './pool-view.ts'
 import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
 
-export type Outcome<T = void> = { ok: true; value: T } | { ok: false; refusal: Refusal | WalletProblem }
-
-/** Problems the wallet finds before the validator is even asked. */
-export interface WalletProblem {
-  readonly reason:
-    | 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'own-fork' | 'stale-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
-    | 'request-invalid' | 'request-unknown' | 'request-waiting' | 'request-not-for-you'
-  readonly detail?: string
-}
+export type { Outcome, WalletProblem } from './outcome.ts'
 
 /** Pending reasons that only mean "an earlier entry has not arrived here yet". */
 const WAITING_REASONS = new Set<string>(['missing-prev', 'missing-dep', 'after-pending', 'no-genesis'])
@@ -54,13 +47,12 @@ export class Wallet {
   readonly #db: WalletDb
   readonly #sync: SyncEngine
   readonly #now: () => number
-  readonly #books = new Map<string, PoolBook>()
+  readonly #pools: Pools
   readonly #listeners = new Set<() => void>()
   readonly #cache: SignatureCache
   #seed: Uint8Array = new Uint8Array()
   #settings: SeedSettings = { phrase: '', createdAt: 0, backedUp: false }
   #displayName = ''
-  #wakeTimer: ReturnType<typeof setTimeout> | undefined
   #version = 0
   #busy = 0
   /** A restored wallet's keys may have signed before, elsewhere: pools it adds must learn their chain head first. */
@@ -71,6 +63,7 @@ export class Wallet {
     this.#sync = options.sync
     this.#now = options.now ?? Date.now
     this.#cache = options.cache ?? new SignatureCache()
+    this.#pools = new Pools({ db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache, changed: () => this.#changed() })
     this.#sync.onStatusChange(() => this.#changed())
   }
 
@@ -119,20 +112,20 @@ export class Wallet {
   }
 
   poolIds(): string[] {
-    return [...this.#books.values()].sort((a, b) => a.record.joinedAt - b.record.joinedAt).map((book) => book.id)
+    return this.#pools.ids()
   }
 
   pool(id: string): PoolView | undefined {
-    return this.#books.get(id)?.view(this.#now())
+    return this.#pools.get(id)?.view(this.#now())
   }
 
   poolRecord(id: string): PoolRecord | undefined {
-    return this.#books.get(id)?.record
+    return this.#pools.get(id)?.record
   }
 
   /** Whether the pool has a witness, whether a payment now counts as online, and the offline allowance left. */
   witnessStatus(pool: string): WitnessStatus | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     return book && witnessStatus(book.ledger, book.me, isConnected(this.#sync.status))
   }
 
@@ -142,13 +135,13 @@ export class Wallet {
    * stale), for screens to say before anyone fills a form; undefined when it may.
    */
   signingBlocked(pool: string): WalletProblem | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     return book && this.#guard(book)
   }
 
   /** The name this wallet knows a key by in a pool (a local contact), if any. */
   nameOf(pool: string, key: string): string | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return undefined
     if (key === book.me) return this.#displayName || undefined
     return book.nameOf(key)
@@ -156,13 +149,13 @@ export class Wallet {
 
   /** One entry's canonical line (for a proof to hand on), if this device holds it. */
   entryLine(pool: string, id: string): string | undefined {
-    const entry = this.#books.get(pool)?.store.entries.get(id)
+    const entry = this.#pools.get(pool)?.store.entries.get(id)
     return entry && encodeEntry(entry)
   }
 
   /** Entry lines of a pool, for an auditor's export. */
   poolLines(id: string): string[] {
-    const book = this.#books.get(id)
+    const book = this.#pools.get(id)
     return book ? [...book.store.entries.values()].map((entry) => encodeEntry(entry)).sort() : []
   }
 
@@ -207,7 +200,7 @@ export class Wallet {
   }
 
   async setContact(pool: string, key: string, name: string): Promise<void> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     const trimmed = name.trim().slice(0, 40)
     if (!book || trimmed === '' || key === book.me) return
     await this.#db.put('contacts', { pool, key, name: trimmed })
@@ -236,7 +229,7 @@ export class Wallet {
 
   /** Signs a one-time invite; returns the payload to put in a link or QR code. */
   async createInvite(pool: string, label: string, limits: MemberLimits = {}): Promise<Outcome<InvitePayload>> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const inviteSecret = crypto.getRandomValues(new Uint8Array(32))
     const invitee = publicKeyOf(inviteSecret)
@@ -278,7 +271,7 @@ export class Wallet {
     if (invite.entry.pool !== genesis.entry.id) return { ok: false, refusal: { reason: 'invite-wrong-pool' } }
     const inviteSecret = fromHex(payload.secret, 32)
     if (!inviteSecret || publicKeyOf(inviteSecret) !== invite.entry.invitee) return { ok: false, refusal: { reason: 'invite-invalid', detail: 'secret' } }
-    const existing = this.#books.get(payload.pool)
+    const existing = this.#pools.get(payload.pool)
     if (existing && existing.record.status === 'member' && existing.view(this.#now()).role !== 'none') {
       return { ok: false, refusal: { reason: 'already-joined' } }
     }
@@ -295,7 +288,7 @@ export class Wallet {
       true,
     )
     if (!signed.ok) return signed
-    if (book.record.status !== 'member') await this.#updateRecord(book, { status: 'member' })
+    if (book.record.status !== 'member') await this.#pools.updateRecord(book, { status: 'member' })
     book.follow?.publish([genesis.entry, inviteEntry])
     return { ok: true, value: book.id }
   }
@@ -310,7 +303,7 @@ export class Wallet {
     if (!genesis.ok || genesis.entry.type !== 'pool' || genesis.entry.id !== payload.pool || !verifyEntrySignature(genesis.entry, this.#cache)) {
       return { ok: false, refusal: { reason: 'pool-invalid' } }
     }
-    const existing = this.#books.get(payload.pool)
+    const existing = this.#pools.get(payload.pool)
     if (existing) return { ok: true, value: existing.me }
     const creator = deriveSecretKey(this.#seed, { kind: 'creator', nonce: genesis.entry.nonce })
     // This wallet may have created the pool (a restore from the phrase alone): then it takes the gatekeeper's key back.
@@ -325,7 +318,7 @@ export class Wallet {
    * chain before it, as much as a QR code holds, for a payee with no network.
    */
   receiptPayload(pool: string, entryId: string): ReceiptPayload | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     const entry = book?.store.entries.get(entryId)
     if (!book || !entry || entry.author !== book.me) return undefined
     const lines = receiptLines(book.store.entries, entry)
@@ -334,13 +327,13 @@ export class Wallet {
 
   /** The public link of a pool (no secret in it): for join requests and for restoring. */
   poolLinkPayload(pool: string): PoolPayload | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     const genesis = book?.store.entries.get(pool)
     return book && genesis ? { kind: 'pool', pool, relay: book.record.relayUrl, genesis: encodeEntry(genesis) } : undefined
   }
 
   async recordJoinRequest(request: JoinRequestRecord): Promise<Outcome> {
-    if (!this.#books.has(request.pool)) return { ok: false, refusal: { reason: 'unknown-pool' } }
+    if (!this.#pools.get(request.pool)) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const known = await this.#db.get('requests', [request.pool, request.member])
     if (!known || known.state === 'waiting') await this.#db.put('requests', request)
     this.#changed()
@@ -348,7 +341,7 @@ export class Wallet {
   }
 
   async approveJoinRequest(pool: string, member: string, limits: MemberLimits = {}): Promise<Outcome> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const signed = await this.#sign<AdmitEntry>(book, { type: 'admit', member: member as PublicKeyHex, role: 'member', ...limits })
     if (!signed.ok) return signed
@@ -368,14 +361,14 @@ export class Wallet {
   }
 
   async freeze(pool: string, member: string, reason: string): Promise<Outcome> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const signed = await this.#sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) })
     return signed.ok ? { ok: true, value: undefined } : signed
   }
 
   async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const signed = await this.#sign<IssueEntry>(book, { type: 'issue', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
     return signed.ok ? { ok: true, value: signed.value.id } : signed
@@ -383,7 +376,7 @@ export class Wallet {
 
   /** Pays a member. Judged by core's validator before anything is stored or sent. */
   async pay(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     if (to === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
     const signed = await this.#sign<TransferEntry>(book, { type: 'transfer', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
@@ -397,7 +390,7 @@ export class Wallet {
    * opens the link) for `amount`. Returns the request's id.
    */
   async makeRequest(pool: string, amount: number, memo: string, from?: string): Promise<Outcome<string>> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     if (from === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
     const signed = await this.#sign<RequestEntry>(book, {
@@ -416,7 +409,7 @@ export class Wallet {
    * synced once does, can pay it offline; one that does not says it must wait.
    */
   requestPayload(pool: string, id: string): RequestPayload | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     const entry = book?.store.entries.get(id)
     if (!book || !entry || entry.type !== 'request') return undefined
     const name = entry.author === book.me ? this.#displayName : book.nameOf(entry.author)
@@ -428,7 +421,7 @@ export class Wallet {
    * request's id; the name it gives is kept as a contact when none is known.
    */
   async takeRequestLink(payload: RequestPayload): Promise<Outcome<string>> {
-    const book = this.#books.get(payload.pool)
+    const book = this.#pools.get(payload.pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const first = decodeEntry(payload.lines[0] ?? '')
     if (!first.ok || first.entry.type !== 'request' || first.entry.pool !== payload.pool || !verifyEntrySignature(first.entry, this.#cache)) {
@@ -444,7 +437,7 @@ export class Wallet {
    * request, never from the screen. Judged by the validator before it is kept.
    */
   async payRequest(pool: string, id: string): Promise<Outcome<string>> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     book.refresh(this.#now())
     const request = book.view(this.#now()).requests.get(id)
@@ -464,14 +457,14 @@ export class Wallet {
 
   /** This member's statement as CSV (core's `statement` and `statementCsv`), filtered by date and counterparty. */
   statementCsv(pool: string, filter: StatementFilter = {}): string | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return undefined
     return statementCsv(statement(book.ledger.movements(), book.me, filter), book.ledger.policy?.decimals ?? 0)
   }
 
   /** Every movement of the pool as CSV, for a gatekeeper's books. */
   poolCsv(pool: string): string | undefined {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book || book.view(this.#now()).role !== 'gatekeeper') return undefined
     return poolCsv(book.ledger.movements(), book.ledger.policy?.decimals ?? 0)
   }
@@ -482,7 +475,7 @@ export class Wallet {
    * requester withdraws it. Judged by the validator like any entry.
    */
   async answer(pool: string, entry: string, answer: 'accept' | 'reject' | 'cancel'): Promise<Outcome<string>> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const signed = await this.#sign<AcceptEntry | RejectEntry | CancelEntry>(book, { type: answer, entry: entry as EntryId }, [entry as EntryId])
     return signed.ok ? { ok: true, value: signed.value.id } : signed
@@ -490,7 +483,7 @@ export class Wallet {
 
   /** Leaves a pool: allowed by the validator only at balance zero with nothing in flight. */
   async closeAccount(pool: string): Promise<Outcome> {
-    const book = this.#books.get(pool)
+    const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const signed = await this.#sign<CloseEntry>(book, { type: 'close' })
     return signed.ok ? { ok: true, value: undefined } : signed
@@ -498,18 +491,7 @@ export class Wallet {
 
   /** Lines learned outside sync (a link, a QR code, a file): decoded and verified like any other. */
   async ingestLines(pool: string, lines: readonly string[]): Promise<number> {
-    const book = this.#books.get(pool)
-    if (!book) return 0
-    const entries: Entry[] = []
-    for (const line of lines) {
-      const decoded = decodeEntry(line)
-      // Known ids are skipped before the (costly) signature check: a re-sent log costs little.
-      if (!decoded.ok || decoded.entry.pool !== pool || book.store.entries.has(decoded.entry.id)) continue
-      if (verifyEntrySignature(decoded.entry, this.#cache)) entries.push(decoded.entry)
-    }
-    const added = await book.store.put(entries)
-    if (added.length > 0) book.follow?.publish(added)
-    return added.length
+    return this.#pools.ingestLines(pool, lines)
   }
 
   // ---- backup and restore -------------------------------------------------------
@@ -520,7 +502,7 @@ export class Wallet {
       phrase: this.#settings.phrase,
       displayName: this.#displayName,
       createdAt: this.#settings.createdAt,
-      pools: [...this.#books.values()].map((book) => ({
+      pools: [...this.#pools.all()].map((book) => ({
         id: book.id,
         relayUrl: book.record.relayUrl,
         derivation: book.key.derivation,
@@ -581,94 +563,18 @@ export class Wallet {
     this.#restored = (await this.#db.get('settings', 'restored')) === true
     const relay = (await this.#db.get('settings', 'relayUrl')) as string | undefined
     if (relay) this.#sync.setRelay(relay)
-    for (const record of await this.#db.getAll('pools')) {
-      const key = await this.#db.get('keys', record.id)
-      if (!key) continue
-      await this.#openBook(record, key)
-    }
+    await this.#pools.load()
     this.#changed()
   }
 
 
   async #addPool(genesis: PoolEntry, derivation: KeyDerivation, secretKey: Uint8Array | undefined, relayUrl: string, status: PoolRecord['status'], needsChainHead: boolean, joinedAt = this.#now()): Promise<PoolBook> {
-    const secret = secretKey ?? deriveSecretKey(this.#seed, derivation)
-    const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl, status, joinedAt, needsChainHead }
-    const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secret), secretKey: toHex(secret), derivation }
-    const tx = this.#db.transaction(['pools', 'keys'], 'readwrite')
-    await Promise.all([tx.objectStore('pools').put(record), tx.objectStore('keys').put(key), tx.done])
-    const book = await this.#openBook(record, key)
-    await book.store.put([genesis])
-    // The sync started from an empty store: hand it the genesis, from which it derives every document to follow.
-    book.follow?.publish([genesis])
-    return book
-  }
-
-  async #openBook(record: PoolRecord, key: KeyRecord): Promise<PoolBook> {
-    const secretKey = fromHex(key.secretKey, 32)
-    if (!secretKey) throw new TypeError(`expected a 32-byte secret key for pool ${record.id}, got a damaged record`)
-    // The store reports new entries to the book, which needs the store to exist first.
-    const holder: { book?: PoolBook } = {}
-    const store = await IdbVerifiedStore.load(this.#db, record.id, (added) => {
-      if (!holder.book) return
-      holder.book.refresh(this.#now(), added)
-      this.#scheduleWake()
-      this.#changed()
-    })
-    const book = new PoolBook(record, key, secretKey, store, this.#cache)
-    holder.book = book
-    for (const delivery of await this.#db.getAllFromIndex('delivery', 'by-pool', record.id)) book.delivery.set(delivery.id, delivery.state)
-    for (const contact of await this.#db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
-    book.refresh(this.#now())
-    this.#books.set(record.id, book)
-    book.follow = this.#sync.follow(
-      book.id,
-      store,
-      {
-        onDelivered: (ids) => void this.#markDelivered(book, ids),
-        onCaughtUp: () => void this.#caughtUp(book),
-        onOwnChainFetched: () => void this.#ownChainFetched(book),
-      },
-      { author: book.me },
-    )
-    // Entries signed here that no relay confirmed yet (an earlier session offline) go out again.
-    const undelivered = [...store.entries.values()].filter((entry) => entry.author === book.me && book.delivery.get(entry.id) === 'device')
-    if (undelivered.length > 0) book.follow.publish(undelivered)
-    this.#scheduleWake()
-    return book
-  }
-
-  async #markDelivered(book: PoolBook, ids: readonly EntryId[]): Promise<void> {
-    const fresh = ids.filter((id) => book.delivery.get(id) !== 'relay' && book.store.entries.get(id)?.author === book.me)
-    if (fresh.length === 0) return
-    const tx = this.#db.transaction('delivery', 'readwrite')
-    await Promise.all([...fresh.map((id) => tx.store.put({ id, pool: book.id, state: 'relay', at: this.#now() })), tx.done])
-    for (const id of fresh) book.delivery.set(id, 'relay')
-    book.touch()
-    this.#changed()
-  }
-
-  async #caughtUp(book: PoolBook): Promise<void> {
-    // A join request becomes membership once the gatekeeper's admit arrives.
-    if (book.record.status === 'requested' && book.view(this.#now()).role !== 'none') await this.#updateRecord(book, { status: 'member' })
-    this.#changed()
-  }
-
-  /** The relay gave back this key's own chain: a restored key may sign again (chain-guard.ts). */
-  async #ownChainFetched(book: PoolBook): Promise<void> {
-    if (!book.record.needsChainHead) return
-    await this.#updateRecord(book, { needsChainHead: false })
-    this.#changed()
+    return this.#pools.add({ genesis, derivation, secretKey: secretKey ?? deriveSecretKey(this.#seed, derivation), relayUrl, status, needsChainHead, joinedAt })
   }
 
   #guard(book: PoolBook): WalletProblem | undefined {
     const problem = chainGuard({ pool: book.id, author: book.me, needsChainHead: book.record.needsChainHead, entries: book.store.entries.values() })
     return problem && { reason: problem.reason, ...(problem.seq !== undefined ? { detail: String(problem.seq) } : {}) }
-  }
-
-  async #updateRecord(book: PoolBook, change: Partial<PoolRecord>): Promise<void> {
-    book.record = { ...book.record, ...change }
-    await this.#db.put('pools', book.record)
-    book.touch()
   }
 
   /**
@@ -701,33 +607,15 @@ export class Wallet {
   }
 
   async #wipe(): Promise<void> {
-    for (const book of this.#books.values()) book.follow?.stop()
-    this.#books.clear()
+    this.#pools.closeAll()
     const stores = ['settings', 'pools', 'keys', 'entries', 'delivery', 'contacts', 'drafts', 'invites', 'requests'] as const
     const tx = this.#db.transaction([...stores], 'readwrite')
     await Promise.all([...stores.map((name) => tx.objectStore(name).clear()), tx.done])
   }
 
-  /** Entries dated a little ahead (another device's clock) become due later: wake up then. */
-  #scheduleWake(): void {
-    clearTimeout(this.#wakeTimer)
-    let next: number | undefined
-    for (const book of this.#books.values()) {
-      const due = book.nextDueTime()
-      if (due !== undefined && (next === undefined || due < next)) next = due
-    }
-    if (next === undefined) return
-    const delay = Math.min(Math.max(next - this.#now() + 50, 50), 60_000)
-    this.#wakeTimer = setTimeout(() => {
-      for (const book of this.#books.values()) book.refresh(this.#now())
-      this.#scheduleWake()
-      this.#changed()
-    }, delay)
-  }
-
   /** Re-judges every pool as of now: the rate limit's countdown and pending entries depend on the clock. */
   tick(): void {
-    for (const book of this.#books.values()) book.refresh(this.#now())
+    this.#pools.refreshAll()
     this.#changed()
   }
 

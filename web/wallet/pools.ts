@@ -1,0 +1,203 @@
+/**
+ * Every pool this device holds, open while the app runs: each one's PoolBook
+ * loaded from IndexedDB, followed by the sync engine, and woken when an entry
+ * dated ahead (another device's clock) falls due. The wallet's other modules
+ * find a pool here and add one here, so a book is opened and followed in one
+ * place only.
+ */
+import { decodeEntry, encodeEntry, fromHex, publicKeyOf, toHex, verifyEntrySignature, type Entry, type EntryId, type PoolEntry, type SignatureCache } from '../../core/index.ts'
+import type { KeyDerivation } from '../keys/pool-keys.ts'
+import { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
+import type { KeyRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
+import type { SyncEngine } from '../sync/sync-engine.ts'
+import { PoolBook } from './pool-book.ts'
+
+/** Wake at least this long after an entry falls due, so its time has surely come when the ledger is asked. */
+const WAKE_MARGIN_MS = 50
+/** Wake at least this often while something is due, so a clock that jumps cannot leave an entry waiting for long. */
+const WAKE_DELAY_MS_MAX = 60_000
+
+export interface PoolsOptions {
+  readonly db: WalletDb
+  readonly sync: SyncEngine
+  readonly now: () => number
+  readonly cache: SignatureCache
+  /** Tells the wallet's screens that something they show may have changed. */
+  readonly changed: () => void
+}
+
+/** A pool to keep and open: its genesis, this device's key for it, and how it came here. */
+export interface NewPool {
+  readonly genesis: PoolEntry
+  readonly derivation: KeyDerivation
+  /** The key `derivation` gives from the seed (wallet-settings.ts `secretKey`). */
+  readonly secretKey: Uint8Array
+  /** The relay the pool syncs through; empty means the app's default. */
+  readonly relayUrl: string
+  readonly status: PoolRecord['status']
+  /** A key that may have signed elsewhere (a restore) waits for its own chain from the relay before it signs. */
+  readonly needsChainHead: boolean
+  /** Kept from a backup; a pool new here joins now. */
+  readonly joinedAt?: number
+}
+
+export class Pools {
+  readonly #db: WalletDb
+  readonly #sync: SyncEngine
+  readonly #now: () => number
+  readonly #cache: SignatureCache
+  readonly #changed: () => void
+  readonly #books = new Map<string, PoolBook>()
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(options: PoolsOptions) {
+    this.#db = options.db
+    this.#sync = options.sync
+    this.#now = options.now
+    this.#cache = options.cache
+    this.#changed = options.changed
+  }
+
+  get(id: string): PoolBook | undefined {
+    return this.#books.get(id)
+  }
+
+  all(): IterableIterator<PoolBook> {
+    return this.#books.values()
+  }
+
+  /** Pool ids in the order this device joined them, for a stable list on screen. */
+  ids(): string[] {
+    return [...this.#books.values()].sort((a, b) => a.record.joinedAt - b.record.joinedAt).map((book) => book.id)
+  }
+
+  /** Opens every pool kept in IndexedDB (a pool whose key record is missing cannot sign, and is left closed). */
+  async load(): Promise<void> {
+    for (const record of await this.#db.getAll('pools')) {
+      const key = await this.#db.get('keys', record.id)
+      if (!key) continue
+      await this.#open(record, key)
+    }
+  }
+
+  /** Keeps a new pool with this device's key for it, opens it, and hands its genesis to the sync. */
+  async add(pool: NewPool): Promise<PoolBook> {
+    const { genesis, derivation, secretKey } = pool
+    const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl: pool.relayUrl, status: pool.status, joinedAt: pool.joinedAt ?? this.#now(), needsChainHead: pool.needsChainHead }
+    const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secretKey), secretKey: toHex(secretKey), derivation }
+    const tx = this.#db.transaction(['pools', 'keys'], 'readwrite')
+    await Promise.all([tx.objectStore('pools').put(record), tx.objectStore('keys').put(key), tx.done])
+    const book = await this.#open(record, key)
+    await book.store.put([genesis])
+    // The sync started from an empty store: hand it the genesis, from which it derives every document to follow.
+    book.follow?.publish([genesis])
+    return book
+  }
+
+  async updateRecord(book: PoolBook, change: Partial<PoolRecord>): Promise<void> {
+    book.record = { ...book.record, ...change }
+    await this.#db.put('pools', book.record)
+    book.touch()
+  }
+
+  /** Lines learned outside sync (a link, a QR code, a file): decoded and verified like any other. */
+  async ingestLines(pool: string, lines: readonly string[]): Promise<number> {
+    const book = this.#books.get(pool)
+    if (!book) return 0
+    const entries: Entry[] = []
+    for (const line of lines) {
+      const decoded = decodeEntry(line)
+      // Known ids are skipped before the (costly) signature check: a re-sent log costs little.
+      if (!decoded.ok || decoded.entry.pool !== pool || book.store.entries.has(decoded.entry.id)) continue
+      if (verifyEntrySignature(decoded.entry, this.#cache)) entries.push(decoded.entry)
+    }
+    const added = await book.store.put(entries)
+    if (added.length > 0) book.follow?.publish(added)
+    return added.length
+  }
+
+  /** Re-judges every pool as of now: the rate limit's countdown and pending entries depend on the clock. */
+  refreshAll(): void {
+    for (const book of this.#books.values()) book.refresh(this.#now())
+  }
+
+  /** Stops following every pool and forgets them (a restore replaces them all). */
+  closeAll(): void {
+    for (const book of this.#books.values()) book.follow?.stop()
+    this.#books.clear()
+  }
+
+  async #open(record: PoolRecord, key: KeyRecord): Promise<PoolBook> {
+    const secretKey = fromHex(key.secretKey, 32)
+    if (!secretKey) throw new TypeError(`expected a 32-byte secret key for pool ${record.id}, got a damaged record`)
+    // The store reports new entries to the book, which needs the store to exist first.
+    const holder: { book?: PoolBook } = {}
+    const store = await IdbVerifiedStore.load(this.#db, record.id, (added) => {
+      if (!holder.book) return
+      holder.book.refresh(this.#now(), added)
+      this.#scheduleWake()
+      this.#changed()
+    })
+    const book = new PoolBook(record, key, secretKey, store, this.#cache)
+    holder.book = book
+    for (const delivery of await this.#db.getAllFromIndex('delivery', 'by-pool', record.id)) book.delivery.set(delivery.id, delivery.state)
+    for (const contact of await this.#db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
+    book.refresh(this.#now())
+    this.#books.set(record.id, book)
+    book.follow = this.#sync.follow(
+      book.id,
+      store,
+      {
+        onDelivered: (ids) => void this.#markDelivered(book, ids),
+        onCaughtUp: () => void this.#caughtUp(book),
+        onOwnChainFetched: () => void this.#ownChainFetched(book),
+      },
+      { author: book.me },
+    )
+    // Entries signed here that no relay confirmed yet (an earlier session offline) go out again.
+    const undelivered = [...store.entries.values()].filter((entry) => entry.author === book.me && book.delivery.get(entry.id) === 'device')
+    if (undelivered.length > 0) book.follow.publish(undelivered)
+    this.#scheduleWake()
+    return book
+  }
+
+  async #markDelivered(book: PoolBook, ids: readonly EntryId[]): Promise<void> {
+    const fresh = ids.filter((id) => book.delivery.get(id) !== 'relay' && book.store.entries.get(id)?.author === book.me)
+    if (fresh.length === 0) return
+    const tx = this.#db.transaction('delivery', 'readwrite')
+    await Promise.all([...fresh.map((id) => tx.store.put({ id, pool: book.id, state: 'relay', at: this.#now() })), tx.done])
+    for (const id of fresh) book.delivery.set(id, 'relay')
+    book.touch()
+    this.#changed()
+  }
+
+  async #caughtUp(book: PoolBook): Promise<void> {
+    // A join request becomes membership once the gatekeeper's admit arrives.
+    if (book.record.status === 'requested' && book.view(this.#now()).role !== 'none') await this.updateRecord(book, { status: 'member' })
+    this.#changed()
+  }
+
+  /** The relay gave back this key's own chain: a restored key may sign again (chain-guard.ts). */
+  async #ownChainFetched(book: PoolBook): Promise<void> {
+    if (!book.record.needsChainHead) return
+    await this.updateRecord(book, { needsChainHead: false })
+    this.#changed()
+  }
+
+  /** Entries dated a little ahead (another device's clock) become due later: wake up then. */
+  #scheduleWake(): void {
+    clearTimeout(this.#wakeTimer)
+    let next: number | undefined
+    for (const book of this.#books.values()) {
+      const due = book.nextDueTime()
+      if (due !== undefined && (next === undefined || due < next)) next = due
+    }
+    if (next === undefined) return
+    const delay = Math.min(Math.max(next - this.#now() + WAKE_MARGIN_MS, WAKE_MARGIN_MS), WAKE_DELAY_MS_MAX)
+    this.#wakeTimer = setTimeout(() => {
+      this.refreshAll()
+      this.#scheduleWake()
+      this.#changed()
+    }, delay)
+  }
+}
