@@ -1,6 +1,6 @@
 /**
  * May this device sign the next entry of its key's chain in a pool? Asked
- * before every signature (wallet.ts #sign): a chain position signed twice is a
+ * before every signature (entry-signer.ts): a chain position signed twice is a
  * fork, which every device treats as a double spend and which freezes the
  * member for good. Pure.
  *

@@ -6,7 +6,7 @@
  */
 import {
   SignatureCache, decodeEntry, encodeEntry, fromHex, poolCsv, publicKeyOf, signEntry, signJoinInvite, statement, statementCsv, toHex, verifyEntrySignature,
-  type AcceptEntry, type RequestEntry, type StatementFilter, type AdmitEntry, type CancelEntry, type CloseEntry, type Entry, type RejectEntry, type EntryId, type FreezeEntry, type InviteEntry, type IssueEntry, type JoinEntry,
+  type AcceptEntry, type RequestEntry, type StatementFilter, type AdmitEntry, type CancelEntry, type CloseEntry, type RejectEntry, type EntryId, type FreezeEntry, type InviteEntry, type IssueEntry, type JoinEntry,
   type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex, type TransferEntry,
 } from '../../core/index.ts'
 import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from '../links/link-payloads.ts'
@@ -15,10 +15,8 @@ import { newRecoveryPhrase, seedOfPhrase } from '../keys/recovery-phrase.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
 import type { DraftRecord, InviteRecord, JoinRequestRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
 import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
-import { authorEntry } from './author-entry.ts'
-import { chainGuard } from './chain-guard.ts'
+import { EntrySigner } from './entry-signer.ts'
 import { inviteChain, receiptLines } from './history-in-links.ts'
-import { checkCandidate } from './check-payment.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { Outcome, WalletProblem } from './outcome.ts'
 import { Pools } from './pools.ts'
@@ -27,8 +25,6 @@ import { isConnected, witnessStatus, type WitnessStatus } from './witness-status
 
 export type { Outcome, WalletProblem } from './outcome.ts'
 
-/** Pending reasons that only mean "an earlier entry has not arrived here yet". */
-const WAITING_REASONS = new Set<string>(['missing-prev', 'missing-dep', 'after-pending', 'no-genesis'])
 export interface WalletOptions {
   readonly db: WalletDb
   readonly sync: SyncEngine
@@ -48,13 +44,13 @@ export class Wallet {
   readonly #sync: SyncEngine
   readonly #now: () => number
   readonly #pools: Pools
+  readonly #signer: EntrySigner
   readonly #listeners = new Set<() => void>()
   readonly #cache: SignatureCache
   #seed: Uint8Array = new Uint8Array()
   #settings: SeedSettings = { phrase: '', createdAt: 0, backedUp: false }
   #displayName = ''
   #version = 0
-  #busy = 0
   /** A restored wallet's keys may have signed before, elsewhere: pools it adds must learn their chain head first. */
   #restored = false
 
@@ -63,6 +59,7 @@ export class Wallet {
     this.#sync = options.sync
     this.#now = options.now ?? Date.now
     this.#cache = options.cache ?? new SignatureCache()
+    this.#signer = new EntrySigner({ db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache })
     this.#pools = new Pools({ db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache, changed: () => this.#changed() })
     this.#sync.onStatusChange(() => this.#changed())
   }
@@ -108,7 +105,7 @@ export class Wallet {
 
   /** True while a payment is being signed and stored: the app must not swap its code now. */
   get busy(): boolean {
-    return this.#busy > 0
+    return this.#signer.busy
   }
 
   poolIds(): string[] {
@@ -136,7 +133,7 @@ export class Wallet {
    */
   signingBlocked(pool: string): WalletProblem | undefined {
     const book = this.#pools.get(pool)
-    return book && this.#guard(book)
+    return book && this.#signer.blocked(book)
   }
 
   /** The name this wallet knows a key by in a pool (a local contact), if any. */
@@ -233,7 +230,7 @@ export class Wallet {
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     const inviteSecret = crypto.getRandomValues(new Uint8Array(32))
     const invitee = publicKeyOf(inviteSecret)
-    const signed = await this.#sign<InviteEntry>(book, { type: 'invite', invitee, ...limits })
+    const signed = await this.#signer.sign<InviteEntry>(book, { type: 'invite', invitee, ...limits })
     if (!signed.ok) return signed
     const genesis = book.store.entries.get(book.id)
     if (!genesis) return { ok: false, refusal: { reason: 'unknown-pool' } }
@@ -280,12 +277,11 @@ export class Wallet {
     await this.ingestLines(book.id, payload.chain ?? [])
     await book.store.put([invite.entry])
     const inviteEntry = invite.entry
-    const signed = await this.#sign<JoinEntry>(
+    const signed = await this.#signer.sign<JoinEntry>(
       book,
       { type: 'join', invite: inviteEntry.id, invitee: inviteEntry.invitee, inviteSig: signJoinInvite(book.id, inviteEntry.id, book.me, inviteSecret) },
-      [inviteEntry.id],
       // Without the gatekeeper's whole history the join waits (pending) for it; it is still this member's to sign.
-      true,
+      { extraDeps: [inviteEntry.id], allowWaiting: true },
     )
     if (!signed.ok) return signed
     if (book.record.status !== 'member') await this.#pools.updateRecord(book, { status: 'member' })
@@ -343,7 +339,7 @@ export class Wallet {
   async approveJoinRequest(pool: string, member: string, limits: MemberLimits = {}): Promise<Outcome> {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#sign<AdmitEntry>(book, { type: 'admit', member: member as PublicKeyHex, role: 'member', ...limits })
+    const signed = await this.#signer.sign<AdmitEntry>(book, { type: 'admit', member: member as PublicKeyHex, role: 'member', ...limits })
     if (!signed.ok) return signed
     const request = await this.#db.get('requests', [pool, member])
     if (request) {
@@ -363,14 +359,14 @@ export class Wallet {
   async freeze(pool: string, member: string, reason: string): Promise<Outcome> {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) })
+    const signed = await this.#signer.sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) })
     return signed.ok ? { ok: true, value: undefined } : signed
   }
 
   async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#sign<IssueEntry>(book, { type: 'issue', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
+    const signed = await this.#signer.sign<IssueEntry>(book, { type: 'issue', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
     return signed.ok ? { ok: true, value: signed.value.id } : signed
   }
 
@@ -379,7 +375,7 @@ export class Wallet {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     if (to === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
-    const signed = await this.#sign<TransferEntry>(book, { type: 'transfer', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
+    const signed = await this.#signer.sign<TransferEntry>(book, { type: 'transfer', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
     if (!signed.ok) return signed
     await this.clearDraft(pool)
     return { ok: true, value: signed.value.id }
@@ -393,7 +389,7 @@ export class Wallet {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
     if (from === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
-    const signed = await this.#sign<RequestEntry>(book, {
+    const signed = await this.#signer.sign<RequestEntry>(book, {
       type: 'request',
       amount,
       ...(memo.trim() ? { memo: memo.trim() } : {}),
@@ -447,10 +443,10 @@ export class Wallet {
     }
     if (request.payee === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
     if (request.from !== undefined && request.from !== book.me) return { ok: false, refusal: { reason: 'request-not-for-you' } }
-    const signed = await this.#sign<TransferEntry>(
+    const signed = await this.#signer.sign<TransferEntry>(
       book,
       { type: 'transfer', to: request.payee as PublicKeyHex, amount: request.amount, ...(request.memo ? { memo: request.memo } : {}), request: id as EntryId },
-      [id as EntryId],
+      { extraDeps: [id as EntryId] },
     )
     return signed.ok ? { ok: true, value: signed.value.id } : signed
   }
@@ -477,7 +473,7 @@ export class Wallet {
   async answer(pool: string, entry: string, answer: 'accept' | 'reject' | 'cancel'): Promise<Outcome<string>> {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#sign<AcceptEntry | RejectEntry | CancelEntry>(book, { type: answer, entry: entry as EntryId }, [entry as EntryId])
+    const signed = await this.#signer.sign<AcceptEntry | RejectEntry | CancelEntry>(book, { type: answer, entry: entry as EntryId }, { extraDeps: [entry as EntryId] })
     return signed.ok ? { ok: true, value: signed.value.id } : signed
   }
 
@@ -485,7 +481,7 @@ export class Wallet {
   async closeAccount(pool: string): Promise<Outcome> {
     const book = this.#pools.get(pool)
     if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#sign<CloseEntry>(book, { type: 'close' })
+    const signed = await this.#signer.sign<CloseEntry>(book, { type: 'close' })
     return signed.ok ? { ok: true, value: undefined } : signed
   }
 
@@ -570,40 +566,6 @@ export class Wallet {
 
   async #addPool(genesis: PoolEntry, derivation: KeyDerivation, secretKey: Uint8Array | undefined, relayUrl: string, status: PoolRecord['status'], needsChainHead: boolean, joinedAt = this.#now()): Promise<PoolBook> {
     return this.#pools.add({ genesis, derivation, secretKey: secretKey ?? deriveSecretKey(this.#seed, derivation), relayUrl, status, needsChainHead, joinedAt })
-  }
-
-  #guard(book: PoolBook): WalletProblem | undefined {
-    const problem = chainGuard({ pool: book.id, author: book.me, needsChainHead: book.record.needsChainHead, entries: book.store.entries.values() })
-    return problem && { reason: problem.reason, ...(problem.seq !== undefined ? { detail: String(problem.seq) } : {}) }
-  }
-
-  /**
-   * Signs the next entry of this device in `book`, judges it with the
-   * validator, and only if accepted stores and publishes it.
-   */
-  async #sign<E extends Entry>(book: PoolBook, body: Parameters<typeof authorEntry<E>>[1], extraDeps: readonly EntryId[] = [], allowWaiting = false): Promise<Outcome<E>> {
-    const blocked = this.#guard(book)
-    if (blocked) return { ok: false, refusal: blocked }
-    this.#busy++
-    try {
-      const now = this.#now()
-      book.refresh(now)
-      const entries = book.store.entries.values()
-      // Connected and the witness has seen our chain head: the payment names the checkpoint and counts as online.
-      const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#sync.status))
-      const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now, ...(checkpoint ? { checkpoint } : {}) }, body, extraDeps)
-      const online = checkpoint !== undefined && candidate.deps.includes(checkpoint)
-      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#cache, { online })
-      const waiting = !check.ok && allowWaiting && WAITING_REASONS.has(check.refusal.reason)
-      if (!check.ok && !waiting) return { ok: false, refusal: check.refusal }
-      await this.#db.put('delivery', { id: candidate.id, pool: book.id, state: 'device', at: now })
-      book.delivery.set(candidate.id, 'device')
-      await book.store.put([candidate])
-      book.follow?.publish([candidate])
-      return { ok: true, value: candidate }
-    } finally {
-      this.#busy--
-    }
   }
 
   async #wipe(): Promise<void> {
