@@ -510,3 +510,48 @@ describe('incremental and full replay agree on forks that arrive late', () => {
     expect(JSON.stringify(ledger.result())).toBe(JSON.stringify(replay(p.entries, { asOf: T0 + HOUR })))
   })
 })
+
+describe('two witnesses, and a change of primary', () => {
+  const backup = actor('backup-witness')
+  it('a backup witness signs valid checkpoints that make nothing final', () => {
+    const p = witnessedPool({ witnesses: [witness.key, backup.key] })
+    const t = p.transfer(alice, bob, 10, T0 + MINUTE)
+    const b = p.checkpoint(backup, T0 + MINUTE + 5000)
+    const r = p.replay()
+    expect(verdictOf(r, b)).toBe('accepted')
+    expect(witnessedOf(r, t)).toBeNull()
+    const c = p.checkpoint(witness, T0 + MINUTE + 9000)
+    expect(witnessedOf(p.replay(), t)).toBe(c.id)
+    expect(p.replay().witnesses.find((w) => w.key === backup.key)).toMatchObject({ primary: false, named: true, counted: 0 })
+  })
+  it('when the creator names another primary, the old one\'s checkpoints it had not seen stop counting and the new one\'s count', () => {
+    const p = witnessedPool({ witnesses: [witness.key, backup.key] })
+    const before = p.transfer(alice, bob, 10, T0 + MINUTE)
+    const seen = p.checkpoint(witness, T0 + MINUTE + 5000)
+    const during = p.transfer(alice, bob, 10, T0 + 3 * MINUTE)
+    // The old primary goes on, unaware of the switch the creator signs having seen only `seen`.
+    const unseen = p.checkpoint(witness, T0 + 3 * MINUTE + 5000)
+    const gkHead = p.entries.filter((e) => e.author === p.gatekeeper.key).at(-1)!
+    const swap = p.sign(p.gatekeeper, 'policy', { policy: { witnesses: [backup.key] } }, { time: T0 + 4 * MINUTE, seq: gkHead.seq + 1, prev: gkHead.id, deps: [seen.id] })
+    const byNew = p.checkpoint(backup, T0 + 5 * MINUTE)
+    const r = p.replay()
+    expect(verdictOf(r, swap)).toBe('accepted')
+    expect(witnessedOf(r, before)).toBe(seen.id)
+    expect(witnessedOf(r, during)).toBe(byNew.id)
+    expect(witnessedOf(r, unseen)).toBe(byNew.id)
+    // Valid (its author was still named when it comes in the order), but it makes nothing final.
+    expect(verdictOf(r, unseen)).toBe('accepted')
+    expect(r.witnesses.find((w) => w.key === witness.key)).toMatchObject({ primary: false, named: false, counted: 2, latest: { id: seen.id, seq: seen.seq, time: seen.time } })
+    expect(r.witnesses.find((w) => w.key === backup.key)).toMatchObject({ primary: true, counted: 1 })
+  })
+  it('a gatekeeper who is not the creator cannot change who witnesses, so cannot steer what becomes final', () => {
+    const p = witnessedPool()
+    p.admit(dave, T0 + 11_000, { role: 'gatekeeper' })
+    p.policy({ witnesses: [mallory.key] }, T0 + MINUTE, dave)
+    const t = p.transfer(alice, bob, 10, T0 + 2 * MINUTE)
+    const fake = p.checkpoint(mallory, T0 + 2 * MINUTE + 5000)
+    const r = p.replay()
+    expect(verdictOf(r, fake)).toBe('rejected:not-witness')
+    expect(witnessedOf(r, t)).toBeNull()
+  })
+})
