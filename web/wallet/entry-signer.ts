@@ -6,25 +6,20 @@
  * it (check-payment.ts), and only if it is accepted, the entry kept as on
  * this device, stored and published. A refused entry leaves no trace.
  */
-import type { Entry, EntryId, SignatureCache } from '../../core/index.ts'
-import type { WalletDb } from '../storage/wallet-db.ts'
-import type { SyncEngine } from '../sync/sync-engine.ts'
+import type { Entry, EntryId } from '../../core/index.ts'
 import { authorEntry } from './author-entry.ts'
 import { chainGuard } from './chain-guard.ts'
 import { checkCandidate } from './check-payment.ts'
 import type { Outcome, WalletProblem } from './outcome.ts'
 import type { PoolBook } from './pool-book.ts'
+import type { WalletParts } from './wallet-parts.ts'
 import { isConnected, witnessStatus } from './witness-status.ts'
 
 /** Pending reasons that only mean "an earlier entry has not arrived here yet". */
 const WAITING_REASONS = new Set<string>(['missing-prev', 'missing-dep', 'after-pending', 'no-genesis'])
 
-export interface EntrySignerOptions {
-  readonly db: WalletDb
-  readonly sync: SyncEngine
-  readonly now: () => number
-  readonly cache: SignatureCache
-}
+/** The wallet parts EntrySigner uses. */
+export type EntrySignerParts = Pick<WalletParts, 'db' | 'sync' | 'now' | 'cache'>
 
 export interface SignOptions {
   /** Ids the entry must name in `deps` whatever else it relies on (a join's invite, a payment's request, an answer's entry). */
@@ -38,17 +33,11 @@ export interface SignOptions {
 }
 
 export class EntrySigner {
-  readonly #db: WalletDb
-  readonly #sync: SyncEngine
-  readonly #now: () => number
-  readonly #cache: SignatureCache
+  readonly #parts: EntrySignerParts
   #busy = 0
 
-  constructor(options: EntrySignerOptions) {
-    this.#db = options.db
-    this.#sync = options.sync
-    this.#now = options.now
-    this.#cache = options.cache
+  constructor(parts: EntrySignerParts) {
+    this.#parts = parts
   }
 
   /** True while an entry is being signed and stored: the app must not swap its code now. */
@@ -71,18 +60,18 @@ export class EntrySigner {
     if (blocked) return { ok: false, refusal: blocked }
     this.#busy++
     try {
-      const now = this.#now()
+      const now = this.#parts.now()
       book.refresh(now)
       const entries = book.store.entries.values()
       // Connected and the witness has seen our chain head: the payment names the checkpoint and counts as online.
-      const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#sync.status))
+      const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#parts.sync.status))
       const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now, ...(checkpoint ? { checkpoint } : {}) }, body, options.extraDeps)
       const online = checkpoint !== undefined && candidate.deps.includes(checkpoint)
-      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#cache, { online })
+      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#parts.cache, { online })
       const waiting = !check.ok && options.allowWaiting === true && WAITING_REASONS.has(check.refusal.reason)
       if (!check.ok && !waiting) return { ok: false, refusal: check.refusal }
       // Kept as on this device until a relay confirms it (pools.ts), so an entry signed offline goes out again next session.
-      await this.#db.put('delivery', { id: candidate.id, pool: book.id, state: 'device', at: now })
+      await this.#parts.db.put('delivery', { id: candidate.id, pool: book.id, state: 'device', at: now })
       book.delivery.set(candidate.id, 'device')
       await book.store.put([candidate])
       book.follow?.publish([candidate])

@@ -5,26 +5,20 @@
  * find a pool here and add one here, so a book is opened and followed in one
  * place only.
  */
-import { decodeEntry, encodeEntry, fromHex, publicKeyOf, toHex, verifyEntrySignature, type Entry, type EntryId, type PoolEntry, type SignatureCache } from '../../core/index.ts'
+import { decodeEntry, encodeEntry, fromHex, publicKeyOf, toHex, verifyEntrySignature, type Entry, type EntryId, type PoolEntry } from '../../core/index.ts'
 import type { KeyDerivation } from '../keys/pool-keys.ts'
 import { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
-import type { KeyRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
-import type { SyncEngine } from '../sync/sync-engine.ts'
+import type { KeyRecord, PoolRecord } from '../storage/wallet-db.ts'
 import { PoolBook } from './pool-book.ts'
+import type { WalletParts } from './wallet-parts.ts'
 
 /** Wake at least this long after an entry falls due, so its time has surely come when the ledger is asked. */
 const WAKE_MARGIN_MS = 50
 /** Wake at least this often while something is due, so a clock that jumps cannot leave an entry waiting for long. */
 const WAKE_DELAY_MS_MAX = 60_000
 
-export interface PoolsOptions {
-  readonly db: WalletDb
-  readonly sync: SyncEngine
-  readonly now: () => number
-  readonly cache: SignatureCache
-  /** Tells the wallet's screens that something they show may have changed. */
-  readonly changed: () => void
-}
+/** The wallet parts Pools uses. */
+export type PoolsParts = Pick<WalletParts, 'db' | 'sync' | 'now' | 'cache' | 'changed'>
 
 /** A pool to keep and open: its genesis, this device's key for it, and how it came here. */
 export interface NewPool {
@@ -42,20 +36,12 @@ export interface NewPool {
 }
 
 export class Pools {
-  readonly #db: WalletDb
-  readonly #sync: SyncEngine
-  readonly #now: () => number
-  readonly #cache: SignatureCache
-  readonly #changed: () => void
+  readonly #parts: PoolsParts
   readonly #books = new Map<string, PoolBook>()
   #wakeTimer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(options: PoolsOptions) {
-    this.#db = options.db
-    this.#sync = options.sync
-    this.#now = options.now
-    this.#cache = options.cache
-    this.#changed = options.changed
+  constructor(parts: PoolsParts) {
+    this.#parts = parts
   }
 
   get(id: string): PoolBook | undefined {
@@ -73,8 +59,8 @@ export class Pools {
 
   /** Opens every pool kept in IndexedDB (a pool whose key record is missing cannot sign, and is left closed). */
   async load(): Promise<void> {
-    for (const record of await this.#db.getAll('pools')) {
-      const key = await this.#db.get('keys', record.id)
+    for (const record of await this.#parts.db.getAll('pools')) {
+      const key = await this.#parts.db.get('keys', record.id)
       if (!key) continue
       await this.#open(record, key)
     }
@@ -83,9 +69,9 @@ export class Pools {
   /** Keeps a new pool with this device's key for it, opens it, and hands its genesis to the sync. */
   async add(pool: NewPool): Promise<PoolBook> {
     const { genesis, derivation, secretKey } = pool
-    const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl: pool.relayUrl, status: pool.status, joinedAt: pool.joinedAt ?? this.#now(), needsChainHead: pool.needsChainHead }
+    const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl: pool.relayUrl, status: pool.status, joinedAt: pool.joinedAt ?? this.#parts.now(), needsChainHead: pool.needsChainHead }
     const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secretKey), secretKey: toHex(secretKey), derivation }
-    const tx = this.#db.transaction(['pools', 'keys'], 'readwrite')
+    const tx = this.#parts.db.transaction(['pools', 'keys'], 'readwrite')
     await Promise.all([tx.objectStore('pools').put(record), tx.objectStore('keys').put(key), tx.done])
     const book = await this.#open(record, key)
     await book.store.put([genesis])
@@ -96,7 +82,7 @@ export class Pools {
 
   async updateRecord(book: PoolBook, change: Partial<PoolRecord>): Promise<void> {
     book.record = { ...book.record, ...change }
-    await this.#db.put('pools', book.record)
+    await this.#parts.db.put('pools', book.record)
     book.touch()
   }
 
@@ -109,7 +95,7 @@ export class Pools {
       const decoded = decodeEntry(line)
       // Known ids are skipped before the (costly) signature check: a re-sent log costs little.
       if (!decoded.ok || decoded.entry.pool !== pool || book.store.entries.has(decoded.entry.id)) continue
-      if (verifyEntrySignature(decoded.entry, this.#cache)) entries.push(decoded.entry)
+      if (verifyEntrySignature(decoded.entry, this.#parts.cache)) entries.push(decoded.entry)
     }
     const added = await book.store.put(entries)
     if (added.length > 0) book.follow?.publish(added)
@@ -118,7 +104,7 @@ export class Pools {
 
   /** Re-judges every pool as of now: the rate limit's countdown and pending entries depend on the clock. */
   refreshAll(): void {
-    for (const book of this.#books.values()) book.refresh(this.#now())
+    for (const book of this.#books.values()) book.refresh(this.#parts.now())
   }
 
   /** Stops following every pool and forgets them (a restore replaces them all). */
@@ -132,19 +118,19 @@ export class Pools {
     if (!secretKey) throw new TypeError(`expected a 32-byte secret key for pool ${record.id}, got a damaged record`)
     // The store reports new entries to the book, which needs the store to exist first.
     const holder: { book?: PoolBook } = {}
-    const store = await IdbVerifiedStore.load(this.#db, record.id, (added) => {
+    const store = await IdbVerifiedStore.load(this.#parts.db, record.id, (added) => {
       if (!holder.book) return
-      holder.book.refresh(this.#now(), added)
+      holder.book.refresh(this.#parts.now(), added)
       this.#scheduleWake()
-      this.#changed()
+      this.#parts.changed()
     })
-    const book = new PoolBook(record, key, secretKey, store, this.#cache)
+    const book = new PoolBook(record, key, secretKey, store, this.#parts.cache)
     holder.book = book
-    for (const delivery of await this.#db.getAllFromIndex('delivery', 'by-pool', record.id)) book.delivery.set(delivery.id, delivery.state)
-    for (const contact of await this.#db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
-    book.refresh(this.#now())
+    for (const delivery of await this.#parts.db.getAllFromIndex('delivery', 'by-pool', record.id)) book.delivery.set(delivery.id, delivery.state)
+    for (const contact of await this.#parts.db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
+    book.refresh(this.#parts.now())
     this.#books.set(record.id, book)
-    book.follow = this.#sync.follow(
+    book.follow = this.#parts.sync.follow(
       book.id,
       store,
       {
@@ -164,24 +150,24 @@ export class Pools {
   async #markDelivered(book: PoolBook, ids: readonly EntryId[]): Promise<void> {
     const fresh = ids.filter((id) => book.delivery.get(id) !== 'relay' && book.store.entries.get(id)?.author === book.me)
     if (fresh.length === 0) return
-    const tx = this.#db.transaction('delivery', 'readwrite')
-    await Promise.all([...fresh.map((id) => tx.store.put({ id, pool: book.id, state: 'relay', at: this.#now() })), tx.done])
+    const tx = this.#parts.db.transaction('delivery', 'readwrite')
+    await Promise.all([...fresh.map((id) => tx.store.put({ id, pool: book.id, state: 'relay', at: this.#parts.now() })), tx.done])
     for (const id of fresh) book.delivery.set(id, 'relay')
     book.touch()
-    this.#changed()
+    this.#parts.changed()
   }
 
   async #caughtUp(book: PoolBook): Promise<void> {
     // A join request becomes membership once the gatekeeper's admit arrives.
-    if (book.record.status === 'requested' && book.view(this.#now()).role !== 'none') await this.updateRecord(book, { status: 'member' })
-    this.#changed()
+    if (book.record.status === 'requested' && book.view(this.#parts.now()).role !== 'none') await this.updateRecord(book, { status: 'member' })
+    this.#parts.changed()
   }
 
   /** The relay gave back this key's own chain: a restored key may sign again (chain-guard.ts). */
   async #ownChainFetched(book: PoolBook): Promise<void> {
     if (!book.record.needsChainHead) return
     await this.updateRecord(book, { needsChainHead: false })
-    this.#changed()
+    this.#parts.changed()
   }
 
   /** Entries dated a little ahead (another device's clock) become due later: wake up then. */
@@ -193,11 +179,11 @@ export class Pools {
       if (due !== undefined && (next === undefined || due < next)) next = due
     }
     if (next === undefined) return
-    const delay = Math.min(Math.max(next - this.#now() + WAKE_MARGIN_MS, WAKE_MARGIN_MS), WAKE_DELAY_MS_MAX)
+    const delay = Math.min(Math.max(next - this.#parts.now() + WAKE_MARGIN_MS, WAKE_MARGIN_MS), WAKE_DELAY_MS_MAX)
     this.#wakeTimer = setTimeout(() => {
       this.refreshAll()
       this.#scheduleWake()
-      this.#changed()
+      this.#parts.changed()
     }, delay)
   }
 }

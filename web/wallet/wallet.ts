@@ -10,16 +10,17 @@ import {
   type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex, type TransferEntry,
 } from '../../core/index.ts'
 import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from '../links/link-payloads.ts'
-import { deriveSecretKey, type KeyDerivation } from '../keys/pool-keys.ts'
-import { newRecoveryPhrase, seedOfPhrase } from '../keys/recovery-phrase.ts'
+import type { KeyDerivation } from '../keys/pool-keys.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
 import type { DraftRecord, InviteRecord, JoinRequestRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
 import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
+import { Contacts, trimmedName } from './contacts.ts'
 import { EntrySigner } from './entry-signer.ts'
 import { inviteChain, receiptLines } from './history-in-links.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { Outcome, WalletProblem } from './outcome.ts'
 import { Pools } from './pools.ts'
+import { WalletSettings } from './wallet-settings.ts'
 import type { PoolView } from './pool-view.ts'
 import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
 
@@ -33,12 +34,6 @@ export interface WalletOptions {
   readonly cache?: SignatureCache
 }
 
-interface SeedSettings {
-  readonly phrase: string
-  readonly createdAt: number
-  readonly backedUp: boolean
-}
-
 export class Wallet {
   readonly #db: WalletDb
   readonly #sync: SyncEngine
@@ -47,20 +42,20 @@ export class Wallet {
   readonly #signer: EntrySigner
   readonly #listeners = new Set<() => void>()
   readonly #cache: SignatureCache
-  #seed: Uint8Array = new Uint8Array()
-  #settings: SeedSettings = { phrase: '', createdAt: 0, backedUp: false }
-  #displayName = ''
+  readonly #settings: WalletSettings
+  readonly #contacts: Contacts
   #version = 0
-  /** A restored wallet's keys may have signed before, elsewhere: pools it adds must learn their chain head first. */
-  #restored = false
 
   private constructor(options: WalletOptions) {
     this.#db = options.db
     this.#sync = options.sync
     this.#now = options.now ?? Date.now
     this.#cache = options.cache ?? new SignatureCache()
-    this.#signer = new EntrySigner({ db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache })
-    this.#pools = new Pools({ db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache, changed: () => this.#changed() })
+    const base = { db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache, changed: () => this.#changed() }
+    this.#settings = new WalletSettings(base)
+    this.#pools = new Pools(base)
+    this.#signer = new EntrySigner(base)
+    this.#contacts = new Contacts({ ...base, settings: this.#settings, pools: this.#pools })
     this.#sync.onStatusChange(() => this.#changed())
   }
 
@@ -92,15 +87,15 @@ export class Wallet {
   }
 
   get recoveryPhrase(): string {
-    return this.#settings.phrase
+    return this.#settings.profile.phrase
   }
 
   get backedUp(): boolean {
-    return this.#settings.backedUp
+    return this.#settings.profile.backedUp
   }
 
   get displayName(): string {
-    return this.#displayName
+    return this.#settings.profile.displayName
   }
 
   /** True while a payment is being signed and stored: the app must not swap its code now. */
@@ -138,10 +133,7 @@ export class Wallet {
 
   /** The name this wallet knows a key by in a pool (a local contact), if any. */
   nameOf(pool: string, key: string): string | undefined {
-    const book = this.#pools.get(pool)
-    if (!book) return undefined
-    if (key === book.me) return this.#displayName || undefined
-    return book.nameOf(key)
+    return this.#contacts.nameOf(pool, key)
   }
 
   /** One entry's canonical line (for a proof to hand on), if this device holds it. */
@@ -171,21 +163,15 @@ export class Wallet {
   // ---- settings -------------------------------------------------------------
 
   async setDisplayName(name: string): Promise<void> {
-    this.#displayName = name.trim().slice(0, 40)
-    await this.#db.put('settings', this.#displayName, 'displayName')
-    this.#changed()
+    await this.#settings.setDisplayName(name)
   }
 
   async setRelay(url: string): Promise<void> {
-    await this.#db.put('settings', url, 'relayUrl')
-    this.#sync.setRelay(url)
-    this.#changed()
+    await this.#settings.setRelay(url)
   }
 
   async markBackedUp(): Promise<void> {
-    this.#settings = { ...this.#settings, backedUp: true }
-    await this.#db.put('settings', this.#settings, 'seed')
-    this.#changed()
+    await this.#settings.markBackedUp()
   }
 
   async saveDraft(draft: DraftRecord): Promise<void> {
@@ -197,13 +183,7 @@ export class Wallet {
   }
 
   async setContact(pool: string, key: string, name: string): Promise<void> {
-    const book = this.#pools.get(pool)
-    const trimmed = name.trim().slice(0, 40)
-    if (!book || trimmed === '' || key === book.me) return
-    await this.#db.put('contacts', { pool, key, name: trimmed })
-    book.contacts.set(key, trimmed)
-    book.touch()
-    this.#changed()
+    await this.#contacts.set(pool, key, name)
   }
 
   // ---- pools ---------------------------------------------------------------
@@ -212,7 +192,7 @@ export class Wallet {
   async createPool(policy: Policy): Promise<Outcome<string>> {
     const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)))
     const derivation: KeyDerivation = { kind: 'creator', nonce }
-    const secretKey = deriveSecretKey(this.#seed, derivation)
+    const secretKey = this.#settings.secretKey(derivation)
     const author = publicKeyOf(secretKey)
     let genesis: PoolEntry
     try {
@@ -244,7 +224,7 @@ export class Wallet {
         genesis: encodeEntry(genesis),
         invite: encodeEntry(signed.value),
         secret: toHex(inviteSecret),
-        ...(label.trim() ? { label: label.trim().slice(0, 40) } : {}),
+        ...(trimmedName(label) ? { label: trimmedName(label) } : {}),
         ...(chain.length > 0 ? { chain } : {}),
       },
     }
@@ -301,11 +281,11 @@ export class Wallet {
     }
     const existing = this.#pools.get(payload.pool)
     if (existing) return { ok: true, value: existing.me }
-    const creator = deriveSecretKey(this.#seed, { kind: 'creator', nonce: genesis.entry.nonce })
+    const creator = this.#settings.secretKey({ kind: 'creator', nonce: genesis.entry.nonce })
     // This wallet may have created the pool (a restore from the phrase alone): then it takes the gatekeeper's key back.
     const isCreator = publicKeyOf(creator) === genesis.entry.author
     const derivation: KeyDerivation = isCreator ? { kind: 'creator', nonce: genesis.entry.nonce } : { kind: 'member', pool: payload.pool, index: 0 }
-    const book = await this.#addPool(genesis.entry, derivation, undefined, payload.relay, isCreator ? 'member' : 'requested', this.#restored)
+    const book = await this.#addPool(genesis.entry, derivation, undefined, payload.relay, isCreator ? 'member' : 'requested', this.#settings.profile.restored)
     return { ok: true, value: book.me }
   }
 
@@ -408,7 +388,7 @@ export class Wallet {
     const book = this.#pools.get(pool)
     const entry = book?.store.entries.get(id)
     if (!book || !entry || entry.type !== 'request') return undefined
-    const name = entry.author === book.me ? this.#displayName : book.nameOf(entry.author)
+    const name = this.#contacts.nameOf(pool, entry.author)
     return { kind: 'request', pool, lines: [encodeEntry(entry)], ...(name ? { name } : {}) }
   }
 
@@ -493,11 +473,11 @@ export class Wallet {
   // ---- backup and restore -------------------------------------------------------
 
   async snapshot(): Promise<WalletSnapshot> {
-    const contacts = await this.#db.getAll('contacts')
+    const contacts = await this.#contacts.all()
     return {
-      phrase: this.#settings.phrase,
-      displayName: this.#displayName,
-      createdAt: this.#settings.createdAt,
+      phrase: this.#settings.profile.phrase,
+      displayName: this.#settings.profile.displayName,
+      createdAt: this.#settings.profile.createdAt,
       pools: [...this.#pools.all()].map((book) => ({
         id: book.id,
         relayUrl: book.record.relayUrl,
@@ -517,23 +497,14 @@ export class Wallet {
    */
   async restore(snapshot: WalletSnapshot): Promise<void> {
     await this.#wipe()
-    this.#settings = { phrase: snapshot.phrase, createdAt: snapshot.createdAt, backedUp: true }
-    await this.#db.put('settings', this.#settings, 'seed')
-    await this.#db.put('settings', true, 'restored')
-    this.#restored = true
-    this.#displayName = snapshot.displayName
-    await this.#db.put('settings', snapshot.displayName, 'displayName')
-    this.#seed = await seedOfPhrase(snapshot.phrase)
+    await this.#settings.adopt(snapshot)
     for (const pool of snapshot.pools) {
       const lines = pool.lines.map((line) => decodeEntry(line))
       const genesis = lines.find((decoded) => decoded.ok && decoded.entry.type === 'pool' && decoded.entry.id === pool.id)
       if (!genesis?.ok || genesis.entry.type !== 'pool') continue
       const book = await this.#addPool(genesis.entry, pool.derivation, undefined, pool.relayUrl, pool.status, true, pool.joinedAt)
       await this.ingestLines(pool.id, pool.lines)
-      for (const contact of snapshot.contacts.filter((c) => c.pool === pool.id)) {
-        await this.#db.put('contacts', contact)
-        book.contacts.set(contact.key, contact.name)
-      }
+      await this.#contacts.keep(book, snapshot.contacts.filter((c) => c.pool === pool.id))
       book.touch()
     }
     this.#changed()
@@ -547,25 +518,14 @@ export class Wallet {
   // ---- internals ------------------------------------------------------------
 
   async #load(): Promise<void> {
-    const seed = (await this.#db.get('settings', 'seed')) as SeedSettings | undefined
-    if (seed) {
-      this.#settings = seed
-    } else {
-      this.#settings = { phrase: newRecoveryPhrase(), createdAt: this.#now(), backedUp: false }
-      await this.#db.put('settings', this.#settings, 'seed')
-    }
-    this.#seed = await seedOfPhrase(this.#settings.phrase)
-    this.#displayName = ((await this.#db.get('settings', 'displayName')) as string | undefined) ?? ''
-    this.#restored = (await this.#db.get('settings', 'restored')) === true
-    const relay = (await this.#db.get('settings', 'relayUrl')) as string | undefined
-    if (relay) this.#sync.setRelay(relay)
+    await this.#settings.load()
     await this.#pools.load()
     this.#changed()
   }
 
 
   async #addPool(genesis: PoolEntry, derivation: KeyDerivation, secretKey: Uint8Array | undefined, relayUrl: string, status: PoolRecord['status'], needsChainHead: boolean, joinedAt = this.#now()): Promise<PoolBook> {
-    return this.#pools.add({ genesis, derivation, secretKey: secretKey ?? deriveSecretKey(this.#seed, derivation), relayUrl, status, needsChainHead, joinedAt })
+    return this.#pools.add({ genesis, derivation, secretKey: secretKey ?? this.#settings.secretKey(derivation), relayUrl, status, needsChainHead, joinedAt })
   }
 
   async #wipe(): Promise<void> {
