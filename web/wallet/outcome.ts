@@ -26,3 +26,13 @@ export function refused(reason: WalletProblem['reason'], detail?: string): { ok:
 export function done(): { ok: true; value: undefined } {
   return { ok: true, value: undefined }
 }
+
+/** A signed entry's outcome as its id: what screens keep to show or answer the entry later. */
+export function idOf(signed: Outcome<{ readonly id: string }>): Outcome<string> {
+  return signed.ok ? { ok: true, value: signed.value.id } : signed
+}
+
+/** A signed entry's outcome when the caller needs only to know it was kept. */
+export function kept(signed: Outcome<unknown>): Outcome {
+  return signed.ok ? done() : signed
+}

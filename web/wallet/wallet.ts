@@ -6,8 +6,8 @@
  */
 import {
   SignatureCache, decodeEntry, encodeEntry, fromHex, poolCsv, publicKeyOf, signEntry, signJoinInvite, statement, statementCsv, toHex, verifyEntrySignature,
-  type AcceptEntry, type RequestEntry, type StatementFilter, type AdmitEntry, type CancelEntry, type CloseEntry, type RejectEntry, type EntryId, type FreezeEntry, type InviteEntry, type IssueEntry, type JoinEntry,
-  type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex, type TransferEntry,
+  type StatementFilter, type AdmitEntry, type CloseEntry, type FreezeEntry, type InviteEntry, type JoinEntry,
+  type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex,
 } from '../../core/index.ts'
 import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from '../links/link-payloads.ts'
 import type { KeyDerivation } from '../keys/pool-keys.ts'
@@ -16,9 +16,11 @@ import type { DraftRecord, InviteRecord, JoinRequestRecord, PoolRecord, WalletDb
 import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
 import { Contacts, trimmedName } from './contacts.ts'
 import { EntrySigner } from './entry-signer.ts'
-import { inviteChain, receiptLines } from './history-in-links.ts'
+import { inviteChain } from './history-in-links.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { Outcome, WalletProblem } from './outcome.ts'
+import { PaymentRequests } from './payment-requests.ts'
+import { Payments } from './payments.ts'
 import { Pools } from './pools.ts'
 import { WalletSettings } from './wallet-settings.ts'
 import type { PoolView } from './pool-view.ts'
@@ -44,6 +46,8 @@ export class Wallet {
   readonly #cache: SignatureCache
   readonly #settings: WalletSettings
   readonly #contacts: Contacts
+  readonly #payments: Payments
+  readonly #requests: PaymentRequests
   #version = 0
 
   private constructor(options: WalletOptions) {
@@ -56,6 +60,9 @@ export class Wallet {
     this.#pools = new Pools(base)
     this.#signer = new EntrySigner(base)
     this.#contacts = new Contacts({ ...base, settings: this.#settings, pools: this.#pools })
+    const parts = { ...base, settings: this.#settings, pools: this.#pools, signer: this.#signer, contacts: this.#contacts }
+    this.#payments = new Payments(parts)
+    this.#requests = new PaymentRequests(parts)
     this.#sync.onStatusChange(() => this.#changed())
   }
 
@@ -149,7 +156,7 @@ export class Wallet {
   }
 
   async draft(pool: string): Promise<DraftRecord | undefined> {
-    return this.#db.get('drafts', pool)
+    return this.#payments.draft(pool)
   }
 
   async invites(pool: string): Promise<InviteRecord[]> {
@@ -175,11 +182,11 @@ export class Wallet {
   }
 
   async saveDraft(draft: DraftRecord): Promise<void> {
-    await this.#db.put('drafts', draft)
+    await this.#payments.saveDraft(draft)
   }
 
   async clearDraft(pool: string): Promise<void> {
-    await this.#db.delete('drafts', pool)
+    await this.#payments.clearDraft(pool)
   }
 
   async setContact(pool: string, key: string, name: string): Promise<void> {
@@ -294,11 +301,7 @@ export class Wallet {
    * chain before it, as much as a QR code holds, for a payee with no network.
    */
   receiptPayload(pool: string, entryId: string): ReceiptPayload | undefined {
-    const book = this.#pools.get(pool)
-    const entry = book?.store.entries.get(entryId)
-    if (!book || !entry || entry.author !== book.me) return undefined
-    const lines = receiptLines(book.store.entries, entry)
-    return { kind: 'receipt', pool, lines }
+    return this.#payments.receipt(pool, entryId)
   }
 
   /** The public link of a pool (no secret in it): for join requests and for restoring. */
@@ -344,21 +347,12 @@ export class Wallet {
   }
 
   async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#signer.sign<IssueEntry>(book, { type: 'issue', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
-    return signed.ok ? { ok: true, value: signed.value.id } : signed
+    return this.#payments.issue(pool, to, amount, memo)
   }
 
   /** Pays a member. Judged by core's validator before anything is stored or sent. */
   async pay(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    if (to === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
-    const signed = await this.#signer.sign<TransferEntry>(book, { type: 'transfer', to: to as PublicKeyHex, amount, ...(memo.trim() ? { memo: memo.trim() } : {}) })
-    if (!signed.ok) return signed
-    await this.clearDraft(pool)
-    return { ok: true, value: signed.value.id }
+    return this.#payments.pay(pool, to, amount, memo)
   }
 
   /**
@@ -366,16 +360,7 @@ export class Wallet {
    * opens the link) for `amount`. Returns the request's id.
    */
   async makeRequest(pool: string, amount: number, memo: string, from?: string): Promise<Outcome<string>> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    if (from === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
-    const signed = await this.#signer.sign<RequestEntry>(book, {
-      type: 'request',
-      amount,
-      ...(memo.trim() ? { memo: memo.trim() } : {}),
-      ...(from ? { from: from as PublicKeyHex } : {}),
-    })
-    return signed.ok ? { ok: true, value: signed.value.id } : signed
+    return this.#requests.make(pool, amount, memo, from)
   }
 
   /**
@@ -385,11 +370,7 @@ export class Wallet {
    * synced once does, can pay it offline; one that does not says it must wait.
    */
   requestPayload(pool: string, id: string): RequestPayload | undefined {
-    const book = this.#pools.get(pool)
-    const entry = book?.store.entries.get(id)
-    if (!book || !entry || entry.type !== 'request') return undefined
-    const name = this.#contacts.nameOf(pool, entry.author)
-    return { kind: 'request', pool, lines: [encodeEntry(entry)], ...(name ? { name } : {}) }
+    return this.#requests.payload(pool, id)
   }
 
   /**
@@ -397,15 +378,7 @@ export class Wallet {
    * request's id; the name it gives is kept as a contact when none is known.
    */
   async takeRequestLink(payload: RequestPayload): Promise<Outcome<string>> {
-    const book = this.#pools.get(payload.pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const first = decodeEntry(payload.lines[0] ?? '')
-    if (!first.ok || first.entry.type !== 'request' || first.entry.pool !== payload.pool || !verifyEntrySignature(first.entry, this.#cache)) {
-      return { ok: false, refusal: { reason: 'request-invalid' } }
-    }
-    await this.ingestLines(payload.pool, payload.lines)
-    if (payload.name && first.entry.author !== book.me && !book.nameOf(first.entry.author)) await this.setContact(payload.pool, first.entry.author, payload.name)
-    return { ok: true, value: first.entry.id }
+    return this.#requests.takeLink(payload)
   }
 
   /**
@@ -413,22 +386,7 @@ export class Wallet {
    * request, never from the screen. Judged by the validator before it is kept.
    */
   async payRequest(pool: string, id: string): Promise<Outcome<string>> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    book.refresh(this.#now())
-    const request = book.view(this.#now()).requests.get(id)
-    if (!request) {
-      // Known but not judged yet (its author's earlier entries are missing here), or never seen.
-      return { ok: false, refusal: { reason: book.store.entries.has(id) ? 'request-waiting' : 'request-unknown' } }
-    }
-    if (request.payee === book.me) return { ok: false, refusal: { reason: 'pay-yourself' } }
-    if (request.from !== undefined && request.from !== book.me) return { ok: false, refusal: { reason: 'request-not-for-you' } }
-    const signed = await this.#signer.sign<TransferEntry>(
-      book,
-      { type: 'transfer', to: request.payee as PublicKeyHex, amount: request.amount, ...(request.memo ? { memo: request.memo } : {}), request: id as EntryId },
-      { extraDeps: [id as EntryId] },
-    )
-    return signed.ok ? { ok: true, value: signed.value.id } : signed
+    return this.#requests.pay(pool, id)
   }
 
   /** This member's statement as CSV (core's `statement` and `statementCsv`), filtered by date and counterparty. */
@@ -451,10 +409,7 @@ export class Wallet {
    * requester withdraws it. Judged by the validator like any entry.
    */
   async answer(pool: string, entry: string, answer: 'accept' | 'reject' | 'cancel'): Promise<Outcome<string>> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#signer.sign<AcceptEntry | RejectEntry | CancelEntry>(book, { type: answer, entry: entry as EntryId }, { extraDeps: [entry as EntryId] })
-    return signed.ok ? { ok: true, value: signed.value.id } : signed
+    return this.#payments.answer(pool, entry, answer)
   }
 
   /** Leaves a pool: allowed by the validator only at balance zero with nothing in flight. */
