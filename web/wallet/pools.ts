@@ -18,14 +18,14 @@ const WAKE_MARGIN_MS = 50
 const WAKE_DELAY_MS_MAX = 60_000
 
 /** The wallet parts Pools uses. */
-export type PoolsParts = Pick<WalletParts, 'db' | 'sync' | 'now' | 'cache' | 'changed'>
+export type PoolsParts = Pick<WalletParts, 'db' | 'sync' | 'now' | 'cache' | 'changed' | 'settings'>
 
 /** A pool to keep and open: its genesis, this device's key for it, and how it came here. */
 export interface NewPool {
   readonly genesis: PoolEntry
   readonly derivation: KeyDerivation
-  /** The key `derivation` gives from the seed (wallet-settings.ts `secretKey`). */
-  readonly secretKey: Uint8Array
+  /** Given by a caller that has just derived it (a pool created here); otherwise derived again from the seed. */
+  readonly secretKey?: Uint8Array
   /** The relay the pool syncs through; empty means the app's default. */
   readonly relayUrl: string
   readonly status: PoolRecord['status']
@@ -68,7 +68,8 @@ export class Pools {
 
   /** Keeps a new pool with this device's key for it, opens it, and hands its genesis to the sync. */
   async add(pool: NewPool): Promise<PoolBook> {
-    const { genesis, derivation, secretKey } = pool
+    const { genesis, derivation } = pool
+    const secretKey = pool.secretKey ?? this.#parts.settings.secretKey(derivation)
     const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl: pool.relayUrl, status: pool.status, joinedAt: pool.joinedAt ?? this.#parts.now(), needsChainHead: pool.needsChainHead }
     const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secretKey), secretKey: toHex(secretKey), derivation }
     const tx = this.#parts.db.transaction(['pools', 'keys'], 'readwrite')

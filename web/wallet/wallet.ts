@@ -4,19 +4,16 @@
  * signs. Screens call its methods and re-render on its change events; every
  * operating error comes back as a value the screen turns into words.
  */
-import {
-  SignatureCache, decodeEntry, encodeEntry, fromHex, poolCsv, publicKeyOf, signEntry, signJoinInvite, statement, statementCsv, toHex, verifyEntrySignature,
-  type StatementFilter, type AdmitEntry, type CloseEntry, type FreezeEntry, type InviteEntry, type JoinEntry,
-  type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex,
-} from '../../core/index.ts'
+import { SignatureCache, decodeEntry, encodeEntry, poolCsv, statement, statementCsv, type MemberLimits, type Policy, type PoolEntry, type StatementFilter } from '../../core/index.ts'
 import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from '../links/link-payloads.ts'
 import type { KeyDerivation } from '../keys/pool-keys.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
 import type { DraftRecord, InviteRecord, JoinRequestRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
 import type { SyncEngine, SyncStatus } from '../sync/sync-engine.ts'
-import { Contacts, trimmedName } from './contacts.ts'
+import { Contacts } from './contacts.ts'
 import { EntrySigner } from './entry-signer.ts'
-import { inviteChain } from './history-in-links.ts'
+import { Gatekeeping } from './gatekeeping.ts'
+import { Membership } from './membership.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { Outcome, WalletProblem } from './outcome.ts'
 import { PaymentRequests } from './payment-requests.ts'
@@ -48,6 +45,8 @@ export class Wallet {
   readonly #contacts: Contacts
   readonly #payments: Payments
   readonly #requests: PaymentRequests
+  readonly #membership: Membership
+  readonly #gatekeeping: Gatekeeping
   #version = 0
 
   private constructor(options: WalletOptions) {
@@ -57,12 +56,14 @@ export class Wallet {
     this.#cache = options.cache ?? new SignatureCache()
     const base = { db: this.#db, sync: this.#sync, now: this.#now, cache: this.#cache, changed: () => this.#changed() }
     this.#settings = new WalletSettings(base)
-    this.#pools = new Pools(base)
+    this.#pools = new Pools({ ...base, settings: this.#settings })
     this.#signer = new EntrySigner(base)
     this.#contacts = new Contacts({ ...base, settings: this.#settings, pools: this.#pools })
     const parts = { ...base, settings: this.#settings, pools: this.#pools, signer: this.#signer, contacts: this.#contacts }
     this.#payments = new Payments(parts)
     this.#requests = new PaymentRequests(parts)
+    this.#membership = new Membership(parts)
+    this.#gatekeeping = new Gatekeeping(parts)
     this.#sync.onStatusChange(() => this.#changed())
   }
 
@@ -160,11 +161,11 @@ export class Wallet {
   }
 
   async invites(pool: string): Promise<InviteRecord[]> {
-    return (await this.#db.getAllFromIndex('invites', 'by-pool', pool)).sort((a, b) => b.createdAt - a.createdAt)
+    return this.#gatekeeping.invites(pool)
   }
 
   async joinRequests(pool: string): Promise<JoinRequestRecord[]> {
-    return (await this.#db.getAllFromIndex('requests', 'by-pool', pool)).sort((a, b) => b.at - a.at)
+    return this.#gatekeeping.joinRequests(pool)
   }
 
   // ---- settings -------------------------------------------------------------
@@ -197,83 +198,21 @@ export class Wallet {
 
   /** Creates a pool with this device as its gatekeeper. */
   async createPool(policy: Policy): Promise<Outcome<string>> {
-    const nonce = toHex(crypto.getRandomValues(new Uint8Array(16)))
-    const derivation: KeyDerivation = { kind: 'creator', nonce }
-    const secretKey = this.#settings.secretKey(derivation)
-    const author = publicKeyOf(secretKey)
-    let genesis: PoolEntry
-    try {
-      genesis = signEntry<PoolEntry>({ type: 'pool', author, seq: 1, prev: null, deps: [], time: this.#now(), policy, nonce }, secretKey)
-    } catch (error) {
-      return { ok: false, refusal: { reason: 'pool-invalid', detail: (error as Error).message } }
-    }
-    await this.#addPool(genesis, derivation, secretKey, '', 'member', false)
-    return { ok: true, value: genesis.id }
+    return this.#gatekeeping.createPool(policy)
   }
 
   /** Signs a one-time invite; returns the payload to put in a link or QR code. */
   async createInvite(pool: string, label: string, limits: MemberLimits = {}): Promise<Outcome<InvitePayload>> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const inviteSecret = crypto.getRandomValues(new Uint8Array(32))
-    const invitee = publicKeyOf(inviteSecret)
-    const signed = await this.#signer.sign<InviteEntry>(book, { type: 'invite', invitee, ...limits })
-    if (!signed.ok) return signed
-    const genesis = book.store.entries.get(book.id)
-    if (!genesis) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const chain = inviteChain(book.store.entries, signed.value)
-    return {
-      ok: true,
-      value: {
-        kind: 'invite',
-        pool,
-        relay: book.record.relayUrl,
-        genesis: encodeEntry(genesis),
-        invite: encodeEntry(signed.value),
-        secret: toHex(inviteSecret),
-        ...(trimmedName(label) ? { label: trimmedName(label) } : {}),
-        ...(chain.length > 0 ? { chain } : {}),
-      },
-    }
+    return this.#gatekeeping.createInvite(pool, label, limits)
   }
 
   async rememberInvite(record: InviteRecord): Promise<void> {
-    await this.#db.put('invites', record)
-    this.#changed()
+    await this.#gatekeeping.rememberInvite(record)
   }
 
   /** Joins with a one-time invite; works with no network at all. Returns the pool id. */
   async joinByInvite(payload: InvitePayload): Promise<Outcome<string>> {
-    const genesis = decodeEntry(payload.genesis)
-    const invite = decodeEntry(payload.invite)
-    if (!genesis.ok || genesis.entry.type !== 'pool' || genesis.entry.id !== payload.pool || !verifyEntrySignature(genesis.entry, this.#cache)) {
-      return { ok: false, refusal: { reason: 'invite-invalid', detail: 'pool' } }
-    }
-    if (!invite.ok || invite.entry.type !== 'invite' || !verifyEntrySignature(invite.entry, this.#cache)) {
-      return { ok: false, refusal: { reason: 'invite-invalid', detail: 'invite' } }
-    }
-    if (invite.entry.pool !== genesis.entry.id) return { ok: false, refusal: { reason: 'invite-wrong-pool' } }
-    const inviteSecret = fromHex(payload.secret, 32)
-    if (!inviteSecret || publicKeyOf(inviteSecret) !== invite.entry.invitee) return { ok: false, refusal: { reason: 'invite-invalid', detail: 'secret' } }
-    const existing = this.#pools.get(payload.pool)
-    if (existing && existing.record.status === 'member' && existing.view(this.#now()).role !== 'none') {
-      return { ok: false, refusal: { reason: 'already-joined' } }
-    }
-    const book = existing ?? (await this.#addPool(genesis.entry, { kind: 'member', pool: payload.pool, index: 0 }, undefined, payload.relay, 'member', false))
-    // The gatekeeper's history the link carries lets the invite count at once, offline.
-    await this.ingestLines(book.id, payload.chain ?? [])
-    await book.store.put([invite.entry])
-    const inviteEntry = invite.entry
-    const signed = await this.#signer.sign<JoinEntry>(
-      book,
-      { type: 'join', invite: inviteEntry.id, invitee: inviteEntry.invitee, inviteSig: signJoinInvite(book.id, inviteEntry.id, book.me, inviteSecret) },
-      // Without the gatekeeper's whole history the join waits (pending) for it; it is still this member's to sign.
-      { extraDeps: [inviteEntry.id], allowWaiting: true },
-    )
-    if (!signed.ok) return signed
-    if (book.record.status !== 'member') await this.#pools.updateRecord(book, { status: 'member' })
-    book.follow?.publish([genesis.entry, inviteEntry])
-    return { ok: true, value: book.id }
+    return this.#membership.join(payload)
   }
 
   /**
@@ -282,18 +221,7 @@ export class Wallet {
    * public key for the pool, which the join request carries.
    */
   async addPoolFromLink(payload: PoolPayload): Promise<Outcome<string>> {
-    const genesis = decodeEntry(payload.genesis)
-    if (!genesis.ok || genesis.entry.type !== 'pool' || genesis.entry.id !== payload.pool || !verifyEntrySignature(genesis.entry, this.#cache)) {
-      return { ok: false, refusal: { reason: 'pool-invalid' } }
-    }
-    const existing = this.#pools.get(payload.pool)
-    if (existing) return { ok: true, value: existing.me }
-    const creator = this.#settings.secretKey({ kind: 'creator', nonce: genesis.entry.nonce })
-    // This wallet may have created the pool (a restore from the phrase alone): then it takes the gatekeeper's key back.
-    const isCreator = publicKeyOf(creator) === genesis.entry.author
-    const derivation: KeyDerivation = isCreator ? { kind: 'creator', nonce: genesis.entry.nonce } : { kind: 'member', pool: payload.pool, index: 0 }
-    const book = await this.#addPool(genesis.entry, derivation, undefined, payload.relay, isCreator ? 'member' : 'requested', this.#settings.profile.restored)
-    return { ok: true, value: book.me }
+    return this.#membership.addFromLink(payload)
   }
 
   /**
@@ -306,44 +234,23 @@ export class Wallet {
 
   /** The public link of a pool (no secret in it): for join requests and for restoring. */
   poolLinkPayload(pool: string): PoolPayload | undefined {
-    const book = this.#pools.get(pool)
-    const genesis = book?.store.entries.get(pool)
-    return book && genesis ? { kind: 'pool', pool, relay: book.record.relayUrl, genesis: encodeEntry(genesis) } : undefined
+    return this.#membership.linkPayload(pool)
   }
 
   async recordJoinRequest(request: JoinRequestRecord): Promise<Outcome> {
-    if (!this.#pools.get(request.pool)) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const known = await this.#db.get('requests', [request.pool, request.member])
-    if (!known || known.state === 'waiting') await this.#db.put('requests', request)
-    this.#changed()
-    return { ok: true, value: undefined }
+    return this.#gatekeeping.recordJoinRequest(request)
   }
 
   async approveJoinRequest(pool: string, member: string, limits: MemberLimits = {}): Promise<Outcome> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#signer.sign<AdmitEntry>(book, { type: 'admit', member: member as PublicKeyHex, role: 'member', ...limits })
-    if (!signed.ok) return signed
-    const request = await this.#db.get('requests', [pool, member])
-    if (request) {
-      await this.#db.put('requests', { ...request, state: 'approved', at: this.#now() })
-      if (request.name) await this.setContact(pool, member, request.name)
-    }
-    this.#changed()
-    return { ok: true, value: undefined }
+    return this.#gatekeeping.approveJoinRequest(pool, member, limits)
   }
 
   async refuseJoinRequest(pool: string, member: string): Promise<void> {
-    const request = await this.#db.get('requests', [pool, member])
-    if (request) await this.#db.put('requests', { ...request, state: 'refused', at: this.#now() })
-    this.#changed()
+    await this.#gatekeeping.refuseJoinRequest(pool, member)
   }
 
   async freeze(pool: string, member: string, reason: string): Promise<Outcome> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#signer.sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) })
-    return signed.ok ? { ok: true, value: undefined } : signed
+    return this.#gatekeeping.freeze(pool, member, reason)
   }
 
   async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
@@ -414,10 +321,7 @@ export class Wallet {
 
   /** Leaves a pool: allowed by the validator only at balance zero with nothing in flight. */
   async closeAccount(pool: string): Promise<Outcome> {
-    const book = this.#pools.get(pool)
-    if (!book) return { ok: false, refusal: { reason: 'unknown-pool' } }
-    const signed = await this.#signer.sign<CloseEntry>(book, { type: 'close' })
-    return signed.ok ? { ok: true, value: undefined } : signed
+    return this.#membership.close(pool)
   }
 
   /** Lines learned outside sync (a link, a QR code, a file): decoded and verified like any other. */
@@ -480,7 +384,7 @@ export class Wallet {
 
 
   async #addPool(genesis: PoolEntry, derivation: KeyDerivation, secretKey: Uint8Array | undefined, relayUrl: string, status: PoolRecord['status'], needsChainHead: boolean, joinedAt = this.#now()): Promise<PoolBook> {
-    return this.#pools.add({ genesis, derivation, secretKey: secretKey ?? this.#settings.secretKey(derivation), relayUrl, status, needsChainHead, joinedAt })
+    return this.#pools.add({ genesis, derivation, secretKey, relayUrl, status, needsChainHead, joinedAt })
   }
 
   async #wipe(): Promise<void> {
