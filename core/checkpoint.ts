@@ -17,12 +17,16 @@ export interface CheckpointOptions {
 /**
  * The witness's next checkpoint for the pool `ledger` holds, at `time` (raised
  * to its previous checkpoint's, so its chain never goes back), or undefined
- * when nothing changed and `whenUnchanged` is not set.
+ * when nothing but other witnesses' checkpoints changed and `whenUnchanged`
+ * is not set.
  */
 export function signCheckpoint(ledger: Ledger, secretKey: Uint8Array, time: number, options: CheckpointOptions = {}): CheckpointEntry | undefined {
   const witness = publicKeyOf(secretKey) as PublicKeyHex
   const heads = ledger.checkpointHeads(witness, CHECKPOINT_HEADS_MAX)
-  if (heads.length === 0 && !options.whenUnchanged) return undefined
+  // Other witnesses' checkpoints are named when there is something else to cover, never alone: two
+  // witnesses covering each other's latest checkpoint would otherwise sign forever in a quiet pool.
+  const news = heads.some((id) => ledger.entry(id)?.type !== 'checkpoint')
+  if (!news && !options.whenUnchanged) return undefined
   const head = ledger.chainHead(witness)
   return signEntry<CheckpointEntry>({
     type: 'checkpoint', pool: ledger.pool, author: witness, seq: head.seq, prev: head.prev, deps: [],

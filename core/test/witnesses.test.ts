@@ -555,3 +555,22 @@ describe('two witnesses, and a change of primary', () => {
     expect(witnessedOf(r, t)).toBeNull()
   })
 })
+
+describe('two witnesses go quiet when the pool does', () => {
+  it('neither signs a checkpoint that would cover only the other\'s checkpoints (found by the simulation, seed 10)', () => {
+    const backup = actor('backup-witness')
+    const p = new PoolBuilder({ witnesses: [witness.key, backup.key] } as never)
+    p.admit(alice, T0 + 1)
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, T0 + HOUR)
+    const first = [witness, backup].map((w) => signCheckpoint(ledger, w.secretKey, T0 + 10_000)!)
+    ledger.add(first, T0 + HOUR)
+    for (const w of [witness, backup]) expect(signCheckpoint(ledger, w.secretKey, T0 + 20_000)).toBeUndefined()
+    // Something new: both cover it, and the other's checkpoint with it.
+    const t = p.transfer(alice, bob, 0 + 1, T0 + 30_000)
+    ledger.add([t], T0 + HOUR)
+    const next = signCheckpoint(ledger, backup.secretKey, T0 + 40_000)!
+    expect(next.heads).toContain(t.id)
+    expect(next.heads).toContain(first[0]!.id)
+  })
+})
