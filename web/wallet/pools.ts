@@ -12,9 +12,9 @@ import type { KeyRecord, PoolRecord } from '../storage/wallet-db.ts'
 import { PoolBook } from './pool-book.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
-/** Wake at least this long after an entry falls due, so its time has surely come when the ledger is asked. */
+/** Wake this long after an entry falls due, and never sooner than this from now, so its time has surely come when the ledger is asked. */
 const WAKE_MARGIN_MS = 50
-/** Wake at least this often while something is due, so a clock that jumps cannot leave an entry waiting for long. */
+/** The furthest ahead a wake-up is set; a later due time is reached by waking again, so a clock set anew is noticed within a minute. */
 const WAKE_DELAY_MS_MAX = 60_000
 
 /** The wallet parts Pools uses. */
