@@ -63,6 +63,8 @@ interface Link {
   lastDelivery: Map<string, number>
   /** The adapters joined by the current connection, by node name. */
   ends: Map<string, SimNetworkAdapter>
+  /** A message was lost inside the current connection: its sync may have stalled. */
+  lossy: boolean
 }
 
 export interface NetworkStats {
@@ -100,7 +102,7 @@ export class FaultNetwork {
   /** A link both ends want (it comes up whenever it can). */
   wantLink(a: string, b: string): void {
     const key = linkKey(a, b)
-    if (!this.#links.has(key)) this.#links.set(key, { a, b, up: false, epoch: 0, downUntil: 0, lastDelivery: new Map(), ends: new Map() })
+    if (!this.#links.has(key)) this.#links.set(key, { a, b, up: false, epoch: 0, downUntil: 0, lastDelivery: new Map(), ends: new Map(), lossy: false })
   }
 
   /** A fresh adapter for the next incarnation of `name`'s Repo. */
@@ -129,11 +131,16 @@ export class FaultNetwork {
     this.partition(() => 0)
   }
 
-  /** Takes every live link down and lets it come straight back (a client reconnecting after a stall). */
-  cycleAllLinks(): void {
+  /**
+   * Lifts every reset back-off, and takes down every live link that lost a message inside its
+   * connection and lets it come straight back: a client reconnecting after a stall. A connection
+   * that lost nothing has nothing to recover; re-making it too would only hide a sync that fails
+   * to converge on a sound link.
+   */
+  cycleStalledLinks(): void {
     for (const link of this.#links.values()) {
       link.downUntil = 0
-      if (link.up) this.#takeDown(link)
+      if (link.up && link.lossy) this.#takeDown(link)
     }
     this.reconcile()
   }
@@ -189,6 +196,7 @@ export class FaultNetwork {
     }
     if (this.prng.chance(rates.drop)) {
       this.stats.dropped++
+      link.lossy = true
       return
     }
     const copies = this.prng.chance(rates.duplicate) ? 2 : 1
@@ -212,6 +220,7 @@ export class FaultNetwork {
 
   #bringUp(link: Link, a: SimNetworkAdapter, b: SimNetworkAdapter): void {
     link.up = true
+    link.lossy = false
     link.ends = new Map([[link.a, a], [link.b, b]])
     this.stats.connects++
     a.emit('peer-candidate', { peerId: b.peerId!, peerMetadata: b.peerMetadata ?? {} })
