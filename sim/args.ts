@@ -1,4 +1,4 @@
-/** `npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--quiet]` */
+/** `npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--no-witnesses] [--seconds T] [--quiet]` */
 
 export interface SimArgs {
   /** One seed to replay; when given, --seeds is ignored. */
@@ -13,21 +13,25 @@ export interface SimArgs {
   readonly quiet: boolean
   /** Relays exactly as sync-server runs them, without the suggested fix (reproduces the stale-sync-state storm). */
   readonly stockRelay: boolean
+  /** No pool names a witness: every seed plays as it did before witnesses existed. */
+  readonly noWitnesses: boolean
+  /** Start no seed after this many seconds (a campaign with a time budget); the summary still prints. */
+  readonly seconds: number | undefined
 }
 
-const USAGE = 'usage: npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--quiet]'
+const USAGE = 'usage: npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--no-witnesses] [--seconds T] [--quiet]'
 
 export function parseSimArgs(argv: readonly string[]): SimArgs {
   const values = new Map<string, string>()
   const flags = new Set<string>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    if (arg === '--quiet' || arg === '--help' || arg === '--stock-relay') {
+    if (arg === '--quiet' || arg === '--help' || arg === '--stock-relay' || arg === '--no-witnesses') {
       flags.add(arg)
       continue
     }
     const [name, inline] = arg.split('=', 2) as [string, string | undefined]
-    if (!['--seeds', '--seed', '--first', '--devices', '--steps', '--pools', '--relays'].includes(name)) throw new Error(`unknown option ${arg}\n${USAGE}`)
+    if (!['--seeds', '--seed', '--first', '--devices', '--steps', '--pools', '--relays', '--seconds'].includes(name)) throw new Error(`unknown option ${arg}\n${USAGE}`)
     const value = inline ?? argv[++i]
     if (value === undefined) throw new Error(`expected a value after ${name}\n${USAGE}`)
     values.set(name, value)
@@ -50,5 +54,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     relays: int('--relays', undefined, 1),
     quiet: flags.has('--quiet'),
     stockRelay: flags.has('--stock-relay'),
+    noWitnesses: flags.has('--no-witnesses'),
+    seconds: int('--seconds', undefined, 1),
   }
 }

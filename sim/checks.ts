@@ -15,7 +15,10 @@
  * - forks: every fork in the set is reported, with the same proof, by every
  *   device, and every staged double spend is among them;
  * - liveness of dependencies: with asOf far ahead nothing waits for a
- *   missing prev or dep.
+ *   missing prev or dep (except what names an entry an attacker withheld);
+ * - witnesses (witnessChecks.ts): a covered verdict never changes; the loss
+ *   from a double spender's forks stays within (k − 1) × offlineAmountMax;
+ *   the attacks end as they must; witnesses are never proven faulty.
  *
  * None of this looks at automerge internals (actors, heads, message order),
  * so the verdict does not depend on anything but the entries.
@@ -25,10 +28,11 @@ import {
   Ledger, SignatureCache, encodeEntry, replay, verifyEntrySignature, type Entry, type EntryId, type ReplayResult, type Verifier,
 } from '../core/index.ts'
 import type { Device } from './device.ts'
+import { attackProblems, lossFromForks, witnessProblems, type LossFigure } from './witnessChecks.ts'
 import { devicesOf, type PoolCast, type World } from './world.ts'
 
 /** A deliberately broken device, for testing that the checks catch it. */
-export type Sabotage = 'drop-entry' | 'accept-forgery'
+export type Sabotage = 'drop-entry' | 'accept-forgery' | 'drop-checkpoint'
 
 export interface CheckOptions {
   /** The latest real (virtual) time: the validator's asOf at check time. */
@@ -43,6 +47,10 @@ export interface CheckOutcome {
   /** Digest of every pool's final replay: equal for equal runs. */
   readonly digest: string
   readonly entries: number
+  /** Loss from forks per pool with a double spender in a witnessed pool. */
+  readonly losses: LossFigure[]
+  /** Transfers by honest devices that ended rejected for the offline cap (they respect it: expected 0 or nearly). */
+  readonly honestCapped: number
 }
 
 const FAR_FUTURE_MS = Date.UTC(2100, 0, 1)
@@ -53,6 +61,9 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
   const notes: string[] = []
   const digest = createHash('sha256')
   let entries = 0
+  const losses: LossFigure[] = []
+  let honestCapped = 0
+  for (const change of world.records.changes) violations.push(`finality: ${change}`)
   for (const cast of world.pools) {
     const held = new Map<Device, Entry[]>()
     for (const device of devicesOf(cast)) held.set(device, await device.store.all())
@@ -89,11 +100,13 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       if (lost.length > 0) violations.push(`${tag}: ${device.name} lacks ${lost.length} entr${lost.length === 1 ? 'y' : 'ies'} that reached a relay: ${shortList(lost)}`)
     }
 
-    // agreement, at both horizons
+    // agreement, at both horizons; finality against each device's far-future replay
     for (const asOf of [options.asOf, FAR_FUTURE_MS]) {
       const results = new Map<string, string[]>()
       for (const [device, list] of held) {
-        const json = JSON.stringify(replay(list, { asOf, pool, cache, verifier: options.verifier }))
+        const result = replay(list, { asOf, pool, cache, verifier: options.verifier })
+        if (asOf === FAR_FUTURE_MS) for (const problem of world.records.finalityProblems(device, result)) violations.push(`${tag}: finality: ${problem}`)
+        const json = JSON.stringify(result)
         const names = results.get(json) ?? []
         names.push(device.name)
         results.set(json, names)
@@ -116,8 +129,19 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       const result = ledger.result()
       for (const problem of forkProblems(result, all, cast, world)) violations.push(`${tag} (${when}): ${problem}`)
       if (asOf === FAR_FUTURE_MS) {
-        const waiting = result.entries.filter((v) => v.status === 'pending' && (v.reason === 'missing-prev' || v.reason === 'missing-dep'))
+        const withheld = world.truth.withheld
+        const waiting = result.entries.filter((v) => v.status === 'pending' && (v.reason === 'missing-prev' || v.reason === 'missing-dep') &&
+          !(v.reason === 'missing-prev' && withheld.has(union.get(v.id)?.prev as EntryId)))
         if (waiting.length > 0) violations.push(`${tag}: ${waiting.length} entr${waiting.length === 1 ? 'y waits' : 'ies wait'} for a missing parent: ${shortList(waiting.map((v) => v.id))}`)
+        for (const problem of witnessProblems(result, union)) violations.push(`${tag}: ${problem}`)
+        for (const problem of attackProblems(world, cast, result)) violations.push(`${tag}: attack: ${problem}`)
+        const loss = lossFromForks(world, cast, result)
+        if (loss) {
+          losses.push(loss)
+          if (loss.applies && loss.lost > loss.bound) violations.push(`${tag}: loss from forks: payees relied on and lost ${loss.lost}, more than (k − 1) × offlineAmountMax = ${loss.bound}`)
+          else if (loss.lost > loss.bound) notes.push(`${tag}: loss from forks ${loss.lost} > ${loss.bound}, where the bound does not apply: ${loss.why}`)
+        }
+        honestCapped += honestCappedIn(cast, result)
       }
     }
 
@@ -126,7 +150,18 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       if (stats.errors > 0) notes.push(`${device.name}: PoolSync counted ${stats.errors} error(s), last: ${stats.lastError}`)
     }
   }
-  return { violations, notes, digest: digest.digest('hex'), entries }
+  return { violations, notes, digest: digest.digest('hex'), entries, losses, honestCapped }
+}
+
+/** Transfers signed by honest members' phones that ended rejected for the offline cap. */
+function honestCappedIn(cast: PoolCast, result: ReplayResult): number {
+  const rejected = new Set(result.entries.filter((v) => v.reason === 'offline-cap').map((v) => v.id))
+  if (rejected.size === 0) return 0
+  let n = 0
+  for (const device of [cast.gatekeeper, ...cast.honest, ...(cast.newcomer ? [cast.newcomer] : [])]) {
+    for (const entry of device.signed) if (rejected.has(entry.id)) n++
+  }
+  return n
 }
 
 function moneyProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): string[] {
@@ -155,19 +190,50 @@ function moneyProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): strin
   }
   for (const [key, balance] of balances) if (result.balances[key] !== balance) problems.push(`balance of ${key.slice(0, 6)} is ${result.balances[key]}, its movements add up to ${balance}`)
   if ((result.commons ?? 0) !== commons) problems.push(`commons is ${result.commons ?? 0}, the levies add up to ${commons}`)
-  // The rate, judged on each author's own accepted transfers in replay order.
+  // The rate, judged on each author's own accepted transfers in replay order, on effective time
+  // (an entry counts from no earlier than what it names: its prev and deps, derived here again).
   const lastTransfer = new Map<string, number>()
+  const effective = effectiveTimes(byId)
   for (const verdict of result.entries) {
     const entry = byId.get(verdict.id)
     const passed = verdict.status !== 'pending' && (verdict.status !== 'rejected' || verdict.reason === 'rejected-by-payee')
     if (!entry || !passed || entry.type !== 'transfer') continue
+    const time = effective(entry)
     const last = lastTransfer.get(entry.author)
-    if (last !== undefined && entry.time - last < policy.rateLimitSeconds * 1000) {
-      problems.push(`transfer ${entry.id.slice(0, 8)} by ${entry.author.slice(0, 6)} came ${entry.time - last} ms after the previous one (rate ${policy.rateLimitSeconds}s)`)
+    if (last !== undefined && time - last < policy.rateLimitSeconds * 1000) {
+      problems.push(`transfer ${entry.id.slice(0, 8)} by ${entry.author.slice(0, 6)} came ${time - last} ms after the previous one (rate ${policy.rateLimitSeconds}s)`)
     }
-    lastTransfer.set(entry.author, entry.time)
+    lastTransfer.set(entry.author, time)
   }
   return problems
+}
+
+/** An entry's effective time: its claimed time raised to that of its prev and deps (not a checkpoint's heads). */
+function effectiveTimes(byId: ReadonlyMap<EntryId, Entry>): (entry: Entry) => number {
+  const memo = new Map<EntryId, number>()
+  const of = (entry: Entry): number => {
+    const known = memo.get(entry.id)
+    if (known !== undefined) return known
+    // Iterative, parents first: chains can be long.
+    const stack: Entry[] = [entry]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      if (memo.has(top.id)) {
+        stack.pop()
+        continue
+      }
+      const parents = [...(top.prev ? [top.prev] : []), ...top.deps].map((id) => byId.get(id)).filter((e): e is Entry => e !== undefined)
+      const waiting = parents.filter((p) => !memo.has(p.id))
+      if (waiting.length > 0) {
+        stack.push(...waiting)
+        continue
+      }
+      stack.pop()
+      memo.set(top.id, Math.max(top.time, ...parents.map((p) => memo.get(p.id)!)))
+    }
+    return memo.get(entry.id)!
+  }
+  return of
 }
 
 /**
@@ -275,6 +341,10 @@ function sabotage(cast: PoolCast, held: Map<Device, Entry[]>, world: World, how:
     // The newest entry that is not the genesis: a device that lost one payment.
     const droppable = list.filter((entry) => entry.type !== 'pool').sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1))
     if (droppable.length > 0) held.set(victim, list.filter((entry) => entry.id !== droppable[0]!.id))
+  } else if (how === 'drop-checkpoint') {
+    // The first checkpoint: a device that lost it no longer counts any, so what it showed as final is not.
+    const first = list.filter((entry) => entry.type === 'checkpoint').sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1))[0]
+    if (first) held.set(victim, list.filter((entry) => entry.id !== first.id))
   } else if (how === 'accept-forgery') {
     const line = [...(world.truth.forgedLines.get(cast.plan.pool) ?? [])][0]
     if (line) held.set(victim, [...list, JSON.parse(line) as Entry])

@@ -2,7 +2,10 @@
  * A member's phone: its own verified store and automerge storage (both
  * survive an app restart), a Repo whose only network is the fault network, a
  * PoolSync, a Ledger kept up to date from what PoolSync verifies, and its own
- * clock, skewed from the real (virtual) time by a fixed amount.
+ * clock, skewed from the real (virtual) time by a fixed amount. In a
+ * witnessed pool it pays online when it can: `draft` takes deps from
+ * `Ledger.depsFor`, which names the latest checkpoint when it covers the
+ * device's chain head.
  */
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import {
@@ -42,6 +45,10 @@ export class Device {
   readonly #options: DeviceOptions
   /** Entries this device signed (its honest history; forks and forgeries are tracked by the actors). */
   readonly signed: Entry[] = []
+  /** Transfers this device sent online and offline in a witnessed pool, and payments its app kept for the offline cap. */
+  readonly payments = { online: 0, offline: 0, keptForCap: 0 }
+  /** Called after every change of the ledger (entries arrived, or asOf moved): what the app shows now. */
+  #watcher: ((device: Device) => void) | undefined
 
   constructor(options: DeviceOptions) {
     this.#options = options
@@ -74,6 +81,31 @@ export class Device {
     return this.#ledger
   }
 
+  /** Is the phone connected (as the app knows it: its own network switch, not a partition it cannot see)? */
+  get online(): boolean {
+    return this.#options.network.isOnline(this.name)
+  }
+
+  /** One observer of what the device's ledger shows, called after each change (for the checks' records). */
+  watch(watcher: (device: Device) => void): void {
+    this.#watcher = watcher
+  }
+
+  /**
+   * Would this device's next entry be signed online: the pool has a witness, the phone is
+   * connected, and the primary's latest checkpoint covers its chain head (so depsFor names it)?
+   */
+  paysOnline(): boolean {
+    if (!this.#ledger.witnessed || !this.online) return false
+    const latest = this.#ledger.latestCheckpoint()
+    return latest !== undefined && this.#ledger.depsFor(this.key.publicKey).includes(latest.id)
+  }
+
+  #add(entries: readonly Entry[]): void {
+    this.#ledger.add(entries, this.now())
+    this.#watcher?.(this)
+  }
+
   async boot(): Promise<void> {
     this.#incarnation++
     const peerId = `${this.name}#${this.#incarnation}` as PeerId
@@ -87,9 +119,9 @@ export class Device {
     })
     breakSyncStorms(this.#repo)
     this.#ledger = new Ledger(this.pool, { cache: signatureCache, verifier })
-    this.#ledger.add(await this.store.all(), this.now())
+    this.#add(await this.store.all())
     const sync = new PoolSync({ repo: this.#repo, pool: this.pool, store: this.store, verifier, signatureCache })
-    sync.onEntries((entries) => this.#ledger.add(entries, this.now()))
+    sync.onEntries((entries) => this.#add(entries))
     this.#sync = sync
     await sync.start()
   }
@@ -106,7 +138,7 @@ export class Device {
 
   /** Brings the ledger's asOf up to the device's clock. */
   refresh(): void {
-    this.#ledger.add([], this.now())
+    this.#add([])
   }
 
   /**
@@ -124,9 +156,18 @@ export class Device {
     } as never, this.key.secretKey)
   }
 
-  /** What the device's own ledger would say of the entry now (undefined: cannot tell without a replay). */
-  preview(entry: Entry): EntryVerdict | undefined {
-    return this.#ledger.preview(entry)
+  /** Signs an entry with this device's key exactly as given (seq, prev, deps, time): what a cheating app does. */
+  signRaw<E extends Entry>(fields: Record<string, unknown>): E {
+    const deps = [...((fields.deps as EntryId[] | undefined) ?? [])].sort()
+    return signEntry<E>({ pool: this.pool, author: this.key.publicKey, ...fields, deps } as never, this.key.secretKey)
+  }
+
+  /**
+   * What the device's own ledger would say of the entry now (undefined: cannot tell without a replay);
+   * `online`: judged as a payment a checkpoint will cover promptly, as the app does when it pays online.
+   */
+  preview(entry: Entry, online = false): EntryVerdict | undefined {
+    return this.#ledger.preview(entry, { online })
   }
 
   async publish(entry: Entry): Promise<void> {

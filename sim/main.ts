@@ -21,12 +21,21 @@ async function main(): Promise<number> {
   let entries = 0
   let messages = 0
   const failures: number[] = []
+  const witness = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
   const rejecting: number[] = []
+  let ran = 0
   for (const [i, seed] of seeds.entries()) {
-    const options: SimOptions = { seed, devices: args.devices, steps: args.steps, pools: args.pools, relays: args.relays, stockRelay: args.stockRelay }
+    // A campaign with a time budget stops starting seeds when it is spent (and still prints its summary).
+    if (args.seconds !== undefined && performance.now() - started > args.seconds * 1000) break
+    ran++
+    const options: SimOptions = {
+      seed, devices: args.devices, steps: args.steps, pools: args.pools, relays: args.relays, stockRelay: args.stockRelay,
+      ...(args.noWitnesses ? { witnesses: false } : {}),
+    }
     const result = await runSimulation(options)
     entries += result.figures.entries
     messages += result.figures.messages
+    for (const key of Object.keys(witness) as Array<keyof typeof witness>) witness[key] += result.figures.witness[key]
     if (result.notes.some((note) => note.startsWith(UNHANDLED_REJECTION_NOTE))) rejecting.push(seed)
     if (!result.ok) {
       failed++
@@ -34,6 +43,7 @@ async function main(): Promise<number> {
       console.log(formatFailure(result, options))
     } else if (args.seed !== undefined) {
       console.log(`ok seed ${seed} (${result.figures.entries} entries, ${result.figures.messages} messages, ${result.figures.forged} forged lines, ${result.figures.forks} staged forks, healed in ${Math.round(result.figures.healMs / 1000)} virtual s, fingerprint ${result.fingerprint})`)
+      console.log(`  witnesses: ${JSON.stringify(result.figures.witness)}`)
       console.log(`  scenario: ${result.scenario}`)
       for (const note of result.notes) console.log(`  note: ${note}`)
       console.log(`  replay: ${replayCommand(options)}`)
@@ -46,9 +56,15 @@ async function main(): Promise<number> {
     }
   }
   const seconds = (performance.now() - started) / 1000
+  const range = ran === 0 ? '' : ` (seeds ${seeds[0]}–${seeds[ran - 1]}${ran < seeds.length ? `, stopped at the ${args.seconds} s budget` : ''})`
   console.log(
-    `sim: ${seeds.length} seed(s) in ${seconds.toFixed(1)} s (${(seeds.length / seconds).toFixed(2)} seeds/s), ${failed} failed; ` +
+    `sim: ${ran} seed(s)${range} in ${seconds.toFixed(1)} s (${(ran / seconds).toFixed(2)} seeds/s), ${failed} failed; ` +
     `${entries} entries, ${messages} messages${failures.length > 0 ? `; failing seeds: ${failures.slice(0, 50).join(' ')}` : ''}`,
+  )
+  console.log(
+    `sim: witnesses: ${witness.pools} witnessed pool(s), ${witness.checkpoints} checkpoints, ${witness.covered} covered verdicts recorded and checked; ` +
+    `honest transfers ${witness.online} online, ${witness.offline} offline, ${witness.keptForCap} kept for the offline cap, ${witness.honestCapped} rejected for it; ` +
+    `${witness.boundChecked} double spend(s) held to the loss bound (lost ${witness.lost} of at most ${witness.bound} in all); ${witness.attacks} attacks`,
   )
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)
   return failed > 0 ? 1 : 0

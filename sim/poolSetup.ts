@@ -2,6 +2,8 @@
  * The pools of one run: a genesis and its policy drawn from the seed, the
  * gatekeeper's admissions (and, in issued pools, first issues), all signed
  * before the network starts, as a gatekeeper would at a founding meeting.
+ * A witnessed pool's genesis also names its witnesses (primary first) and
+ * the offline limits its honest members respect.
  */
 import { signEntry, toHex, type Entry, type EntryId, type Policy, type PoolEntry, type PublicKeyHex } from '../core/index.ts'
 import { keyPairFor, type KeyPair } from './keys.ts'
@@ -19,7 +21,17 @@ export interface PoolPlan {
   readonly founding: readonly Entry[]
 }
 
-export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng): PoolPlan {
+/** What a witnessed pool's genesis says about its witnesses and its offline limits. */
+export interface WitnessPolicy {
+  /** Primary first. */
+  readonly keys: readonly PublicKeyHex[]
+  readonly offlineCountMax: number
+  readonly offlineAmountMax: number
+  readonly offlineAllowanceSeconds: number | undefined
+  readonly inviteTtlSeconds: number | undefined
+}
+
+export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng, witnessed?: WitnessPolicy): PoolPlan {
   const gatekeeper = keyPairFor(seed, `pool${index}/gatekeeper`)
   const issued = prng.chance(0.35)
   const policy: Policy = {
@@ -32,6 +44,11 @@ export function planPool(seed: number, index: number, memberCount: number, start
     rateLimitSeconds: prng.pick([0, 30, 60, 60, 120]),
     ...(prng.chance(0.3) ? { feeBasisPoints: prng.pick([100, 250, 2000]) } : {}),
     ...(prng.chance(0.35) ? { twoStep: true } : {}),
+    ...(witnessed && witnessed.keys.length > 0 ? {
+      witnesses: [...witnessed.keys], offlineCountMax: witnessed.offlineCountMax, offlineAmountMax: witnessed.offlineAmountMax,
+      ...(witnessed.offlineAllowanceSeconds !== undefined ? { offlineAllowanceSeconds: witnessed.offlineAllowanceSeconds } : {}),
+      ...(witnessed.inviteTtlSeconds !== undefined ? { inviteTtlSeconds: witnessed.inviteTtlSeconds } : {}),
+    } : {}),
   }
   const genesis = signEntry<PoolEntry>({
     type: 'pool', author: gatekeeper.publicKey, seq: 1, prev: null, deps: [], time: startMs,
@@ -60,7 +77,8 @@ export function planPool(seed: number, index: number, memberCount: number, start
 export function describePolicy(policy: Policy): string {
   const fee = policy.feeBasisPoints ? ` fee ${policy.feeBasisPoints}bp` : ''
   const twoStep = policy.twoStep ? ' two-step' : ''
-  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}${twoStep}`
+  const witnesses = policy.witnesses?.length ? ` witnesses ${policy.witnesses.map((key) => key.slice(0, 6)).join('+')} offline ≤${policy.offlineCountMax}×/${policy.offlineAmountMax}` : ''
+  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}${twoStep}${witnesses}`
 }
 
 export type { PublicKeyHex }

@@ -3,7 +3,8 @@
  * own (its one adapter is the fault network) and the sharing policy of
  * sync-server/relay.ts: it gives clients what they ask for and announces
  * everything to peer relays. It can crash and come back with its storage, or
- * come back empty (a lost disk).
+ * come back empty (a lost disk). A relay may also run witnesses (witness.ts):
+ * they follow their pools in its Repo and are told when it restarts.
  */
 import { PeerDocuments } from '../sync-server/peerDocuments.ts'
 import { breakSyncStorms } from '../core/sync/index.ts'
@@ -20,6 +21,7 @@ export class RelayNode {
   #storage: MemoryStorageAdapter
   #repo: Repo
   #incarnation = 0
+  readonly #restartListeners: Array<() => void> = []
 
   constructor(
     readonly name: string,
@@ -38,6 +40,11 @@ export class RelayNode {
     return this.#repo
   }
 
+  /** Calls `listener` after every restart, once the new Repo is up (a witness then follows its pools in it). */
+  onRestart(listener: () => void): void {
+    this.#restartListeners.push(listener)
+  }
+
   /** The process dies without flushing; it comes back at once, with its disk or with a new empty one. */
   restart(keepStorage: boolean): void {
     this.#storage.cutOff()
@@ -47,6 +54,7 @@ export class RelayNode {
     this.#storage = new MemoryStorageAdapter(this.#disk)
     this.#repo = this.#boot()
     this.trace.note(`${this.name}: restarted ${keepStorage ? 'with its storage' : 'with EMPTY storage'}`)
+    for (const listener of this.#restartListeners) listener()
   }
 
   #boot(): Repo {

@@ -6,6 +6,7 @@ export function replayCommand(options: SimOptions): string {
     options.pools !== undefined ? ` --pools ${options.pools}` : '',
     options.relays !== undefined ? ` --relays ${options.relays}` : '',
     options.stockRelay ? ' --stock-relay' : '',
+    options.witnesses === false ? ' --no-witnesses' : '',
   ].join('')
   return `npm run sim -- --seed ${options.seed} --devices ${options.devices ?? 6} --steps ${options.steps ?? 40}${extra}`
 }

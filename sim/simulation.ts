@@ -17,7 +17,8 @@ import { forgeSomething } from './actors/forger.ts'
 import { freezeCheaters, issueALittle } from './actors/gatekeeper.ts'
 import { payAtRandom } from './actors/honestMember.ts'
 import { answerSomething, closeAccount, invite, joinWithInvite, requestPayment } from './actors/community.ts'
-import { spendTwice } from './actors/doubleSpender.ts'
+import { spendOnEach, spendTwice } from './actors/doubleSpender.ts'
+import { attackSomething } from './actors/attacks.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
@@ -26,13 +27,15 @@ import { describePolicy, planPool, type PoolPlan } from './poolSetup.ts'
 import { Prng } from './prng.ts'
 import { keyPairFor } from './keys.ts'
 import { RelayNode } from './relayNode.ts'
-import { describeScenario, drawScenario, type Scenario } from './scenario.ts'
+import { describeScenario, describeWitnesses, drawScenario, drawWitnesses, type Scenario, type WitnessScenario } from './scenario.ts'
 import { seedGlobalEntropy } from './seededEntropy.ts'
 import { healAndSettle } from './settle.ts'
 import { snapshotRelays } from './relaySnapshot.ts'
 import { Trace } from './trace.ts'
 import { VirtualClock } from './virtualClock.ts'
-import { allDevices, type PoolCast, type World } from './world.ts'
+import { Witness } from './witness.ts'
+import { WitnessRecords } from './witnessChecks.ts'
+import { allDevices, devicesOf, type PoolCast, type World } from './world.ts'
 
 /** 2026-11-22 10:00 UTC: the sim's real time starts here. */
 export const SIM_START_MS = Date.UTC(2026, 10, 22, 10, 0, 0)
@@ -53,6 +56,10 @@ export interface SimOptions {
    * default: otherwise that one known bug hides everything else).
    */
   readonly stockRelay?: boolean
+  /** Pools may name witnesses (drawn per seed); false: no pool has one, and a seed plays as before witnesses existed. */
+  readonly witnesses?: boolean
+  /** Virtual time healing may take before the run is a liveness failure (30 minutes unless a test wants its verdict sooner). */
+  readonly healLimitMs?: number
 }
 
 export interface SimResult {
@@ -72,8 +79,31 @@ export interface SimResult {
     readonly messages: number
     readonly forged: number
     readonly forks: number
+    readonly witness: WitnessFigures
   }
 }
+
+/** What the witnesses did in one run. */
+export interface WitnessFigures {
+  /** Pools that named a witness. */
+  readonly pools: number
+  readonly checkpoints: number
+  /** (device, entry) pairs a device showed as covered at some point: each one checked for finality. */
+  readonly covered: number
+  /** Honest transfers sent online and offline, and payments an app kept because its offline allowance was short. */
+  readonly online: number
+  readonly offline: number
+  readonly keptForCap: number
+  /** Honest transfers that still ended rejected for the offline cap. */
+  readonly honestCapped: number
+  /** Staged double spends whose loss was held to the bound, and what was lost there and at most allowed. */
+  readonly boundChecked: number
+  readonly lost: number
+  readonly bound: number
+  readonly attacks: number
+}
+
+const NO_WITNESS_FIGURES: WitnessFigures = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
 
 export const UNHANDLED_REJECTION_NOTE = 'unhandled rejection'
 
@@ -99,15 +129,33 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   process.on('unhandledRejection', onRejection)
   try {
     const scenario = drawScenario(root.fork('scenario'), devicesPerPool, options.pools, options.relays)
-    const world = buildWorld(seed, scenario, root, trace, !options.stockRelay)
+    // Its own stream: a seed whose pools name no witness draws everything else as before witnesses existed.
+    const witnessing = drawWitnesses(new Prng(seed, 'witnesses'), scenario, steps, options.witnesses !== false)
+    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
-    trace.note(`scenario: ${describeScenario(scenario)}`)
+    const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}`
+    trace.note(`scenario: ${described}`)
     for (const cast of world.pools) trace.note(`pool ${cast.plan.index}: ${describePolicy(cast.plan.policy)}`)
+    // The witnesses' relays saw the pools' geneses first: their first checkpoints are there when the phones start.
+    for (const witness of world.witnesses) await witness.start()
+    if (world.witnesses.length > 0) await clock.advance(0)
     for (const device of allDevices(world)) await device.boot()
+    for (const cast of witnessedPools(world)) {
+      if (!cast.cheater) continue
+      const watcher = world.records.lossWatcher(cast)
+      for (const device of devicesOf(cast)) device.watch(watcher)
+    }
     await clock.advance(2_000)
     await play(world, scenario, steps, clock)
-    const heal = await healAndSettle(world, clock)
+    const heal = await healAndSettle(world, clock, options.healLimitMs)
+    // The last record of what each device shows, on its own (incremental) ledger, after healing.
+    for (const cast of witnessedPools(world)) {
+      for (const device of devicesOf(cast)) {
+        device.refresh()
+        world.records.sampleCovered(device)
+      }
+    }
     await snapshotRelays(world, verifier)
     const maxRealTime = clock.now
     const outcome = await runChecks(world, { asOf: maxRealTime, verifier, sabotage: options.sabotage })
@@ -122,18 +170,36 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       .update(String(trace.total))
       .digest('hex')
       .slice(0, 16)
+    if (outcome.honestCapped > 0) notes.push(`${outcome.honestCapped} honest transfer(s) ended rejected for the offline cap`)
+    const witnessed = witnessedPools(world)
+    const payments = witnessed.flatMap((cast) => devicesOf(cast)).map((device) => device.payments)
+    const checked = outcome.losses.filter((loss) => loss.applies)
+    const witnessFigures: WitnessFigures = {
+      pools: witnessed.length,
+      checkpoints: world.witnesses.reduce((n, w) => n + [...w.signed.values()].reduce((a, b) => a + b, 0), 0),
+      covered: world.records.coveredCount,
+      online: payments.reduce((n, p) => n + p.online, 0),
+      offline: payments.reduce((n, p) => n + p.offline, 0),
+      keptForCap: payments.reduce((n, p) => n + p.keptForCap, 0),
+      honestCapped: outcome.honestCapped,
+      boundChecked: checked.length,
+      lost: checked.reduce((n, loss) => n + loss.lost, 0),
+      bound: checked.reduce((n, loss) => n + loss.bound, 0),
+      attacks: world.truth.attacks.length,
+    }
     return {
-      seed, ok: violations.length === 0, violations, notes, scenario: describeScenario(scenario), trace: [...trace.lines()], fingerprint,
+      seed, ok: violations.length === 0, violations, notes, scenario: described, trace: [...trace.lines()], fingerprint,
       figures: {
         entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
         forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
+        witness: witnessFigures,
       },
     }
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return {
       seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
-      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0 },
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES },
     }
   } finally {
     process.off('unhandledRejection', onRejection)
@@ -142,7 +208,11 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
   }
 }
 
-function buildWorld(seed: number, scenario: Scenario, root: Prng, trace: Trace, patchedRelays: boolean): World {
+function witnessedPools(world: World): PoolCast[] {
+  return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
+}
+
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -153,10 +223,14 @@ function buildWorld(seed: number, scenario: Scenario, root: Prng, trace: Trace, 
 
   const setup = root.fork('setup')
   const cache = new SignatureCache()
+  const witnessKeys = witnessing.witnesses.map((plan) => keyPairFor(seed, `witness/${plan.name}`))
   const pools: PoolCast[] = []
   for (let p = 0; p < scenario.pools; p++) {
-    const memberDevices = scenario.devicesPerPool - 1 - (scenario.withCheater ? 1 : 0)
-    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup)
+    const poolWitnessing = witnessing.pools[p]!
+    const phones = poolWitnessing.cheaterPhones
+    const memberDevices = scenario.devicesPerPool - 1 - (scenario.withCheater ? phones - 1 : 0)
+    const witnessPolicy = poolWitnessing.witnesses.length === 0 ? undefined : { ...poolWitnessing, keys: poolWitnessing.witnesses.map((w) => witnessKeys[w]!.publicKey) }
+    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup, witnessPolicy)
     const device = (name: string, key: PoolPlan['gatekeeper'], initial: readonly Entry[]): Device => {
       network.addNode(name)
       // Each phone reaches one or two relays.
@@ -169,13 +243,23 @@ function buildWorld(seed: number, scenario: Scenario, root: Prng, trace: Trace, 
     const members = [...plan.members]
     const cheaterKey = scenario.withCheater ? members.shift() : undefined
     const forgerKey = scenario.withForger ? members.shift() : undefined
-    const cheater = cheaterKey ? ([device(`p${p}-cheater-a`, cheaterKey, [plan.genesis]), device(`p${p}-cheater-b`, cheaterKey, [plan.genesis])] as const) : undefined
+    const cheater = cheaterKey ? Array.from({ length: phones }, (_, i) => device(`p${p}-cheater-${'abcd'[i]}`, cheaterKey, [plan.genesis])) : undefined
     const forger = forgerKey ? device(`p${p}-forger`, forgerKey, [plan.genesis]) : undefined
     const honest = members.map((key, i) => device(`p${p}-member${i}`, key, [plan.genesis]))
     const newcomer = scenario.withNewcomer ? device(`p${p}-newcomer`, keyPairFor(seed, `pool${p}/newcomer`), [plan.genesis]) : undefined
     const crasher = scenario.withCrasher ? device(`p${p}-crasher`, keyPairFor(seed, `pool${p}/crasher`), [plan.genesis]) : undefined
     const inviteKey = newcomer ? keyPairFor(seed, `pool${p}/invite-key`) : undefined
-    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined })
+    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined, witnessing: poolWitnessing })
+  }
+
+  // Witnesses run inside their relays; each witnesses the pools whose genesis names it.
+  const witnesses: Witness[] = []
+  for (const [w, plan] of witnessing.witnesses.entries()) {
+    const named = pools.filter((cast) => cast.witnessing.witnesses.includes(w))
+    if (named.length === 0) continue
+    const witness = new Witness({ plan, key: witnessKeys[w]!, host: relays[plan.host]!, verifier, signatureCache: cache, trace, prng: new Prng(seed, `witness/${plan.name}`) })
+    for (const cast of named) witness.addPool(cast.plan.genesis)
+    witnesses.push(witness)
   }
 
   const strangers = new Map<string, Repo>()
@@ -189,8 +273,9 @@ function buildWorld(seed: number, scenario: Scenario, root: Prng, trace: Trace, 
   if (scenario.withFlooder) stranger('flooder')
 
   return {
-    seed, prng: root.fork('play'), trace, network, relays, pools, strangers,
-    truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map() },
+    seed, prng: root.fork('play'), trace, network, relays, pools, strangers, witnesses, witnessScenario: witnessing, records: new WitnessRecords(),
+    attackPrng: new Prng(seed, 'attacks'),
+    truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set() },
   }
 }
 
@@ -229,11 +314,12 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
       network.healPartitions()
       trace.note('net: partition healed')
     }
+    for (const witness of world.witnesses) witness.onStep(step)
 
     const cast = prng.pick(world.pools)
     const joined = cast.newcomer && cast.newcomer.signed.some((entry) => entry.type === 'join') ? [cast.newcomer] : []
-    const payees = [cast.plan.gatekeeper.publicKey, ...cast.plan.members.map((m) => m.publicKey), ...joined.map((d) => d.key.publicKey)] as PublicKeyHex[]
-    const payers = [...cast.honest, ...(cast.forger ? [cast.forger] : []), ...(cast.cheater ? [cast.cheater[0]] : []), ...joined]
+    const payees = payeesOf(cast)
+    const payers = [...cast.honest, ...(cast.forger ? [cast.forger] : []), ...(cast.cheater ? [cast.cheater[0]!] : []), ...joined]
     const events = prng.int(1, 3)
     for (let e = 0; e < events; e++) {
       const roll = prng.float()
@@ -246,9 +332,11 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
         await clock.advance(prng.int(100, 1_500))
         await payAtRandom(payer, payees, prng, trace)
       } else if (roll < 0.62 && cast.cheater && !world.truth.stagedForks.some((fork) => fork.pool === cast.plan.pool)) {
-        const fork = await spendTwice(cast.cheater, payees, network, prng, trace)
+        const witnessed = cast.witnessing.witnesses.length > 0
+        const fork = await (witnessed ? spendOnEach : spendTwice)(cast.cheater, payees, network, prng, trace)
         const stretch = step + prng.int(1, 8)
-        for (const phone of cast.cheater) offlineUntil.set(phone.name, stretch)
+        // In a witnessed pool the other phones may stay away longer: the first one back then pays online for a while.
+        for (const [i, phone] of cast.cheater.entries()) offlineUntil.set(phone.name, stretch + (witnessed && i > 0 ? world.attackPrng.int(0, 3) : 0))
         if (fork) world.truth.stagedForks.push(fork)
       } else if (roll < 0.7 && cast.forger) {
         await forgeSomething(cast.forger, shadow[cast.plan.index]!, prng, world.truth, trace)
@@ -304,5 +392,18 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
       if (!frozen) world.truth.frozenByGatekeeper.set(pool.plan.pool, (frozen = new Set()))
       await freezeCheaters(pool.gatekeeper, frozen, trace)
     }
+
+    // Witnessed pools: maybe one of the issue's attacks, then a record of every covered verdict shown.
+    for (const pool of world.pools) {
+      if (pool.witnessing.witnesses.length === 0) continue
+      await attackSomething(world, pool, payeesOf(pool), world.attackPrng, step)
+      for (const device of devicesOf(pool)) world.records.sampleCovered(device)
+    }
   }
+}
+
+/** Who can be paid in a pool: the gatekeeper, the members, and the newcomer once it joined. */
+function payeesOf(cast: PoolCast): PublicKeyHex[] {
+  const joined = cast.newcomer && cast.newcomer.signed.some((entry) => entry.type === 'join') ? [cast.newcomer] : []
+  return [cast.plan.gatekeeper.publicKey, ...cast.plan.members.map((m) => m.publicKey), ...joined.map((d) => d.key.publicKey)] as PublicKeyHex[]
 }

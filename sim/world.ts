@@ -11,15 +11,18 @@ import type { KeyPair } from './keys.ts'
 import type { PoolPlan } from './poolSetup.ts'
 import type { Prng } from './prng.ts'
 import type { RelayNode } from './relayNode.ts'
+import type { PoolWitnessing, WitnessScenario } from './scenario.ts'
 import type { Trace } from './trace.ts'
+import type { Witness } from './witness.ts'
+import type { WitnessRecords } from './witnessChecks.ts'
 
 export interface PoolCast {
   readonly plan: PoolPlan
   readonly gatekeeper: Device
   /** Members who pay honestly, one device each. */
   readonly honest: Device[]
-  /** One member, two devices with one key: the double spender (absent in some runs). */
-  readonly cheater: readonly [Device, Device] | undefined
+  /** One member, k devices with one key (two, or three in some witnessed pools): the double spender (absent in some runs). */
+  readonly cheater: readonly Device[] | undefined
   /** A member who also forges, alters and replays entries (absent in some runs). */
   readonly forger: Device | undefined
   /** Not a member at first: joins with the gatekeeper's invite (absent in some runs). */
@@ -30,13 +33,30 @@ export interface PoolCast {
   readonly inviteKey: KeyPair | undefined
   /** The invite once the gatekeeper signed it. */
   invite: InviteEntry | undefined
+  /** How the pool is witnessed (its genesis names the keys); no witnesses: today's rules. */
+  readonly witnessing: PoolWitnessing
 }
 
 export interface StagedFork {
   readonly pool: EntryId
   readonly author: PublicKeyHex
   readonly entries: readonly Entry[]
+  /** Devices holding the key (k). */
+  readonly phones: number
+  /** Witnessed pools: did every phone sign from a chain head the primary's latest checkpoint covered? */
+  readonly fromWitnessedHead: boolean | undefined
 }
+
+/** The issue's attacks on witnessed pools (actors/attacks.ts), each with what must become of it. */
+export type Attack =
+  /** The forger, frozen once that freeze was witnessed, signs a transfer dated before the freeze: never accepted. */
+  | { readonly kind: 'backdated-after-freeze'; readonly pool: EntryId; readonly entry: Entry; readonly freeze: EntryId }
+  /** The forger signs offlineCountMax + 3 transfers at once, dated a rate interval (at least a minute) apart: at most offlineCountMax + 1 accepted (the first may be online). */
+  | { readonly kind: 'burst-a-minute-apart'; readonly pool: EntryId; readonly entries: readonly Entry[]; readonly countMax: number }
+  /** The cheater signs a twin at a low seq of its chain after a witness covered it: void (equivocation). */
+  | { readonly kind: 'late-fork'; readonly pool: EntryId; readonly entry: Entry; readonly twinOf: Entry }
+  /** The cheater publishes a twin whose prev it never publishes: the fork is proven and its author frozen. */
+  | { readonly kind: 'ghost-twin'; readonly pool: EntryId; readonly entry: Entry; readonly withheld: EntryId }
 
 export interface GroundTruth {
   /**
@@ -52,14 +72,24 @@ export interface GroundTruth {
   readonly reachedRelay: Map<EntryId, Set<EntryId>>
   /** Members the gatekeeper froze (pool → keys). */
   readonly frozenByGatekeeper: Map<EntryId, Set<PublicKeyHex>>
+  readonly attacks: Attack[]
+  /** Ids of entries signed and never published (the ghost twin's prev): nothing may wait for them forever but what names them. */
+  readonly withheld: Set<EntryId>
 }
 
 export interface World {
   readonly seed: number
   readonly prng: Prng
+  /** The attacks' own stream (actors/attacks.ts): pools without a witness never draw from it. */
+  readonly attackPrng: Prng
   readonly trace: Trace
   readonly network: FaultNetwork
   readonly relays: RelayNode[]
+  /** Witness keys run by relays; the pools name them in their genesis. */
+  readonly witnesses: Witness[]
+  readonly witnessScenario: WitnessScenario
+  /** What devices showed during the run, for the witness checks. */
+  readonly records: WitnessRecords
   readonly pools: PoolCast[]
   /** Peers with their own Repo and no key: the vandal and the flooder. */
   readonly strangers: Map<string, Repo>

@@ -21,7 +21,7 @@ import type { Device } from '../device.ts'
 import type { KeyPair } from '../keys.ts'
 import type { Prng } from '../prng.ts'
 import type { Trace } from '../trace.ts'
-import { short } from './honestMember.ts'
+import { offlineRoom, sendPayment, short } from './honestMember.ts'
 
 function usable(device: Device): boolean {
   device.refresh()
@@ -29,8 +29,21 @@ function usable(device: Device): boolean {
   return me !== undefined && !me.frozen && !me.closed
 }
 
-/** Publishes `entry` if the app's preview allows it, or anyway 40 % of the time (an outdated app, a stale view). */
+/**
+ * Publishes `entry` if the app's preview allows it, or anyway 40 % of the time (an outdated app, a
+ * stale view). A transfer in a witnessed pool is paid online when it can be, and otherwise only
+ * within the offline allowance (honestMember.ts, offlineRoom).
+ */
 async function send(device: Device, entry: Entry, prng: Prng, trace: Trace, what: string): Promise<boolean> {
+  if (entry.type === 'transfer' && device.ledger.witnessed) {
+    const room = offlineRoom(device)
+    if (entry.amount > room.amountLeft) {
+      device.payments.keptForCap++
+      trace.note(`${device.name}: app kept a draft (${what}: offline allowance too small)`)
+      return false
+    }
+    return sendPayment(device, entry, room.online, prng, trace, what)
+  }
   const preview = device.preview(entry)
   const refused = preview !== undefined && preview.status === 'rejected'
   if (refused && !prng.chance(0.4)) {

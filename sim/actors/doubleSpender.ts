@@ -1,8 +1,14 @@
 /**
- * One member, one key, two phones. Both go offline together and each spends
- * what its own ledger says is available, at different shops: the same seq
- * signed twice, a fork. When they come back, every device must report the
- * same proof and resolve it the same way.
+ * One member, one key, two phones (or three). All go offline together and
+ * each spends what its own ledger says is available, at different shops:
+ * the same seq signed twice, a fork. When they come back, every device must
+ * report the same proof and resolve it the same way.
+ *
+ * In a witnessed pool each phone makes one to three payments from its own
+ * chain head, later ones dated a rate interval apart (a burst signed at
+ * once), either as much as its ledger allows or held to what its offline
+ * allowance says is left (the most a payee's phone will show as accepted).
+ * The checks then bound what payees lose: see checks.ts, "loss from forks".
  */
 import type { PublicKeyHex, TransferEntry } from '../../core/index.ts'
 import type { Device } from '../device.ts'
@@ -12,15 +18,15 @@ import type { Trace } from '../trace.ts'
 import type { StagedFork } from '../world.ts'
 import { short } from './honestMember.ts'
 
-export async function spendTwice(phones: readonly [Device, Device], shops: readonly PublicKeyHex[], network: FaultNetwork, prng: Prng, trace: Trace): Promise<StagedFork | undefined> {
-  const [first, second] = phones
+export async function spendTwice(phones: readonly Device[], shops: readonly PublicKeyHex[], network: FaultNetwork, prng: Prng, trace: Trace): Promise<StagedFork | undefined> {
+  const [first, second] = phones as readonly [Device, Device]
   const me = first.key.publicKey
   const others = shops.filter((key) => key !== me)
   if (others.length < 1) return undefined
   network.setOnline(first.name, false)
   network.setOnline(second.name, false)
   const entries: TransferEntry[] = []
-  for (const phone of phones) {
+  for (const phone of [first, second]) {
     phone.refresh()
     const member = phone.ledger.member(me)
     if (!member || member.frozen) continue
@@ -33,5 +39,49 @@ export async function spendTwice(phones: readonly [Device, Device], shops: reado
   }
   if (entries.length < 2 || entries[0]!.id === entries[1]!.id) return undefined
   trace.note(`cheater ${short(me)}: FORK staged at seqs ${entries[0]!.seq}/${entries[1]!.seq}`)
-  return { pool: first.pool, author: me, entries }
+  return { pool: first.pool, author: me, entries, phones: 2, fromWitnessedHead: undefined }
+}
+
+/** The witnessed-pool double spend: every phone offline, one to three payments each from its own head. */
+export async function spendOnEach(phones: readonly Device[], shops: readonly PublicKeyHex[], network: FaultNetwork, prng: Prng, trace: Trace): Promise<StagedFork | undefined> {
+  const me = phones[0]!.key.publicKey
+  const others = shops.filter((key) => key !== me)
+  if (others.length < 1) return undefined
+  for (const phone of phones) network.setOnline(phone.name, false)
+  const heldToCap = prng.chance(0.5)
+  const entries: TransferEntry[] = []
+  let fromWitnessedHead = true
+  const firstIds = new Set<string>()
+  for (const phone of phones) {
+    phone.refresh()
+    const ledger = phone.ledger
+    const member = ledger.member(me)
+    if (!member || member.frozen) continue
+    const latest = ledger.latestCheckpoint()
+    if (latest === undefined || !ledger.depsFor(me).includes(latest.id)) fromWitnessedHead = false
+    const rateMs = (ledger.policy?.rateLimitSeconds ?? 0) * 1000
+    const payments = prng.int(1, 3)
+    for (let i = 0; i < payments; i++) {
+      let amount = Math.max(1, ledger.balanceOf(me) - ledger.heldBy(me) - member.minBalance)
+      if (heldToCap) {
+        const allowance = ledger.offlineAllowance(me)
+        if (!allowance || allowance.countLeft < 1 || allowance.amountLeft < 1) break
+        amount = Math.min(amount, allowance.amountLeft)
+      }
+      const to = prng.pick(others)
+      let entry = phone.draft<TransferEntry>({ type: 'transfer', to, amount })
+      if (i > 0) {
+        // The next payment at once, dated a rate interval after the last: the rate cannot stop a burst signed ahead.
+        entry = phone.signRaw<TransferEntry>({ type: 'transfer', seq: entry.seq, prev: entry.prev, deps: entry.deps, time: entries[entries.length - 1]!.time + rateMs, to, amount })
+      }
+      await phone.publish(entry)
+      entries.push(entry)
+      if (i === 0) firstIds.add(entry.id)
+      trace.note(`${phone.name}: offline, spends ${amount} to ${short(to)} at seq ${entry.seq}${heldToCap ? ' (within its offline allowance)' : ''}`)
+    }
+  }
+  if (firstIds.size < 2) return undefined
+  const seqs = [...new Set(entries.map((e) => e.seq))].join('/')
+  trace.note(`cheater ${short(me)}: FORK staged on ${firstIds.size} phones at seqs ${seqs}${fromWitnessedHead ? ' from a witnessed head' : ''}`)
+  return { pool: phones[0]!.pool, author: me, entries, phones: phones.length, fromWitnessedHead }
 }

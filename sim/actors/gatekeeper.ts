@@ -1,7 +1,8 @@
 /**
  * The gatekeeper watches its own ledger: when it sees a member's fork (the
  * proof is in `equivocations`), it freezes that member with a signed entry,
- * mid-run, whatever the network is doing. In issued pools it also issues a
+ * mid-run, whatever the network is doing (in a witnessed pool naming the
+ * twins it holds in `deps`). In issued pools it also issues a
  * little now and then.
  */
 import type { FreezeEntry, IssueEntry, PublicKeyHex } from '../../core/index.ts'
@@ -15,7 +16,9 @@ export async function freezeCheaters(gatekeeper: Device, frozen: Set<PublicKeyHe
   const { equivocations } = gatekeeper.ledger.result()
   for (const proof of equivocations) {
     if (frozen.has(proof.author) || proof.author === gatekeeper.key.publicKey) continue
-    const entry = gatekeeper.draft<FreezeEntry>({ type: 'freeze', member: proof.author, reason: 'double spend' })
+    // In a witnessed pool the freeze names the proof it acts on, so no witness can put it before the fork itself.
+    const evidence = gatekeeper.ledger.witnessed ? proof.entries.filter((id) => gatekeeper.ledger.verdict(id)?.status !== 'pending') : []
+    const entry = gatekeeper.draft<FreezeEntry>({ type: 'freeze', member: proof.author, reason: 'double spend' }, evidence)
     await gatekeeper.publish(entry)
     frozen.add(proof.author)
     trace.note(`${gatekeeper.name}: freezes ${short(proof.author)} (fork at seq ${proof.seq})`)

@@ -1,12 +1,14 @@
 /**
- * Seeds that once failed, replayed exactly as the campaign ran them
- * (`npm run sim -- --seed S --devices 4 --steps 10`), each with what it found.
+ * Seeds that once failed, each with what it found: those of the 2026-11-22
+ * campaign replayed as it ran them, before pools had witnesses
+ * (`npm run sim -- --seed S --devices 4 --steps 10 --no-witnesses`), and
+ * those found since with witnesses.
  */
 import { describe, expect, it } from 'vitest'
 import { formatFailure } from '../report.ts'
 import { runSimulation, type SimOptions } from '../simulation.ts'
 
-const CAMPAIGN_SIZES = { devices: 4, steps: 10 } as const
+const CAMPAIGN_SIZES = { devices: 4, steps: 10, witnesses: false } as const
 
 describe('simulation regressions', () => {
   // Seed 298 (2026-11-22 campaign): a message lost inside a live connection left the newcomer's phone
@@ -41,4 +43,15 @@ describe('simulation regressions', () => {
     expect(result.ok, formatFailure(result, options)).toBe(true)
     expect(result.figures.messages).toBeLessThan(20_000)
   }, 120_000)
+
+  // Seed 10 (2026-12-07, two witnesses): each witness covered the other's latest checkpoint, so a quiet
+  // pool got a checkpoint per interval from each, forever, and healing never went quiet (861 entries in
+  // `--steps 8`). Fixed in core/checkpoint.ts: signCheckpoint never signs a checkpoint that would cover
+  // only other witnesses' checkpoints. Two steps and one virtual minute of healing show it.
+  it('seed 10: two witnesses go quiet when the pool does', async () => {
+    const options: SimOptions = { seed: 10, devices: 4, steps: 2, healLimitMs: 60_000 }
+    const result = await runSimulation(options)
+    expect(result.ok, formatFailure(result, options)).toBe(true)
+    expect(result.figures.witness.checkpoints).toBeLessThan(30)
+  }, 60_000)
 })
