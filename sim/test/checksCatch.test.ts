@@ -1,7 +1,8 @@
 /**
  * The checks are worth something only if they fail when they should: a
- * device that silently lost an entry, or one that took a forgery, must make
- * its seed fail, and the report must name the seed and how to replay it.
+ * device that silently lost an entry, one that took a forgery, or one that
+ * lost a checkpoint (its final verdicts change) must make its seed fail, and
+ * the report must name the seed and how to replay it.
  */
 import { describe, expect, it } from 'vitest'
 import { formatFailure } from '../report.ts'
@@ -32,6 +33,14 @@ describe('a deliberately broken device', () => {
     }
     expect(caught).toBe(true)
   }, 120_000)
+
+  it('that lost a checkpoint, so what it showed as final is no longer covered, is caught', async () => {
+    // Seed 4 names one witness; its first checkpoint is taken from a member's phone at the end.
+    const result = await runSimulation({ seed: 4, devices: 4, steps: 8, sabotage: 'drop-checkpoint' })
+    expect(result.figures.witness.covered).toBeGreaterThan(0)
+    expect(result.ok).toBe(false)
+    expect(result.violations.some((v) => v.includes('finality') && v.includes('was covered by'))).toBe(true)
+  })
 
   it('the same seed without sabotage passes', async () => {
     const result = await runSimulation({ seed: 7, devices: 4, steps: 8 })
