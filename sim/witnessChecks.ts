@@ -6,8 +6,10 @@
  *    step and after healing (each device's own incremental Ledger), and
  *    compared with the device's far-future replay of what it holds at the
  *    end. Status, reason and the covering checkpoint must be equal, except
- *    that a covered `initiated` transfer may later be accepted, rejected by
- *    its payee or cancelled (its normal life).
+ *    for a covered two-step transfer whose answer no checkpoint has covered
+ *    yet: initiated, accepted, cancelled or rejected by its payee may follow
+ *    each other (its normal life; an answer in the tail may be undone), and
+ *    once a covered answer settles it, that outcome is final too.
  * 2. loss from forks: the double spender's transfers at or after the lowest
  *    seq of its staged double spend that the payee's device showed as accepted (after any change
  *    of that device's ledger) but that end up not accepted (far-future
@@ -26,6 +28,17 @@ interface Seen {
   readonly status: EntryVerdict['status']
   readonly reason: string | undefined
   readonly witnessed: EntryId
+  /**
+   * A covered two-step transfer whose outcome no covered answer has fixed yet: it passed the rules
+   * for good, but an answer in the tail may still be undone (core/ledger.ts, tail settlements), so
+   * any of initiated, accepted, cancelled or rejected by its payee may follow.
+   */
+  readonly open: boolean
+}
+
+/** The statuses of a two-step transfer that passed the rules, whatever its answers. */
+function isTwoStepLife(status: EntryVerdict['status'], reason: string | undefined): boolean {
+  return status === 'initiated' || status === 'accepted' || status === 'cancelled' || (status === 'rejected' && reason === 'rejected-by-payee')
 }
 
 /** What each device showed, recorded while the run goes on. */
@@ -40,15 +53,30 @@ export class WitnessRecords {
   sampleCovered(device: Device): void {
     let seen = this.#covered.get(device)
     if (!seen) this.#covered.set(device, (seen = new Map()))
-    for (const verdict of device.ledger.result().entries) {
-      if (verdict.witnessed === null) continue
-      const before = seen.get(verdict.id)
-      if (!before) {
-        seen.set(verdict.id, { status: verdict.status, reason: verdict.reason, witnessed: verdict.witnessed })
-        continue
+    const ledger = device.ledger
+    const entries = ledger.result().entries
+    const twoStep = ledger.policy?.twoStep === true
+    // Two-step transfers settled by an answer a checkpoint covered: their outcome is final too.
+    const settledForGood = new Set<EntryId>()
+    if (twoStep) {
+      for (const verdict of entries) {
+        if (verdict.witnessed === null || verdict.status !== 'accepted' || (verdict.type !== 'accept' && verdict.type !== 'reject' && verdict.type !== 'cancel')) continue
+        const answer = ledger.entry(verdict.id)
+        if (answer && 'entry' in answer) settledForGood.add(answer.entry)
       }
-      const change = changeOf(before, verdict)
-      if (change) this.changes.push(`${device.name}: covered ${verdict.type} ${verdict.id.slice(0, 8)} ${change} (own ledger)`)
+    }
+    for (const verdict of entries) {
+      if (verdict.witnessed === null) continue
+      const transfer = twoStep && verdict.type === 'transfer' ? ledger.entry(verdict.id) : undefined
+      const open = transfer?.type === 'transfer' && transfer.request === undefined && isTwoStepLife(verdict.status, verdict.reason) && !settledForGood.has(verdict.id)
+      const now: Seen = { status: verdict.status, reason: verdict.reason, witnessed: verdict.witnessed, open }
+      const before = seen.get(verdict.id)
+      if (before) {
+        const change = changeOf(before, verdict)
+        if (change) this.changes.push(`${device.name}: covered ${verdict.type} ${verdict.id.slice(0, 8)} ${change} (own ledger)`)
+      }
+      // A record stays as first seen, unless its open outcome has just been fixed by a covered answer.
+      if (!before || (before.open && !now.open)) seen.set(verdict.id, now)
     }
   }
 
@@ -95,12 +123,11 @@ export class WitnessRecords {
 /** How a covered verdict changed, or undefined when the change is allowed (or there is none). */
 function changeOf(before: Seen, now: Pick<EntryVerdict, 'status' | 'reason' | 'witnessed'>): string | undefined {
   if (now.witnessed !== before.witnessed) return `was covered by ${before.witnessed.slice(0, 8)}, now by ${now.witnessed?.slice(0, 8) ?? 'nothing'}`
-  if (before.status === 'initiated') {
-    const settled = now.status === 'initiated' || now.status === 'accepted' || now.status === 'cancelled' || (now.status === 'rejected' && now.reason === 'rejected-by-payee')
-    return settled ? undefined : `was initiated, now ${now.status}${now.reason ? ` (${now.reason})` : ''}`
-  }
+  const was = `${before.status}${before.reason ? ` (${before.reason})` : ''}`
+  const is = `${now.status}${now.reason ? ` (${now.reason})` : ''}`
+  if (before.open) return isTwoStepLife(now.status, now.reason) ? undefined : `was ${was} (a two-step transfer not yet answered for good), now ${is}`
   if (now.status === before.status && now.reason === before.reason) return undefined
-  return `was ${before.status}${before.reason ? ` (${before.reason})` : ''}, now ${now.status}${now.reason ? ` (${now.reason})` : ''}`
+  return `was ${was}, now ${is}`
 }
 
 export interface LossFigure {

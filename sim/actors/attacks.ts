@@ -79,8 +79,10 @@ async function freezeForger(world: World, cast: PoolCast, gatekeeper: Device, fo
 async function backdate(world: World, cast: PoolCast, forger: Device, payees: readonly PublicKeyHex[], prng: Prng, state: AttackState): Promise<void> {
   const freeze = state.forgerFreeze!
   forger.refresh()
+  // The freeze must stand where the attacker can see it final (a lying witness can make it `witnessed-too-late`).
   if (forger.ledger.witnessedBy(freeze.id) === undefined) return
   state.done.add('backdate')
+  if (forger.ledger.verdict(freeze.id)?.status !== 'accepted') return
   const others = othersThan(forger, payees)
   const head = forger.ledger.chainHead(forger.key.publicKey)
   const time = Math.max(head.time, freeze.time - prng.int(1, 30) * MINUTE)
