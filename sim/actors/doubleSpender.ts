@@ -51,7 +51,6 @@ export async function spendOnEach(phones: readonly Device[], shops: readonly Pub
   const heldToCap = prng.chance(0.5)
   const entries: TransferEntry[] = []
   let fromWitnessedHead = true
-  const firstIds = new Set<string>()
   for (const phone of phones) {
     phone.refresh()
     const ledger = phone.ledger
@@ -76,12 +75,28 @@ export async function spendOnEach(phones: readonly Device[], shops: readonly Pub
       }
       await phone.publish(entry)
       entries.push(entry)
-      if (i === 0) firstIds.add(entry.id)
       trace.note(`${phone.name}: offline, spends ${amount} to ${short(to)} at seq ${entry.seq}${heldToCap ? ' (within its offline allowance)' : ''}`)
     }
   }
-  if (firstIds.size < 2) return undefined
-  const seqs = [...new Set(entries.map((e) => e.seq))].join('/')
-  trace.note(`cheater ${short(me)}: FORK staged on ${firstIds.size} phones at seqs ${seqs}${fromWitnessedHead ? ' from a witnessed head' : ''}`)
-  return { pool: phones[0]!.pool, author: me, entries, phones: phones.length, fromWitnessedHead }
+  // Phones with the same head, balance, payee and time sign the very same entry: no fork. What
+  // counts is a seq where this key now has two entries (with an earlier attempt's, perhaps).
+  const bySeq = new Map<number, Set<string>>()
+  for (const phone of phones) {
+    for (const entry of phone.signed) {
+      if (entry.author !== me) continue
+      const ids = bySeq.get(entry.seq) ?? new Set<string>()
+      ids.add(entry.id)
+      bySeq.set(entry.seq, ids)
+    }
+  }
+  const forked = entries.filter((entry) => (bySeq.get(entry.seq)?.size ?? 0) > 1)
+  if (forked.length === 0) {
+    trace.note(`cheater ${short(me)}: its phones signed the same entries, no fork`)
+    return undefined
+  }
+  const lowest = Math.min(...forked.map((entry) => entry.seq))
+  const staged = entries.filter((entry) => entry.seq >= lowest)
+  const seqs = [...new Set(staged.map((e) => e.seq))].join('/')
+  trace.note(`cheater ${short(me)}: FORK staged at seq ${lowest} (seqs ${seqs})${fromWitnessedHead ? ' from a witnessed head' : ''}`)
+  return { pool: phones[0]!.pool, author: me, entries: staged, phones: phones.length, fromWitnessedHead }
 }
