@@ -17,7 +17,7 @@
  *    the phones holding the key, when the pool is witnessed, every phone
  *    signed its fork from a chain head the primary's latest checkpoint
  *    covered, and at the end the primary covers every entry of the fork.
- * 3. the attacks (actors/attacks.ts) end as they must.
+ * 3. the attacks (actors/attacks.ts) end as they must (world.ts, `Attack`).
  * 4. witnesses are never proven faulty and their checkpoints never refused.
  */
 import type { Entry, EntryId, EntryVerdict, ReplayResult } from '../core/index.ts'
@@ -177,7 +177,9 @@ export function attackProblems(world: World, cast: PoolCast, final: ReplayResult
     switch (attack.kind) {
       case 'backdated-after-freeze': {
         const v = byId.get(attack.entry.id)
-        if (v?.status !== 'rejected') problems.push(`a transfer back-dated before its author's witnessed freeze is ${show(v)}: ${attack.entry.id.slice(0, 8)}`)
+        // Rejected; or waiting forever behind the attacker's own twin whose prev it kept back.
+        const never = v?.status === 'rejected' || (v?.status === 'pending' && (v.reason === 'after-pending' || v.reason === 'missing-prev'))
+        if (!never) problems.push(`a transfer back-dated before its author's witnessed freeze is ${show(v)}: ${attack.entry.id.slice(0, 8)}`)
         break
       }
       case 'burst-a-minute-apart': {

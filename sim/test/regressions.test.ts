@@ -54,4 +54,17 @@ describe('simulation regressions', () => {
     expect(result.ok, formatFailure(result, options)).toBe(true)
     expect(result.figures.witness.checkpoints).toBeLessThan(30)
   }, 60_000)
+
+  // Seeds 3491 and 3543 (2026-12-07 campaign, 4 devices, 10 steps), both sim bugs. 3491: after a burst
+  // dated ahead, the double spender's two phones signed the very same entries (same head, balance,
+  // payee and time), no fork; the next attempt was recorded as a double spend at a seq that held one
+  // entry. 3543: the back-dated transfer followed the attacker's own twin whose prev it kept back, and
+  // waits forever instead of being rejected; never accepted either way.
+  it('seeds 3491 and 3543: a double spend is recorded only where a seq holds two entries; a back-dated transfer is never accepted', async () => {
+    for (const seed of [3491, 3543]) {
+      const options: SimOptions = { seed, devices: 4, steps: 10 }
+      const result = await runSimulation(options)
+      expect(result.ok, formatFailure(result, options)).toBe(true)
+    }
+  }, 60_000)
 })
