@@ -68,6 +68,8 @@ export class Witness {
     this.name = options.plan.name
     this.key = options.key
     this.#offsetMs = options.plan.offsetMs
+    // Down from the start: a backup down for the whole run never signs at all.
+    this.#down = options.plan.down !== undefined && options.plan.down.from <= 0
   }
 
   /** Starts witnessing a pool whose genesis names this witness. */
