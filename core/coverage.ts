@@ -192,36 +192,9 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
           collected.push(prev)
         }
       }
-      const deps = entry.deps
-      for (let d = 0; d < deps.length; d++) {
-        const parent = index.get(deps[d]!)
-        if (parent === undefined) {
-          complete = false
-          break
-        }
-        if (blockOf[parent] === UNCOVERED) {
-          blockOf[parent] = rank
-          stack.push(parent)
-          collected.push(parent)
-        }
-      }
+      if (!markParents(entry.deps, index, blockOf, rank, stack, collected)) complete = false
+      else if (entry.type === 'checkpoint' && !markParents(entry.heads, index, blockOf, rank, stack, collected)) complete = false
       if (!complete) break
-      if (entry.type === 'checkpoint') {
-        const heads = entry.heads
-        for (let h = 0; h < heads.length; h++) {
-          const parent = index.get(heads[h]!)
-          if (parent === undefined) {
-            complete = false
-            break
-          }
-          if (blockOf[parent] === UNCOVERED) {
-            blockOf[parent] = rank
-            stack.push(parent)
-            collected.push(parent)
-          }
-        }
-        if (!complete) break
-      }
     }
     if (!complete) {
       for (const at of collected) blockOf[at] = UNCOVERED
@@ -229,6 +202,20 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
     }
   }
   return counted.length - from
+}
+
+/** Marks the unmarked entries among `ids` with `rank` and queues them; false when one has not arrived. */
+function markParents(ids: readonly EntryId[], index: ReadonlyMap<EntryId, number>, blockOf: Int32Array, rank: number, stack: number[], collected: number[]): boolean {
+  for (let i = 0; i < ids.length; i++) {
+    const parent = index.get(ids[i]!)
+    if (parent === undefined) return false
+    if (blockOf[parent] === UNCOVERED) {
+      blockOf[parent] = rank
+      stack.push(parent)
+      collected.push(parent)
+    }
+  }
+  return true
 }
 
 /** "Is a in the causal past of b?", answered by walking b's past; memoised per target. */
