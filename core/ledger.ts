@@ -469,6 +469,31 @@ export class Ledger {
     return deps.sort()
   }
 
+  /**
+   * The tip of every branch of `author`'s chain that this ledger has judged
+   * (not pending), highest seq first, at most `max`, as ids ascending. A
+   * gatekeeper names them in a freeze's `deps`: a checkpoint that covers the
+   * freeze then covers what the gatekeeper saw in the same block, before the
+   * freeze, so a freeze never voids payments already seen on any branch
+   * (only what the member signs, or keeps back, beyond them).
+   */
+  branchTips(author: PublicKeyHex, max = DEPS_COUNT_MAX - 1): EntryId[] {
+    const all = new Set<number>(this.#slots.get(author)?.values() ?? [])
+    for (const ids of this.#forkedSlots.get(author)?.values() ?? []) {
+      for (const id of ids) all.add(this.#index.get(id)!)
+    }
+    const positions = [...all]
+    const named = new Set<EntryId>()
+    for (const at of positions) {
+      const prev = this.#entries[at]!.prev
+      if (prev !== null) named.add(prev)
+    }
+    const tips = positions
+      .filter((at) => this.#verdicts[at] !== undefined && !named.has(this.#entries[at]!.id))
+      .sort((a, b) => this.#entries[b]!.seq - this.#entries[a]!.seq || (this.#entries[a]!.id < this.#entries[b]!.id ? -1 : 1))
+    return tips.slice(0, Math.max(0, max)).map((at) => this.#entries[at]!.id).sort()
+  }
+
   /** The latest counted checkpoint, if it covers `author`'s chain head (or the author has none yet). */
   #witnessDepFor(author: PublicKeyHex): EntryId | undefined {
     if (this.#assigned === 0) return undefined

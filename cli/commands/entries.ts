@@ -1,7 +1,7 @@
 /** heroes pool create | pool update | admit | freeze | issue | transfer | payout | request | accept | reject | cancel | close | invite | join */
 import { writeFileSync } from 'node:fs'
 import {
-  BALANCE_ABS_MAX, FEE_BASIS_POINTS_MAX, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
+  BALANCE_ABS_MAX, DEPS_COUNT_MAX, FEE_BASIS_POINTS_MAX, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
   RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
   publicKeyOf, signJoinInvite, toHex, type Entry, type EntryId, type PolicyEntry, type PoolEntry, type PoolKind, type RequestEntry,
   type PublicKeyHex,
@@ -86,7 +86,9 @@ export function freeze(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, member: { type: 'string' }, reason: { type: 'string' } })
   const member = publicKeyFlag(values.member, 'member')
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
-  return emit(context, 'freeze', { member, ...(values.reason ? { reason: values.reason.normalize('NFC') } : {}) })
+  // Naming the member's branch tips orders what this log shows of its chain before the freeze (Ledger.branchTips).
+  const room = DEPS_COUNT_MAX - context.ledger.depsFor(context.key.publicKey).length
+  return emit(context, 'freeze', { member, ...(values.reason ? { reason: values.reason.normalize('NFC') } : {}) }, context.ledger.branchTips(member, room))
 }
 
 /** An issue; with --request ID it grants a member's token request (amount and payee from it). */

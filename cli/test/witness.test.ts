@@ -127,7 +127,9 @@ describe('heroes CLI: witnesses, checkpoints, policy updates and payouts', () =>
 
   it('refuses a frozen member\'s transfer back-dated before the witnessed freeze', async () => {
     copyFileSync(path('base.log'), path('frozen.log'))
-    await append('frozen.log', ['freeze', '--key', 'gk.json', '--log', 'frozen.log', '--member', keys.alice!, '--time', T(30)])
+    const freeze = await append('frozen.log', ['freeze', '--key', 'gk.json', '--log', 'frozen.log', '--member', keys.alice!, '--time', T(30)])
+    // It names alice's chain head, so a witness orders what the log showed of her before the freeze.
+    expect(freeze.deps).toContain(base.transfer.id)
     await witness('frozen.log', 31)
     const backdated = await pay('frozen.log', 'alice', 'bob', 10, 5)
     expect(backdated.time).toBe(Number(T(5)))

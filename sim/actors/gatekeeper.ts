@@ -16,8 +16,9 @@ export async function freezeCheaters(gatekeeper: Device, frozen: Set<PublicKeyHe
   const { equivocations } = gatekeeper.ledger.result()
   for (const proof of equivocations) {
     if (frozen.has(proof.author) || proof.author === gatekeeper.key.publicKey) continue
-    // In a witnessed pool the freeze names the proof it acts on, so no witness can put it before the fork itself.
-    const evidence = gatekeeper.ledger.witnessed ? proof.entries.filter((id) => gatekeeper.ledger.verdict(id)?.status !== 'pending') : []
+    // In a witnessed pool the freeze names the tips of the branches it acts on, as the app and the CLI do,
+    // so no witness can put it before the fork itself or before what the gatekeeper saw of it.
+    const evidence = gatekeeper.ledger.witnessed ? gatekeeper.ledger.branchTips(proof.author) : []
     const entry = gatekeeper.draft<FreezeEntry>({ type: 'freeze', member: proof.author, reason: 'double spend' }, evidence)
     await gatekeeper.publish(entry)
     frozen.add(proof.author)

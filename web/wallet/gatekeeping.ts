@@ -129,6 +129,9 @@ export class Gatekeeping {
   async freeze(pool: string, member: string, reason: string): Promise<Outcome> {
     const book = this.#parts.pools.get(pool)
     if (!book) return refused('unknown-pool')
-    return kept(await this.#parts.signer.sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) }))
+    // The freeze names the tip of every branch of the member's chain this device holds, so a witness
+    // orders what the gatekeeper saw before the freeze and the freeze voids none of it (Ledger.branchTips).
+    const tips = book.ledger.branchTips(member as PublicKeyHex)
+    return kept(await this.#parts.signer.sign<FreezeEntry>(book, { type: 'freeze', member: member as PublicKeyHex, ...(reason.trim() ? { reason: reason.trim() } : {}) }, { extraDeps: tips }))
   }
 }

@@ -203,6 +203,11 @@ describe('a pool on three offline devices', () => {
     expect([...view.equivocations[0]!.entries].sort()).toEqual([paid.value, fork.id].sort())
     expect(gatekeeper.entryLine(pool, fork.id)).toBe(encodeEntry(fork))
     expect(view.members.find((m) => m.key === aliceKey)?.frozen).toBe(true)
+    // The gatekeeper's freeze names both branch tips, so a witness orders what it saw before the freeze.
+    expect(await gatekeeper.freeze(pool, aliceKey, 'double spend')).toMatchObject({ ok: true })
+    const freeze = gatekeeper.poolLines(pool).map((line) => decodeEntry(line)).flatMap((d) => (d.ok && d.entry.type === 'freeze' ? [d.entry] : []))
+    expect(freeze).toHaveLength(1)
+    expect(freeze[0]!.deps).toEqual(expect.arrayContaining([paid.value, fork.id]))
   })
 
   it('refuses an invitation whose secret does not match', async () => {
