@@ -28,6 +28,7 @@
  * is gone.
  */
 import type { CheckpointEntry, Entry, EntryId, PolicyEntry, PublicKeyHex } from './entry.ts'
+import type { ParentTable } from './parent-table.ts'
 
 /** Block of an entry no counted checkpoint covers. */
 export const UNCOVERED = 0x7fffffff
@@ -48,6 +49,8 @@ export interface WitnessFork {
 export interface CoverageInput {
   readonly entries: readonly Entry[]
   readonly index: ReadonlyMap<EntryId, number>
+  /** Positions of each entry's deps and heads (parent-table.ts). */
+  readonly parents: ParentTable
   readonly genesisAt: number
   readonly asOf: number
 }
@@ -159,7 +162,7 @@ export function parentIds(entry: Entry): readonly EntryId[] {
  * checkpoints were assigned; one whose past is not all present stops it.
  */
 export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevAt?: readonly number[]): number {
-  const { entries, index } = input
+  const { entries, index, parents } = input
   const stack: number[] = []
   const collected: number[] = []
   for (let r = from; r < counted.length; r++) {
@@ -192,8 +195,18 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
           collected.push(prev)
         }
       }
-      if (!markParents(entry.deps, index, blockOf, rank, stack, collected)) complete = false
-      else if (entry.type === 'checkpoint' && !markParents(entry.heads, index, blockOf, rank, stack, collected)) complete = false
+      for (let slot = parents.first(at), end = parents.end(at); slot < end; slot++) {
+        const parent = parents.parent(at, slot)
+        if (parent < 0) {
+          complete = false
+          break
+        }
+        if (blockOf[parent] === UNCOVERED) {
+          blockOf[parent] = rank
+          stack.push(parent)
+          collected.push(parent)
+        }
+      }
       if (!complete) break
     }
     if (!complete) {
@@ -202,20 +215,6 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
     }
   }
   return counted.length - from
-}
-
-/** Marks the unmarked entries among `ids` with `rank` and queues them; false when one has not arrived. */
-function markParents(ids: readonly EntryId[], index: ReadonlyMap<EntryId, number>, blockOf: Int32Array, rank: number, stack: number[], collected: number[]): boolean {
-  for (let i = 0; i < ids.length; i++) {
-    const parent = index.get(ids[i]!)
-    if (parent === undefined) return false
-    if (blockOf[parent] === UNCOVERED) {
-      blockOf[parent] = rank
-      stack.push(parent)
-      collected.push(parent)
-    }
-  }
-  return true
 }
 
 /** "Is a in the causal past of b?", answered by walking b's past; memoised per target. */
@@ -236,9 +235,16 @@ class Ancestry {
       past[b] = 1
       while (stack.length > 0) {
         const at = stack.pop()!
-        for (const id of parentIds(this.#input.entries[at]!)) {
-          const parent = this.#input.index.get(id)
-          if (parent === undefined || past[parent]) continue
+        const { entries, index, parents } = this.#input
+        const prevId = entries[at]!.prev
+        const prev = prevId === null ? undefined : index.get(prevId)
+        if (prev !== undefined && !past[prev]) {
+          past[prev] = 1
+          stack.push(prev)
+        }
+        for (let slot = parents.first(at), end = parents.end(at); slot < end; slot++) {
+          const parent = parents.parent(at, slot)
+          if (parent < 0 || past[parent]) continue
           past[parent] = 1
           stack.push(parent)
         }

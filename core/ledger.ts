@@ -40,6 +40,7 @@ import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
 import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
 import { evaluate } from './rules/index.ts'
+import { ParentTable } from './parent-table.ts'
 import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
@@ -146,6 +147,13 @@ interface Verdict {
 
 const ACCEPTED: Verdict = Object.freeze({ status: 'accepted' })
 
+/** Positions of one author's entries: the first seen at each seq, and its chain head. */
+interface AuthorChain {
+  readonly bySeq: Map<number, number>
+  /** Highest seq, lower id among twins: where the author's next entry goes. */
+  head: number
+}
+
 /** `#prevAt` for an entry at seq 1. */
 const NO_PREV = -1
 /** `#prevAt` for an entry whose prev had not arrived when last looked for. */
@@ -163,6 +171,8 @@ export class Ledger {
   /** Position of each valid entry, by id. */
   readonly #index = new Map<EntryId, number>()
   readonly #entries: Entry[] = []
+  /** Positions of each entry's deps and heads, looked up once. */
+  readonly #parents = new ParentTable(this.#entries, this.#index)
   /** Position of each entry's prev: NO_PREV, PREV_UNRESOLVED, or a position. */
   readonly #prevAt: number[] = []
   /** Position of the genesis entry, -1 until it arrives. */
@@ -183,11 +193,9 @@ export class Ledger {
   /** Entries refused before ordering: bad signature or another pool. */
   readonly #refused = new Map<EntryId, { entry: Entry; reason: 'bad-signature' | 'wrong-pool' }>()
   /** Position of the first entry seen per author and seq. */
-  readonly #slots = new Map<PublicKeyHex, Map<number, number>>()
+  readonly #slots = new Map<PublicKeyHex, AuthorChain>()
   /** The (author, seq) places holding more than one entry: ids ascending. */
   readonly #forkedSlots = new Map<PublicKeyHex, Map<number, EntryId[]>>()
-  /** Each author's chain head: highest seq, lower id among twins (where its next entry goes). */
-  readonly #heads = new Map<PublicKeyHex, number>()
 
   /** Checkpoint positions by author and seq (twins included), and policy entries that name witnesses. */
   readonly #checkpointChains = new Map<PublicKeyHex, Map<number, number[]>>()
@@ -252,6 +260,7 @@ export class Ledger {
       const at = this.#entries.length
       index.set(id, at)
       this.#entries.push(entry)
+      this.#parents.append(entry)
       this.#verdicts.push(undefined)
       this.#unapplied.push(at)
       this.#grow(at + 1)
@@ -272,8 +281,9 @@ export class Ledger {
         witnessInput = true
       }
       fresh++
-      let chain = this.#slots.get(entry.author)
-      if (!chain) this.#slots.set(entry.author, (chain = new Map()))
+      let author = this.#slots.get(entry.author)
+      if (!author) this.#slots.set(entry.author, (author = { bySeq: new Map(), head: at }))
+      const chain = author.bySeq
       // The prev is most often the author's entry one seq below, found without a lookup by id.
       let prevAt = entry.prev === null ? NO_PREV : PREV_UNRESOLVED
       if (entry.prev !== null) {
@@ -287,9 +297,8 @@ export class Ledger {
         this.#addToFork(entry, this.#entries[first]!.id)
         newFork = true
       }
-      const head = this.#heads.get(entry.author)
-      const headEntry = head === undefined ? undefined : this.#entries[head]!
-      if (!headEntry || entry.seq > headEntry.seq || (entry.seq === headEntry.seq && id < headEntry.id)) this.#heads.set(entry.author, at)
+      const headEntry = this.#entries[author.head]!
+      if (entry.seq > headEntry.seq || (entry.seq === headEntry.seq && id < headEntry.id)) author.head = at
     }
     if (asOfBack) return this.#replayAll()
     if (fresh === 0 && !asOfChanged) return
@@ -440,7 +449,7 @@ export class Ledger {
 
   /** Where `author`'s next entry goes: among verified entries only, following the lower id at a fork. */
   chainHead(author: PublicKeyHex): { seq: number; prev: EntryId | null; time: number } {
-    const at = this.#heads.get(author)
+    const at = this.#slots.get(author)?.head
     if (at === undefined) return { seq: 1, prev: null, time: 0 }
     const head = this.#entries[at]!
     return { seq: head.seq + 1, prev: head.id, time: Math.max(head.time, this.#effTime[at] || 0) }
@@ -478,7 +487,7 @@ export class Ledger {
    * (only what the member signs, or keeps back, beyond them).
    */
   branchTips(author: PublicKeyHex, max = DEPS_COUNT_MAX - 1): EntryId[] {
-    const all = new Set<number>(this.#slots.get(author)?.values() ?? [])
+    const all = new Set<number>(this.#slots.get(author)?.bySeq.values() ?? [])
     for (const ids of this.#forkedSlots.get(author)?.values() ?? []) {
       for (const id of ids) all.add(this.#index.get(id)!)
     }
@@ -498,7 +507,7 @@ export class Ledger {
   #witnessDepFor(author: PublicKeyHex): EntryId | undefined {
     if (this.#assigned === 0) return undefined
     const latest = this.#counted[this.#assigned - 1]!
-    const head = this.#heads.get(author)
+    const head = this.#slots.get(author)?.head
     if (head !== undefined && !(this.#blockOf[head]! <= latest.rank)) return undefined
     return this.#entries[latest.at]!.id
   }
@@ -528,7 +537,7 @@ export class Ledger {
 
   /** Is a position in the past of `witness`'s latest checkpoint? By blocks for the primary, by a walk otherwise. */
   #coveredBy(witness: PublicKeyHex): (at: number) => boolean {
-    const head = this.#heads.get(witness)
+    const head = this.#slots.get(witness)?.head
     if (head === undefined) return () => false
     const latest = this.#assigned > 0 ? this.#counted[this.#assigned - 1]! : undefined
     if (latest && latest.at === head) return (at) => this.#blockOf[at]! <= latest.rank
@@ -630,7 +639,7 @@ export class Ledger {
   // ---- coverage -----------------------------------------------------------
 
   #coverageInput(): CoverageInput {
-    return { entries: this.#entries, index: this.#index, genesisAt: this.#genesisAt, asOf: this.#asOf }
+    return { entries: this.#entries, index: this.#index, parents: this.#parents, genesisAt: this.#genesisAt, asOf: this.#asOf }
   }
 
   #countCheckpoints(): { counted: CountedCheckpoint[]; forks: WitnessFork[] } {
@@ -693,6 +702,7 @@ export class Ledger {
     const verdicts = this.#verdicts
     const prevAt = this.#prevAt
     const index = this.#index
+    const parents = this.#parents
     const asOf = this.#asOf
     const blockOf = this.#blockOf
     const effTime = this.#effTime
@@ -708,9 +718,12 @@ export class Ledger {
     const blocks = new Int32Array(n)
     const times = new Float64Array(n)
     const ids: string[] = new Array<string>(n)
-    // Edges parent → child between unapplied entries, as two parallel lists.
-    let edgeParent = new Int32Array(n + 16)
-    let edgeChild = new Int32Array(n + 16)
+    // Edges parent → child between unapplied entries, as two parallel lists: at most a prev and the
+    // deps and heads of each, counted first so that the lists never grow.
+    let degrees = n
+    for (let k = 0; k < n; k++) degrees += parents.end(todo[k]!) - parents.first(todo[k]!)
+    const edgeParent = new Int32Array(degrees)
+    const edgeChild = new Int32Array(degrees)
     let edges = 0
     for (let k = 0; k < n; k++) {
       const at = todo[k]!
@@ -727,18 +740,9 @@ export class Ledger {
         const found = index.get(entry.prev!)
         if (found !== undefined) prevAt[at] = prev = found
       }
-      const deps = entry.deps
-      const heads = entry.type === 'checkpoint' ? entry.heads : undefined
-      const degree = 1 + deps.length + (heads ? heads.length : 0)
-      if (edges + degree > edgeParent.length) {
-        const grown = Math.max(2 * edgeParent.length, edges + degree)
-        const parents = new Int32Array(grown)
-        parents.set(edgeParent)
-        edgeParent = parents
-        const children = new Int32Array(grown)
-        children.set(edgeChild)
-        edgeChild = children
-      }
+      const firstParent = parents.first(at)
+      const depsEnd = parents.depsEnd(at)
+      const endParent = parents.end(at)
       if (prev === PREV_UNRESOLVED) blocked[k] = 1 // a parent that has not arrived
       else if (prev !== NO_PREV) {
         if (verdicts[prev] === undefined) {
@@ -747,26 +751,15 @@ export class Ledger {
           waiting[k]!++
         } else if (effTime[prev]! > times[k]!) times[k] = effTime[prev]!
       }
-      for (let d = 0; d < deps.length; d++) {
-        const dep = index.get(deps[d]!)
-        if (dep === undefined) blocked[k] = 1
-        else if (verdicts[dep] === undefined) {
-          edgeParent[edges] = places[dep]! - 1
+      for (let slot = firstParent; slot < endParent; slot++) {
+        const parent = parents.parent(at, slot)
+        if (parent < 0) blocked[k] = 1
+        else if (verdicts[parent] === undefined) {
+          edgeParent[edges] = places[parent]! - 1
           edgeChild[edges++] = k
           waiting[k]!++
-        } else if (effTime[dep]! > times[k]!) times[k] = effTime[dep]!
-      }
-      if (heads) {
-        // Heads order a checkpoint after what it covers; they do not raise its time.
-        for (let h = 0; h < heads.length; h++) {
-          const head = index.get(heads[h]!)
-          if (head === undefined) blocked[k] = 1
-          else if (verdicts[head] === undefined) {
-            edgeParent[edges] = places[head]! - 1
-            edgeChild[edges++] = k
-            waiting[k]!++
-          }
-        }
+          // Heads order a checkpoint after what it covers; they do not raise its time.
+        } else if (slot < depsEnd && effTime[parent]! > times[k]!) times[k] = effTime[parent]!
       }
     }
     for (let k = 0; k < n; k++) places[todo[k]!] = 0
@@ -945,8 +938,9 @@ export class Ledger {
       if (entry.prev === null) online = true
       else {
         const prevBlock = this.#blockOf[this.#prevAt[at]!]!
-        for (const dep of entry.deps) {
-          const depAt = this.#index.get(dep)!
+        const parents = this.#parents
+        for (let slot = parents.first(at), end = parents.depsEnd(at); slot < end; slot++) {
+          const depAt = parents.parent(at, slot)
           const depBlock = this.#blockOf[depAt]!
           // A dep that is a counted checkpoint of rank r covers the prev when the prev's block is ≤ r.
           if (depBlock !== UNCOVERED && this.#counted[depBlock]!.at === depAt && prevBlock <= depBlock) {
