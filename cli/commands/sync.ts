@@ -126,7 +126,7 @@ async function syncLog(argv: string[]): Promise<string> {
   }
 }
 
-/** Accepts ws(s)://host/sync, or http(s)://host (the relay's web address), which means its /sync. */
+/** Accepts ws(s)://host/sync, or http(s)://host or ws(s)://host with no path (the relay's address), which mean its /sync. */
 export function syncUrlOf(value: string): string {
   let url: URL
   try {
@@ -134,11 +134,10 @@ export function syncUrlOf(value: string): string {
   } catch {
     throw new UsageError(`expected --relay a URL like ws://127.0.0.1:8080/sync, got ${JSON.stringify(value)}`)
   }
-  if (url.protocol === 'http:' || url.protocol === 'https:') {
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-    if (url.pathname === '/' || url.pathname === '') url.pathname = '/sync'
-  }
+  if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`expected --relay a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(value)}`)
+  // The relay's one WebSocket endpoint: ws://host:port alone (found by trying it: HTTP 404) means it too.
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/sync'
   return url.toString()
 }
 

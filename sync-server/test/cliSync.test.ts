@@ -64,6 +64,8 @@ describe('heroes sync', () => {
     expect(unreachable.code).toBe(1)
     expect(unreachable.stderr.trimEnd().split('\n')).toHaveLength(1)
     expect(unreachable.stderr).toContain('cannot reach the relay at ws://127.0.0.1:9/sync: ECONNREFUSED')
+    // A bare ws://host:port means the relay's /sync, as a bare http:// address does.
+    expect((await runCaptured(['--relay', relay.syncUrl.replace(/\/sync$/, ''), '--log', log])).code).toBe(0)
     const wrongPath = await runCaptured(['--relay', `${relay.httpUrl}/elsewhere`, '--log', log])
     expect(wrongPath.code).toBe(1)
     expect(wrongPath.stderr).toContain('HTTP 404')
