@@ -7,11 +7,12 @@
  */
 import { parseCanonical } from './canonical.ts'
 import { isHex, utf8 } from './bytes.ts'
-import { ENTRY_TYPES, POLICY_CHANGEABLE_KEYS, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
+import { ENTRY_TYPES, LISTING_KINDS, POLICY_CHANGEABLE_KEYS, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
 import { entryIdOf } from './payload.ts'
 import {
-  AMOUNT_MAX, BALANCE_ABS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
-  FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, MEMO_CHARS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
+  AMOUNT_MAX, BALANCE_ABS_MAX, CATEGORIES_COUNT_MAX, CATEGORY_CHARS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
+  FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, LISTING_DESCRIPTION_CHARS_MAX, LISTING_TAG_CHARS_MAX, LISTING_TAGS_COUNT_MAX,
+  LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
   TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
 } from './limits.ts'
@@ -37,6 +38,9 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   policy: [['policy', true]],
   checkpoint: [['heads', true]],
   payout: [['to', true], ['amount', true], ['memo', false]],
+  listing: [['kind', true], ['title', true], ['description', false], ['tags', false], ['category', false], ['price', false], ['expires', false], ['edits', false]],
+  unlist: [['listing', true]],
+  categories: [['categories', true]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
@@ -151,7 +155,46 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       if (!isHex(r.to, 32)) return `expected to as a public key, got ${show(r.to)}`
       if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
       return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'listing':
+      return checkListing(r)
+    case 'unlist':
+      if (!isHex(r.listing, 32)) return `expected listing as the id of the listing withdrawn, got ${show(r.listing)}`
+      if (!(r.deps as string[]).includes(r.listing as string)) return 'expected the listing withdrawn among deps'
+      return undefined
+    case 'categories':
+      return checkNames('categories', r.categories, CATEGORIES_COUNT_MAX, CATEGORY_CHARS_MAX, 0)
   }
+}
+
+/** A listing's fields: what the rules need is checked in rules/listings.ts (the author, the category, expiry against time). */
+function checkListing(r: Record<string, unknown>): string | undefined {
+  if (!LISTING_KINDS.includes(r.kind as never)) return `expected kind one of ${LISTING_KINDS.join('|')}, got ${show(r.kind)}`
+  const text = checkText('title', r.title, 1, LISTING_TITLE_CHARS_MAX)
+    ?? (r.description === undefined ? undefined : checkText('description', r.description, 1, LISTING_DESCRIPTION_CHARS_MAX))
+    ?? (r.category === undefined ? undefined : checkText('category', r.category, 1, CATEGORY_CHARS_MAX))
+    ?? (r.tags === undefined ? undefined : checkNames('tags', r.tags, LISTING_TAGS_COUNT_MAX, LISTING_TAG_CHARS_MAX, 1))
+  if (text) return text
+  if ((r.title as string).trim() === '') return 'expected title with some text, got only spaces'
+  if (r.price !== undefined && !isIntIn(r.price, 0, AMOUNT_MAX)) return `expected price a whole number from 0 to ${AMOUNT_MAX} (minor units), got ${show(r.price)}`
+  if (r.expires !== undefined && !isIntIn(r.expires, (r.time as number) + 1, TIME_MS_MAX)) return `expected expires a time in ms after the listing's own time ${String(r.time)}, got ${show(r.expires)}`
+  if (r.edits !== undefined) {
+    if (!isHex(r.edits, 32)) return `expected edits as the id of the listing edited, got ${show(r.edits)}`
+    if (!(r.deps as string[]).includes(r.edits as string)) return 'expected the listing edited among deps'
+  }
+  return undefined
+}
+
+/** A list of distinct texts (tags, categories), at least `min` and at most `max`, each 1 to `chars` long. */
+function checkNames(name: string, list: unknown, max: number, chars: number, min: number): string | undefined {
+  if (!Array.isArray(list)) return `expected ${name} as a list of texts, got ${show(list)}`
+  if (list.length < min || list.length > max) return `expected ${min} to ${max} ${name}, got ${list.length}`
+  for (let i = 0; i < list.length; i++) {
+    const problem = checkText(`${name}[${i}]`, list[i], 1, chars)
+    if (problem) return problem
+    if ((list[i] as string).trim() === '') return `expected ${name}[${i}] with some text, got only spaces`
+    if (list.indexOf(list[i]) !== i) return `expected ${name} without repeats, got ${show(list[i])} twice`
+  }
+  return undefined
 }
 
 /** A sorted list of distinct entry ids, at most `max` long. */

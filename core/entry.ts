@@ -11,6 +11,7 @@ export type PublicKeyHex = string & { readonly __publicKeyHex: true }
 export const ENTRY_TYPES = [
   'pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join', 'request', 'accept', 'reject', 'cancel', 'close',
   'policy', 'checkpoint', 'payout',
+  'listing', 'unlist', 'categories',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -190,9 +191,45 @@ export interface PayoutEntry extends EnvelopeFields<'payout'> {
   readonly memo?: string
 }
 
+export const LISTING_KINDS = ['offer', 'want'] as const
+export type ListingKind = (typeof LISTING_KINDS)[number]
+
+/**
+ * A member's offer or want in the pool's marketplace (rules/listings.ts). With `edits` it
+ * restates an open listing of the same author (named in `deps` too), which keeps its id.
+ * The text is signed as written; search normalises a copy (core/market/normalize.ts).
+ */
+export interface ListingEntry extends EnvelopeFields<'listing'> {
+  readonly kind: ListingKind
+  readonly title: string
+  readonly description?: string
+  /** Distinct, in the author's order. */
+  readonly tags?: readonly string[]
+  /** One of the names on the gatekeepers' `categories` list in force. */
+  readonly category?: string
+  /** An asking price in the pool's minor unit. */
+  readonly price?: number
+  /** When it drops out (ms since 1970); absent: LISTING_TTL_SECONDS_DEFAULT after it was witnessed. */
+  readonly expires?: number
+  /** The listing this entry edits (its first entry's id). */
+  readonly edits?: EntryId
+}
+
+/** Its author withdraws a listing (named in `deps` too): it drops out everywhere. */
+export interface UnlistEntry extends EnvelopeFields<'unlist'> {
+  readonly listing: EntryId
+}
+
+/** A gatekeeper signs the marketplace's category list; the latest accepted one is in force. */
+export interface CategoriesEntry extends EnvelopeFields<'categories'> {
+  /** Distinct names, in the order the app shows them. */
+  readonly categories: readonly string[]
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
+  | ListingEntry | UnlistEntry | CategoriesEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

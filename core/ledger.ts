@@ -39,7 +39,7 @@ import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
 import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
-import { evaluate } from './rules/index.ts'
+import { evaluate, openListings, type ListingSummary } from './rules/index.ts'
 import { ParentTable } from './parent-table.ts'
 import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
@@ -122,6 +122,10 @@ export interface ReplayResult {
   readonly entries: readonly EntryVerdict[]
   readonly equivocations: readonly Equivocation[]
   readonly witnesses: readonly WitnessSummary[]
+  /** The marketplace's listings open at `asOf`, by id (rules/listings.ts). */
+  readonly listings: Readonly<Record<string, ListingSummary>>
+  /** The gatekeepers' category list in force; empty until one is signed. */
+  readonly categories: readonly string[]
 }
 
 export interface LedgerOptions {
@@ -556,6 +560,16 @@ export class Ledger {
     return (at) => past[at] === 1
   }
 
+  /** The marketplace's listings open at `asOf`, by id ascending (rules/listings.ts). */
+  listings(): Record<string, ListingSummary> {
+    return openListings(this.#state, this.#asOf)
+  }
+
+  /** The gatekeepers' category list in force, or undefined while none is signed. */
+  categories(): readonly string[] | undefined {
+    return this.#state.categories
+  }
+
   /** Every entry this ledger holds with a valid signature. */
   entries(): IterableIterator<Entry> {
     return this.#entries.values()
@@ -609,6 +623,8 @@ export class Ledger {
       entries: verdicts,
       equivocations,
       witnesses: this.#witnessSummaries(),
+      listings: this.listings(),
+      categories: state.categories ?? [],
     }
   }
 

@@ -62,3 +62,25 @@ export const INVITE_TTL_SECONDS_DEFAULT = 7 * 86_400
 export const OFFLINE_COUNT_MAX_MAX = 1_000
 export const OFFLINE_ALLOWANCE_SECONDS_MAX = 30 * 86_400
 export const INVITE_TTL_SECONDS_MAX = 365 * 86_400
+
+// ---- marketplace (rules/listings.ts, rules/categories.ts) -------------------
+
+/** A listing's title, in UTF-16 code units after NFC. */
+export const LISTING_TITLE_CHARS_MAX = 80
+/** A listing's description. */
+export const LISTING_DESCRIPTION_CHARS_MAX = 1_000
+/** Tags one listing may carry, and the length of each. */
+export const LISTING_TAGS_COUNT_MAX = 8
+export const LISTING_TAG_CHARS_MAX = 32
+/** A category's name. */
+export const CATEGORY_CHARS_MAX = 40
+/** Categories on a pool's list. */
+export const CATEGORIES_COUNT_MAX = 64
+/** A listing without `expires` lives this long from when it was witnessed (or its effective time, unwitnessed). */
+export const LISTING_TTL_SECONDS_DEFAULT = 90 * 86_400
+/** The longest a listing may live from when it was witnessed. */
+export const LISTING_TTL_SECONDS_MAX = 365 * 86_400
+/** Open (unexpired, not withdrawn) listings one member may have at once. */
+export const LISTINGS_OPEN_MAX = 100
+/** Listing entries (posts, edits, withdrawals) one member may sign per UTC day of effective time. */
+export const LISTING_ENTRIES_PER_DAY_MAX = 50

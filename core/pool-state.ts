@@ -5,7 +5,7 @@
  * holds the state, answers questions about it and makes the moves every rule
  * shares (money changing hands), so each move is checked in one place.
  */
-import type { Entry, EntryId, MemberLimits, Policy, PublicKeyHex, TransferEntry } from './entry.ts'
+import type { Entry, EntryId, ListingKind, MemberLimits, Policy, PublicKeyHex, TransferEntry } from './entry.ts'
 import type { RejectionReason } from './reasons.ts'
 import {
   INVITE_TTL_SECONDS_DEFAULT, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
@@ -58,6 +58,30 @@ export interface Movement {
   readonly amount: number
   readonly fee: number
   readonly memo: string | undefined
+}
+
+/** A listing as its latest accepted version says (rules/listings.ts); replaced whole on an edit. */
+export interface ListingState {
+  readonly author: PublicKeyHex
+  readonly kind: ListingKind
+  readonly title: string
+  readonly description: string | undefined
+  readonly tags: readonly string[]
+  readonly category: string | undefined
+  readonly price: number | undefined
+  /** When it drops out, ms since 1970: as signed, or the default counted from when it was witnessed. */
+  readonly expires: number
+  /** The latest version: the listing entry itself, or its latest edit. */
+  readonly version: EntryId
+  /** Witnessed (or effective) time of the first version, and of the latest. */
+  readonly since: number
+  readonly updated: number
+}
+
+/** Listing entries one member signed on one UTC day (rules/listings.ts). */
+export interface ListingDay {
+  readonly day: number
+  readonly count: number
 }
 
 /** Transfers a member made since its chain was last witnessed (see rules/witnesses.ts). */
@@ -141,6 +165,13 @@ export class PoolState {
   supply = 0
   /** Levies collected, less payouts: the pool's common account. */
   commons = 0
+  /** Listings not withdrawn, by the id of their first version (expired ones too: expiry depends on when one asks). */
+  listings = new Map<EntryId, ListingState>()
+  /** Listing ids by author, for the open-listings cap. */
+  listingsBy = new Map<PublicKeyHex, readonly EntryId[]>()
+  listingDays = new Map<PublicKeyHex, ListingDay>()
+  /** The gatekeepers' category list in force; undefined until one is signed. */
+  categories: readonly string[] | undefined
 
   /**
    * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
@@ -168,6 +199,11 @@ export class PoolState {
     copy.feeCarry = new Map(this.feeCarry)
     copy.supply = this.supply
     copy.commons = this.commons
+    // Listing states are replaced, never changed in place, so shallow copies are independent.
+    copy.listings = new Map(this.listings)
+    copy.listingsBy = new Map(this.listingsBy)
+    copy.listingDays = new Map(this.listingDays)
+    copy.categories = this.categories
     return copy
   }
 

@@ -40,6 +40,11 @@ export const REJECTION_REASONS = {
   'inviter-frozen': 'The gatekeeper who signed the invitation was frozen before the join was witnessed.',
   'commons-short': 'The commons does not hold that much.',
   'invalid-policy': 'The policy change is not allowed.',
+  'unknown-listing': 'The listing named is not a listing of this pool, or it was withdrawn.',
+  'not-listing-author': 'Only its author may edit or withdraw a listing.',
+  'listing-expired': 'The listing had expired, or would expire before it was witnessed.',
+  'listing-limit': 'Its author already has as many open listings, or listing changes that day, as a pool allows.',
+  'unknown-category': 'The category is not on the list the gatekeepers signed.',
 } as const
 
 export const PENDING_REASONS = {

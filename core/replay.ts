@@ -19,7 +19,7 @@ export function replay(entries: Iterable<Entry>, options: ReplayOptions): Replay
   const cache = options.cache ?? new SignatureCache()
   const pool = options.pool ?? choosePool(list, { ...options, cache })
   if (pool === undefined) {
-    return { pool: null, policy: null, balances: {}, members: {}, entries: [], equivocations: [], witnesses: [] }
+    return { pool: null, policy: null, balances: {}, members: {}, entries: [], equivocations: [], witnesses: [], listings: {}, categories: [] }
   }
   const ledger = new Ledger(pool, { ...options, cache })
   ledger.add(list, options.asOf)

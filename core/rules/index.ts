@@ -1,10 +1,10 @@
 /**
  * The rule book: one dispatch by entry type over named rules, one file per
- * concern (membership, payments, requests, policy, witnesses and time). The
- * ledger has already checked the signature, the chain and forks; `evaluate`
- * judges one entry against the state in replay order and, with `commit`,
- * makes the change an accepted entry brings, so the same code answers
- * "would this go through?" before a member signs.
+ * concern (membership, payments, requests, policy, witnesses and time,
+ * listings and categories). The ledger has already checked the signature, the
+ * chain and forks; `evaluate` judges one entry against the state in replay
+ * order and, with `commit`, makes the change an accepted entry brings, so the
+ * same code answers "would this go through?" before a member signs.
  */
 import type { Entry } from '../entry.ts'
 import { unknownType, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
@@ -13,8 +13,11 @@ import { answerTransferRule, issueRule, payoutRule, transferRule } from './payme
 import { answerRequestRule, requestRule } from './requests.ts'
 import { genesisRule, policyRule } from './policy.ts'
 import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts'
+import { listingRule, unlistRule } from './listings.ts'
+import { categoriesRule } from './categories.ts'
 
 export { feeOf, levy } from './payments.ts'
+export { openListings, type ListingSummary } from './listings.ts'
 
 export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
   if (entry.type === 'pool') return genesisRule(state, entry, commit)
@@ -50,6 +53,12 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
       return gatekeeperProblem(entry, author) ?? payoutRule(state, entry, commit)
     case 'policy':
       return gatekeeperProblem(entry, author) ?? policyRule(state, entry, commit)
+    case 'listing':
+      return listingRule(state, entry, facts, commit)
+    case 'unlist':
+      return unlistRule(state, entry, facts, commit)
+    case 'categories':
+      return gatekeeperProblem(entry, author) ?? categoriesRule(state, entry, commit)
     default:
       return unknownType(entry)
   }

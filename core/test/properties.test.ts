@@ -22,6 +22,8 @@ type Action =
   | { kind: 'close'; who: number; dt: number }
   | { kind: 'checkpoint'; dt: number }
   | { kind: 'late-fork'; from: number; to: number; amount: number; back: number; dt: number }
+  | { kind: 'listing'; who: number; how: 'post' | 'edit' | 'unlist'; pick: number; category: number; life: number; dt: number }
+  | { kind: 'categories'; list: number; dt: number }
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: -MINUTE, max: 3 * MINUTE }) }) },
@@ -34,7 +36,12 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), who: fc.nat(4), dt: fc.integer({ min: 0, max: MINUTE }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('checkpoint' as const), dt: fc.integer({ min: 0, max: 2 * MINUTE }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('late-fork' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), back: fc.nat(6), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('listing' as const), who: fc.nat(4), how: fc.constantFrom('post' as const, 'post' as const, 'edit' as const, 'unlist' as const), pick: fc.nat(), category: fc.nat(3), life: fc.nat(3), dt: fc.integer({ min: 0, max: 2 * MINUTE }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('categories' as const), list: fc.nat(2), dt: fc.integer({ min: 0, max: MINUTE }) }) },
 )
+
+const CATEGORY_LISTS = [['Food'], ['Food', 'Repairs'], []]
+const CATEGORY_NAMES = [undefined, 'Food', 'Repairs', 'Garden']
 
 const WITNESS = actor('witness')
 
@@ -70,7 +77,20 @@ function build(s: { witnessed?: boolean; issued: boolean; twoStep?: boolean; fee
   // The latest checkpoint, and who signed something since: a payer whose chain it covers pays online, naming it.
   let checkpoint: Entry | undefined
   const moved = new Set<Actor>()
+  const listings: Entry[] = []
   for (const a of s.actions) {
+    if (a.kind === 'categories') p.sign(p.gatekeeper, 'categories', { categories: CATEGORY_LISTS[a.list]! }, { time: timeFor(p.gatekeeper, a.dt) })
+    if (a.kind === 'listing') {
+      // usually its author edits or withdraws a listing; sometimes someone else tries
+      const who = ACTORS[a.who]!
+      const t = timeFor(who, a.dt)
+      const target = listings[a.pick % Math.max(1, listings.length)]
+      const category = CATEGORY_NAMES[a.category]
+      const body = { kind: a.pick % 2 ? 'offer' : 'want', title: `Item ${a.pick % 7}`, ...(category ? { category } : {}), ...(a.life ? { expires: t + a.life * 2 * MINUTE } : {}) }
+      if (a.how === 'post' || !target) listings.push(p.sign(who, 'listing', body, { time: t }))
+      else if (a.how === 'edit') p.sign(who, 'listing', { ...body, edits: target.id }, { time: t, deps: [target.id] })
+      else p.sign(who, 'unlist', { listing: target.id }, { time: t, deps: [target.id] })
+    }
     if (a.kind !== 'checkpoint' && 'from' in a) moved.add(ACTORS[a.from]!)
     if (a.kind === 'transfer' && a.from !== a.to) {
       const from = ACTORS[a.from]!

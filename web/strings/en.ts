@@ -15,6 +15,7 @@ const entryTypes: Record<EntryType, string> = {
   pool: 'pool created', admit: 'admission', freeze: 'freeze', issue: 'issue', transfer: 'payment', invite: 'invitation',
   join: 'joining', request: 'payment request', accept: 'acceptance', reject: 'refusal', cancel: 'withdrawal', close: 'account closed',
   policy: 'rule change', checkpoint: 'witness checkpoint', payout: 'payout from the commons',
+  listing: 'listing', unlist: 'listing withdrawn', categories: 'category list',
 }
 
 const reasons: Record<Reason, string> = {
@@ -53,6 +54,11 @@ const reasons: Record<Reason, string> = {
   'inviter-frozen': 'The gatekeeper who signed the invitation was frozen before the joining was confirmed.',
   'commons-short': 'The commons does not hold that much.',
   'invalid-policy': 'This rule change is not allowed.',
+  'unknown-listing': 'That listing does not exist or was withdrawn.',
+  'not-listing-author': 'Only the member who posted a listing may change or withdraw it.',
+  'listing-expired': 'The listing had expired.',
+  'listing-limit': 'Too many listings: the pool limits open listings, changes a day and how long one lives.',
+  'unknown-category': 'That category is not on the pool’s list.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',
   'missing-dep': 'Waiting for an entry it depends on.',
