@@ -12,6 +12,7 @@ import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, 
 import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
 import { witnessCommand } from './commands/witness.ts'
+import { categoriesCommand, listingCommand, matchCommand, searchCommand } from './commands/market.ts'
 
 export const USAGE = `heroes: offline-first community currencies (signed entries, a deterministic validator, relays)
 
@@ -39,6 +40,14 @@ usage:
   heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T] [--pool ID]
   heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T] [--pool ID]
   heroes witness  --key FILE --log LOG [--time T] [--pool ID]
+  heroes listing add --key FILE --log LOG --kind offer|want --title T [--description D] [--tags a,b] [--category C]
+                     [--price N] [--expires T] [--time T] [--pool ID]
+  heroes listing edit --key FILE --log LOG --entry ID [--kind K] [--title T] [--description D] [--tags a,b] [--category C]
+                     [--price N] [--expires T] [--time T] [--pool ID]
+  heroes listing withdraw --key FILE --log LOG --entry ID [--time T] [--pool ID]
+  heroes categories --key FILE --log LOG [--category C]... [--time T] [--pool ID]
+  heroes match LOG --member PUBKEY [--since T] [--as-of T] [--pool ID]
+  heroes search LOG --q TEXT [--kind offer|want] [--category C] [--as-of T] [--pool ID]
   heroes replay LOG [--as-of T] [--pool ID]
   heroes statement LOG --member PUBKEY [--csv] [--from T] [--to T] [--counterparty PUBKEY] [--as-of T] [--pool ID]
   heroes statement LOG --all [--as-of T] [--pool ID]   (the whole pool as CSV, for the gatekeeper)
@@ -56,6 +65,12 @@ ${OFFLINE_AMOUNT_MAX_DEFAULT} in all, ${OFFLINE_ALLOWANCE_SECONDS_DEFAULT} s). '
 only the creator may change the witnesses. A payout pays a member out of the commons (the levies).
 'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint
 did not cover, at T.
+A listing is an offer or a want; it lives until --expires, or 90 days from when a witness first saw it;
+'listing edit' restates it with the fields given changed; only its author edits or withdraws it. A listing's
+--category must be on the list a gatekeeper signed with 'heroes categories'. 'match' pairs the member's
+offers with others' wants and its wants with others' offers ({"matches":[{"mine","theirs","score"}]});
+'search' finds open listings by words, prefixes and typos ({"results":[{"id","score"}]}); both best first,
+ties broken by id, and --since keeps matches where either listing was posted or edited at or after T.
 A command that reads LOG uses only the validly signed entries of one pool and names on stderr the lines
 it ignored; when LOG holds several pools, --pool ID says which. 'heroes COMMAND --help' is this text.
 `
@@ -97,6 +112,10 @@ const COMMANDS: Record<string, Command> = {
   close,
   witness: witnessCommand,
   replay: replayCommand,
+  listing: listingCommand,
+  categories: categoriesCommand,
+  match: matchCommand,
+  search: searchCommand,
   statement: statementCommand,
   relay: lazy(() => import('./commands/relay.ts')),
   sync: lazy(() => import('./commands/sync.ts')),
