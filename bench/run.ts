@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness]`: every
+ * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market]`: every
  * benchmark, one table, and bench/results.json (one object per figure: name,
  * value, unit, and baseline + ratio where a baseline is measured in the same
  * run). Speed is measured here, never asserted in tests.
@@ -12,6 +12,7 @@ import { run as runSync } from './sync.ts'
 import { run as runCatchup } from './catchup.ts'
 import { run as runApp } from './app.ts'
 import { run as runWitness } from './witness.ts'
+import { run as runMarket } from './market.ts'
 import { referenceVerify } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 import { GOALS, judged, round, type Figure } from './figures.ts'
@@ -46,6 +47,7 @@ const suites: Record<string, () => Promise<void>> = {
   catchup: () => runCatchup({ quick, report }),
   app: () => runApp({ quick, report }),
   witness: () => runWitness({ quick, report }),
+  market: () => runMarket({ quick, report }),
 }
 
 for (const [name, suite] of Object.entries(suites)) {
