@@ -6,12 +6,13 @@
  * this device's key may do each (core/rules/membership.ts); the screens only
  * offer them to a gatekeeper.
  */
-import { encodeEntry, publicKeyOf, signEntry, toHex, type AdmitEntry, type FreezeEntry, type InviteEntry, type MemberLimits, type Policy, type PoolEntry, type PublicKeyHex } from '../../core/index.ts'
+import { encodeEntry, publicKeyOf, signEntry, toHex, type AdmitEntry, type FreezeEntry, type InviteEntry, type MemberLimits, type Policy, type PolicyEntry, type PoolEntry, type PublicKeyHex } from '../../core/index.ts'
 import type { KeyDerivation } from '../keys/pool-keys.ts'
 import type { InvitePayload } from '../links/link-payloads.ts'
 import type { InviteRecord, JoinRequestRecord } from '../storage/wallet-db.ts'
 import { trimmedName } from './contacts.ts'
 import { inviteChain } from './history-in-links.ts'
+import { probeRelayWitness } from './pool-witness.ts'
 import { done, kept, refused, type Outcome } from './outcome.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
@@ -123,6 +124,23 @@ export class Gatekeeping {
     const request = await db.get('requests', [pool, member])
     if (request) await db.put('requests', { ...request, state: 'refused', at: now() })
     this.#parts.changed()
+  }
+
+  /**
+   * Names `witness` as the pool's witness, so that a pool created offline (or
+   * through a relay that did not witness) gets its payments confirmed from now
+   * on. Only the creator may (core/rules/policy.ts); the validator says so.
+   */
+  async addWitness(pool: string, witness: PublicKeyHex | { relayUrl: string }): Promise<Outcome> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    if (typeof witness !== 'string') {
+      // The relay's own key, asked for as at pool creation (pool-witness.ts).
+      const probe = await probeRelayWitness(witness.relayUrl)
+      if (!probe.ok) return refused('no-relay-witness', probe.problem)
+      witness = probe.key
+    }
+    return kept(await this.#parts.signer.sign<PolicyEntry>(book, { type: 'policy', policy: { witnesses: [witness] } }))
   }
 
   /** Freezes a member, with the reason every member will read, when one is given. */

@@ -86,6 +86,8 @@ export interface PoolView {
   readonly policy: Policy | null
   readonly me: string
   readonly role: Role
+  /** This member created the pool: the one gatekeeper who names its witnesses. */
+  readonly creator: boolean
   readonly frozen: boolean
   /** This member left the pool (a `close` entry): it neither pays nor receives any more. */
   readonly closed: boolean
@@ -240,6 +242,7 @@ export function viewPool(input: PoolViewInput): PoolView {
     policy: result.policy,
     me,
     role,
+    creator: entries.get(input.pool)?.author === me,
     frozen: summary?.frozen ?? false,
     closed: summary?.closed === true,
     balance: result.balances[me] ?? 0,

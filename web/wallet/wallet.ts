@@ -16,7 +16,7 @@
  * - membership.ts, gatekeeping.ts: this member joining and leaving; a gatekeeper admitting others
  * - pool-export.ts, wallet-backup.ts: lines and CSV for people; backup and restore
  */
-import { SignatureCache, type MemberLimits, type Policy, type StatementFilter } from '../../core/index.ts'
+import { SignatureCache, type MemberLimits, type Policy, type PublicKeyHex, type StatementFilter } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
 import type { InvitePayload, PoolPayload, ReceiptPayload, RequestPayload } from '../links/link-payloads.ts'
 import type { DraftRecord, InviteRecord, JoinRequestRecord, PoolRecord, WalletDb } from '../storage/wallet-db.ts'
@@ -332,6 +332,11 @@ export class Wallet {
 
   async freeze(pool: string, member: string, reason: string): Promise<Outcome> {
     return this.#gatekeeping.freeze(pool, member, reason)
+  }
+
+  /** Names a witness for the pool (the creator only): `key`, or else the relay this wallet syncs with, asked for its key. */
+  async addWitness(pool: string, key?: string): Promise<Outcome> {
+    return this.#gatekeeping.addWitness(pool, key !== undefined ? (key as PublicKeyHex) : { relayUrl: this.relayUrl })
   }
 
   // ---- exports (pool-export.ts) ---------------------------------------------------

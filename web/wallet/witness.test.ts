@@ -250,4 +250,35 @@ describe('a pool without a witness', () => {
     expect(view.unconfirmedIncoming).toBe(0)
     expect(alice.wallet.witnessStatus(pool)).toEqual({ witnessed: false })
   })
+
+  it('gets a witness later: the creator names one, and payments covered after it are confirmed', async () => {
+    clock += 3_600_000
+    const alice = await device()
+    const bob = await device()
+    const { pool, gatekeeper } = await poolOf(POLICY, alice, bob)
+    expect(gatekeeper.wallet.pool(pool)!.creator).toBe(true)
+    expect(alice.wallet.pool(pool)!.creator).toBe(false)
+    // No relay answers at this address: a clear refusal, and nothing signed.
+    const before = gatekeeper.wallet.poolLines(pool).length
+    const unreachable = await gatekeeper.wallet.addWitness(pool)
+    expect(unreachable).toMatchObject({ ok: false, refusal: { reason: 'no-relay-witness' } })
+    expect(plainText(refusalText(en, (unreachable as { refusal: never }).refusal, POLICY, clock))).toMatch(/relay cannot be reached/)
+    expect(gatekeeper.wallet.poolLines(pool)).toHaveLength(before)
+    // A member who is not the creator cannot name a witness: the validator refuses before anything is kept.
+    const witnessSecret = generateSecretKey()
+    const witnessKey = publicKeyOf(witnessSecret)
+    expect(await alice.wallet.addWitness(pool, witnessKey)).toMatchObject({ ok: false })
+    clock += 1000
+    expect(await gatekeeper.wallet.addWitness(pool, witnessKey)).toMatchObject({ ok: true })
+    await exchange(pool, gatekeeper, alice, bob)
+    expect(bob.wallet.pool(pool)!.policy!.witnesses).toEqual([witnessKey])
+    expect(bob.wallet.pool(pool)!.witnessed).toBe(true)
+    clock += 60_000
+    const paid = await alice.wallet.pay(pool, bob.wallet.pool(pool)!.me, 500, '')
+    if (!paid.ok) throw new Error('pay')
+    await exchange(pool, gatekeeper, alice, bob)
+    clock += 1000
+    await witness(witnessSecret, pool, [gatekeeper, alice, bob])
+    expect(bob.wallet.pool(pool)!.statement[0]).toMatchObject({ id: paid.value, confirmation: 'confirmed' })
+  })
 })

@@ -34,6 +34,9 @@ export function ManageScreen({ pool }: { pool: string }) {
   const [issueTo, setIssueTo] = useState('')
   const [issueAmount, setIssueAmount] = useState('')
   const [issueNote, setIssueNote] = useState<Text>('')
+  const [addingWitness, setAddingWitness] = useState(false)
+  const [witnessError, setWitnessError] = useState<Text>('')
+  const [witnessNote, setWitnessNote] = useState<Text>('')
   const flash = useFlash()
   useEffect(() => {
     void wallet.invites(pool).then(setInvites)
@@ -69,6 +72,14 @@ export function ManageScreen({ pool }: { pool: string }) {
     await wallet.rememberInvite(record)
     setLastInvite(record)
     setLabel('')
+  }
+  const addWitness = async (): Promise<void> => {
+    setAddingWitness(true)
+    setWitnessError('')
+    const outcome = await wallet.addWitness(pool)
+    setAddingWitness(false)
+    if (!outcome.ok) return setWitnessError(refusalText(t, outcome.refusal, policy, Date.now()))
+    setWitnessNote(t.manage.witnessAdded)
   }
   const openRequest = async (event: Event): Promise<void> => {
     event.preventDefault()
@@ -220,6 +231,18 @@ export function ManageScreen({ pool }: { pool: string }) {
         <h2>{t.manage.health}</h2>
         <p>{t.manage.entries(view.entryCount)}</p>
         <p data-testid="pool-witness">{policy?.witnesses?.[0] ? t.manage.witness(iso(shortKey(policy.witnesses[0]))) : t.manage.noWitness}</p>
+        {!policy?.witnesses?.length && view.creator && (
+          <>
+            <p>
+              <button type="button" class="secondary" data-testid="add-witness" disabled={addingWitness} onClick={() => void addWitness()}>
+                {t.manage.addWitness}
+              </button>
+            </p>
+            <p class="hint">{t.manage.addWitnessHint}</p>
+            {witnessError && <p class="notice error" role="alert"><Words text={witnessError} /></p>}
+          </>
+        )}
+        {witnessNote && <p class="notice" role="status" data-testid="witness-added"><Words text={witnessNote} /></p>}
         {view.commons !== undefined && <p>{t.manage.commons(iso(money(view.commons, policy)))}</p>}
         <p>
           <button type="button" class="secondary" data-testid="pool-csv" onClick={() => {
