@@ -14,6 +14,13 @@
  * about 20 s. The full run takes about 2.5 min (generating and writing the
  * pool ~40 s; HEROES_BENCH_CACHE=dir keeps it between runs).
  *
+ * Two devices join and catch up in the same run: one parks the complete
+ * shards it holds (PoolSync parkCompleteShards) and asks the relay which of
+ * them changed when it returns (POST /heads); the baseline follows every
+ * document, as devices did before (docs/sync-layout.md, "Catch-up"). The
+ * figures are the parking device's, with the baseline's as `baseline`.
+ * --quick has no baseline device (a 10k pool has no complete shard).
+ *
  * The relay runs in its own process (sync-server/main.ts) over a data
  * directory seeded with the pool's shard documents; a trusting publisher
  * client then follows every document, so the relay holds them all in memory
@@ -140,6 +147,7 @@ export async function run({ quick, report, workers = JOIN_WORKERS_DEFAULT }: Ben
   let relay: RelayProcess | undefined
   let publisher: Publisher | undefined
   let device: ReturnType<typeof forkDevice> | undefined
+  let baseline: ReturnType<typeof forkDevice> | undefined
   try {
     let started = performance.now()
     const { entries, missed } = await preparedPool(size, dataDir)
@@ -153,30 +161,43 @@ export async function run({ quick, report, workers = JOIN_WORKERS_DEFAULT }: Ben
     await untilRelayHolds(publisher, (inSync, documents) => log(`(publisher stalled at ${inSync}/${documents} documents; reconnecting)`))
     log(`publisher in place (relay warm) in ${round((performance.now() - started) / 1000, 1)} s`)
 
+    // Two devices: one parks the complete shards it holds and asks the relay which changed when it returns
+    // (POST /heads, docs/sync-layout.md "Catch-up"); the baseline follows every document, as before.
+    // --quick: a 10k pool has no complete shard (50 entries a member), so parking changes nothing: no baseline device.
+    baseline = quick ? undefined : forkDevice()
+    const joinedAll = baseline ? await baseline.ask({ cmd: 'join', syncUrl: relay.syncUrl, genesis: entries[0], expect: entries.length, workers }) : undefined
+    if (joinedAll) log(`baseline device (follows every document): join ${round(joinedAll.ms! / 1000, 2)} s, RSS peak ${round(joinedAll.peakRssBytes! / MB, 0)} MB`)
+    const against = (value: number, base: number | undefined, digits = 0): { baseline?: number; ratio?: number } =>
+      base === undefined ? {} : { baseline: round(base, digits), ratio: round(value / base, 2) }
     device = forkDevice()
-    const joined = await device.ask({ cmd: 'join', syncUrl: relay.syncUrl, genesis: entries[0], expect: entries.length, workers })
+    const joined = await device.ask({ cmd: 'join', syncUrl: relay.syncUrl, genesis: entries[0], expect: entries.length, workers, park: true })
     log(`join: ${entries.length} entries, ${joined.documents} documents, ${joined.members} balances; fetched and verified in ${round(joined.fetchMs! / 1000, 2)} s, ledger ${round(joined.ledgerMs!, 0)} ms; RSS peak ${round(joined.peakRssBytes! / MB, 0)} MB, after ${round(joined.rssBytes! / MB, 0)} MB`)
     const how = `hybrid verifier${workers > 0 ? `, lines judged in ${workers} worker thread${workers > 1 ? 's' : ''}` : ''}`
-    report({ name: 'join_100k_s', value: round(joined.ms! / 1000, 2), unit: 's', ...withNote(`fresh Node device, ${how}: fetch + verify ${entries.length} entries, then Ledger`) })
+    report({ name: 'join_100k_s', value: round(joined.ms! / 1000, 2), unit: 's', ...against(joined.ms! / 1000, joinedAll && joinedAll.ms! / 1000, 2), ...withNote(`fresh Node device parking complete shards, ${how}: fetch + verify ${entries.length} entries, then Ledger; baseline: a device following every document, same run`) })
     report({ name: 'join_fetch_100k_s', value: round(joined.fetchMs! / 1000, 2), unit: 's', ...withNote('of which: until every entry is verified and held') })
     report({ name: 'join_ledger_100k_ms', value: round(joined.ledgerMs!, 0), unit: 'ms', ...withNote('of which: Ledger over every entry (verdicts cached)') })
-    report({ name: 'join_peak_rss_mb', value: round(joined.peakRssBytes! / MB, 0), unit: 'MB', ...withNote('device process, kernel high-water mark') })
+    report({ name: 'join_peak_rss_mb', value: round(joined.peakRssBytes! / MB, 0), unit: 'MB', ...against(joined.peakRssBytes! / MB, joinedAll && joinedAll.peakRssBytes! / MB), ...withNote('device process, kernel high-water mark; baseline: the device following every document') })
 
-    await device.ask({ cmd: 'offline' })
+    const away = await device.ask({ cmd: 'offline' })
+    await baseline?.ask({ cmd: 'offline' })
+    log(`parking device offline with ${away.parked} complete shards parked, ${away.followed} documents followed`)
     started = performance.now()
     await publisher.sync.publish(missed)
     await untilRelayHolds(publisher, (inSync, documents) => log(`(publisher stalled at ${inSync}/${documents} documents; reconnecting)`))
-    log(`published ${MISSED} more entries in ${round(performance.now() - started, 0)} ms while the device was offline`)
+    log(`published ${MISSED} more entries in ${round(performance.now() - started, 0)} ms while the devices were offline`)
     const caught = await device.ask({ cmd: 'online', expect: size, verifier: 'hybrid' })
-    log(`catch-up: ${round(caught.ms!, 0)} ms (entries held after ${round(caught.fetchMs!, 0)} ms); RSS ${round(caught.rssBeforeBytes! / MB, 0)} MB → peak ${round(caught.peakRssBytes! / MB, 0)} MB`)
-    report({ name: 'catchup_1000_of_100k_ms', value: round(caught.ms!, 0), unit: 'ms', ...withNote('reconnect → 1,000 missed entries verified (hybrid), held and in the ledger') })
-    report({ name: 'catchup_peak_rss_mb', value: round(caught.peakRssBytes! / MB, 0), unit: 'MB', ...withNote(`device process, kernel high-water mark during the catch-up (${round(caught.rssBeforeBytes! / MB, 0)} MB before)`) })
+    log(`catch-up: ${round(caught.ms!, 0)} ms (entries held after ${round(caught.fetchMs!, 0)} ms), ${caught.reopened} of ${caught.parked! + caught.reopened!} parked shards reopened; RSS ${round(caught.rssBeforeBytes! / MB, 0)} MB → peak ${round(caught.peakRssBytes! / MB, 0)} MB`)
+    const caughtAll = baseline ? await baseline.ask({ cmd: 'online', expect: size, verifier: 'hybrid' }) : undefined
+    if (caughtAll) log(`baseline catch-up: ${round(caughtAll.ms!, 0)} ms; RSS ${round(caughtAll.rssBeforeBytes! / MB, 0)} MB → peak ${round(caughtAll.peakRssBytes! / MB, 0)} MB`)
+    report({ name: 'catchup_1000_of_100k_ms', value: round(caught.ms!, 0), unit: 'ms', ...against(caught.ms!, caughtAll?.ms), ...withNote(`reconnect → 1,000 missed entries verified (hybrid), held and in the ledger; ${caught.parked} complete shards parked, ${caught.reopened} reopened after POST /heads; baseline: the device following every document`) })
+    report({ name: 'catchup_peak_rss_mb', value: round(caught.peakRssBytes! / MB, 0), unit: 'MB', ...against(caught.peakRssBytes! / MB, caughtAll && caughtAll.peakRssBytes! / MB), ...withNote(`device process, kernel high-water mark during the catch-up (${round(caught.rssBeforeBytes! / MB, 0)} MB before); baseline: the device following every document`) })
   } finally {
-    if (device && device.child.exitCode === null) {
-      const exited = new Promise((resolve) => device!.child.once('exit', resolve))
-      device.child.send({ cmd: 'quit' })
+    for (const forked of [device, baseline]) {
+      if (!forked || forked.child.exitCode !== null) continue
+      const exited = new Promise((resolve) => forked.child.once('exit', resolve))
+      forked.child.send({ cmd: 'quit' })
       await Promise.race([exited, sleep(5000)])
-      device.child.kill('SIGKILL')
+      forked.child.kill('SIGKILL')
     }
     await publisher?.close()
     await relay?.kill('SIGTERM')

@@ -60,6 +60,8 @@ export interface GenerateOptions {
    * few seconds); members pay online, naming the latest checkpoint.
    */
   readonly checkpointEvery?: number
+  /** The genesis nonce (32 hex digits): pools generated with the same keys but other nonces are other pools. */
+  readonly nonce?: string
 }
 
 /** The witness's secret index in `signer`, so benchmarks can sign more checkpoints. */
@@ -70,7 +72,7 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
   const gatekeeper = signer(0)
   const witness = options.checkpointEvery ? signer(WITNESS_SIGNER) : undefined
   const genesis = make(gatekeeper, {
-    type: 'pool', nonce: '0'.repeat(32),
+    type: 'pool', nonce: options.nonce ?? '0'.repeat(32),
     policy: {
       kind: 'mutual-credit', name: 'Bench pool', symbol: 'BP', decimals: 2, minBalance: -1_000_000, maxBalance: null, rateLimitSeconds: 60,
       ...(witness ? { witnesses: [witness.key], offlineCountMax: 1000, offlineAmountMax: 1_000_000_000 } : {}),

@@ -4,9 +4,11 @@
  * one message (times in ms, memory in bytes).
  *
  *   fetch   { syncUrl, genesis, expect }          fetch a pool (hybrid verifier), untimed set-up for relay.ts
- *   join    { syncUrl, genesis, expect, workers } a fresh device joins: fetch and verify every entry, then
+ *   join    { syncUrl, genesis, expect, workers, park } a fresh device joins: fetch and verify every entry, then
  *                                                 compute the balances (Ledger); lines judged in `workers`
- *                                                 threads through PoolSync's judgeBatch (0: on the main thread)
+ *                                                 threads through PoolSync's judgeBatch (0: on the main thread);
+ *                                                 `park`: PoolSync's parkCompleteShards, and `online` asks the
+ *                                                 relay (POST /heads) which parked shards changed before it reconnects
  *   offline {}                                    drop the connection
  *   online  { expect, verifier? }                 reconnect and wait until `expect` entries are held
  *                                                 (and the ledger, if a join made one, has them)
@@ -34,14 +36,16 @@ import { writeHeapSnapshot } from 'node:v8'
 import { Worker } from 'node:worker_threads'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { Ledger, referenceVerify, SignatureCache, verifyEntrySignature, type Entry, type EntryId, type Verifier } from '../core/index.ts'
-import { breakSyncStorms, judgeLines, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement } from '../core/sync/index.ts'
+import {
+  askRelayForChanges, breakSyncStorms, judgeLines, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement,
+} from '../core/sync/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 
 type VerifierName = 'hybrid' | 'reference'
 
 type Command =
   | { cmd: 'fetch'; syncUrl: string; genesis: Entry; expect: number }
-  | { cmd: 'join'; syncUrl: string; genesis: Entry; expect: number; workers?: number }
+  | { cmd: 'join'; syncUrl: string; genesis: Entry; expect: number; workers?: number; park?: boolean }
   | { cmd: 'offline' }
   | { cmd: 'online'; expect: number; verifier?: VerifierName }
   | { cmd: 'quit' }
@@ -49,6 +53,8 @@ type Command =
 const FAR_FUTURE = Date.UTC(2100, 0)
 
 let repo: Repo | undefined
+let relayUrl: string | undefined
+let parking = false
 let adapter: ResilientWebSocketClientAdapter | undefined
 let store: MemoryVerifiedStore | undefined
 let sync: PoolSync | undefined
@@ -117,7 +123,9 @@ async function waitForCount(count: number, meter: { sample(): void }): Promise<n
 }
 
 /** A device: Repo (memory only, like the CLI), PoolSync, and a connection to the relay. */
-async function connect(syncUrl: string, genesis: Entry, options: { judgeBatch?: JudgePool['judge'] } = {}): Promise<void> {
+async function connect(syncUrl: string, genesis: Entry, options: { judgeBatch?: JudgePool['judge']; park?: boolean } = {}): Promise<void> {
+  relayUrl = syncUrl
+  parking = options.park ?? false
   adapter = new ResilientWebSocketClientAdapter(syncUrl, 500)
   repo = new Repo({ network: [adapter], peerId: `bench-device-${process.pid}` as PeerId })
   breakSyncStorms(repo)
@@ -125,6 +133,7 @@ async function connect(syncUrl: string, genesis: Entry, options: { judgeBatch?: 
   sync = new PoolSync({
     repo, pool: genesis.id as EntryId, store, signatureCache: cache, verifier: (s, m, k) => verifier(s, m, k),
     ...(options.judgeBatch ? { judgeBatch: options.judgeBatch } : {}),
+    ...(options.park ? { parkCompleteShards: true } : {}),
   })
   if (process.env.HEROES_BENCH_TRACE) {
     repo.networkSubsystem.on('message', (message: { type: string; data?: Uint8Array }) => {
@@ -283,7 +292,7 @@ process.on('message', (command: Command) => {
       const started = performance.now()
       const workers = command.workers ?? 0
       const pool = workers > 0 ? await JudgePool.start(workers) : undefined
-      await connect(command.syncUrl, command.genesis, pool ? { judgeBatch: pool.judge } : {})
+      await connect(command.syncUrl, command.genesis, { ...(pool ? { judgeBatch: pool.judge } : {}), park: command.park ?? false })
       await waitForCount(command.expect, meter)
       const fetchedMs = performance.now() - started
       await pool?.close()
@@ -298,18 +307,27 @@ process.on('message', (command: Command) => {
       if (process.env.HEROES_BENCH_HEAP) writeHeapSnapshot(process.env.HEROES_BENCH_HEAP)
       send({
         done: 'join', ms: performance.now() - started, fetchMs: fetchedMs, ledgerMs, peakRssBytes: meter.peak(), rssBytes: process.memoryUsage.rss(),
-        members: Object.keys(balances).length, documents: sync!.stats().documentsFollowed,
+        members: Object.keys(balances).length, documents: sync!.stats().documentsFollowed, parked: sync!.parked().size,
       })
     } else if (command.cmd === 'quit') {
       process.exit(0)
     } else if (command.cmd === 'offline') {
+      // A parking device parks each complete shard once the relay confirms it (checked every second): let that finish.
+      let parked = -1
+      for (let steady = 0, i = 0; parking && steady < 3 && i < 60; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000))
+        steady = sync!.parked().size === parked ? steady + 1 : 0
+        parked = sync!.parked().size
+      }
       adapter!.disconnect()
-      send({ done: 'offline' })
+      send({ done: 'offline', parked: sync!.parked().size, followed: sync!.handles().size })
     } else if (command.cmd === 'online') {
       verifier = (command.verifier ?? 'reference') === 'reference' ? referenceVerify : verifyEd25519
       const rssBefore = process.memoryUsage.rss()
       const meter = peakMeter()
       const started = performance.now()
+      // One request: which parked shards changed while away; only those are opened again.
+      const reopened = sync!.parked().size > 0 ? await sync!.checkParked(askRelayForChanges(relayUrl!, repo!.peerId)) : 0
       adapter!.connect(repo!.peerId, { isEphemeral: true })
       await waitForCount(command.expect, meter)
       const fetchedMs = performance.now() - started
@@ -321,7 +339,10 @@ process.on('message', (command: Command) => {
       }
       meter.sample()
       if (process.env.HEROES_BENCH_TRACE) process.stderr.write(`memory after catch-up: ${JSON.stringify(memoryFigures())}\n`)
-      send({ done: 'online', ms: performance.now() - started, fetchMs: fetchedMs, rssBeforeBytes: rssBefore, peakRssBytes: meter.peak() })
+      send({
+        done: 'online', ms: performance.now() - started, fetchMs: fetchedMs, rssBeforeBytes: rssBefore, peakRssBytes: meter.peak(),
+        parked: sync!.parked().size, reopened, followed: sync!.handles().size,
+      })
     }
   }).catch((error: unknown) => send({ error: error instanceof Error ? error.message : String(error) }))
 })

@@ -53,6 +53,7 @@ usage:
   heroes statement LOG --all [--as-of T] [--pool ID]   (the whole pool as CSV, for the gatekeeper)
   heroes relay [--host 127.0.0.1] [--port N] [--data-dir DIR] [--peer URL]...
                [--witness-key FILE] [--checkpoint-interval-seconds N]   (default: DIR/witness-key.json, made once; 5 s)
+               [--memory-budget-mb N]   (default 512: idle documents leave memory past it)
   heroes sync --relay URL --log LOG [--timeout-seconds N]
   heroes start
 

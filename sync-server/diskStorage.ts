@@ -164,11 +164,21 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
    * chunks do not load as one document (automerge-repo then loads them its own way).
    */
   async #loadCompacted(documentId: string): Promise<Chunk[] | undefined> {
-    const snapshots = (await walk(this.#path([documentId, 'snapshot']))).filter((f) => !f.endsWith('.tmp')).sort()
-    const incrementals = (await walk(this.#path([documentId, 'incremental']))).filter((f) => !f.endsWith('.tmp')).sort()
-    const files = [...snapshots, ...incrementals]
-    if (files.length === 0) return []
-    const binaries = await Promise.all(files.map((file) => readFile(file)))
+    let files: string[] = []
+    let binaries: Buffer[] | undefined
+    // A compaction running at the same time (a save, another load) may remove a chunk between the listing
+    // and the read; it wrote a snapshot holding that chunk first, so listing again finds everything.
+    for (let attempt = 0; binaries === undefined; attempt++) {
+      const snapshots = (await walk(this.#path([documentId, 'snapshot']))).filter((f) => !f.endsWith('.tmp')).sort()
+      const incrementals = (await walk(this.#path([documentId, 'incremental']))).filter((f) => !f.endsWith('.tmp')).sort()
+      files = [...snapshots, ...incrementals]
+      if (files.length === 0) return []
+      try {
+        binaries = await Promise.all(files.map((file) => readFile(file)))
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= LOAD_ATTEMPTS_MAX) throw error
+      }
+    }
     let doc: Automerge.Doc<unknown>
     try {
       doc = Automerge.load(Buffer.concat(binaries))
@@ -217,6 +227,9 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
     if (files.size === 0) this.#sizes.delete(first)
   }
 }
+
+/** Listings of a document's chunks tried when a chunk vanishes between listing and reading (a concurrent compaction). */
+const LOAD_ATTEMPTS_MAX = 5
 
 /** Every file under `dir`, recursively; none when it does not exist. */
 async function walk(dir: string): Promise<string[]> {

@@ -50,6 +50,11 @@ export class DurableForwarding {
     return count
   }
 
+  /** True when the document's current state is on disk and none of its messages waits: it may leave memory (eviction.ts). */
+  settled(documentId: string): boolean {
+    return !this.#held.has(documentId) && this.#isDurable(documentId)
+  }
+
   /** Sends now when the document's current state is durable, else when it becomes so. */
   forward(documentId: string, send: () => void): void {
     // Behind a held message of the same document a message waits too: order is kept per document.

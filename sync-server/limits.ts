@@ -97,3 +97,45 @@ export const WITNESS_GENESES_WANTED_MAX = 1_000
 
 /** Documents the watcher reads in one turn of the event loop before letting other work run. */
 export const WITNESS_SCAN_DOCUMENTS_PER_TURN_MAX = 64
+
+// ---- bounded memory (eviction.ts) -------------------------------------------
+
+/** Default for `--memory-budget-mb`: the memory the relay aims to stay under, in MiB. */
+export const MEMORY_BUDGET_MB_DEFAULT = 512
+
+/** Smallest `--memory-budget-mb` accepted: Node, automerge and the relay's own tables take ~120 MiB before any document. */
+export const MEMORY_BUDGET_MB_MIN = 128
+
+/**
+ * Share of the budget the loaded documents may take (estimated below); the
+ * rest is Node itself, automerge's WebAssembly (which never returns memory to
+ * the system, so freed documents leave holes the next ones reuse), sockets,
+ * buffers in flight and the witnessed pools' ledgers.
+ */
+export const DOCUMENTS_SHARE_OF_MEMORY_BUDGET = 0.5
+
+/** Estimated memory of a loaded document per byte it takes on disk (automerge's compressed form); docs/relay.md has the measurement. */
+export const DOCUMENT_MEMORY_BYTES_PER_STORED_BYTE = 12
+
+/** Estimated memory of a loaded document besides its content: its handle, synchronizer and sync states. */
+export const DOCUMENT_MEMORY_BYTES_BASE = 16 * 1024
+
+/** A document that saw a message more recently than this stays in memory: its sync exchange may still be running. */
+export const EVICTION_IDLE_MS_MIN = 5_000
+
+/** A document idle this long leaves memory even when the budget is not reached. */
+export const EVICTION_IDLE_MS_MAX = 10 * 60_000
+
+/** Milliseconds between two eviction passes. */
+export const EVICTION_SWEEP_INTERVAL_MS = 1_000
+
+// ---- catch-up (POST /heads) -------------------------------------------------
+
+/** Documents one POST /heads may ask about (a PoolSync follows at most POOL_DOCUMENTS_FOLLOWED_MAX). */
+export const HEADS_QUERY_DOCUMENTS_MAX = 20_000
+
+/** Bytes of one POST /heads body: the documents above at ~70 bytes each, with room. */
+export const HEADS_QUERY_BYTES_MAX = 2 * 1024 * 1024
+
+/** Documents whose heads digest the relay remembers after they left memory (oldest forgotten first: then they count as changed). */
+export const HEADS_REMEMBERED_MAX = 200_000

@@ -19,9 +19,21 @@ export interface RelayMetrics {
   readonly heldMessages: Gauge
   readonly checkpointsSigned: Counter
   readonly witnessedPools: Gauge
+  readonly memoryBudget: Gauge
+  readonly documentsMemory: Gauge
+  readonly evictions: Counter
 }
 
-export function createRelayMetrics(sample: { documents(): number; storedBytes(): number; heldMessages(): number; witnessedPools(): number }): RelayMetrics {
+export interface RelaySamples {
+  documents(): number
+  storedBytes(): number
+  heldMessages(): number
+  witnessedPools(): number
+  memoryBudgetBytes(): number
+  documentsMemoryBytes(): number
+}
+
+export function createRelayMetrics(sample: RelaySamples): RelayMetrics {
   const registry = new Registry()
   // RSS, CPU, event-loop lag, heap: what an operator checks first.
   collectDefaultMetrics({ register: registry, prefix: 'heroes_relay_' })
@@ -66,6 +78,19 @@ export function createRelayMetrics(sample: { documents(): number; storedBytes():
         this.set(sample.witnessedPools())
       },
     }),
+    memoryBudget: new Gauge({
+      name: 'heroes_relay_memory_budget_bytes', help: 'The memory the relay aims to stay under (--memory-budget-mb); compare with _process_resident_memory_bytes', registers,
+      collect() {
+        this.set(sample.memoryBudgetBytes())
+      },
+    }),
+    documentsMemory: new Gauge({
+      name: 'heroes_relay_documents_memory_bytes', help: 'Estimated memory of the documents loaded now (evicted past their share of the budget)', registers,
+      collect() {
+        this.set(sample.documentsMemoryBytes())
+      },
+    }),
+    evictions: new Counter({ name: 'heroes_relay_evictions_total', help: 'Documents taken out of memory since start (they load again from disk on demand)', registers }),
     documentLoad: new Histogram({
       name: 'heroes_relay_document_load_seconds', help: 'Time to load one document from disk',
       buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5], registers,

@@ -30,6 +30,11 @@ export class PeerDocuments {
     if (documents.size < this.#documentsMax) documents.add(documentId)
   }
 
+  /** The peer parked the document (it holds it whole and unchanged): do not announce it on the peer's return. */
+  forget(peerId: string, documentId: string): void {
+    this.#byPeer.get(peerId)?.delete(documentId)
+  }
+
   touched(peerId: string, documentId: string): boolean {
     return this.#byPeer.get(peerId)?.has(documentId) ?? false
   }

@@ -12,15 +12,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream'
 import { join } from 'node:path'
 import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
-import { breakSyncStorms, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
+import { breakSyncStorms, headsDigest, ResilientWebSocketClientAdapter } from '../core/sync/index.ts'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE_CODES } from './closeCodes.ts'
 import * as Automerge from '@automerge/automerge'
 import { DiskStorageAdapter } from './diskStorage.ts'
 import { DurableForwarding, type SaveToken } from './durableForwarding.ts'
+import { DocumentEviction, guardEmptySaves, guardLoadLeak } from './eviction.ts'
 import { GuardedServerAdapter } from './guardedServerAdapter.ts'
+import { answerHeadsQuery } from './headsQuery.ts'
 import {
-  DEFAULT_RELAY_LIMITS, DURABLE_HOLD_MS_MAX, DURABLE_SWEEP_INTERVAL_MS, JOIN_TIMEOUT_MS, KEEP_ALIVE_INTERVAL_MS, PEER_RETRY_INTERVAL_MS,
+  DEFAULT_RELAY_LIMITS, DOCUMENT_MEMORY_BYTES_BASE, DOCUMENT_MEMORY_BYTES_PER_STORED_BYTE, DOCUMENTS_SHARE_OF_MEMORY_BUDGET, DURABLE_HOLD_MS_MAX,
+  EVICTION_IDLE_MS_MAX, EVICTION_IDLE_MS_MIN, EVICTION_SWEEP_INTERVAL_MS, HEADS_QUERY_BYTES_MAX, HEADS_REMEMBERED_MAX, MEMORY_BUDGET_MB_DEFAULT, DURABLE_SWEEP_INTERVAL_MS, JOIN_TIMEOUT_MS, KEEP_ALIVE_INTERVAL_MS, PEER_RETRY_INTERVAL_MS,
   PEERS_REMEMBERED_MAX, SAVE_DEBOUNCE_MS, SHUTDOWN_FLUSH_TIMEOUT_MS, type RelayLimits,
 } from './limits.ts'
 import { createRelayMetrics, type RelayMetrics } from './metrics.ts'
@@ -47,6 +50,10 @@ export interface RelayOptions {
   readonly log?: (event: string, fields?: Record<string, unknown>) => void
   /** Sign checkpoints with this key for every pool that names it; none: the relay witnesses nothing. */
   readonly witness?: RelayWitnessOptions
+  /** Memory the relay aims to stay under, in MiB (MEMORY_BUDGET_MB_DEFAULT); idle documents leave memory to keep it. */
+  readonly memoryBudgetMb?: number
+  /** Eviction timing, for tests (limits.ts has the defaults). */
+  readonly eviction?: { readonly idleMsMin?: number; readonly idleMsMax?: number; readonly sweepIntervalMs?: number }
 }
 
 export interface RelayWitnessOptions {
@@ -72,6 +79,8 @@ export interface Relay {
   readonly limits: RelayLimits
   /** The witness, when the relay was given a key. */
   readonly witness: RelayWitness | undefined
+  /** Takes idle documents out of memory (they load again from disk on demand). */
+  readonly eviction: DocumentEviction
   /** Open client connections. */
   connectionCount(): number
   /** Writes what is in memory to disk (documents that are ready; pitfall 5). */
@@ -85,7 +94,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...options.limits }
   const log = options.log ?? (() => {})
   // The storage hooks and metrics need the adapter and the Repo, which need the storage: tied up once all exist.
-  const late: { adapter?: GuardedServerAdapter; repo?: Repo; witness?: RelayWitness } = {}
+  const late: { adapter?: GuardedServerAdapter; repo?: Repo; witness?: RelayWitness; eviction?: DocumentEviction } = {}
   const forwarding = new DurableForwarding({
     currentHeads: (documentId) => {
       const handle = late.repo?.handles[documentId as DocumentId]
@@ -94,15 +103,25 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     holdMsMax: DURABLE_HOLD_MS_MAX,
     onTimeout: () => metrics.limitHits.inc({ limit: 'durableHoldTimeout' }),
   })
+  // The heads digest of what is on disk, per document, for POST /heads after a document left memory.
+  const storedDigests = new Map<DocumentId, string>()
+  const rememberDigest = (documentId: DocumentId, heads: readonly string[]): void => {
+    storedDigests.delete(documentId)
+    if (storedDigests.size >= HEADS_REMEMBERED_MAX) storedDigests.delete(storedDigests.keys().next().value!)
+    storedDigests.set(documentId, headsDigest(heads))
+  }
   const storage = new DiskStorageAdapter(join(options.dataDir, 'automerge'), {
     onSaving: (documentId) => forwarding.saving(documentId),
     onSaved: (documentId, token) => {
       late.adapter?.pendingBytes.delete(documentId)
       forwarding.saved(documentId, token as SaveToken)
+      const heads = (token as SaveToken).heads
+      if (heads !== undefined) rememberDigest(documentId, heads)
       late.witness?.noteDocument(documentId)
     },
     onLoaded: (documentId, heads) => {
       forwarding.loaded(documentId, heads)
+      rememberDigest(documentId, heads)
       late.witness?.noteDocument(documentId)
     },
   })
@@ -110,11 +129,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const sweeper = setInterval(() => forwarding.sweep(), DURABLE_SWEEP_INTERVAL_MS)
   sweeper.unref()
 
+  const memoryBudgetBytes = (options.memoryBudgetMb ?? MEMORY_BUDGET_MB_DEFAULT) * 1024 * 1024
   const metrics = createRelayMetrics({
     documents: () => (late.repo ? Object.keys(late.repo.handles).length : 0),
     storedBytes: () => storage.totalBytes(),
     heldMessages: () => forwarding.heldCount(),
     witnessedPools: () => late.witness?.poolCount() ?? 0,
+    memoryBudgetBytes: () => memoryBudgetBytes,
+    documentsMemoryBytes: () => late.eviction?.estimatedBytes() ?? 0,
   })
 
   const peerDocuments = new PeerDocuments(PEERS_REMEMBERED_MAX, limits.documentsPerConnectionMax)
@@ -127,6 +149,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     forward: (documentId, send) => forwarding.forward(documentId, send),
     events: {
       accepted: (bytes, peerId, documentId) => {
+        if (documentId !== undefined) late.eviction?.touch(documentId as DocumentId)
         if (peerId !== undefined && documentId !== undefined) peerDocuments.note(peerId, documentId)
         metrics.messages.inc({ direction: 'in' })
         metrics.messageBytes.inc({ direction: 'in' }, bytes)
@@ -162,6 +185,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   })
   late.adapter = adapter
   late.repo = repo
+  // Unloading a handle must never save its emptied document over the real one (upstream #435; eviction.ts).
+  guardEmptySaves(repo)
+  // and an evicted document must not stay in the heap through upstream's loader (eviction.ts).
+  guardLoadLeak(repo)
   const witness = options.witness && new RelayWitness({
     repo,
     secretKey: options.witness.secretKey,
@@ -175,14 +202,37 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     onRefused: () => metrics.limitHits.inc({ limit: 'witnessedPools' }),
   })
   late.witness = witness
+  const eviction = new DocumentEviction({
+    repo,
+    documentBudgetBytes: memoryBudgetBytes * DOCUMENTS_SHARE_OF_MEMORY_BUDGET,
+    processMemory: { budgetBytes: memoryBudgetBytes, residentBytes: () => process.memoryUsage.rss() },
+    idleMsMin: options.eviction?.idleMsMin ?? EVICTION_IDLE_MS_MIN,
+    idleMsMax: options.eviction?.idleMsMax ?? EVICTION_IDLE_MS_MAX,
+    estimateBytes: (documentId) => DOCUMENT_MEMORY_BYTES_BASE + storage.documentBytes(documentId) * DOCUMENT_MEMORY_BYTES_PER_STORED_BYTE,
+    settled: (documentId) => forwarding.settled(documentId),
+    pinned: (documentId) => witness?.holds(documentId) ?? false,
+    onEvicted: () => metrics.evictions.inc(),
+    log,
+  })
+  late.eviction = eviction
+  const evictionTimer = setInterval(() => {
+    eviction.sweep().catch((error: unknown) => log('eviction-error', { message: error instanceof Error ? error.message : String(error) }))
+  }, options.eviction?.sweepIntervalMs ?? EVICTION_SWEEP_INTERVAL_MS)
+  evictionTimer.unref()
   // A client that lost a frame asks forever for a change automerge believes it sent (stormBreaker.ts).
   // A client whose own stale state keeps the storm going is disconnected: its reconnect resets it.
   breakSyncStorms(repo, {
     onStubbornStorm: (peerId, documentId) => adapter.disconnectPeer(peerId, 'syncStorm', `the same sync message for ${documentId} kept coming after resets`),
   })
   repo.on('doc-metrics', (event) => {
-    if (event.type === 'receive-sync-message') metrics.syncLatency.observe(event.durationMillis / 1000)
-    else if (event.type === 'doc-loaded') metrics.documentLoad.observe(event.durationMillis / 1000)
+    if (event.type === 'receive-sync-message') {
+      metrics.syncLatency.observe(event.durationMillis / 1000)
+      // Peer relays' messages do not pass the guard: this is where they count as use.
+      eviction.touch(event.documentId)
+    } else if (event.type === 'doc-loaded') {
+      metrics.documentLoad.observe(event.durationMillis / 1000)
+      eviction.touch(event.documentId)
+    }
   })
 
   const sockets = new Set<WebSocket>()
@@ -211,6 +261,13 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     })
   })
 
+  /** What a sync would give now: the heads in memory, else those last loaded from or saved to disk. */
+  const digestOf = (documentId: DocumentId): string | undefined => {
+    const handle = repo.handles[documentId]
+    if (handle?.isReady()) return headsDigest(Automerge.getHeads(handle.doc() as Automerge.Doc<unknown>))
+    return handle ? undefined : storedDigests.get(documentId)
+  }
+
   const serveStatic = options.staticDir && existsSync(options.staticDir)
     ? staticFiles({ root: options.staticDir, headers: options.staticHeaders })
     : undefined
@@ -235,6 +292,27 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       // Public by nature (it is in every pool that names this relay); any origin may read it, e.g. an app creating a pool.
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' })
       response.end(JSON.stringify({ publicKey: witness.publicKey }) + '\n')
+      return
+    }
+    if (pathname === '/heads') {
+      // Any origin: a PWA served elsewhere asks its relay. A plain-text body needs no preflight; answer one anyway.
+      const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'Content-Type' }
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204, cors)
+        response.end()
+        return
+      }
+      if (request.method !== 'POST') {
+        response.writeHead(405, { ...cors, Allow: 'POST', 'Content-Type': 'text/plain; charset=utf-8' })
+        response.end('expected POST with {"peer", "documents"}\n')
+        return
+      }
+      const text = await readBody(request, HEADS_QUERY_BYTES_MAX)
+      const result = text === undefined
+        ? { status: 413 as const, error: `expected a body of at most ${HEADS_QUERY_BYTES_MAX} bytes` }
+        : answerHeadsQuery(text, digestOf, (peerId, documentId) => peerDocuments.forget(peerId, documentId))
+      response.writeHead(result.status, { ...cors, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
+      response.end(JSON.stringify(result.status === 200 ? result.answer : { error: result.error }) + '\n')
       return
     }
     if (pathname === '/metrics') {
@@ -288,6 +366,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const close = (): Promise<void> => {
     closing ??= (async () => {
       server.close()
+      clearInterval(evictionTimer)
       // No checkpoint starts once closing began; the state file is written.
       await witness?.close()
       try {
@@ -315,10 +394,25 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   return {
     host, port, httpUrl: `http://${urlHost}:${port}`, syncUrl: `ws://${urlHost}:${port}/sync`,
-    repo, storage, metrics, limits, witness,
+    repo, storage, metrics, limits, witness, eviction,
     connectionCount: () => sockets.size,
     flush, close,
   }
+}
+
+/** The request's body as text, or undefined past `bytesMax` (the rest is not read). */
+async function readBody(request: IncomingMessage, bytesMax: number): Promise<string | undefined> {
+  const chunks: Buffer[] = []
+  let bytes = 0
+  for await (const chunk of request) {
+    bytes += (chunk as Buffer).byteLength
+    if (bytes > bytesMax) {
+      request.destroy()
+      return undefined
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

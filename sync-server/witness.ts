@@ -101,8 +101,10 @@ export class RelayWitness {
   readonly #refused = new Map<EntryId, { genesis: PoolEntry; seeds: readonly PolicyEntry[]; via: 'genesis' | 'policy' | 'restart' }>()
   /** Pools whose genesis is missing, by pool id, with the policy entry that named the relay. */
   readonly #wantedGeneses = new Map<EntryId, PolicyEntry>()
-  /** Documents whose changes the watcher listens to, and the heads it last read in each. */
+  /** Documents the watcher has read, and the heads it last read in each. */
   readonly #watched = new Map<DocumentId, string>()
+  /** Handles the watcher listens to (a document evicted and loaded again comes back in a new handle). */
+  readonly #listening = new WeakSet<DocHandle<SyncDocument>>()
   readonly #dirty = new Set<DocumentId>()
   /** Keys of lines already decoded (with their line), so each candidate is decoded once. */
   readonly #decoded = new Map<string, string>()
@@ -156,6 +158,15 @@ export class RelayWitness {
     return [...this.#pools.keys()]
   }
 
+  /**
+   * Whether a witnessed pool follows this document. Such documents stay in
+   * memory: the pool's PoolSync listens to their handles (eviction.ts pins them).
+   */
+  holds(documentId: DocumentId): boolean {
+    for (const pool of this.#pools.values()) if (pool.sync.handles().has(documentId)) return true
+    return false
+  }
+
   /** Checkpoints signed and published since start. */
   checkpointCount(): number {
     return this.#checkpoints
@@ -164,10 +175,11 @@ export class RelayWitness {
   /** A document was loaded or saved: read it (soon) unless its heads are the ones read last. */
   noteDocument(documentId: DocumentId): void {
     if (this.#closed) return
-    if (!this.#watched.has(documentId)) {
-      const handle = this.#repo.handles[documentId] as DocHandle<SyncDocument> | undefined
-      if (!handle) return
-      this.#watched.set(documentId, '')
+    const handle = this.#repo.handles[documentId] as DocHandle<SyncDocument> | undefined
+    if (!handle) return
+    if (!this.#watched.has(documentId)) this.#watched.set(documentId, '')
+    if (!this.#listening.has(handle)) {
+      this.#listening.add(handle)
       // Loads finish after the storage hook ran, and later changes may not be saved at once: listen to the handle too.
       handle.on('heads-changed', () => this.#markDirty(documentId))
     }

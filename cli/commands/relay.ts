@@ -1,7 +1,7 @@
 /**
  * heroes relay [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--peer ws://…/sync]…
  *              [--static-dir DIR] [--header "Name: value"]… [limit flags]
- *              [--witness-key FILE] [--checkpoint-interval-seconds N]
+ *              [--witness-key FILE] [--checkpoint-interval-seconds N] [--memory-budget-mb N]
  *
  * Runs a relay until SIGTERM or SIGINT, then writes every document to disk and
  * exits 0. Prints one line when it listens (tests read the port from it), and
@@ -10,6 +10,10 @@
  * The relay witnesses every pool that names its key: `--witness-key FILE` (a
  * `heroes keygen` file), else DIR/witness-key.json, made on the first start
  * (mode 0600) and reused afterwards. GET /witness says which public key it is.
+ *
+ * `--memory-budget-mb N` (default 512): past their share of it, the documents
+ * used least recently leave memory and load again from disk when asked for
+ * (sync-server/eviction.ts); /metrics has `heroes_relay_memory_budget_bytes`.
  */
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,7 +21,8 @@ import { integerFlag, parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { readKeyFile } from '../files.ts'
 import {
-  CHECKPOINT_INTERVAL_SECONDS_DEFAULT, CHECKPOINT_INTERVAL_SECONDS_MAX, DEFAULT_RELAY_LIMITS, loadOrCreateWitnessKey, startRelay,
+  CHECKPOINT_INTERVAL_SECONDS_DEFAULT, CHECKPOINT_INTERVAL_SECONDS_MAX, DEFAULT_RELAY_LIMITS, loadOrCreateWitnessKey, MEMORY_BUDGET_MB_DEFAULT,
+  MEMORY_BUDGET_MB_MIN, startRelay,
   type Relay, type RelayLimits,
 } from '../../sync-server/index.ts'
 
@@ -39,6 +44,7 @@ const OPTIONS = {
   header: { type: 'string', multiple: true },
   'witness-key': { type: 'string' },
   'checkpoint-interval-seconds': { type: 'string' },
+  'memory-budget-mb': { type: 'string' },
   ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])),
 } as const
 
@@ -53,6 +59,8 @@ export interface RelayCommandOptions {
   /** A key file as `heroes keygen` writes it; undefined: DATA_DIR/witness-key.json, made when missing. */
   witnessKeyFile: string | undefined
   checkpointIntervalSeconds: number
+  /** MiB the relay aims to stay under; idle documents leave memory past their share of it. */
+  memoryBudgetMb: number
 }
 
 /** Reads the relay's flags; throws UsageError saying what was expected and what came. */
@@ -88,9 +96,11 @@ export function parseRelayFlags(argv: string[], defaults: { port?: number; dataD
   if (witnessKeyFile === '') throw new UsageError('expected --witness-key a key file (from heroes keygen), got nothing')
   const checkpointIntervalSeconds = integerFlag(values['checkpoint-interval-seconds'] as string | undefined, 'checkpoint-interval-seconds', 1, CHECKPOINT_INTERVAL_SECONDS_MAX)
     ?? CHECKPOINT_INTERVAL_SECONDS_DEFAULT
+  // Up to 1 TiB: the budget is multiplied into bytes, which must stay a safe integer.
+  const memoryBudgetMb = integerFlag(values['memory-budget-mb'] as string | undefined, 'memory-budget-mb', MEMORY_BUDGET_MB_MIN, 1024 * 1024) ?? MEMORY_BUDGET_MB_DEFAULT
   return {
     host, port, dataDir, peers, staticDir: (values['static-dir'] as string | undefined) ?? defaults.staticDir, headers, limits: limits as unknown as RelayLimits,
-    witnessKeyFile, checkpointIntervalSeconds,
+    witnessKeyFile, checkpointIntervalSeconds, memoryBudgetMb,
   }
 }
 
@@ -141,6 +151,7 @@ export async function runRelay(options: RelayCommandOptions): Promise<number> {
       staticDir: options.staticDir, staticHeaders: { ...buildHeaders(options.staticDir), ...options.headers },
       log,
       witness: { secretKey, checkpointIntervalMs: options.checkpointIntervalSeconds * 1000 },
+      memoryBudgetMb: options.memoryBudgetMb,
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

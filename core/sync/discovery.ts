@@ -106,6 +106,19 @@ export class PoolDirectory {
     return followed
   }
 
+  /** Closed shards whose every seq is held: the documents a device may park (PoolSync's parkCompleteShards). */
+  completeShards(): Set<DocumentId> {
+    const complete = new Set<DocumentId>()
+    for (const author of this.#authors) {
+      const seqs = this.#seqsByAuthor.get(author)
+      const maxSeq = this.#maxSeqByAuthor.get(author) ?? 0
+      if (!seqs || maxSeq === 0) continue
+      const lastShard = shardOfSeq(maxSeq) + (maxSeq % SHARD_ENTRIES === 0 ? 1 : 0)
+      for (let shard = 0; shard < lastShard; shard++) if (shardComplete(seqs, shard)) complete.add(this.#shardId(author, shard))
+    }
+    return complete
+  }
+
   #shardId(author: PublicKeyHex, shard: number): DocumentId {
     const key = `${author}/${shard}`
     let id = this.#shardIds.get(key)

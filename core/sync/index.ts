@@ -12,3 +12,6 @@ export { PoolSync, type PoolSyncOptions, type PoolSyncStats } from './poolSync.t
 export { documentsInSyncWith, type SyncProgress } from './syncProgress.ts'
 export { ResilientWebSocketClientAdapter } from './clientAdapter.ts'
 export { breakSyncStorms, StormDetector, type StormBreakerOptions, type StormBreakerStats } from './stormBreaker.ts'
+export { guardEmptySaves, guardLoadLeak } from './repoGuards.ts'
+export { headsDigest, type HeadsAnswer, type HeadsQuery } from './headsDigest.ts'
+export { askRelayForChanges, headsUrlOf } from './relayHeads.ts'

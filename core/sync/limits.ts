@@ -58,3 +58,6 @@ export const STORM_PAIRS_TRACKED_MAX = 100_000
 
 /** Resets of one (peer, document) after which the storm is the peer's to end (a relay then closes its connection). */
 export const STORM_RESETS_BEFORE_DISCONNECT = 3
+
+/** Milliseconds between two looks for complete shards that peers confirmed and can be parked (PoolSync parkCompleteShards). */
+export const PARK_CHECK_INTERVAL_MS = 1_000

@@ -19,10 +19,12 @@ import { PoolDirectory } from './discovery.ts'
 import { emptyIngestCounts, judgeLines, type IngestCounts, type LineJudgement } from './ingest.ts'
 import {
   DOCUMENT_OPENS_IN_FLIGHT_MAX, JUDGE_BATCH_LINES_MIN, JUDGED_LINES_REMEMBERED_MAX, POOL_DOCUMENTS_FOLLOWED_MAX,
-  READ_BATCH_LINES_MAX, REPUBLISH_BATCH_ENTRIES_MAX, SHARD_ENTRIES, SHARD_KEYS_SCANNED_MAX,
+  PARK_CHECK_INTERVAL_MS, READ_BATCH_LINES_MAX, REPUBLISH_BATCH_ENTRIES_MAX, SHARD_ENTRIES, SHARD_KEYS_SCANNED_MAX,
 } from './limits.ts'
 import { entriesOf, firstChangeOf, forgetPatchCache, readDocumentLines, type SyncDocument } from './shardDocument.ts'
 import { inviteDocumentId, shardDocumentId, shardOfSeq } from './documentIds.ts'
+import { headsDigest } from './headsDigest.ts'
+import { guardEmptySaves, guardLoadLeak } from './repoGuards.ts'
 import type { VerifiedStore } from './verifiedStore.ts'
 
 export interface PoolSyncOptions {
@@ -35,6 +37,14 @@ export interface PoolSyncOptions {
   readonly signatureCache?: SignatureCache
   /** See DiscoveryOptions.skipCompleteShards: less memory, no repair of closed shards. */
   readonly skipCompleteShards?: boolean
+  /**
+   * Unload closed shards held whole from the Repo once every connected peer
+   * confirms it holds them as we do, keeping only their heads digest; a
+   * returning device asks a relay which of them changed (checkParked) and
+   * opens only those again, so it notices and mends vandalism there without
+   * syncing them all (docs/sync-layout.md, "Catch-up").
+   */
+  readonly parkCompleteShards?: boolean
   /**
    * Judges many lines at once elsewhere (worker threads), for large batches
    * (a device joining a big pool): it must return exactly what
@@ -53,6 +63,9 @@ export interface PoolSyncStats {
   documentsReady: number
   /** Documents that were derivable but not followed because of POOL_DOCUMENTS_FOLLOWED_MAX. */
   documentsRefused: number
+  /** Complete shards unloaded from the Repo (parkCompleteShards), and how often one came back because it changed. */
+  documentsParked: number
+  documentsUnparked: number
   /** Verified entries held for this pool. */
   entries: number
   /** Entries written back into a document that lacked them (own publications included). */
@@ -95,8 +108,15 @@ export class PoolSync {
   readonly #openQueue: Array<() => void> = []
   #started = false
   #closed = false
+  readonly #parkCompleteShards: boolean
+  /** Parked documents and the heads digest they had when parked. */
+  readonly #parked = new Map<DocumentId, string>()
+  /** Documents read and found whole (nothing to write) since their last change: parked once peers confirm them. */
+  readonly #parkable = new Set<DocumentId>()
+  readonly #detachOf = new Map<DocumentId, () => void>()
+  #parkTimer: ReturnType<typeof setInterval> | undefined
   readonly #stats: PoolSyncStats = {
-    documentsFollowed: 0, documentsReady: 0, documentsRefused: 0, entries: 0, entriesWritten: 0,
+    documentsFollowed: 0, documentsReady: 0, documentsRefused: 0, documentsParked: 0, documentsUnparked: 0, entries: 0, entriesWritten: 0,
     ignored: emptyIngestCounts(), errors: 0, lastError: undefined,
   }
 
@@ -110,7 +130,13 @@ export class PoolSync {
     this.#verify = (entry) => verifyEntrySignature(entry, cache, verifier)
     this.#judgeBatch = options.judgeBatch
     this.#skipCompleteShards = options.skipCompleteShards ?? false
+    this.#parkCompleteShards = options.parkCompleteShards ?? false
     this.#directory = new PoolDirectory(options.pool)
+    if (this.#parkCompleteShards) {
+      // Unloading must never save an emptied document over a stored one, nor leave it in the heap (repoGuards.ts).
+      guardEmptySaves(this.#repo)
+      guardLoadLeak(this.#repo)
+    }
   }
 
   /** Reads the store and starts following every derivable document (call once). */
@@ -119,6 +145,32 @@ export class PoolSync {
     this.#started = true
     for (const entry of await this.#store.all()) this.#remember(entry, encodeEntry(entry))
     this.#follow()
+    if (this.#parkCompleteShards) {
+      this.#parkTimer = setInterval(() => this.#parkWhatIsConfirmed(), PARK_CHECK_INTERVAL_MS)
+      ;(this.#parkTimer as { unref?: () => void }).unref?.()
+    }
+  }
+
+  /** Parked documents with the heads digest each had when it was parked. */
+  parked(): ReadonlyMap<DocumentId, string> {
+    return this.#parked
+  }
+
+  /**
+   * Asks which parked documents changed since they were parked (`ask` sends
+   * their digests to a relay: askRelayForChanges), and follows those again,
+   * so that what a vandal did there is read and mended, and a new entry there
+   * (an equivocation) arrives. Undefined from `ask` (relay unreachable) opens
+   * them all. Returns how many were opened again.
+   */
+  async checkParked(ask: (documents: Record<string, string>) => Promise<readonly string[] | undefined>): Promise<number> {
+    if (this.#parked.size === 0) return 0
+    const documents = Object.fromEntries(this.#parked)
+    const changed = await ask(documents)
+    const reopen = changed === undefined ? [...this.#parked.keys()] : changed.filter((id) => this.#parked.has(id as DocumentId)) as DocumentId[]
+    for (const documentId of reopen) this.#unpark(documentId)
+    this.#follow()
+    return reopen.length
   }
 
   /**
@@ -135,9 +187,14 @@ export class PoolSync {
       else good.push(entry)
     }
     const added = await this.#store.put(good)
+    const fresh = new Set(added.map((entry) => entry.id))
     for (const entry of good) {
       this.#remember(entry, encodeEntry(entry))
-      for (const home of this.#homesOf(entry)) this.#markDirty(home)
+      for (const home of this.#homesOf(entry)) {
+        // A new entry at home in a parked shard (an equivocation): that shard must be written again.
+        if (fresh.has(entry.id)) this.#unpark(home)
+        this.#markDirty(home)
+      }
     }
     if (added.length > 0) this.#emit(added)
     this.#follow()
@@ -178,6 +235,7 @@ export class PoolSync {
   /** Stops listening to documents. The Repo stays up; its owner shuts it down. */
   close(): void {
     this.#closed = true
+    clearInterval(this.#parkTimer)
     for (const detach of this.#detach.splice(0)) detach()
     this.#listeners.clear()
     for (const wake of this.#openQueue.splice(0)) wake()
@@ -247,7 +305,7 @@ export class PoolSync {
     for (const followed of this.#directory.documents({ skipCompleteShards: this.#skipCompleteShards })) wanted.add(followed.documentId)
     for (const home of this.#homes.keys()) wanted.add(home)
     for (const documentId of wanted) {
-      if (this.#handles.has(documentId) || this.#opening.has(documentId)) continue
+      if (this.#handles.has(documentId) || this.#opening.has(documentId) || this.#parked.has(documentId)) continue
       if (this.#handles.size + this.#opening.size >= POOL_DOCUMENTS_FOLLOWED_MAX) {
         this.#stats.documentsRefused++
         continue
@@ -276,8 +334,68 @@ export class PoolSync {
     this.#handles.set(documentId, handle)
     const onHeads = (): void => this.#markDirty(documentId)
     handle.on('heads-changed', onHeads)
-    this.#detach.push(() => handle.off('heads-changed', onHeads))
+    const detach = (): void => {
+      handle.off('heads-changed', onHeads)
+    }
+    this.#detach.push(detach)
+    this.#detachOf.set(documentId, detach)
     this.#markDirty(documentId)
+  }
+
+  // ---- parking complete shards ------------------------------------------
+
+  /**
+   * Unloads parkable documents that every connected peer holds as we do (its
+   * last reported heads are ours): what we wrote there has arrived. Also takes
+   * back a parked document that a peer sent again (a change reached the Repo).
+   */
+  #parkWhatIsConfirmed(): void {
+    if (this.#closed) return
+    for (const [documentId, digest] of this.#parked) {
+      // A peer's sync message for a parked document makes the Repo open it again on its own.
+      const handle = this.#repo.handles[documentId]
+      if (!handle?.isReady()) continue
+      if (headsDigest(Automerge.getHeads(handle.doc() as Automerge.Doc<unknown>)) === digest) {
+        // The same document (the tail of the sync exchange it was parked after): unload it again.
+        this.#repo.removeFromCache(documentId).catch((error: unknown) => this.#fail(error))
+      } else {
+        // It changed (a vandal, an equivocation): read and mend it.
+        this.#unpark(documentId)
+        this.#follow()
+      }
+    }
+    if (this.#parkable.size === 0 || this.#draining) return
+    const peers = this.#repo.peers
+    if (peers.length === 0) return
+    const storageIds = peers.map((peer) => this.#repo.getStorageIdOfPeer(peer))
+    // A peer without storage (another device in memory) cannot vouch for keeping the document.
+    if (storageIds.some((id) => id === undefined)) return
+    const complete = this.#directory.completeShards()
+    for (const documentId of [...this.#parkable]) {
+      const handle = this.#handles.get(documentId)
+      if (!handle?.isReady() || this.#dirty.has(documentId) || !complete.has(documentId)) {
+        this.#parkable.delete(documentId)
+        continue
+      }
+      const heads = handle.heads()
+      const confirmed = storageIds.every((storageId) => {
+        const theirs = handle.getSyncInfo(storageId!)?.lastHeads
+        return theirs !== undefined && theirs.length === heads.length && theirs.every((head) => heads.includes(head))
+      })
+      if (!confirmed) continue
+      this.#parkable.delete(documentId)
+      this.#parked.set(documentId, headsDigest(Automerge.getHeads(handle.doc() as Automerge.Doc<unknown>)))
+      this.#detachOf.get(documentId)?.()
+      this.#detachOf.delete(documentId)
+      this.#handles.delete(documentId)
+      this.#stats.documentsParked++
+      this.#repo.removeFromCache(documentId).catch((error: unknown) => this.#fail(error))
+    }
+  }
+
+  #unpark(documentId: DocumentId): void {
+    if (!this.#parked.delete(documentId)) return
+    this.#stats.documentsUnparked++
   }
 
   async #openSlot(): Promise<void> {
@@ -298,6 +416,7 @@ export class PoolSync {
 
   #markDirty(documentId: DocumentId): void {
     if (this.#closed) return
+    this.#parkable.delete(documentId)
     this.#dirty.add(documentId)
     this.#kick()
   }
@@ -431,6 +550,8 @@ export class PoolSync {
       const line = this.#lines.get(id)
       if (line !== undefined && valueLine(present?.[id]) !== line) missing.push([id, line])
     }
+    // Whole as it is: a candidate for parking once peers confirm they hold it so (#parkWhatIsConfirmed).
+    if (missing.length === 0 && this.#parkCompleteShards && !this.#dirty.has(documentId)) this.#parkable.add(documentId)
     for (let start = 0; start < missing.length; start += REPUBLISH_BATCH_ENTRIES_MAX) {
       const batch = missing.slice(start, start + REPUBLISH_BATCH_ENTRIES_MAX)
       handle.change((doc) => {

@@ -1,7 +1,7 @@
 import * as Automerge from '@automerge/automerge'
 import { describe, expect, it } from 'vitest'
 import {
-  documentsToFollow, firstChangeOf, homeDocumentsOf, inviteDocumentId, SHARD_ENTRIES, shardDocumentId, shardOfSeq,
+  documentsToFollow, firstChangeOf, headsDigest, headsUrlOf, homeDocumentsOf, inviteDocumentId, PoolDirectory, SHARD_ENTRIES, shardDocumentId, shardOfSeq,
 } from '../index.ts'
 import { makePool, member } from './poolFixture.ts'
 import type { EntryId, InviteEntry, JoinEntry } from '../../index.ts'
@@ -73,6 +73,27 @@ describe('discovery: which documents a device asks for', () => {
     expect(full.some((d) => d.kind === 'shard' && d.author === fixture.gatekeeper.publicKey && d.shard === 1)).toBe(true)
     const complete = documentsToFollow(fixture.pool, fixture.entries, { skipCompleteShards: true })
     expect(complete.some((d) => d.kind === 'shard' && d.author === fixture.gatekeeper.publicKey && d.shard === 0)).toBe(false)
+  })
+  it('names as complete only closed shards whose every seq is held (what a device may park)', () => {
+    const fixture = makePool(1)
+    const gatekeeperSeqs = fixture.entries.filter((e) => e.author === fixture.gatekeeper.publicKey).length
+    for (let i = gatekeeperSeqs; i < SHARD_ENTRIES + 1; i++) fixture.transfer(fixture.gatekeeper, fixture.members[0]!, 1)
+    const directory = new PoolDirectory(fixture.pool)
+    for (const entry of fixture.entries) directory.add(entry)
+    expect([...directory.completeShards()]).toEqual([shardDocumentId(fixture.pool, fixture.gatekeeper.publicKey, 0)])
+    // One seq missing (not arrived yet): not complete.
+    const gapped = new PoolDirectory(fixture.pool)
+    for (const entry of fixture.entries) if (!(entry.author === fixture.gatekeeper.publicKey && entry.seq === 7)) gapped.add(entry)
+    expect(gapped.completeShards().size).toBe(0)
+  })
+  it('fingerprints heads independently of their order, in 32 hex digits', () => {
+    const a = 'a'.repeat(64)
+    const b = 'b'.repeat(64)
+    expect(headsDigest([a, b])).toBe(headsDigest([b, a]))
+    expect(headsDigest([a, b])).toMatch(/^[0-9a-f]{32}$/)
+    expect(headsDigest([a])).not.toBe(headsDigest([a, b]))
+    expect(headsUrlOf('wss://relay.example/sync')).toBe('https://relay.example/heads')
+    expect(headsUrlOf('ws://127.0.0.1:8080/sync')).toBe('http://127.0.0.1:8080/heads')
   })
   it('finds a joined member through the invite slot, then stops watching the slot', () => {
     const fixture = makePool(0)
