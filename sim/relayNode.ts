@@ -7,7 +7,8 @@
  * they follow their pools in its Repo and are told when it restarts.
  */
 import { PeerDocuments } from '../sync-server/peerDocuments.ts'
-import { breakSyncStorms } from '../core/sync/index.ts'
+import { breakSyncStorms, guardEmptySaves, guardLoadLeak } from '../core/sync/index.ts'
+import { DocumentEviction } from '../sync-server/eviction.ts'
 import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import type { FaultNetwork } from './faultNetwork.ts'
 import { MemoryDisk, MemoryStorageAdapter } from './memoryStorage.ts'
@@ -16,12 +17,32 @@ import type { Trace } from './trace.ts'
 /** sync-server/limits.ts SAVE_DEBOUNCE_MS: relays save soon after a change. */
 const RELAY_SAVE_DEBOUNCE_MS = 100
 
+/**
+ * sync-server's eviction (eviction.ts) with a small budget, drawn per relay by the seed: idle documents
+ * leave the relay's memory and load again from its disk when a message names them.
+ */
+export interface RelayEviction {
+  /** Estimated bytes the loaded documents may take (each counted as EVICTION_DOCUMENT_BYTES). */
+  readonly budgetBytes: number
+  /** A document that saw a message more recently than this stays. */
+  readonly idleMsMin: number
+}
+
+/** What the simulated relay counts per loaded document (its real size does not matter: the budget is in documents). */
+const EVICTION_DOCUMENT_BYTES = 64 * 1024
+
 export class RelayNode {
   #disk: MemoryDisk
   #storage: MemoryStorageAdapter
   #repo: Repo
   #incarnation = 0
   readonly #restartListeners: Array<() => void> = []
+  /** Documents that must stay loaded (a witness's PoolSync listens to them). */
+  readonly #pins: Array<(documentId: DocumentId) => boolean> = []
+  #eviction: DocumentEviction | undefined
+  #evictionTimer: ReturnType<typeof setInterval> | undefined
+  /** Documents evicted over every incarnation. */
+  evictions = 0
 
   constructor(
     readonly name: string,
@@ -30,6 +51,8 @@ export class RelayNode {
     private readonly trace: Trace,
     /** Apply the suggested relay fix (see resyncReconnectingClients); false runs the relay exactly as sync-server does. */
     private readonly patched: boolean,
+    /** Evict idle documents (sync-server's bounded memory); none: keep every document, as before. */
+    private readonly eviction?: RelayEviction,
   ) {
     this.#disk = new MemoryDisk(`${name}-disk-0`)
     this.#storage = new MemoryStorageAdapter(this.#disk)
@@ -38,6 +61,11 @@ export class RelayNode {
 
   get repo(): Repo {
     return this.#repo
+  }
+
+  /** Keeps the documents `pinned` names loaded (a witness's pools). */
+  pin(pinned: (documentId: DocumentId) => boolean): void {
+    this.#pins.push(pinned)
   }
 
   /** Calls `listener` after every restart, once the new Repo is up (a witness then follows its pools in it). */
@@ -81,6 +109,28 @@ export class RelayNode {
       if (documentId !== undefined) touched.note(message.senderId, documentId)
     })
     if (this.patched) resyncReconnectingClients(repo)
+    clearInterval(this.#evictionTimer)
+    if (this.eviction) {
+      guardEmptySaves(repo)
+      guardLoadLeak(repo)
+      const eviction = new DocumentEviction({
+        repo, documentBudgetBytes: this.eviction.budgetBytes, idleMsMin: this.eviction.idleMsMin, idleMsMax: 10 * 60_000,
+        estimateBytes: () => EVICTION_DOCUMENT_BYTES,
+        // No held messages here (sync-server's DurableForwarding is not simulated): evict() writes the document first.
+        settled: () => true,
+        pinned: (documentId) => this.#pins.some((pinned) => pinned(documentId)),
+        now: () => Date.now(),
+        onEvicted: () => this.evictions++,
+      })
+      this.#eviction = eviction
+      repo.on('doc-metrics', (event) => {
+        if (event.type === 'receive-sync-message' || event.type === 'doc-loaded') eviction.touch(event.documentId)
+      })
+      // The virtual clock runs this timer: deterministic like everything else.
+      this.#evictionTimer = setInterval(() => {
+        if (this.#repo === repo) void eviction.sweep()
+      }, 1_000)
+    }
     // As sync-server/relay.ts does: a storming (peer, document) gets its sync reset.
     breakSyncStorms(repo, { onStubbornStorm: (peer) => network.cutOnNextMessage(this.name, peerNodeName(peer)) })
     return repo

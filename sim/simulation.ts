@@ -157,6 +157,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       }
     }
     await snapshotRelays(world, verifier)
+    for (const relay of world.relays) if (relay.evictions > 0) trace.note(`${relay.name}: evicted ${relay.evictions} document(s) during the run`)
     const maxRealTime = clock.now
     const outcome = await runChecks(world, { asOf: maxRealTime, verifier, sabotage: options.sabotage })
     const storm = world.network.overBudget === undefined ? [] : [`liveness: sync storm, more than ${RUN_MESSAGES_MAX.toLocaleString('en')} messages in one run (the first one over: ${world.network.overBudget})`]
@@ -217,7 +218,18 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
   const isRelay = (name: string): boolean => relayNames.includes(name)
-  const relays = relayNames.map((name) => new RelayNode(name, network, isRelay, trace, patchedRelays))
+  // Bounded memory (issue 14), from a stream of its own so that every other draw of a seed stays as it was:
+  // about half the relays evict idle documents under a budget of 0, 2 or 8 documents.
+  const evictionDraws = new Prng(seed, 'eviction')
+  const evictions = relayNames.map(() => (evictionDraws.chance(0.5)
+    ? { budgetBytes: evictionDraws.pick([0, 2, 8]) * 64 * 1024, idleMsMin: evictionDraws.pick([1_000, 5_000]) }
+    : undefined))
+  const relays = relayNames.map((name, i) => new RelayNode(name, network, isRelay, trace, patchedRelays, evictions[i]))
+  const evicting = relayNames.flatMap((name, i) => {
+    const eviction = evictions[i]
+    return eviction ? [`${name} budget ${eviction.budgetBytes / 65_536} documents, idle ${eviction.idleMsMin} ms`] : []
+  })
+  if (evicting.length > 0) trace.note(`evicting: ${evicting.join('; ')}`)
   // Relays peer with each other (sync-server's `peers`), so a pool survives the loss of one.
   for (let i = 0; i < relayNames.length; i++) for (let j = i + 1; j < relayNames.length; j++) network.wantLink(relayNames[i]!, relayNames[j]!)
 

@@ -72,6 +72,12 @@ export class Witness {
     this.#down = options.plan.down !== undefined && options.plan.down.from <= 0
   }
 
+  /** Whether one of the pools witnessed follows this document (its relay keeps such documents loaded). */
+  holds(documentId: string): boolean {
+    for (const pool of this.#pools.values()) if (pool.sync?.handles().has(documentId as never)) return true
+    return false
+  }
+
   /** Starts witnessing a pool whose genesis names this witness. */
   addPool(genesis: PoolEntry): void {
     const { verifier, signatureCache } = this.#options
@@ -94,6 +100,7 @@ export class Witness {
   async start(): Promise<void> {
     // After a relay restart the next look follows the pools in the new Repo (from the same store).
     this.#options.host.onRestart(() => this.#schedule(0))
+    this.#options.host.pin((documentId) => this.holds(documentId))
     await this.#attach()
     this.#idle = setInterval(() => this.#schedule(0), IDLE_LOOK_MS)
     this.#schedule(0)
