@@ -9,6 +9,7 @@ import {
 } from '../core/index.ts'
 import { RuntimeError, UsageError, setCommandName } from './errors.ts'
 import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, poolUpdate, requestPayment, transfer } from './commands/entries.ts'
+import { profileCommand } from './commands/profile.ts'
 import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
 import { witnessCommand } from './commands/witness.ts'
@@ -37,6 +38,7 @@ usage:
   heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
   heroes accept|reject|cancel --key FILE --log LOG --entry ID [--time T] [--pool ID]
   heroes close    --key FILE --log LOG [--time T] [--pool ID]
+  heroes profile  --key FILE --log LOG --name NAME [--bio TEXT] [--initials ABC] [--picture FILE.png|jpg|webp] [--time T] [--pool ID]
   heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T] [--pool ID]
   heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T] [--pool ID]
   heroes witness  --key FILE --log LOG [--time T] [--pool ID]
@@ -111,6 +113,7 @@ const COMMANDS: Record<string, Command> = {
   reject: answer('reject'),
   cancel: answer('cancel'),
   close,
+  profile: profileCommand,
   witness: witnessCommand,
   replay: replayCommand,
   listing: listingCommand,

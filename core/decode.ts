@@ -13,7 +13,8 @@ import {
   AMOUNT_MAX, BALANCE_ABS_MAX, CATEGORIES_COUNT_MAX, CATEGORY_CHARS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
   FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, LISTING_DESCRIPTION_CHARS_MAX, LISTING_TAG_CHARS_MAX, LISTING_TAGS_COUNT_MAX,
   LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
-  POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
+  POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROFILE_BIO_CHARS_MAX, PROFILE_INITIALS_CHARS_MAX, PROFILE_NAME_CHARS_MAX,
+  PROFILE_PICTURE_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
   TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
 } from './limits.ts'
 
@@ -41,6 +42,7 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   listing: [['kind', true], ['title', true], ['description', false], ['tags', false], ['category', false], ['price', false], ['expires', false], ['edits', false]],
   unlist: [['listing', true]],
   categories: [['categories', true]],
+  profile: [['name', true], ['bio', false], ['initials', false], ['picture', false]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
@@ -163,7 +165,41 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       return undefined
     case 'categories':
       return checkNames('categories', r.categories, CATEGORIES_COUNT_MAX, CATEGORY_CHARS_MAX, 0)
+    case 'profile':
+      return checkProfile(r)
   }
+}
+
+/**
+ * Marks that change how text around them is ordered or that show nothing (left-to-right and
+ * right-to-left marks, the Arabic letter mark, zero-width space and no-break space, word
+ * joiner and invisible operators): harmless in a memo, but in a name they let two people
+ * look alike.
+ */
+const INVISIBLE_IN_NAMES = /[\u061c\u200b\u200e\u200f\u2060-\u2064\ufeff]/
+const PICTURE = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/
+
+/** A profile: a trimmed visible name, an optional bio, initials and a small raster picture. */
+function checkProfile(r: Record<string, unknown>): string | undefined {
+  const nameProblem = checkText('name', r.name, 1, PROFILE_NAME_CHARS_MAX)
+  if (nameProblem) return nameProblem
+  const name = r.name as string
+  if (name.trim() !== name || name.trim() === '') return 'expected name without spaces around it'
+  if (INVISIBLE_IN_NAMES.test(name)) return 'expected name without invisible or direction marks'
+  if (r.bio !== undefined) {
+    const problem = checkText('bio', r.bio, 1, PROFILE_BIO_CHARS_MAX)
+    if (problem) return problem
+  }
+  if (r.initials !== undefined) {
+    const problem = checkText('initials', r.initials, 1, PROFILE_INITIALS_CHARS_MAX)
+    if (problem) return problem
+    if (/\s/.test(r.initials as string) || INVISIBLE_IN_NAMES.test(r.initials as string)) return 'expected initials without spaces or invisible marks'
+  }
+  if (r.picture !== undefined) {
+    if (typeof r.picture !== 'string' || r.picture.length > PROFILE_PICTURE_CHARS_MAX) return `expected picture as a data URL of at most ${PROFILE_PICTURE_CHARS_MAX} characters`
+    if (!PICTURE.test(r.picture)) return 'expected picture as data:image/png, jpeg or webp;base64'
+  }
+  return undefined
 }
 
 /** A listing's fields: what the rules need is checked in rules/listings.ts (the author, the category, expiry against time). */

@@ -11,7 +11,7 @@ export type PublicKeyHex = string & { readonly __publicKeyHex: true }
 export const ENTRY_TYPES = [
   'pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join', 'request', 'accept', 'reject', 'cancel', 'close',
   'policy', 'checkpoint', 'payout',
-  'listing', 'unlist', 'categories',
+  'listing', 'unlist', 'categories', 'profile',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -226,10 +226,24 @@ export interface CategoriesEntry extends EnvelopeFields<'categories'> {
   readonly categories: readonly string[]
 }
 
+/**
+ * How a member shows itself in this pool only (so its pools stay unlinkable): a display name, and
+ * optionally a short bio and a picture (initials, or a small image as a data URL). It is always
+ * about its author; the latest accepted one stands.
+ */
+export interface ProfileEntry extends EnvelopeFields<'profile'> {
+  readonly name: string
+  readonly bio?: string
+  /** One to three letters drawn in a circle when there is no image. */
+  readonly initials?: string
+  /** `data:image/png|jpeg|webp;base64,…`, at most PROFILE_PICTURE_CHARS_MAX characters. */
+  readonly picture?: string
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
-  | ListingEntry | UnlistEntry | CategoriesEntry
+  | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

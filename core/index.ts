@@ -14,7 +14,7 @@ export { createHybridVerifier, createHybridVerifierAsync, referenceVerifyAsync, 
 export { encodeEntry, signEntry, signJoinInvite } from './sign.ts'
 export { SignatureCache, verifyEntrySignature, signatureChecksOf, type SignatureCheck } from './verify.ts'
 export { REASONS, REJECTION_REASONS, PENDING_REASONS, describeReason, type Reason, type RejectionReason, type PendingReason } from './reasons.ts'
-export { Ledger, type LedgerOptions, type ReplayResult, type EntryVerdict, type EntryStatus, type Equivocation, type MemberSummary, type RequestSummary, type WitnessSummary, type OfflineAllowance } from './ledger.ts'
+export { Ledger, type LedgerOptions, type ReplayResult, type EntryVerdict, type EntryStatus, type Equivocation, type MemberSummary, type RequestSummary, type ProfileSummary, type WitnessSummary, type OfflineAllowance } from './ledger.ts'
 export { type Movement, type RequestStatus, type TimeFacts, isoTime } from './pool-state.ts'
 export { feeOf, levy, evaluate, type ListingSummary } from './rules/index.ts'
 export { UNCOVERED, parentIds } from './coverage.ts'

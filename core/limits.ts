@@ -22,6 +22,14 @@ export const POOL_SYMBOL_CHARS_MAX = 8
 export const POOL_DECIMALS_MAX = 8
 /** A freeze's human-readable reason. */
 export const FREEZE_REASON_CHARS_MAX = 200
+/** A member's display name in a profile entry. */
+export const PROFILE_NAME_CHARS_MAX = 40
+/** A profile's short bio. */
+export const PROFILE_BIO_CHARS_MAX = 160
+/** A profile's initials, drawn when there is no picture. */
+export const PROFILE_INITIALS_CHARS_MAX = 3
+/** A profile's picture as a base64 data URL (about 1.7 KB of image: a 64 × 64 WebP), so the entry stays under ENTRY_BYTES_MAX. */
+export const PROFILE_PICTURE_CHARS_MAX = 2_400
 /** Ids an entry may list as causal dependencies. */
 export const DEPS_COUNT_MAX = 32
 /** Largest amount of one transfer or issue, in minor units (10^15 keeps sums exact in doubles). */

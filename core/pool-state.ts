@@ -84,6 +84,16 @@ export interface ListingDay {
   readonly count: number
 }
 
+/** How a member shows itself in the pool: its latest accepted profile entry. */
+export interface ProfileState {
+  readonly name: string
+  readonly bio: string | undefined
+  readonly initials: string | undefined
+  readonly picture: string | undefined
+  /** The profile entry this comes from. */
+  readonly entry: EntryId
+}
+
 /** Transfers a member made since its chain was last witnessed (see rules/witnesses.ts). */
 export interface OfflineSegment {
   readonly count: number
@@ -162,6 +172,8 @@ export class PoolState {
   segments = new Map<PublicKeyHex, OfflineSegment>()
   /** Each payer's levy remainder, in 1/10,000 of a minor unit, carried to its next payment. */
   feeCarry = new Map<PublicKeyHex, number>()
+  /** Each member's latest accepted profile (rules/profiles.ts). */
+  profiles = new Map<PublicKeyHex, ProfileState>()
   supply = 0
   /** Levies collected, less payouts: the pool's common account. */
   commons = 0
@@ -197,6 +209,7 @@ export class PoolState {
     copy.movements = this.movements
     copy.segments = new Map(this.segments)
     copy.feeCarry = new Map(this.feeCarry)
+    copy.profiles = new Map(this.profiles)
     copy.supply = this.supply
     copy.commons = this.commons
     // Listing states are replaced, never changed in place, so shallow copies are independent.

@@ -1,7 +1,7 @@
 /**
  * The rule book: one dispatch by entry type over named rules, one file per
  * concern (membership, payments, requests, policy, witnesses and time,
- * listings and categories). The ledger has already checked the signature, the
+ * listings and categories, profiles). The ledger has already checked the signature, the
  * chain and forks; `evaluate` judges one entry against the state in replay
  * order and, with `commit`, makes the change an accepted entry brings, so the
  * same code answers "would this go through?" before a member signs.
@@ -12,6 +12,7 @@ import { admitRule, authorMayAct, closeRule, freezeRule, gatekeeperProblem, invi
 import { answerTransferRule, issueRule, payoutRule, transferRule } from './payments.ts'
 import { answerRequestRule, requestRule } from './requests.ts'
 import { genesisRule, policyRule } from './policy.ts'
+import { profileRule } from './profiles.ts'
 import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts'
 import { listingRule, unlistRule } from './listings.ts'
 import { categoriesRule } from './categories.ts'
@@ -59,6 +60,8 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
       return unlistRule(state, entry, facts, commit)
     case 'categories':
       return gatekeeperProblem(entry, author) ?? categoriesRule(state, entry, commit)
+    case 'profile':
+      return profileRule(state, entry, commit)
     default:
       return unknownType(entry)
   }

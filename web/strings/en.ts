@@ -15,7 +15,7 @@ const entryTypes: Record<EntryType, string> = {
   pool: 'pool created', admit: 'admission', freeze: 'freeze', issue: 'issue', transfer: 'payment', invite: 'invitation',
   join: 'joining', request: 'payment request', accept: 'acceptance', reject: 'refusal', cancel: 'withdrawal', close: 'account closed',
   policy: 'rule change', checkpoint: 'witness checkpoint', payout: 'payout from the commons',
-  listing: 'listing', unlist: 'listing withdrawn', categories: 'category list',
+  listing: 'listing', unlist: 'listing withdrawn', categories: 'category list', profile: 'profile',
 }
 
 const reasons: Record<Reason, string> = {
