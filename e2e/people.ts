@@ -77,3 +77,20 @@ export class Person {
     await this.context.close()
   }
 }
+
+/**
+ * Chooses a member in a picker by name: options read "Name (fingerprint)", so the option whose
+ * text starts with the name is chosen (selectOption's label must match exactly).
+ */
+export async function chooseMember(page: Page, name: string, label = 'Member'): Promise<void> {
+  const select = page.getByLabel(label, { exact: true })
+  const option = select.locator('option').filter({ hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`) }).first()
+  await expect(option).toHaveCount(1)
+  await select.selectOption((await option.getAttribute('value'))!)
+}
+
+/** Fails when the page scrolls sideways: nothing may stick out of a phone's width. */
+export async function expectNoOverflow(page: Page): Promise<void> {
+  const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
+  expect(sizes.scroll, `scrollWidth ${sizes.scroll} > clientWidth ${sizes.client} at ${page.url()}`).toBeLessThanOrEqual(sizes.client)
+}

@@ -1,7 +1,6 @@
 /** Display helpers that need the pool's policy or the wallet's contacts. */
 import type { Policy } from '../../core/index.ts'
 import { formatAmount } from '../lib/amount.ts'
-import { shortKey } from '../lib/short-key.ts'
 import type { Wallet } from '../wallet/wallet.ts'
 
 export function money(amount: number, policy: Policy | null): string {
@@ -9,17 +8,36 @@ export function money(amount: number, policy: Policy | null): string {
   return `${formatAmount(amount, policy.decimals)} ${policy.symbol}`
 }
 
-/** A member as people see them: the local name, else the short key. */
+/**
+ * A member as plain text where markup cannot go (an <option>, a confirm(), a label): the name
+ * with the key's fingerprint, or the fingerprint alone when no name is known. In markup, use
+ * <Person> (components/Person.tsx), which isolates the name from the fingerprint.
+ */
 export function who(wallet: Wallet, pool: string, key: string): string {
-  return wallet.nameOf(pool, key) ?? shortKey(key)
+  const person = wallet.people.person(pool, key)
+  return person.name === undefined ? person.fingerprint : `${person.name} (${person.fingerprint})`
 }
 
-/** The members one may pay or ask: everyone else who is not frozen, by name. */
-export function otherMembers(wallet: Wallet, pool: string, members: readonly { key: string; frozen: boolean }[], me: string): { key: string; name: string }[] {
+/** A member in a sentence said once (a flash after paying): the name alone, else the fingerprint. */
+export function nameOnly(wallet: Wallet, pool: string, key: string): string {
+  const person = wallet.people.person(pool, key)
+  return person.name ?? person.fingerprint
+}
+
+/** The members one may pay or ask: everyone else who is not frozen, by name (`name` for sorting and searching, `label` to show). */
+export function otherMembers(wallet: Wallet, pool: string, members: readonly { key: string; frozen: boolean }[], me: string): { key: string; name: string; label: string }[] {
   return members
     .filter((member) => member.key !== me && !member.frozen)
-    .map((member) => ({ key: member.key, name: who(wallet, pool, member.key) }))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((member) => ({ key: member.key, name: wallet.nameOf(pool, member.key) ?? '', label: who(wallet, pool, member.key) }))
+    .sort((a, b) => (a.name === '' ? 1 : 0) - (b.name === '' ? 1 : 0) || a.name.localeCompare(b.name) || a.key.localeCompare(b.key))
+}
+
+/** Does a member match what was typed in a search: the name containing it, or the key starting with it (fingerprint dots ignored)? */
+export function matchesSearch(member: { key: string; name: string }, query: string): boolean {
+  const q = query.trim().toLocaleLowerCase()
+  if (!q) return true
+  const name = member.name.normalize('NFC').toLocaleLowerCase()
+  return name.includes(q) || (/^[0-9a-f·]+$/.test(q) && member.key.startsWith(q.replace(/·/g, '')))
 }
 
 export function timeOf(ms: number): string {

@@ -14,6 +14,7 @@ import { trimmedName } from './contacts.ts'
 import { inviteChain } from './history-in-links.ts'
 import { probeRelayWitness } from './pool-witness.ts'
 import { done, kept, refused, type Outcome } from './outcome.ts'
+import { labelInvite } from './pools.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
 /** Bytes of randomness that make a pool's creator key unique among the pools one phrase creates. */
@@ -22,7 +23,7 @@ const CREATOR_NONCE_BYTES = 16
 const INVITE_SECRET_BYTES = 32
 
 /** The wallet parts Gatekeeping uses. */
-export type GatekeepingParts = Pick<WalletParts, 'db' | 'now' | 'changed' | 'settings' | 'pools' | 'signer' | 'contacts'>
+export type GatekeepingParts = Pick<WalletParts, 'db' | 'now' | 'changed' | 'settings' | 'pools' | 'signer'>
 
 export class Gatekeeping {
   readonly #parts: GatekeepingParts
@@ -79,6 +80,8 @@ export class Gatekeeping {
 
   async rememberInvite(record: InviteRecord): Promise<void> {
     await this.#parts.db.put('invites', record)
+    const book = this.#parts.pools.get(record.pool)
+    if (book) labelInvite(book, record.id, record.label)
     this.#parts.changed()
   }
 
@@ -93,6 +96,7 @@ export class Gatekeeping {
     if (!this.#parts.pools.get(request.pool)) return refused('unknown-pool')
     const known = await db.get('requests', [request.pool, request.member])
     if (!known || known.state === 'waiting') await db.put('requests', request)
+    labelInvite(this.#parts.pools.get(request.pool)!, request.member, (known && known.state !== 'waiting' ? known : request).name)
     this.#parts.changed()
     return done()
   }
@@ -104,16 +108,14 @@ export class Gatekeeping {
 
   /** Admits `member` with `limits`; its request, if one came, is marked approved and its name kept as a contact. */
   async approveJoinRequest(pool: string, member: string, limits: MemberLimits = {}): Promise<Outcome> {
-    const { db, now, pools, signer, contacts } = this.#parts
+    const { db, now, pools, signer } = this.#parts
     const book = pools.get(pool)
     if (!book) return refused('unknown-pool')
     const signed = await signer.sign<AdmitEntry>(book, { type: 'admit', member: member as PublicKeyHex, role: 'member', ...limits })
     if (!signed.ok) return signed
     const request = await db.get('requests', [pool, member])
-    if (request) {
-      await db.put('requests', { ...request, state: 'approved', at: now() })
-      if (request.name) await contacts.set(pool, member, request.name)
-    }
+    // The name the request carried stays a label (people.ts) until the member signs one: it is theirs to choose.
+    if (request) await db.put('requests', { ...request, state: 'approved', at: now() })
     this.#parts.changed()
     return done()
   }

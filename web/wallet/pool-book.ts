@@ -18,6 +18,11 @@ export class PoolBook {
   readonly cache: SignatureCache
   readonly delivery = new Map<string, Delivery>()
   readonly contacts = new Map<string, string>()
+  /**
+   * A gatekeeper's labels on this device: by invite id (the label it gave the invite) and by
+   * member key (the name a join request carried). Shown until the member signs a name (people.ts).
+   */
+  readonly labels = new Map<string, string>()
   follow: PoolFollow | null = null
   #ledger: Ledger
   #view: PoolView | null = null

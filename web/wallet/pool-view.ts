@@ -185,7 +185,8 @@ export function viewPool(input: PoolViewInput): PoolView {
   const rows: StatementRow[] = []
   for (const verdict of result.entries) {
     const entry = entries.get(verdict.id)
-    if (!entry) continue
+    // A profile says who its author is; it is shown wherever the author appears, not as a statement row.
+    if (!entry || entry.type === 'profile') continue
     const money = moneyOf(entry)
     const mine = entry.author === me
     const toMe = money?.to === me

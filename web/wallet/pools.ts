@@ -129,6 +129,8 @@ export class Pools {
     holder.book = book
     for (const delivery of await this.#parts.db.getAllFromIndex('delivery', 'by-pool', record.id)) book.delivery.set(delivery.id, delivery.state)
     for (const contact of await this.#parts.db.getAllFromIndex('contacts', 'by-pool', record.id)) book.contacts.set(contact.key, contact.name)
+    for (const invite of await this.#parts.db.getAllFromIndex('invites', 'by-pool', record.id)) labelInvite(book, invite.id, invite.label)
+    for (const request of await this.#parts.db.getAllFromIndex('requests', 'by-pool', record.id)) labelInvite(book, request.member, request.name)
     book.refresh(this.#parts.now())
     this.#books.set(record.id, book)
     book.follow = this.#parts.sync.follow(
@@ -187,4 +189,10 @@ export class Pools {
       this.#parts.changed()
     }, delay)
   }
+}
+
+/** Keeps a gatekeeper's label (an invite's, by its id; a join request's name, by the member's key), if it says anything. */
+export function labelInvite(book: PoolBook, id: string, label: string): void {
+  const trimmed = label.trim()
+  if (trimmed && trimmed !== '—') book.labels.set(id, trimmed)
 }

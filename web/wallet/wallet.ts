@@ -11,7 +11,7 @@
  * - wallet-settings.ts: the phrase and seed, display name, relay, restored mark
  * - pools.ts: the pools held, opened, followed by sync and woken when due
  * - entry-signer.ts: the one path by which an entry is signed and kept
- * - contacts.ts: the local names of keys
+ * - contacts.ts: the local names of keys; people.ts: who a key is (nickname, signed profile, label)
  * - payments.ts, payment-requests.ts: paying, and asking to be paid
  * - membership.ts, gatekeeping.ts: this member joining and leaving; a gatekeeper admitting others
  * - pool-export.ts, wallet-backup.ts: lines and CSV for people; backup and restore
@@ -28,6 +28,7 @@ import { Membership } from './membership.ts'
 import type { Outcome, WalletProblem } from './outcome.ts'
 import { PaymentRequests } from './payment-requests.ts'
 import { Payments } from './payments.ts'
+import { People } from './people.ts'
 import { PoolExport } from './pool-export.ts'
 import type { PoolView } from './pool-view.ts'
 import { Pools } from './pools.ts'
@@ -54,6 +55,7 @@ export class Wallet {
   readonly #gatekeeping: Gatekeeping
   readonly #export: PoolExport
   readonly #backup: WalletBackup
+  readonly #people: People
   readonly #listeners = new Set<() => void>()
   #version = 0
 
@@ -70,6 +72,7 @@ export class Wallet {
     this.#gatekeeping = new Gatekeeping(this.#parts)
     this.#export = new PoolExport(this.#parts)
     this.#backup = new WalletBackup(this.#parts)
+    this.#people = new People(this.#parts)
     options.sync.onStatusChange(() => this.#changed())
   }
 
@@ -136,9 +139,14 @@ export class Wallet {
     await this.#parts.settings.markBackedUp()
   }
 
-  /** The name this wallet knows a key by in a pool (a local contact), if any. */
+  /** The name this wallet shows for a key in a pool: a local nickname, else the key's signed profile, else a gatekeeper's label. */
   nameOf(pool: string, key: string): string | undefined {
-    return this.#parts.contacts.nameOf(pool, key)
+    return this.#people.nameOf(pool, key)
+  }
+
+  /** Names and profiles: who a key is (people.ts), and this member's own signed profile per pool. */
+  get people(): People {
+    return this.#people
   }
 
   /** Names a key in a pool, on this device only. */

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks'
 import type { VNode } from 'preact'
 import type { PoolView } from '../../wallet/pool-view.ts'
-import { money, who } from '../format.ts'
+import { money } from '../format.ts'
+import { Person } from './Person.tsx'
 import { hrefOf } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import type { Text } from '../../strings/phrase.ts'
@@ -22,7 +23,7 @@ export function InFlight({ pool, view }: { pool: string; view: PoolView }) {
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ ok: boolean; text: Text } | null>(null)
   const policy = view.policy
-  const name = (key: string): VNode => iso(who(wallet, pool, key))
+  const name = (key: string): VNode => <Person pool={pool} member={key} />
   const amount = (value: number): VNode => iso(money(value, policy))
   const answer = async (entry: string, kind: Answer): Promise<void> => {
     setBusy(true)

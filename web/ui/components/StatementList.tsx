@@ -1,8 +1,9 @@
-import type { ComponentChildren } from 'preact'
+import type { ComponentChildren, VNode } from 'preact'
 import { useState } from 'preact/hooks'
 import type { Policy } from '../../../core/index.ts'
 import type { StatementRow } from '../../wallet/pool-view.ts'
-import { money, timeOf, who } from '../format.ts'
+import { money, timeOf } from '../format.ts'
+import { Person } from './Person.tsx'
 import { hrefOf } from '../router.ts'
 import { encodeLink } from '../../links/link-codec.ts'
 import { ConfirmationState } from './Confirmation.tsx'
@@ -19,7 +20,7 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
   return (
     <ol class="statement" data-testid="statement">
       {rows.map((row) => {
-        const name = row.counterparty ? who(wallet, pool, row.counterparty) : undefined
+        const name = row.counterparty ? <Person pool={pool} member={row.counterparty} /> : undefined
         return (
           <li key={row.id} class={`statement-row status-${row.status}`} data-testid="statement-row" data-entry={row.id}>
             <div class="statement-main">
@@ -64,8 +65,8 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
   )
 }
 
-function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterparty: string | undefined): ComponentChildren {
-  const name = iso(counterparty ?? '')
+function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterparty: VNode | undefined): ComponentChildren {
+  const name = counterparty ?? iso('')
   switch (row.type) {
     case 'transfer':
       if (row.pays) return row.outgoing ? t.row.paidRequest(name) : t.row.receivedForRequest(name)

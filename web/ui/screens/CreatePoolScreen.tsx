@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { FEE_BASIS_POINTS_MAX, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, RATE_LIMIT_SECONDS_DEFAULT, type Policy, type PoolKind } from '../../../core/index.ts'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { createPoolWithWitness, parseWitnessKey, probeRelayWitness, type WitnessProbe } from '../../wallet/pool-witness.ts'
+import { initialsOf } from '../../wallet/people.ts'
 import { Field } from '../components/Field.tsx'
 import { iso, Words } from '../components/Words.tsx'
 import { inserted, type Text } from '../../strings/phrase.ts'
@@ -76,6 +77,8 @@ export function CreatePoolScreen() {
     setPastedError('')
     const outcome = await createPoolWithWitness(wallet, policy, { ...(pastedKey ? { pasted: pastedKey } : {}), ...(probe ? { probe } : {}) })
     if (!outcome.ok) return setError(t.create.problem(inserted(outcome.refusal.detail ?? '')))
+    // The creator's name from Settings, signed in this pool only (the pool screen offers it otherwise).
+    if (wallet.displayName) await wallet.people.sign(outcome.value.pool, { name: wallet.displayName, initials: initialsOf(wallet.displayName) })
     if (outcome.value.witness.kind === 'none') leaveFlash(t.create.createdWithoutWitness)
     navigate({ name: 'manage', pool: outcome.value.pool }, true)
   }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { decodeEntry, type PoolEntry } from '../../../core/index.ts'
 import { formatAmount } from '../../lib/amount.ts'
 import { decodeLink, type LinkDecode } from '../../links/link-codec.ts'
+import { initialsOf } from '../../wallet/people.ts'
 import type { InvitePayload, JoinRequestPayload, PayPayload, PoolPayload } from '../../links/link-payloads.ts'
 import { parseAmount } from '../../lib/amount.ts'
 import { Field } from '../components/Field.tsx'
@@ -106,12 +107,16 @@ function InviteCard({ payload }: { payload: InvitePayload }) {
   const wallet = useWallet()
   const [error, setError] = useState<Text>('')
   const [busy, setBusy] = useState(false)
+  // The gatekeeper's label is a fair first guess at the newcomer's name; it is theirs to change before it is signed.
+  const [name, setName] = useState(wallet.displayName || payload.label || '')
   const genesis = genesisOf(payload.genesis)
   if (!genesis) return <p class="notice error" role="alert" data-testid="link-error">{t.wallet.problems['invite-invalid']}</p>
   const policy = genesis.policy
   const accept = async (): Promise<void> => {
     setBusy(true)
     const outcome = await wallet.joinByInvite(payload)
+    // The name is signed right after the join, in this pool only; a refusal here leaves the join as it is (the pool screen offers it again).
+    if (outcome.ok && name.trim()) await wallet.people.sign(outcome.value, { name, initials: initialsOf(name) })
     setBusy(false)
     if (outcome.ok) {
       leaveFlash(t.join.joined(inserted(policy.name)))
@@ -125,8 +130,8 @@ function InviteCard({ payload }: { payload: InvitePayload }) {
   return (
     <section aria-labelledby="invite-title">
       <h1 id="invite-title">{t.join.inviteTitle(iso(policy.name))}</h1>
-      {payload.label && <p class="hint">{t.join.inviteFor(iso(payload.label))}</p>}
       <p>{t.join.inviteBody(t.common.kind[policy.kind], iso(policy.symbol))}</p>
+      <Field id="invite-name" label={t.join.inviteName} value={name} onInput={setName} dir="auto" hint={t.join.inviteNameHint} />
       {error && (
         <p class="notice error" role="alert" data-testid="join-error">
           <Words text={error} />

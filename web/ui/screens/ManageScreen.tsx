@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { parseAmount } from '../../lib/amount.ts'
 import { shortKey } from '../../lib/short-key.ts'
+import { Person, PersonText } from '../components/Person.tsx'
 import { decodeLink, encodeLink, linkRoute } from '../../links/link-codec.ts'
 import type { InviteRecord, JoinRequestRecord } from '../../storage/wallet-db.ts'
 import { CopyField } from '../components/CopyField.tsx'
@@ -9,7 +10,7 @@ import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { iso, Words } from '../components/Words.tsx'
 import { inserted, plainText, type Text } from '../../strings/phrase.ts'
-import { money, timeOf, who } from '../format.ts'
+import { money, nameOnly, timeOf, who } from '../format.ts'
 import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
@@ -94,7 +95,7 @@ export function ManageScreen({ pool }: { pool: string }) {
     const parsed = parseAmount(issueAmount, policy?.decimals ?? 0)
     if (!parsed.ok) return setIssueNote(t.pay.amountProblem[parsed.problem])
     const outcome = await wallet.issue(pool, issueTo, parsed.minorUnits, '')
-    setIssueNote(outcome.ok ? t.manage.issued(inserted(money(parsed.minorUnits, policy)), inserted(who(wallet, pool, issueTo))) : refusalText(t, outcome.refusal, policy, Date.now()))
+    setIssueNote(outcome.ok ? t.manage.issued(inserted(money(parsed.minorUnits, policy)), inserted(nameOnly(wallet, pool, issueTo))) : refusalText(t, outcome.refusal, policy, Date.now()))
     if (outcome.ok) setIssueAmount('')
   }
   return (
@@ -193,7 +194,7 @@ export function ManageScreen({ pool }: { pool: string }) {
               <select id="issue-to" value={issueTo} onChange={(event) => setIssueTo(event.currentTarget.value)}>
                 <option value="">—</option>
                 {view.members.map((member) => (
-                  <option value={member.key} key={member.key} dir="auto">{who(wallet, pool, member.key)}</option>
+                  <option value={member.key} key={member.key}>{who(wallet, pool, member.key)}</option>
                 ))}
               </select>
             </div>
@@ -208,23 +209,11 @@ export function ManageScreen({ pool }: { pool: string }) {
 
       <div class="card">
         <h2>{t.manage.members}</h2>
-        <div class="table-wrap">
-          <table class="members" data-testid="members">
-            <thead>
-              <tr>
-                <th scope="col">{t.manage.name}</th>
-                <th scope="col" class="num">{t.manage.balance}</th>
-                <th scope="col">{t.manage.limits}</th>
-                <th scope="col"><span class="visually-hidden">{t.manage.freeze}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.members.map((member) => (
-                <MemberRowView key={member.key} pool={pool} member={member} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul class="members plain" data-testid="members">
+          {view.members.map((member) => (
+            <MemberRowView key={member.key} pool={pool} member={member} />
+          ))}
+        </ul>
       </div>
 
       <div class="card">
@@ -260,7 +249,7 @@ export function ManageScreen({ pool }: { pool: string }) {
           <ul class="plain">
             {view.equivocations.map((e) => (
               <li key={`${e.author}-${e.seq}`}>
-                {t.manage.equivocationRow(iso(who(wallet, pool, e.author)), e.seq)}
+                {t.manage.equivocationRow(<Person pool={pool} member={e.author} />, e.seq)}
                 <CopyField label={t.manage.proof} value={e.entries.map((id) => wallet.entryLine(pool, id) ?? id).join('\n')} />
               </li>
             ))}
@@ -273,7 +262,7 @@ export function ManageScreen({ pool }: { pool: string }) {
           <ul class="plain">
             {view.rejected.map((row) => (
               <li key={row.id}>
-                <bdi>{who(wallet, pool, row.author)}</bdi> · {t.entryTypes[row.type]} · {row.reason ? t.reasons[row.reason] : ''} <code>{row.id.slice(0, 12)}</code>
+                <Person pool={pool} member={row.author} /> · {t.entryTypes[row.type]} · {row.reason ? t.reasons[row.reason] : ''} <code>{row.id.slice(0, 12)}</code>
               </li>
             ))}
           </ul>
@@ -283,46 +272,58 @@ export function ManageScreen({ pool }: { pool: string }) {
   )
 }
 
+/**
+ * One member as a card that wraps on a phone (a table did not fit 320 px): name with the key's
+ * fingerprint and where the name comes from, balance and limits, a nickname kept on this device
+ * only, and Freeze.
+ */
 function MemberRowView({ pool, member }: { pool: string; member: { key: string; balance: number; minBalance: number; maxBalance: number | null; frozen: boolean; role: 'gatekeeper' | 'member' } }) {
   const t = useStrings()
   const wallet = useWallet()
   const view = wallet.pool(pool)
   const policy = view?.policy ?? null
-  const [name, setName] = useState(wallet.nameOf(pool, member.key) ?? '')
+  const person = wallet.people.person(pool, member.key)
+  const [name, setName] = useState(person.source === 'nickname' ? (person.name ?? '') : '')
   const isMe = member.key === view?.me
   const freeze = async (): Promise<void> => {
     if (!confirm(plainText(t.manage.freezeConfirm(inserted(who(wallet, pool, member.key)))))) return
     await wallet.freeze(pool, member.key, '')
   }
+  const nicknameId = `name-${member.key.slice(0, 16)}`
   return (
-    <tr data-testid="member-row">
-      <td>
-        {isMe ? (
-          <strong>
-            <bdi>{who(wallet, pool, member.key)}</bdi> ({t.pool.yourName})
-          </strong>
-        ) : (
-          <form class="inline" onSubmit={(event) => { event.preventDefault(); void wallet.setContact(pool, member.key, name) }}>
-            <label class="visually-hidden" for={`name-${member.key}`}>{t.manage.name}</label>
-            <input id={`name-${member.key}`} dir="auto" value={name} placeholder={shortKey(member.key)} onInput={(event) => setName(event.currentTarget.value)} onBlur={() => void wallet.setContact(pool, member.key, name)} />
-          </form>
-        )}
+    <li class="member-card" data-testid="member-row">
+      <div class="member-head">
+        <PersonText person={person} avatar />
+        {isMe && <span class="tag">{t.pool.yourName}</span>}
         <span class="tag">{t.manage.role[member.role]}</span>
         {member.frozen && <span class="tag danger">{t.manage.frozenTag}</span>}
-      </td>
-      <td class="num">
-        <bdi>{money(member.balance, policy)}</bdi>
-      </td>
-      <td class="hint">
-        <bdi>{money(member.minBalance, policy)}</bdi> … {member.maxBalance === null ? '∞' : <bdi>{money(member.maxBalance, policy)}</bdi>}
-      </td>
-      <td>
-        {!isMe && !member.frozen && (
-          <button type="button" class="secondary small" onClick={() => void freeze()}>
-            {t.manage.freeze}
-          </button>
-        )}
-      </td>
-    </tr>
+      </div>
+      {!isMe && person.source !== 'none' && <p class="hint">{t.manage.nameSource[person.source]}</p>}
+      <p class="member-figures">
+        <span>
+          {t.manage.balance}: <bdi data-testid="member-balance">{money(member.balance, policy)}</bdi>
+        </span>{' '}
+        <span class="hint">
+          {t.manage.limits}: <bdi>{money(member.minBalance, policy)}</bdi> … {member.maxBalance === null ? '∞' : <bdi>{money(member.maxBalance, policy)}</bdi>}
+        </span>
+      </p>
+      {!isMe && (
+        <div class="row member-actions">
+          <details class="nickname">
+            <summary>{t.manage.nickname}</summary>
+            <form class="row" onSubmit={(event) => { event.preventDefault(); void wallet.setContact(pool, member.key, name) }}>
+              <label class="visually-hidden" for={nicknameId}>{t.manage.nickname}</label>
+              <input id={nicknameId} dir="auto" value={name} onInput={(event) => setName(event.currentTarget.value)} />
+              <button type="submit" class="secondary small">{t.common.save}</button>
+            </form>
+          </details>
+          {!member.frozen && (
+            <button type="button" class="secondary small" onClick={() => void freeze()} aria-label={plainText(t.manage.freezeWho(inserted(who(wallet, pool, member.key))))}>
+              {t.manage.freeze}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
   )
 }

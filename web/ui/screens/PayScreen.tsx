@@ -6,11 +6,12 @@ import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { WitnessNotes } from '../components/Confirmation.tsx'
 import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
+import { Person } from '../components/Person.tsx'
 import { QrScanner } from '../components/QrScanner.tsx'
 import { iso, Words } from '../components/Words.tsx'
 import { inserted, type Text } from '../../strings/phrase.ts'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
-import { money, who } from '../format.ts'
+import { money, nameOnly } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { leaveFlash } from '../use-flash.ts'
@@ -29,6 +30,8 @@ export function PayScreen({ pool }: { pool: string }) {
   const view = wallet.pool(pool)
   const policy = view?.policy ?? null
   const [to, setTo] = useState('')
+  /** What is typed or pasted in the key-or-link field; choosing a member clears it rather than filling it with a key. */
+  const [pasted, setPasted] = useState('')
   const [amount, setAmount] = useState('')
   const [memo, setMemo] = useState('')
   const [loaded, setLoaded] = useState(false)
@@ -57,7 +60,7 @@ export function PayScreen({ pool }: { pool: string }) {
   const symbol = policy?.symbol ?? ''
   const payable = Math.max(0, view.balance - view.held - view.minBalance)
   const toKey = to.trim()
-  const payeeName = KEY.test(toKey) ? who(wallet, pool, toKey) : ''
+  const payeeName = KEY.test(toKey) ? nameOnly(wallet, pool, toKey) : ''
   const payeeKnown = KEY.test(toKey) && view.members.some((member) => member.key === toKey)
 
   const takeLink = async (text: string): Promise<void> => {
@@ -67,6 +70,7 @@ export function PayScreen({ pool }: { pool: string }) {
       setTo(trimmed)
       return
     }
+    if (!trimmed) return
     const decoded = await decodeLink(trimmed)
     if (!decoded.ok) return setErrors({ to: t.links.problems[decoded.problem] })
     // A signed request is paid by reference on its own page: amount and payee cannot be edited.
@@ -79,6 +83,7 @@ export function PayScreen({ pool }: { pool: string }) {
     const payload = decoded.payload
     setErrors({})
     setTo(payload.to)
+    setPasted('')
     if (payload.amount !== undefined) setAmount(formatAmount(payload.amount, decimals).replace(/\u202f/g, ''))
     if (payload.memo) setMemo(payload.memo)
     if (payload.name && !wallet.nameOf(pool, payload.to)) await wallet.setContact(pool, payload.to, payload.name)
@@ -133,7 +138,7 @@ export function PayScreen({ pool }: { pool: string }) {
       {scanning && <QrScanner onText={(text) => void takeLink(text)} onClose={() => setScanning(false)} />}
       {reviewing && parsedAmount.ok ? (
         <div class="card review" role="group" aria-labelledby="review-title">
-          <h2 id="review-title">{t.pay.confirm(amountOf(parsedAmount.minorUnits), iso(payeeName))}</h2>
+          <h2 id="review-title">{t.pay.confirm(amountOf(parsedAmount.minorUnits), <Person pool={pool} member={toKey} />)}</h2>
           {memo && <p class="memo">“<bdi>{memo}</bdi>”</p>}
           {!payeeKnown && <p class="notice warn">{t.pay.toUnknown}</p>}
           {notes && notes.levy > 0 && <p class="hint" data-testid="levy-note">{t.pay.levy(amountOf(notes.received), amountOf(notes.levy))}</p>}
@@ -155,9 +160,20 @@ export function PayScreen({ pool }: { pool: string }) {
       ) : (
         <form onSubmit={review} noValidate>
           <MemberSelect id="pay-member" label={t.pay.chooseMember} noneLabel={t.pay.chooseMemberNone} pool={pool} members={view.members} me={view.me}
-            value={view.members.some((m) => m.key === toKey) ? toKey : ''} onChange={setTo} />
-          <Field id="pay-to" label={t.pay.to} value={to} onInput={(value) => {
-              setTo(value)
+            value={view.members.some((m) => m.key === toKey) ? toKey : ''} onChange={(key) => {
+              setTo(key)
+              setPasted('')
+            }} />
+          {KEY.test(toKey) && (
+            <p class="chosen" data-testid="pay-to-person">
+              {t.pay.chosen} <Person pool={pool} member={toKey} avatar />
+            </p>
+          )}
+          <Field id="pay-to" label={t.pay.to} value={pasted} onInput={(value) => {
+              setPasted(value)
+              const trimmed = value.trim()
+              if (KEY.test(trimmed)) setTo(trimmed)
+              else if (trimmed === '') setErrors({})
               if (value.includes('/')) void takeLink(value)
             }} error={errors.to} placeholder={t.pay.toPlaceholder} hint={KEY.test(toKey) && !payeeKnown ? t.pay.toUnknown : undefined} />
           <button type="button" class="secondary" onClick={() => setScanning(true)}>

@@ -8,7 +8,8 @@ import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { iso, Words } from '../components/Words.tsx'
 import { inserted, plainText, type Text } from '../../strings/phrase.ts'
-import { money, timeOf, who } from '../format.ts'
+import { money, nameOnly, timeOf } from '../format.ts'
+import { Person } from '../components/Person.tsx'
 import { hrefOf } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -62,7 +63,8 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
     )
   }
 
-  const payeeName = who(wallet, pool, row.payee)
+  const payeeName = nameOnly(wallet, pool, row.payee)
+  const payee = <Person pool={pool} member={row.payee} />
   const amountText = money(row.amount, policy)
   const amount = iso(amountText)
   const amountOf = (value: number): VNode => iso(money(value, policy))
@@ -82,15 +84,15 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
   return (
     <section aria-labelledby="payment-request-title" data-testid="payment-request">
       {back}
-      <h1 id="payment-request-title">{mine ? t.paymentRequest.titleMine(amount) : t.paymentRequest.titleTheirs(iso(payeeName), amount)}</h1>
+      <h1 id="payment-request-title">{mine ? t.paymentRequest.titleMine(amount) : t.paymentRequest.titleTheirs(payee, amount)}</h1>
       {row.memo && <p class="memo">“<bdi>{row.memo}</bdi>”</p>}
       <p class="hint">
-        {row.from === undefined ? t.paymentRequest.askedOfAnyone : askedOfMe ? t.paymentRequest.askedOfYou : t.paymentRequest.askedOf(iso(who(wallet, pool, row.from)))}
+        {row.from === undefined ? t.paymentRequest.askedOfAnyone : askedOfMe ? t.paymentRequest.askedOfYou : t.paymentRequest.askedOf(<Person pool={pool} member={row.from} />)}
         {row.time < Number.MAX_SAFE_INTEGER && <> · <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time></>}
       </p>
       <p class={`notice ${row.status === 'paid' ? 'ok' : row.status === 'open' ? '' : 'warn'}`} role="status" data-testid="request-state">
         <strong>{t.paymentRequest.state}: </strong>
-        {stateText(t, row, settlerName(t, view.statement.find((r) => r.id === row.settledBy), (key) => who(wallet, pool, key)))}
+        {stateText(t, row, settlerName(t, view.statement.find((r) => r.id === row.settledBy), (key) => nameOnly(wallet, pool, key)))}
       </p>
       {row.status === 'open' && (mine || canPay) && <SigningBlocked pool={pool} />}
       {done && (

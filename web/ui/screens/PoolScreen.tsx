@@ -6,6 +6,7 @@ import { CloseAccount } from '../components/CloseAccount.tsx'
 import { WitnessNotes } from '../components/Confirmation.tsx'
 import { CopyField } from '../components/CopyField.tsx'
 import { InFlight } from '../components/InFlight.tsx'
+import { ProfileCard } from '../components/ProfileCard.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { iso, Words } from '../components/Words.tsx'
@@ -115,6 +116,7 @@ export function PoolScreen({ pool }: { pool: string }) {
       )}
 
       {!waitingForAdmission && <InFlight pool={pool} view={view} />}
+      {!waitingForAdmission && <ProfileCard pool={pool} view={view} />}
 
       <Statement pool={pool} view={view} />
 
