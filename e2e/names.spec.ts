@@ -70,6 +70,9 @@ test('Alice joins with her name signed; Bob joins without one and the gatekeeper
   await bob.page.getByRole('button', { name: 'Join this pool' }).click()
   await expect(bob.page.getByRole('heading', { level: 1, name: 'Names bank' })).toBeVisible()
   await expect(bob.page.getByTestId('profile-card')).toContainText('Members of this pool see only your key')
+  // Both joins have reached the relay before the gatekeeper looks.
+  await expect(bob.page.getByTestId('statement-row').first()).toContainText('Sent', { timeout: 30_000 })
+  await expect(alice.page.getByTestId('statement-row').first()).toContainText('Sent', { timeout: 30_000 })
 
   await gatekeeper.goto(`#/pool/${pool}/manage`)
   const members = gatekeeper.page.getByTestId('member-row')
@@ -110,6 +113,24 @@ test('Alice finds Bob by name in the picker; review, statements and both phones 
   await bob.openPool('Names bank')
   await expect(bob.page.getByTestId('statement-row').first()).toContainText(new RegExp(`Received from Alice Martin ${FINGERPRINT}`), { timeout: 30_000 })
   await expectAccessible(bob.page)
+})
+
+test('a transaction has its own page with its state, and a link that opens it on the other phone', async () => {
+  await alice.goto(`#/pool/${pool}`)
+  const row = alice.page.getByTestId('statement-row').first()
+  await expect(row).toContainText(/Sent|Confirmed/, { timeout: 30_000 })
+  await row.getByTestId('row-details').click()
+  await expect(alice.page.getByRole('heading', { level: 1 })).toHaveText(new RegExp(`Paid to Bob Baker ${FINGERPRINT}`))
+  await expect(alice.page.getByTestId('tx-amount')).toHaveText('−3.00 NB')
+  await expect(alice.page.getByTestId('tx-state')).toContainText(/Sent|Confirmed/)
+  const link = await alice.page.getByTestId('tx-link').inputValue()
+  expect(link).toMatch(/\/#\/pool\/[0-9a-f]{64}\/tx\/[0-9a-f]{64}$/)
+  await expectAccessible(alice.page)
+  await alice.page.setViewportSize(NARROW)
+  await expectNoOverflow(alice.page)
+  await alice.page.setViewportSize(PHONE)
+  await bob.page.goto(link)
+  await expect(bob.page.getByRole('heading', { level: 1 })).toHaveText(new RegExp(`Received from Alice Martin ${FINGERPRINT}`))
 })
 
 test('a nickname wins on the device that gave it, and only there', async () => {

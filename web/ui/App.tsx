@@ -21,6 +21,7 @@ import { PaymentRequestScreen } from './screens/PaymentRequestScreen.tsx'
 import { PoolScreen } from './screens/PoolScreen.tsx'
 import { RequestScreen } from './screens/RequestScreen.tsx'
 import { SettingsScreen } from './screens/SettingsScreen.tsx'
+import { TransactionScreen } from './screens/TransactionScreen.tsx'
 import { useStrings } from './wallet-context.ts'
 
 export function App({ persist, updates }: { persist: PersistOutcome; updates: UpdateOffer }) {
@@ -100,6 +101,8 @@ function Screen({ route, persist }: { route: Route; persist: PersistOutcome }) {
       return <ManageScreen pool={route.pool} key={route.pool} />
     case 'payment-request':
       return <PaymentRequestScreen pool={route.pool} request={route.request} key={route.request} />
+    case 'transaction':
+      return <TransactionScreen pool={route.pool} entry={route.entry} key={route.entry} />
     case 'link':
       return <LinkScreen link={route.link} key={route.link} />
   }

@@ -16,6 +16,8 @@ export type Route =
   | { name: 'manage'; pool: string }
   /** One signed payment request: pay it, refuse it, or (the requester's own) show or withdraw it. */
   | { name: 'payment-request'; pool: string; request: string }
+  /** One transaction (any entry of the statement): everything about it, and a link to share. */
+  | { name: 'transaction'; pool: string; entry: string }
   /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt, `q/…` signed payment request. */
   | { name: 'link'; link: string }
 
@@ -33,6 +35,7 @@ export function parseRoute(hash: string): Route {
       if (!/^[0-9a-f]{64}$/.test(second)) return { name: 'home' }
       if (third === 'pay' || third === 'request' || third === 'manage') return { name: third, pool: second }
       if (third === 'req' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'payment-request', pool: second, request: fourth }
+      if (third === 'tx' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'transaction', pool: second, entry: fourth }
       return { name: 'pool', pool: second }
     default:
       return { name: 'home' }
@@ -51,6 +54,8 @@ export function hrefOf(route: Route): string {
       return `#/pool/${route.pool}/${route.name}`
     case 'payment-request':
       return `#/pool/${route.pool}/req/${route.request}`
+    case 'transaction':
+      return `#/pool/${route.pool}/tx/${route.entry}`
     case 'link':
       return `#/${route.link}`
     default:

@@ -52,6 +52,31 @@ export class EntrySigner {
   }
 
   /**
+   * Would this entry go through now? The same steps as `sign` (guard,
+   * author, judge) with the candidate signed in memory and then dropped:
+   * nothing is stored or sent, so a review screen can refuse with the
+   * validator's own words before anyone presses Pay.
+   */
+  judge<E extends Entry>(book: PoolBook, body: Parameters<typeof authorEntry<E>>[1], options: SignOptions = {}): Outcome<E> {
+    const blocked = this.blocked(book)
+    if (blocked) return { ok: false, refusal: blocked }
+    return this.#judge<E>(book, body, options, this.#parts.now())
+  }
+
+  #judge<E extends Entry>(book: PoolBook, body: Parameters<typeof authorEntry<E>>[1], options: SignOptions, now: number): Outcome<E> {
+    book.refresh(now)
+    const entries = book.store.entries.values()
+    // Connected and the witness has seen our chain head: the payment names the checkpoint and counts as online.
+    const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#parts.sync.status))
+    const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now, ...(checkpoint ? { checkpoint } : {}) }, body, options.extraDeps)
+    const online = checkpoint !== undefined && candidate.deps.includes(checkpoint)
+    const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#parts.cache, { online })
+    const waiting = !check.ok && options.allowWaiting === true && WAITING_REASONS.has(check.refusal.reason)
+    if (!check.ok && !waiting) return { ok: false, refusal: check.refusal }
+    return { ok: true, value: candidate }
+  }
+
+  /**
    * Signs the next entry of this device in `book`, judges it with the
    * validator, and only if accepted stores and publishes it.
    */
@@ -61,15 +86,9 @@ export class EntrySigner {
     this.#busy++
     try {
       const now = this.#parts.now()
-      book.refresh(now)
-      const entries = book.store.entries.values()
-      // Connected and the witness has seen our chain head: the payment names the checkpoint and counts as online.
-      const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#parts.sync.status))
-      const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now, ...(checkpoint ? { checkpoint } : {}) }, body, options.extraDeps)
-      const online = checkpoint !== undefined && candidate.deps.includes(checkpoint)
-      const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#parts.cache, { online })
-      const waiting = !check.ok && options.allowWaiting === true && WAITING_REASONS.has(check.refusal.reason)
-      if (!check.ok && !waiting) return { ok: false, refusal: check.refusal }
+      const judged = this.#judge<E>(book, body, options, now)
+      if (!judged.ok) return judged
+      const candidate = judged.value
       // Kept as on this device until a relay confirms it (pools.ts), so an entry signed offline goes out again next session.
       await this.#parts.db.put('delivery', { id: candidate.id, pool: book.id, state: 'device', at: now })
       book.delivery.set(candidate.id, 'device')

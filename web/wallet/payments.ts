@@ -38,6 +38,19 @@ export class Payments {
     return { ok: true, value: signed.value.id }
   }
 
+  /**
+   * Would this payment go through now? The validator's preview of exactly the
+   * transfer `pay` would sign, with the same refusal and figures (over the
+   * limit, inside the rate window, past the offline cap); nothing is kept.
+   */
+  check(pool: string, to: string, amount: number, memo: string): Outcome {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    if (to === book.me) return refused('pay-yourself')
+    const judged = this.#parts.signer.judge<TransferEntry>(book, { type: 'transfer', to: to as PublicKeyHex, amount, ...memoField(memo) })
+    return judged.ok ? { ok: true, value: undefined } : judged
+  }
+
   /** Issues new money to a member (core allows it to a gatekeeper only, and only in an 'issued' pool). */
   async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
     const book = this.#parts.pools.get(pool)

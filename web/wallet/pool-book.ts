@@ -26,6 +26,10 @@ export class PoolBook {
   follow: PoolFollow | null = null
   #ledger: Ledger
   #view: PoolView | null = null
+  /** The balance after each statement row as last shown, to say why it changed (an earlier payment arrived). */
+  readonly #shownBalanceAfter = new Map<string, number>()
+  /** Rows whose balance after changed since first shown, with what it said before. */
+  readonly #balanceAfterWas = new Map<string, number>()
 
   constructor(record: PoolRecord, key: KeyRecord, secretKey: Uint8Array, store: IdbVerifiedStore, cache: SignatureCache) {
     this.record = record
@@ -77,8 +81,22 @@ export class PoolBook {
         now,
         witnessed: this.#ledger.witnessed,
       })
+      this.#view = { ...this.#view, statement: this.#view.statement.map((row) => this.#explainBalance(row)) }
     }
     return this.#view
+  }
+
+  /**
+   * Keeps what a row's balance after said the first time it was shown; when a later view
+   * says otherwise, the row carries the earlier figure so the statement can say why.
+   */
+  #explainBalance(row: PoolView['statement'][number]): PoolView['statement'][number] {
+    if (row.status !== 'accepted' || row.change === 0) return row
+    const shown = this.#shownBalanceAfter.get(row.id)
+    if (shown === undefined) this.#shownBalanceAfter.set(row.id, row.balanceAfter)
+    else if (shown !== row.balanceAfter && !this.#balanceAfterWas.has(row.id)) this.#balanceAfterWas.set(row.id, shown)
+    const was = this.#balanceAfterWas.get(row.id)
+    return was !== undefined && was !== row.balanceAfter ? { ...row, balanceAfterWas: was } : row
   }
 
   /** The earliest time a pending entry becomes due, so the wallet can wake up then. */

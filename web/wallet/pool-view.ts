@@ -44,6 +44,13 @@ export interface StatementRow {
   readonly confirmation?: Confirmation
   /** Received, not confirmed yet, in a witnessed pool: the payer's double spend could still void it. */
   readonly atRisk?: true
+  /** The witness checkpoint that made it final (for a two-step transfer, the one that covered its accept). */
+  readonly witnessedBy?: string
+  /**
+   * What `balanceAfter` said when this device last showed the row, when that differs: an earlier
+   * payment arrived since and sorts before it (pool-book.ts keeps what was shown).
+   */
+  readonly balanceAfterWas?: number
 }
 
 /**
@@ -203,6 +210,7 @@ export function viewPool(input: PoolViewInput): PoolView {
     running += change
     const confirmation = money && verdict.status === 'accepted' ? confirmationOf(entry.id) : undefined
     const atRisk = confirmation === 'unconfirmed' && toMe && !mine && change > 0
+    const witnessedBy = confirmation === 'confirmed' ? (witnessedOf.get(acceptOf.get(entry.id) ?? entry.id) ?? undefined) : undefined
     const subject = entry.type === 'admit' || entry.type === 'freeze' ? entry.member : entry.type === 'request' ? (entry.from ?? null) : null
     const counterparty = money ? (mine ? money.to : entry.author) : mine ? subject : entry.author
     rows.push({
@@ -224,6 +232,7 @@ export function viewPool(input: PoolViewInput): PoolView {
       ...(entry.type === 'request' && requestById.has(entry.id) ? { requestStatus: requestById.get(entry.id)!.status } : {}),
       ...(confirmation ? { confirmation } : {}),
       ...(atRisk ? { atRisk: true as const } : {}),
+      ...(witnessedBy ? { witnessedBy } : {}),
     })
   }
   rows.reverse()

@@ -203,6 +203,11 @@ export class Wallet {
     return this.#payments.pay(pool, to, amount, memo)
   }
 
+  /** Would `pay` go through now? The validator's own preview, for the review step; nothing is signed for keeps. */
+  checkPayment(pool: string, to: string, amount: number, memo: string): Outcome {
+    return this.#payments.check(pool, to, amount, memo)
+  }
+
   /** Issues new money to a member: a gatekeeper's payment in an issued pool. */
   async issue(pool: string, to: string, amount: number, memo: string): Promise<Outcome<string>> {
     return this.#payments.issue(pool, to, amount, memo)

@@ -26,9 +26,9 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
             <div class="statement-main">
               <span class="statement-what">
                 {row.type === 'request' || row.pays ? (
-                  <a href={hrefOf({ name: 'payment-request', pool, request: row.pays ?? row.id })}>{describe(t, row, name)}</a>
+                  <a href={hrefOf({ name: 'payment-request', pool, request: row.pays ?? row.id })}>{describeRow(t, row, name)}</a>
                 ) : (
-                  describe(t, row, name)
+                  describeRow(t, row, name)
                 )}
               </span>
               {row.change !== 0 ? (
@@ -56,7 +56,15 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
                   {t.pool.balanceAfter} <bdi>{money(row.balanceAfter, policy)}</bdi>
                 </span>
               )}
+              <a class="details-link" href={hrefOf({ name: 'transaction', pool, entry: row.id })} data-testid="row-details">
+                {t.transaction.details}
+              </a>
             </div>
+            {row.balanceAfterWas !== undefined && (
+              <p class="hint" data-testid="row-balance-changed">
+                {t.row.balanceChanged(iso(money(row.balanceAfterWas, policy)))}
+              </p>
+            )}
             {row.outgoing && row.status !== 'rejected' && row.delivery === 'device' && <Receipt pool={pool} entry={row.id} />}
           </li>
         )
@@ -65,7 +73,8 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
   )
 }
 
-function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterparty: VNode | undefined): ComponentChildren {
+/** What a row is, in a sentence with the other party in it (also the transaction page's heading). */
+export function describeRow(t: ReturnType<typeof useStrings>, row: StatementRow, counterparty: VNode | undefined): ComponentChildren {
   const name = counterparty ?? iso('')
   switch (row.type) {
     case 'transfer':
@@ -97,13 +106,18 @@ function describe(t: ReturnType<typeof useStrings>, row: StatementRow, counterpa
   return t.entryTypes[row.type]
 }
 
-function stateOf(t: ReturnType<typeof useStrings>, row: StatementRow): string {
+/**
+ * A row's state in words: not sent yet, sent, refused and why, waiting and why; a payment a
+ * witness confirmed says only that (ConfirmationState), since confirmed implies sent.
+ */
+export function stateOf(t: ReturnType<typeof useStrings>, row: StatementRow): string {
   if (row.requestStatus) return t.row.requestState[row.requestStatus]
   if (row.awaiting) return row.awaiting === 'me' ? t.row.stateAwaitingMe : t.row.stateAwaitingThem
   if (row.status === 'cancelled') return t.row.stateCancelled
   if (row.status === 'rejected') return t.row.stateRejected(row.reason ? t.reasons[row.reason] : '')
   if (row.status === 'pending' && row.change === 0 && row.nominal > 0) return t.row.stateNotSettled(row.reason ? t.reasons[row.reason] : '')
   if (row.status === 'pending') return t.row.statePending(row.reason ? t.reasons[row.reason] : '')
+  if (row.confirmation === 'confirmed') return ''
   if (row.delivery === 'relay') return t.row.stateRelay
   if (row.delivery === 'device') return t.row.stateDevice
   return t.row.stateReceived

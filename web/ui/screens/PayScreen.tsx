@@ -97,7 +97,11 @@ export function PayScreen({ pool }: { pool: string }) {
     const parsed = parseAmount(amount, decimals)
     if (!parsed.ok) next.amount = t.pay.amountProblem[parsed.problem]
     setErrors(next)
-    if (!next.to && !next.amount) setReviewing(true)
+    if (next.to || next.amount || !parsed.ok) return
+    // The review runs the validator's own preview first: what cannot go through is refused here, in its words.
+    const check = wallet.checkPayment(pool, toKey, parsed.minorUnits, memo)
+    if (!check.ok) return setRefusal(refusalText(t, check.refusal, policy, Date.now()))
+    setReviewing(true)
   }
 
   const confirm = async (): Promise<void> => {
