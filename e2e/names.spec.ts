@@ -46,6 +46,8 @@ async function invite(label: string): Promise<string> {
   await gatekeeper.goto(`#/pool/${pool}/manage`)
   await page.getByLabel('Who is it for?').fill(label)
   await page.getByRole('button', { name: 'Make invitation' }).click()
+  // The link field already holds the previous invitation's link: wait for this one's.
+  await expect(page.getByRole('heading', { name: `Invitation for ${label}` })).toBeVisible()
   await expect(page.getByTestId('invite-link')).toHaveValue(/\/#\/i\//)
   return page.getByTestId('invite-link').inputValue()
 }
