@@ -262,7 +262,7 @@ describe('a pool without a witness', () => {
     const before = gatekeeper.wallet.poolLines(pool).length
     const unreachable = await gatekeeper.wallet.addWitness(pool)
     expect(unreachable).toMatchObject({ ok: false, refusal: { reason: 'no-relay-witness' } })
-    expect(plainText(refusalText(en, (unreachable as { refusal: never }).refusal, POLICY, clock))).toMatch(/relay cannot be reached/)
+    expect(plainText(refusalText(en, (unreachable as unknown as { refusal: never }).refusal, POLICY, clock))).toMatch(/relay cannot be reached/)
     expect(gatekeeper.wallet.poolLines(pool)).toHaveLength(before)
     // A member who is not the creator cannot name a witness: the validator refuses before anything is kept.
     const witnessSecret = generateSecretKey()
