@@ -93,16 +93,6 @@ export interface RequestSummary {
   readonly settledBy?: EntryId
 }
 
-/** A member's latest accepted profile (core/rules/profiles.ts). */
-export interface ProfileSummary {
-  readonly name: string
-  readonly bio?: string
-  readonly initials?: string
-  readonly picture?: string
-  /** The profile entry it comes from. */
-  readonly entry: EntryId
-}
-
 /** One key the pool names as a witness, or that signed checkpoints in it. */
 export interface WitnessSummary {
   readonly key: PublicKeyHex
@@ -129,8 +119,6 @@ export interface ReplayResult {
   readonly commons?: number
   /** Payment requests and what became of them, by id; present when the pool has any. */
   readonly requests?: Readonly<Record<string, RequestSummary>>
-  /** Each member's latest accepted profile, by key; present when anyone signed one. */
-  readonly profiles?: Readonly<Record<string, ProfileSummary>>
   readonly entries: readonly EntryVerdict[]
   readonly equivocations: readonly Equivocation[]
   readonly witnesses: readonly WitnessSummary[]
@@ -437,15 +425,6 @@ export class Ledger {
     }
   }
 
-  /** How `key` shows itself in this pool: its latest accepted profile, if any. */
-  profile(key: PublicKeyHex): ProfileSummary | undefined {
-    const p = this.#state.profiles.get(key)
-    return p && {
-      name: p.name, ...(p.bio !== undefined ? { bio: p.bio } : {}), ...(p.initials !== undefined ? { initials: p.initials } : {}),
-      ...(p.picture !== undefined ? { picture: p.picture } : {}), entry: p.entry,
-    }
-  }
-
   /** The entry that made `key` a member (an admit, a join, or the genesis for the creator). */
   membershipEntry(key: PublicKeyHex): EntryId | undefined {
     return this.#state.members.get(key)?.since
@@ -633,9 +612,6 @@ export class Ledger {
       }
     }
 
-    const profiles: Record<string, ProfileSummary> = {}
-    for (const key of [...state.profiles.keys()].sort()) profiles[key] = this.profile(key)!
-
     return {
       pool: this.pool,
       policy: state.policy ?? null,
@@ -644,7 +620,6 @@ export class Ledger {
       members,
       ...(state.policy?.feeBasisPoints || state.commons !== 0 ? { commons: state.commons } : {}),
       ...(state.requests.size > 0 ? { requests } : {}),
-      ...(state.profiles.size > 0 ? { profiles } : {}),
       entries: verdicts,
       equivocations,
       witnesses: this.#witnessSummaries(),

@@ -1,5 +1,5 @@
 /** heroes replay LOG [--as-of T] [--pool ID] */
-import { replay } from '../../core/index.ts'
+import { profilesOf, replay } from '../../core/index.ts'
 import { parseFlags, timeFlag } from '../args.ts'
 import { loadPool } from '../pool.ts'
 import { UsageError } from '../errors.ts'
@@ -14,6 +14,8 @@ export function replayCommand(argv: string[], now: number): number {
   const asOf = timeFlag(values['as-of'], 'as-of', now)
   const loaded = loadPool(positionals[0]!, values.pool, asOf, { auditor: true })
   const result = loaded.pool === undefined ? replay([], { asOf }) : loaded.ledger.result()
-  process.stdout.write(JSON.stringify({ ...result, malformed: loaded.malformed }, null, 2) + '\n')
+  // Members' names (profile entries), added after the ledger's own fields; present when anyone signed one.
+  const profiles = loaded.pool === undefined ? {} : profilesOf(result, (id) => loaded.ledger.entry(id))
+  process.stdout.write(JSON.stringify({ ...result, ...(Object.keys(profiles).length > 0 ? { profiles } : {}), malformed: loaded.malformed }, null, 2) + '\n')
   return 0
 }

@@ -36,7 +36,7 @@ export interface ProfileInput {
 }
 
 /** The wallet parts People uses. */
-export type PeopleParts = Pick<WalletParts, 'pools' | 'settings' | 'signer'>
+export type PeopleParts = Pick<WalletParts, 'pools' | 'settings' | 'signer' | 'now'>
 
 /** Characters that would make a signed name refused as malformed (controls, direction and invisible marks). */
 const UNSIGNABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
@@ -67,7 +67,7 @@ export class People {
     const fingerprint = shortKey(key)
     const book = this.#parts.pools.get(pool)
     if (!book) return { key, name: undefined, source: 'none', fingerprint, profile: undefined }
-    const profile = book.ledger.profile(key as PublicKeyHex)
+    const profile = book.profileOf(key, this.#parts.now())
     const named = (name: string | undefined, source: NameSource): PersonName => ({ key, name, source, fingerprint, profile })
     if (key === book.me) {
       if (profile) return named(profile.name, 'profile')
@@ -89,7 +89,7 @@ export class People {
   /** This device's signed profile in `pool`, if it signed one. */
   own(pool: string): ProfileSummary | undefined {
     const book = this.#parts.pools.get(pool)
-    return book?.ledger.profile(book.me)
+    return book?.profileOf(book.me, this.#parts.now())
   }
 
   /**

@@ -4,7 +4,7 @@
  * screens read. The ledger is fed the same entries as the store, so the view
  * always equals a full replay of what this device knows (core guarantees it).
  */
-import { Ledger, SignatureCache, type Entry, type EntryId, type PublicKeyHex } from '../../core/index.ts'
+import { Ledger, SignatureCache, profilesOf, type Entry, type EntryId, type ProfileSummary, type PublicKeyHex } from '../../core/index.ts'
 import type { IdbVerifiedStore } from '../storage/idb-verified-store.ts'
 import type { KeyRecord, PoolRecord } from '../storage/wallet-db.ts'
 import type { PoolFollow } from '../sync/sync-engine.ts'
@@ -26,6 +26,8 @@ export class PoolBook {
   follow: PoolFollow | null = null
   #ledger: Ledger
   #view: PoolView | null = null
+  /** Each member's signed profile, read from the same result as the view (core/profiles.ts). */
+  #profiles: Readonly<Record<string, ProfileSummary>> = {}
   /** The balance after each statement row as last shown, to say why it changed (an earlier payment arrived). */
   readonly #shownBalanceAfter = new Map<string, number>()
   /** Rows whose balance after changed since first shown, with what it said before. */
@@ -71,10 +73,12 @@ export class PoolBook {
 
   view(now: number): PoolView {
     if (!this.#view) {
+      const result = this.#ledger.result()
+      this.#profiles = profilesOf(result, (id) => this.store.entries.get(id))
       this.#view = viewPool({
         pool: this.id,
         me: this.me,
-        result: this.#ledger.result(),
+        result,
         entries: this.store.entries,
         delivery: this.delivery,
         lastTransferTime: this.#ledger.lastTransferTime(this.me),
@@ -106,6 +110,12 @@ export class PoolBook {
       if (entry.time > this.#ledger.asOf && (next === undefined || entry.time < next)) next = entry.time
     }
     return next
+  }
+
+  /** The profile `key` signed in this pool, as of the current view. */
+  profileOf(key: string, now: number): ProfileSummary | undefined {
+    this.view(now)
+    return this.#profiles[key]
   }
 
   nameOf(key: string): string | undefined {
