@@ -16,7 +16,7 @@
  * repository's root (`.tmp/bench-relay-<pools>x<entries>/`), reused by later
  * runs; each run links the files into a fresh data directory (`cp -al`: the
  * relay replaces files by rename and never writes into one, so the fixture
- * stays as it was). 500 touches (about 5 minutes); --quick: 100 pools, 150 touches, --memory-budget-mb 192
+ * stays as it was). 500 touches (about 5 minutes); --quick: 100 pools, 100 touches, --memory-budget-mb 192
  * (100k entries fit 512 MB without an eviction).
  */
 import { spawnSync } from 'node:child_process'
@@ -189,7 +189,7 @@ async function measure(fixtureDir: string, pools: FixturePool[], touches: number
 
 export async function run({ quick, report, touches }: BenchContext & { touches?: number }): Promise<void> {
   const poolCount = quick ? 100 : 1000
-  const count = touches ?? (quick ? 150 : 500)
+  const count = touches ?? (quick ? 100 : 500)
   const { dir, pools } = await fixture(poolCount)
   const size = `${poolCount} pools × ${ENTRIES_PER_POOL} entries (${poolCount * ENTRIES_PER_POOL} on disk)`
   // Quick: 100k entries fit 512 MB without evicting anything; a smaller budget still exercises eviction.

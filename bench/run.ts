@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem]`: every
+ * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout]`: every
  * benchmark, one table, and bench/results.json (one object per figure: name,
  * value, unit, and baseline + ratio where a baseline is measured in the same
  * run). Speed is measured here, never asserted in tests.
@@ -14,6 +14,7 @@ import { run as runApp } from './app.ts'
 import { run as runWitness } from './witness.ts'
 import { run as runMarket } from './market.ts'
 import { run as runRelayMemory } from './relay-memory.ts'
+import { run as runFanout } from './relay-fanout.ts'
 import { referenceVerify } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 import { GOALS, judged, round, type Figure } from './figures.ts'
@@ -50,6 +51,7 @@ const suites: Record<string, () => Promise<void>> = {
   witness: () => runWitness({ quick, report }),
   market: () => runMarket({ quick, report }),
   relaymem: () => runRelayMemory({ quick, report }),
+  fanout: () => runFanout({ quick, report }),
 }
 
 for (const [name, suite] of Object.entries(suites)) {

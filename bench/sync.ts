@@ -183,10 +183,10 @@ async function fanOut({ quick, report }: BenchContext, resources: Resources, cli
   const run = await payAndCollect(hosts, hosts, { seconds, paymentsPerSecond: 1, totalPools: pools, payers: 'rotate' }, perPool - 1)
   const after = await relayProcessFigures(relay)
   const relayCpu = round(((after.cpuSeconds - before.cpuSeconds) / (run.elapsedMs / 1000)) * 100, 0)
-  report({ name: 'relay_clients', value: connected, unit: 'clients', note: `${pools} pools of ${perPool}, in ${hostCount} device processes; setup ${setupS} s` })
+  report({ name: 'relay_repo_clients', value: connected, unit: 'clients', note: `${pools} pools of ${perPool}, in ${hostCount} device processes; setup ${setupS} s` })
   const note = `${run.latencies.length} of ${run.expected} deliveries after a 1 s warm-up; one payment per pool per second for ${seconds} s; relay RSS ${mb(after.rssBytes)} MB, ${relayCpu} % of one core; device processes ${mb(run.hostRssBytes)} MB in all`
-  report({ name: 'relay_fanout_p50_ms', value: percentile(run.latencies, 50), unit: 'ms', note })
-  report({ name: 'relay_fanout_p99_ms', value: percentile(run.latencies, 99), unit: 'ms', note })
+  report({ name: 'relay_fanout_repo_p50_ms', value: percentile(run.latencies, 50), unit: 'ms', note })
+  report({ name: 'relay_fanout_repo_p99_ms', value: percentile(run.latencies, 99), unit: 'ms', note })
   if (run.latencies.length < run.expected) process.stderr.write(`  fan-out: only ${run.latencies.length} of ${run.expected} deliveries arrived in time\n`)
   for (const host of hosts) await host.close()
   await relay.kill('SIGTERM')
