@@ -94,6 +94,7 @@ export function countedCheckpoints(
   eras: Eras,
   chains: ReadonlyMap<PublicKeyHex, ReadonlyMap<number, readonly number[]>>,
   prevOf: (at: number) => number,
+  misdated: ReadonlySet<number> | ReadonlyMap<number, unknown> = new Set(),
 ): { counted: CountedCheckpoint[]; forks: WitnessFork[] } {
   const { entries, asOf } = input
   const counted: CountedCheckpoint[] = []
@@ -124,6 +125,7 @@ export function countedCheckpoints(
       if (seq > 1 && prevOf(at) !== previous) break
       if (previous !== undefined && entry.time < entries[previous]!.time) break
       if (entry.time > asOf) break
+      if (misdated.has(at)) break // it and what its witness signs after it never count (assignBlocks)
       previous = at
       whole.push(at)
     }
@@ -156,12 +158,24 @@ export function parentIds(entry: Entry): readonly EntryId[] {
   return parents
 }
 
+/** What assignBlocks did: how many checkpoints it assigned, and the misdated one that stopped it, if any. */
+export interface Assignment {
+  readonly assigned: number
+  /**
+   * A checkpoint that newly covers an entry claimed later than the checkpoint's own time plus the
+   * allowed clock skew. An honest witness never signs one (what is dated after its clock is not yet
+   * applied in its ledger, so never a head): it does not count, nor does anything of its witness
+   * after it, so a witness that lies about time delays confirmation but never voids a payment.
+   */
+  readonly misdated?: { readonly checkpoint: number; readonly entry: number }
+}
+
 /**
  * Assigns blocks: for each counted checkpoint from `from` on, in rank order,
- * every entry of its past not yet in a block joins its block. Returns how many
- * checkpoints were assigned; one whose past is not all present stops it.
+ * every entry of its past not yet in a block joins its block. One whose past
+ * is not all present stops it, and so does a misdated one (`Assignment`).
  */
-export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevAt?: readonly number[]): number {
+export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevAt: readonly number[] | undefined, skewMs: number): Assignment {
   const { entries, index, parents } = input
   const stack: number[] = []
   const collected: number[] = []
@@ -211,10 +225,17 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
     }
     if (!complete) {
       for (const at of collected) blockOf[at] = UNCOVERED
-      return r - from
+      return { assigned: r - from }
+    }
+    const latest = checkpoint.time + skewMs
+    for (const at of collected) {
+      if (entries[at]!.time > latest) {
+        for (const marked of collected) blockOf[marked] = UNCOVERED
+        return { assigned: r - from, misdated: { checkpoint: checkpoint.at, entry: at } }
+      }
     }
   }
-  return counted.length - from
+  return { assigned: counted.length - from }
 }
 
 /** "Is a in the causal past of b?", answered by walking b's past; memoised per target. */

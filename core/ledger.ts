@@ -44,7 +44,7 @@ import { ParentTable } from './parent-table.ts'
 import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
-import { DEPS_COUNT_MAX, ONLINE_COVER_MS_MAX } from './limits.ts'
+import { CLOCK_SKEW_MS_MAX, DEPS_COUNT_MAX, ONLINE_COVER_MS_MAX } from './limits.ts'
 
 /**
  * `initiated`: a two-step transfer waiting for its payee (its amount on hold);
@@ -106,6 +106,11 @@ export interface WitnessSummary {
   readonly latest: { readonly id: EntryId; readonly seq: number; readonly time: number } | null
   /** Two checkpoints at one seq: proof that the witness is faulty (its checkpoints from there on do not count). */
   readonly faulty?: { readonly seq: number; readonly entries: readonly EntryId[] }
+  /**
+   * A checkpoint of this primary that newly covers an entry dated more than the clock skew after it:
+   * proof that its clock or its word is wrong. It and its later checkpoints do not count.
+   */
+  readonly misdated?: { readonly checkpoint: EntryId; readonly entry: EntryId }
 }
 
 export interface ReplayResult {
@@ -207,6 +212,8 @@ export class Ledger {
   /** Counted checkpoints in rank order; the first #assigned have their blocks assigned. */
   #counted: CountedCheckpoint[] = []
   #assigned = 0
+  /** Checkpoints of a primary that newly cover an entry dated after them (beyond the skew), with that entry: they never count. */
+  readonly #misdated = new Map<number, number>()
 
   /** The state after the covered part, and how many applied entries that part holds. */
   #finalState = new PoolState()
@@ -316,9 +323,8 @@ export class Ledger {
       this.#counted = counted
     }
     if (this.#assigned < this.#counted.length) {
-      const assigned = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, this.#prevAt)
+      const assigned = this.#assignNewBlocks()
       if (assigned > 0) {
-        this.#assigned += assigned
         // A first add has nothing to undo: order everything once.
         if (this.#applied.length === 0) return this.#applyInOrder(this.#orderUnapplied())
         return this.#rebuildFromFinal()
@@ -647,7 +653,11 @@ export class Ledger {
         const seq = Math.min(...forked.keys())
         faulty = { seq, entries: [...forked.get(seq)!] }
       }
-      summaries.push({ key, primary: named[0] === key, named: named.includes(key), counted, latest, ...(faulty ? { faulty } : {}) })
+      let misdated: WitnessSummary['misdated']
+      for (const [checkpoint, entry] of this.#misdated) {
+        if (this.#entries[checkpoint]!.author === key) misdated = { checkpoint: this.#entries[checkpoint]!.id, entry: this.#entries[entry]!.id }
+      }
+      summaries.push({ key, primary: named[0] === key, named: named.includes(key), counted, latest, ...(faulty ? { faulty } : {}), ...(misdated ? { misdated } : {}) })
     }
     return summaries
   }
@@ -662,7 +672,24 @@ export class Ledger {
     const input = this.#coverageInput()
     const creator = this.#entries[this.#genesisAt]!.author
     const creatorPolicies = this.#witnessPolicies.filter((at) => this.#entries[at]!.author === creator)
-    return countedCheckpoints(input, erasOf(input, creatorPolicies), this.#checkpointChains, (at) => this.#resolvePrev(at))
+    return countedCheckpoints(input, erasOf(input, creatorPolicies), this.#checkpointChains, (at) => this.#resolvePrev(at), this.#misdated)
+  }
+
+  /**
+   * Assigns the blocks of counted checkpoints not assigned yet; returns how
+   * many. A misdated checkpoint (coverage.ts, `Assignment`) is remembered and
+   * the counted list cut there; the ranks before it stay as they were.
+   */
+  #assignNewBlocks(): number {
+    let total = 0
+    for (;;) {
+      const step = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, this.#prevAt, CLOCK_SKEW_MS_MAX)
+      this.#assigned += step.assigned
+      total += step.assigned
+      if (step.misdated === undefined) return total
+      this.#misdated.set(step.misdated.checkpoint, step.misdated.entry)
+      this.#counted = this.#countCheckpoints().counted
+    }
   }
 
   /** Position of an entry's prev, resolving one that arrived after it; NO_PREV or PREV_UNRESOLVED otherwise. */
@@ -858,9 +885,11 @@ export class Ledger {
     this.#state = new PoolState()
     this.#last = -1
     if (this.#genesisAt < 0) return
+    // Which checkpoints are misdated can depend on what else counted (asOf moved back): found again.
+    this.#misdated.clear()
     const { counted } = this.#countCheckpoints()
     this.#counted = counted
-    this.#assigned = assignBlocks(this.#coverageInput(), counted, 0, this.#blockOf, this.#prevAt)
+    this.#assignNewBlocks()
     this.#applyInOrder(this.#orderUnapplied())
   }
 

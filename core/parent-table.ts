@@ -17,10 +17,10 @@ export class ParentTable {
   readonly #entries: readonly Entry[]
   readonly #index: ReadonlyMap<EntryId, number>
   /** Where the parents of position `at` start; `#start[at + 1]` is where they end. */
-  #start = new Int32Array(1024)
+  #start = new Int32Array(64)
   /** Where the deps of position `at` end (and a checkpoint's heads begin). */
-  #depsEnd = new Int32Array(1024)
-  #positions = new Int32Array(4096)
+  #depsEnd = new Int32Array(64)
+  #positions = new Int32Array(256)
   #length = 0
   #count = 0
 

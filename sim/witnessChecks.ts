@@ -18,7 +18,7 @@
  *    signed its fork from a chain head the primary's latest checkpoint
  *    covered, and at the end the primary covers every entry of the fork.
  * 3. the attacks (actors/attacks.ts) end as they must (world.ts, `Attack`).
- * 4. witnesses are never proven faulty and their checkpoints never refused.
+ * 4. witnesses are never proven faulty, never misdated, and their checkpoints never refused.
  */
 import type { Entry, EntryId, EntryVerdict, ReplayResult } from '../core/index.ts'
 import type { Device } from './device.ts'
@@ -209,7 +209,11 @@ export function attackProblems(world: World, cast: PoolCast, final: ReplayResult
 /** Honest witnesses never sign two checkpoints at one seq, and a named witness's checkpoints are never refused. */
 export function witnessProblems(final: ReplayResult, byId: ReadonlyMap<EntryId, Entry>): string[] {
   const problems: string[] = []
-  for (const summary of final.witnesses) if (summary.faulty) problems.push(`witness ${summary.key.slice(0, 6)} is proven faulty at seq ${summary.faulty.seq}`)
+  for (const summary of final.witnesses) {
+    if (summary.faulty) problems.push(`witness ${summary.key.slice(0, 6)} is proven faulty at seq ${summary.faulty.seq}`)
+    // An honest witness, whatever its clock, never covers what is dated after its own time (core/coverage.ts).
+    if (summary.misdated) problems.push(`witness ${summary.key.slice(0, 6)} signed a misdated checkpoint ${summary.misdated.checkpoint.slice(0, 8)}: it covers ${summary.misdated.entry.slice(0, 8)}, dated after it`)
+  }
   const named = new Set(final.policy?.witnesses ?? [])
   for (const verdict of final.entries) {
     if (verdict.type !== 'checkpoint' || verdict.status !== 'rejected' || !named.has(verdict.author)) continue

@@ -15,7 +15,8 @@ import { loadPool } from '../pool.ts'
  *
  * The pool is judged as of T plus the clock skew a witness allows: an entry
  * dated later could not have been held at T, and covering it would make the
- * pool refuse it (clock-ahead); the next checkpoint covers it.
+ * checkpoint misdated (it would not count: core/coverage.ts); the next
+ * checkpoint covers it.
  */
 export function witnessCommand(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { key: { type: 'string' }, log: { type: 'string' }, time: { type: 'string' }, pool: { type: 'string' } })
