@@ -17,6 +17,7 @@ let gatekeeper: Person
 let alice: Person
 let bob: Person
 let pool = ''
+let aliceLink = ''
 
 test.afterAll(async () => {
   for (const person of [gatekeeper, alice, bob]) {
@@ -53,7 +54,7 @@ async function invite(label: string): Promise<string> {
 }
 
 test('Alice joins with her name signed; Bob joins without one and the gatekeeper sees its label for him', async ({ browser }) => {
-  const aliceLink = await invite('Alice')
+  aliceLink = await invite('Alice')
   const bobLink = await invite('Bob the baker')
 
   alice = await Person.open(browser, 'alice', PHONE)
@@ -145,6 +146,41 @@ test('a nickname wins on the device that gave it, and only there', async () => {
   await expect(renamed).toContainText('Your nickname for them, on this device only.')
   await bob.goto(`#/pool/${pool}`)
   await expect(bob.page.getByTestId('statement-row').first()).toContainText('Alice Martin')
+})
+
+test('an invitation reopened: its maker is told it is theirs; a newcomer with a used one gets one clear refusal and can remove the card', async ({ browser }) => {
+  await gatekeeper.page.goto(aliceLink)
+  await expect(gatekeeper.page.getByRole('heading', { level: 1 })).toHaveText('This is an invitation you made')
+  await expect(gatekeeper.page.getByTestId('own-invite')).toContainText('Somebody has joined with it')
+  await expect(gatekeeper.page.getByRole('button', { name: 'Join this pool' })).toHaveCount(0)
+
+  const dave = await Person.open(browser, 'dave', PHONE)
+  try {
+    await dave.page.goto(aliceLink)
+    await dave.page.getByLabel('Your name in this pool').fill('Dave')
+    await dave.page.getByRole('button', { name: 'Join this pool' }).click()
+    // Once Alice's join reaches Dave's phone, his is refused in words, with a way on, and no green "joined" beside it.
+    await expect(dave.page.getByTestId('join-refused')).toContainText('This invitation was already used by someone else', { timeout: 30_000 })
+    await expect(dave.page.getByTestId('flash')).toHaveCount(0)
+    await expect(dave.page.getByTestId('remove-pool')).toHaveAttribute('open', '')
+    await expectAccessible(dave.page)
+    await dave.page.getByTestId('remove-pool-start').click()
+    await expect(dave.page.getByTestId('remove-pool-warning')).toHaveCount(0)
+    await dave.page.getByTestId('remove-pool-confirm').click()
+    await expect(dave.page.getByTestId('flash')).toContainText('Names bank was removed from this phone.')
+    await expect(dave.page.getByTestId('pool-card')).toHaveCount(0)
+    // Opened again, the used invitation now says so at once.
+    await dave.page.goto(aliceLink)
+    await expect(dave.page.getByRole('button', { name: 'Join this pool' })).toBeVisible()
+  } finally {
+    await dave.close()
+  }
+  // A member with money in the pool is warned before removing its card.
+  await bob.goto(`#/pool/${pool}`)
+  await bob.page.getByTestId('remove-pool').locator('summary').click()
+  await bob.page.getByTestId('remove-pool-start').click()
+  await expect(bob.page.getByTestId('remove-pool-warning')).toContainText('Your balance here is 3.00 NB')
+  await bob.page.getByRole('button', { name: 'Keep it' }).click()
 })
 
 test('no screen scrolls sideways at 320, 360 and 390 px', async () => {

@@ -134,6 +134,7 @@ export const en = {
     nextPaymentAt: (time: string) => `Your next payment is possible from ${time}.`,
     pendingEntries: (count: number) => `${count} ${count === 1 ? 'entry is' : 'entries are'} waiting for earlier entries to arrive.`,
     joinRefused: (reason: string) => `Your joining was refused: ${reason}`,
+    joinRefusedWayOn: 'Ask the gatekeeper for a new invitation, or open the pool’s public link to ask to join. You can remove this card below.',
     joinWaiting: 'You joined on this device. Your membership counts as soon as your phone receives the gatekeeper’s earlier entries — connect to the network once.',
     back: 'All pools',
     closed: 'You closed your account in this pool. Its history stays readable here; a gatekeeper can admit you again.',
@@ -329,6 +330,17 @@ export const en = {
     cancelledDone: 'Cancelled: nothing moved.',
   },
 
+  removePool: {
+    title: 'Remove this pool from this phone',
+    intro: 'The card goes away on this phone only. Nothing is signed and nobody is told; your account in the pool stays as it is.',
+    start: 'Remove this pool…',
+    moneyLeft: <P>(balance: P) => phrase<P>`Your balance here is ${balance}. It stays yours in the pool: your recovery phrase and the pool’s link bring this card back with it. Without them it is out of reach.`,
+    confirm: 'Remove the card from this phone?',
+    yes: 'Remove',
+    no: 'Keep it',
+    removed: <P>(pool: P) => phrase<P>`${pool} was removed from this phone.`,
+  },
+
   closeAccount: {
     title: 'Close my account',
     intro: 'Closing signs a final entry: your key will neither pay nor receive in this pool again (a gatekeeper can admit you again). The pool accepts it only when:',
@@ -371,6 +383,12 @@ export const en = {
     open: 'Open',
     scan: 'Scan a code',
     inviteTitle: <P>(pool: P) => phrase<P>`Invitation to “${pool}”`,
+    ownInviteTitle: 'This is an invitation you made',
+    ownInviteOpen: 'Nobody has used it yet. Give the link or its QR code to the person it is for; opening it on your own phone does nothing.',
+    ownInviteUsed: 'Somebody has joined with it: it cannot be used again. Make a new invitation if someone else needs one.',
+    toManage: 'Go to the pool’s invitations',
+    inviteUsed: 'This invitation was already used by someone else, so it cannot let you in. Ask the gatekeeper for a new invitation, or open the pool’s public link to ask to join.',
+    toPool: 'Open the pool card (you can remove it there)',
     inviteName: 'Your name in this pool',
     inviteNameHint: 'Signed and shown to this pool’s members only. You can change it later on the pool’s page.',
     inviteBody: <P>(kind: string, symbol: P) => phrase<P>`A ${kind} pool using ${symbol}. Joining signs your membership on this device; it works offline and reaches the others when you are online.`,

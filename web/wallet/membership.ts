@@ -7,7 +7,7 @@
 import { decodeEntry, encodeEntry, fromHex, publicKeyOf, signJoinInvite, verifyEntrySignature, type CloseEntry, type JoinEntry } from '../../core/index.ts'
 import type { KeyDerivation } from '../keys/pool-keys.ts'
 import type { InvitePayload, PoolPayload } from '../links/link-payloads.ts'
-import { kept, refused, type Outcome } from './outcome.ts'
+import { done, kept, refused, type Outcome } from './outcome.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
 /** The wallet parts Membership uses. */
@@ -76,6 +76,13 @@ export class Membership {
     const book = this.#parts.pools.get(pool)
     const genesis = book?.store.entries.get(pool)
     return book && genesis ? { kind: 'pool', pool, relay: book.record.relayUrl, genesis: encodeEntry(genesis) } : undefined
+  }
+
+  /** Removes a pool's card from this device only (pools.ts `remove`): nothing is signed. */
+  async removeCard(pool: string): Promise<Outcome> {
+    if (!this.#parts.pools.get(pool)) return refused('unknown-pool')
+    await this.#parts.pools.remove(pool)
+    return done()
   }
 
   /** Leaves a pool; the validator allows it only at balance zero with nothing in flight (close-account.ts says what is in the way). */

@@ -93,6 +93,24 @@ describe('people: who a key is', () => {
     expect(alice.people.own(other.value)).toBeUndefined()
   })
 
+  it('removes a pool card from this device only: its rows leave IndexedDB, the others still hold the pool', async () => {
+    const name = `people-test-remove-${++dbCount}`
+    const mine = await Wallet.open({ db: await openWalletDb(name), sync: new OfflineSyncEngine(), now: () => clock })
+    await mine.addPoolFromLink(gatekeeper.poolLinkPayload(pool)!)
+    await mine.ingestLines(pool, gatekeeper.poolLines(pool))
+    await mine.setContact(pool, aliceKey, 'Al')
+    expect(mine.poolIds()).toEqual([pool])
+    expect(await mine.removePool(pool)).toEqual({ ok: true, value: undefined })
+    expect(mine.poolIds()).toEqual([])
+    const db = await openWalletDb(name)
+    for (const store of ['entries', 'contacts', 'delivery'] as const) expect(await db.getAllFromIndex(store, 'by-pool', pool)).toEqual([])
+    expect(await db.get('pools', pool)).toBeUndefined()
+    const reopened = await Wallet.open({ db, sync: new OfflineSyncEngine(), now: () => clock })
+    expect(reopened.poolIds()).toEqual([])
+    expect(gatekeeper.pool(pool)!.members).toHaveLength(3)
+    expect(await mine.removePool(pool)).toEqual({ ok: false, refusal: { reason: 'unknown-pool' } })
+  })
+
   it('makes initials from a name and cleans text without splitting a surrogate pair', () => {
     expect(initialsOf('alice mary baker smith')).toBe('AMB')
     expect(initialsOf('Zoë')).toBe('Z')

@@ -108,6 +108,32 @@ export class Pools {
     for (const book of this.#books.values()) book.refresh(this.#parts.now())
   }
 
+  /**
+   * Forgets one pool on this device: stops following it and deletes what this device kept of
+   * it (its record, key, entries, delivery marks, nicknames, draft, invites and join requests).
+   * Nothing is signed and nobody else is told: the member's money stays in the pool, and the
+   * pool's link with the recovery phrase brings the same key and balance back.
+   */
+  async remove(id: string): Promise<void> {
+    const book = this.#books.get(id)
+    book?.follow?.stop()
+    this.#books.delete(id)
+    const db = this.#parts.db
+    const tx = db.transaction(['pools', 'keys', 'entries', 'delivery', 'contacts', 'drafts', 'invites', 'requests'], 'readwrite')
+    const byPool = async (name: 'entries' | 'delivery' | 'contacts' | 'invites' | 'requests'): Promise<void> => {
+      let cursor = await tx.objectStore(name).index('by-pool').openCursor(id)
+      while (cursor) {
+        await cursor.delete()
+        cursor = await cursor.continue()
+      }
+    }
+    await Promise.all([
+      tx.objectStore('pools').delete(id), tx.objectStore('keys').delete(id), tx.objectStore('drafts').delete(id),
+      byPool('entries'), byPool('delivery'), byPool('contacts'), byPool('invites'), byPool('requests'), tx.done,
+    ])
+    this.#parts.changed()
+  }
+
   /** Stops following every pool and forgets them (a restore replaces them all). */
   closeAll(): void {
     for (const book of this.#books.values()) book.follow?.stop()

@@ -300,6 +300,11 @@ export class Wallet {
     return this.#membership.linkPayload(pool)
   }
 
+  /** Removes a pool's card from this phone only (no entry is signed; the phrase and the pool's link bring it back). */
+  async removePool(pool: string): Promise<Outcome> {
+    return this.#membership.removeCard(pool)
+  }
+
   /** Leaves a pool: allowed by the validator only at balance zero with nothing in flight. */
   async closeAccount(pool: string): Promise<Outcome> {
     return this.#membership.close(pool)

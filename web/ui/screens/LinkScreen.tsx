@@ -112,6 +112,30 @@ function InviteCard({ payload }: { payload: InvitePayload }) {
   const genesis = genesisOf(payload.genesis)
   if (!genesis) return <p class="notice error" role="alert" data-testid="link-error">{t.wallet.problems['invite-invalid']}</p>
   const policy = genesis.policy
+  // What this phone already knows about the invitation: one it made itself, or one somebody used.
+  const view = wallet.pool(payload.pool)
+  const invite = decodeEntry(payload.invite)
+  const inviteId = invite.ok ? invite.entry.id : ''
+  if (view && invite.ok && invite.entry.author === view.me) {
+    return (
+      <section aria-labelledby="invite-title">
+        <h1 id="invite-title">{t.join.ownInviteTitle}</h1>
+        <p class="notice" role="note" data-testid="own-invite">
+          {view.usedInvites.has(inviteId) ? t.join.ownInviteUsed : t.join.ownInviteOpen}
+        </p>
+        <a class="button" href={hrefOf({ name: 'manage', pool: payload.pool })}>{t.join.toManage}</a>
+      </section>
+    )
+  }
+  if (view && view.role === 'none' && view.usedInvites.has(inviteId)) {
+    return (
+      <section aria-labelledby="invite-title">
+        <h1 id="invite-title">{t.join.inviteTitle(iso(policy.name))}</h1>
+        <p class="notice error" role="alert" data-testid="invite-used">{t.join.inviteUsed}</p>
+        <a class="button secondary" href={hrefOf({ name: 'pool', pool: payload.pool })}>{t.join.toPool}</a>
+      </section>
+    )
+  }
   const accept = async (): Promise<void> => {
     setBusy(true)
     const outcome = await wallet.joinByInvite(payload)

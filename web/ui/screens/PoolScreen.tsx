@@ -7,6 +7,7 @@ import { WitnessNotes } from '../components/Confirmation.tsx'
 import { CopyField } from '../components/CopyField.tsx'
 import { InFlight } from '../components/InFlight.tsx'
 import { ProfileCard } from '../components/ProfileCard.tsx'
+import { RemovePoolCard } from '../components/RemovePoolCard.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { iso, Words } from '../components/Words.tsx'
@@ -56,7 +57,8 @@ export function PoolScreen({ pool }: { pool: string }) {
       <h1 id="pool-title">
         <bdi>{policy?.name ?? pool.slice(0, 8)}</bdi>
       </h1>
-      {flash && (
+      {/* A refused join must not stand beside a green "You joined" (the refusal below says what happened). */}
+      {flash && myJoin?.status !== 'rejected' && (
         <p class="notice ok" role="status" data-testid="flash">
           <Words text={flash} />
         </p>
@@ -81,7 +83,12 @@ export function PoolScreen({ pool }: { pool: string }) {
       {policy?.softMinBalance !== undefined && view.balance < policy.softMinBalance && <p class="notice warn" role="note" data-testid="below-soft-min">{t.pool.belowSoftMin(iso(money(policy.softMinBalance, policy)))}</p>}
       {policy?.softMaxBalance !== undefined && view.balance > policy.softMaxBalance && <p class="notice warn" role="note" data-testid="above-soft-max">{t.pool.aboveSoftMax(iso(money(policy.softMaxBalance, policy)))}</p>}
       {myJoin?.status === 'pending' && <p class="notice" role="note" data-testid="join-waiting">{t.pool.joinWaiting}</p>}
-      {myJoin?.status === 'rejected' && <p class="notice error" role="note">{t.pool.joinRefused(myJoin.reason ? t.reasons[myJoin.reason] : '')}</p>}
+      {myJoin?.status === 'rejected' && (
+        <div class="notice error" role="note" data-testid="join-refused">
+          <p>{t.pool.joinRefused(myJoin.reason ? t.reasons[myJoin.reason] : '')}</p>
+          <p>{t.pool.joinRefusedWayOn}</p>
+        </div>
+      )}
       {view.nextTransferAt !== null && <p class="notice" role="note">{t.pool.nextPaymentAt(clockTime(view.nextTransferAt))}</p>}
       {view.pendingCount > 0 && <p class="hint">{t.pool.pendingEntries(view.pendingCount)}</p>}
 
@@ -125,6 +132,7 @@ export function PoolScreen({ pool }: { pool: string }) {
         <code class="key" data-testid="my-key">{view.me}</code>
       </details>
       {view.role === 'member' && !view.closed && <CloseAccount pool={pool} view={view} />}
+      {view.role !== 'gatekeeper' && <RemovePoolCard pool={pool} view={view} open={myJoin?.status === 'rejected'} />}
       <p>
         <button type="button" class="link" onClick={() => downloadText(`heroes-${pool.slice(0, 12)}.jsonl`, wallet.poolLines(pool).join('\n') + '\n', 'application/x-ndjson')}>
           {t.pool.exportLog}
