@@ -73,13 +73,10 @@ test('Alice joins with her name signed; Bob joins without one and the gatekeeper
   await bob.page.getByRole('button', { name: 'Join this pool' }).click()
   await expect(bob.page.getByRole('heading', { level: 1, name: 'Names bank' })).toBeVisible()
   await expect(bob.page.getByTestId('profile-card')).toContainText('Members of this pool see only your key')
-  // Both joins have reached the relay before the gatekeeper looks.
-  await expect(bob.page.getByTestId('statement-row').first()).toContainText('Sent', { timeout: 30_000 })
-  await expect(alice.page.getByTestId('statement-row').first()).toContainText('Sent', { timeout: 30_000 })
 
   await gatekeeper.goto(`#/pool/${pool}/manage`)
   const members = gatekeeper.page.getByTestId('member-row')
-  await expect(members).toHaveCount(3, { timeout: 30_000 })
+  await expect(members).toHaveCount(3, { timeout: 60_000 })
   await expect(members.filter({ hasText: 'Alice Martin' })).toContainText(new RegExp(`Alice Martin ${FINGERPRINT}`))
   await expect(members.filter({ hasText: 'Alice Martin' })).toContainText('The name they signed in this pool.')
   await expect(members.filter({ hasText: 'Bob the baker' })).toContainText('The label you gave their invitation')
