@@ -37,7 +37,7 @@ const STARTUP_IMPORTS = [
   { specifier: './sync/automerge-sync-engine.ts', chunk: 'automerge-sync-engine' },
 ]
 /** Loaded only when a screen needs them: showing a QR code, scanning one. */
-const ON_DEMAND_IMPORTS = ['qrcode', 'barcode-detector/ponyfill', 'zxing-wasm/reader/zxing_reader.wasm?url']
+const ON_DEMAND_IMPORTS = ['qrcode', 'barcode-detector/ponyfill', 'zxing-wasm/reader/zxing_reader.wasm?url', './marketplace.ts', './MarketScreen.tsx']
 
 const RELAY_START_MS_MAX = 30_000
 const BALANCE_MS_MAX = 15_000

@@ -21,4 +21,6 @@ export interface WalletSnapshot {
   readonly createdAt: number
   readonly pools: readonly SnapshotPool[]
   readonly contacts: ReadonlyArray<{ readonly pool: string; readonly key: string; readonly name: string }>
+  /** Favourite members by pool (wallet/favourites.ts); absent in backups made before issue 16. */
+  readonly favourites?: Readonly<Record<string, readonly string[]>>
 }

@@ -23,6 +23,7 @@ import { RequestScreen } from './screens/RequestScreen.tsx'
 import { SettingsScreen } from './screens/SettingsScreen.tsx'
 import { TransactionScreen } from './screens/TransactionScreen.tsx'
 import { useStrings } from './wallet-context.ts'
+import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
 
 export function App({ persist, updates }: { persist: PersistOutcome; updates: UpdateOffer }) {
   const t = useStrings()
@@ -41,7 +42,7 @@ export function App({ persist, updates }: { persist: PersistOutcome; updates: Up
     }
     scrollTo(0, 0)
   }, [hrefOf(route)])
-  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' ? 'home' : route.name
+  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' || route.name === 'market' ? 'home' : route.name
   return (
     <>
       <a class="skip" href="#main" onClick={(event) => { event.preventDefault(); main.current?.focus() }}>
@@ -99,6 +100,8 @@ function Screen({ route, persist }: { route: Route; persist: PersistOutcome }) {
       return <RequestScreen pool={route.pool} key={route.pool} />
     case 'manage':
       return <ManageScreen pool={route.pool} key={route.pool} />
+    case 'market':
+      return <LazyMarketScreen pool={route.pool} key={route.pool} />
     case 'payment-request':
       return <PaymentRequestScreen pool={route.pool} request={route.request} key={route.request} />
     case 'transaction':

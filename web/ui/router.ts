@@ -14,6 +14,8 @@ export type Route =
   | { name: 'pay'; pool: string }
   | { name: 'request'; pool: string }
   | { name: 'manage'; pool: string }
+  /** The pool's marketplace: listings, search, matches (loaded on first visit). */
+  | { name: 'market'; pool: string }
   /** One signed payment request: pay it, refuse it, or (the requester's own) show or withdraw it. */
   | { name: 'payment-request'; pool: string; request: string }
   /** One transaction (any entry of the statement): everything about it, and a link to share. */
@@ -33,7 +35,7 @@ export function parseRoute(hash: string): Route {
       return { name: head }
     case 'pool':
       if (!/^[0-9a-f]{64}$/.test(second)) return { name: 'home' }
-      if (third === 'pay' || third === 'request' || third === 'manage') return { name: third, pool: second }
+      if (third === 'pay' || third === 'request' || third === 'manage' || third === 'market') return { name: third, pool: second }
       if (third === 'req' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'payment-request', pool: second, request: fourth }
       if (third === 'tx' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'transaction', pool: second, entry: fourth }
       return { name: 'pool', pool: second }
@@ -51,6 +53,7 @@ export function hrefOf(route: Route): string {
     case 'pay':
     case 'request':
     case 'manage':
+    case 'market':
       return `#/pool/${route.pool}/${route.name}`
     case 'payment-request':
       return `#/pool/${route.pool}/req/${route.request}`

@@ -9,6 +9,7 @@
 import { decodeEntry } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
 import { bookLines } from './pool-export.ts'
+import { Favourites } from './favourites.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
 /** Every object store of the wallet's database: a restore clears them all, so nothing of the old wallet remains. */
@@ -41,6 +42,7 @@ export class WalletBackup {
         lines: bookLines(book),
       })),
       contacts: contacts.map(({ pool, key, name }) => ({ pool, key, name })),
+      favourites: await new Favourites(this.#parts).all(),
     }
   }
 
@@ -58,6 +60,7 @@ export class WalletBackup {
       await contacts.keep(book, snapshot.contacts.filter((c) => c.pool === pool.id))
       book.touch()
     }
+    if (snapshot.favourites) await new Favourites(this.#parts).replace(snapshot.favourites)
     this.#parts.changed()
   }
 

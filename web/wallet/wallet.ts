@@ -15,6 +15,7 @@
  * - payments.ts, payment-requests.ts: paying, and asking to be paid
  * - membership.ts, gatekeeping.ts: this member joining and leaving; a gatekeeper admitting others
  * - pool-export.ts, wallet-backup.ts: lines and CSV for people; backup and restore
+ * - marketplace.ts, favourites.ts: listings, search and matches, loaded on first use
  */
 import { SignatureCache, type MemberLimits, type Policy, type PublicKeyHex, type StatementFilter } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
@@ -36,6 +37,7 @@ import { WalletBackup } from './wallet-backup.ts'
 import type { WalletParts } from './wallet-parts.ts'
 import { WalletSettings } from './wallet-settings.ts'
 import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
+import type { Marketplace } from './marketplace.ts'
 
 export type { Outcome, WalletProblem } from './outcome.ts'
 
@@ -58,6 +60,7 @@ export class Wallet {
   readonly #people: People
   readonly #listeners = new Set<() => void>()
   #version = 0
+  #marketplace: Promise<Marketplace> | undefined
 
   private constructor(options: WalletOptions) {
     const base = { db: options.db, sync: options.sync, now: options.now ?? Date.now, cache: options.cache ?? new SignatureCache(), changed: () => this.#changed() }
@@ -377,6 +380,14 @@ export class Wallet {
   /** Every movement of the pool as CSV, for a gatekeeper's books. */
   poolCsv(pool: string): string | undefined {
     return this.#export.poolCsv(pool)
+  }
+
+  // ---- the marketplace (marketplace.ts) --------------------------------------------
+
+  /** The marketplace, loaded on first use: its search library stays out of the first load. */
+  marketplace(): Promise<Marketplace> {
+    this.#marketplace ??= import('./marketplace.ts').then(({ Marketplace }) => new Marketplace(this.#parts))
+    return this.#marketplace
   }
 
   // ---- backup and restore (wallet-backup.ts) -------------------------------------

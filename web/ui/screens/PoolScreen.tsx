@@ -16,6 +16,7 @@ import { StatementList } from '../components/StatementList.tsx'
 import { downloadText } from '../download.ts'
 import { clockTime, money, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
+import { MarketLink } from '../components/MarketLink.tsx'
 import { useFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
@@ -114,6 +115,7 @@ export function PoolScreen({ pool }: { pool: string }) {
               {t.pool.request}
             </a>
           )}
+          {view.role !== 'none' && !view.closed && <MarketLink pool={pool} />}
           {view.role === 'gatekeeper' && (
             <a class="button secondary" href={hrefOf({ name: 'manage', pool })} data-testid="manage-button">
               {t.pool.manage}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { takeRequestPrefill } from '../prefill.ts'
 import { parseAmount } from '../../lib/amount.ts'
 import { encodeLink } from '../../links/link-codec.ts'
 import { paymentNotes } from '../../wallet/payment-notes.ts'
@@ -25,9 +26,10 @@ export function RequestScreen({ pool }: { pool: string }) {
   const wallet = useWallet()
   const t = useStrings()
   const view = wallet.pool(pool)
-  const [amount, setAmount] = useState('')
-  const [memo, setMemo] = useState('')
-  const [from, setFrom] = useState('')
+  const [prefill] = useState(() => takeRequestPrefill(pool))
+  const [amount, setAmount] = useState(prefill?.amount ?? '')
+  const [memo, setMemo] = useState(prefill?.memo ?? '')
+  const [from, setFrom] = useState(prefill?.from ?? '')
   const [name, setName] = useState(wallet.displayName)
   const [amountError, setAmountError] = useState('')
   const [refusal, setRefusal] = useState<Text>('')
