@@ -92,3 +92,7 @@ export const LISTING_TTL_SECONDS_MAX = 365 * 86_400
 export const LISTINGS_OPEN_MAX = 100
 /** Listing entries (posts, edits, withdrawals) one member may sign per UTC day of effective time. */
 export const LISTING_ENTRIES_PER_DAY_MAX = 50
+/** One sealed contact message as the relay stores it (core/market/sealed.ts). */
+export const CONTACT_MESSAGE_BYTES_MAX = 4_096
+/** Text of one contact message, in UTF-16 code units. */
+export const CONTACT_TEXT_CHARS_MAX = 1_000

@@ -1,6 +1,6 @@
 /**
  * The relay: a plain automerge-repo peer with storage on disk and limits,
- * reachable over WebSocket at /sync, with /healthz, /metrics, /witness and the
+ * reachable over WebSocket at /sync, with /healthz, /metrics, /witness, /mailbox (mailbox.ts) and the
  * PWA's files on the same port. It never needs a key of any pool: it carries
  * documents and cannot tell money from garbage (devices verify everything).
  * Given a witness key, it also signs checkpoints for the pools that name that
@@ -31,6 +31,7 @@ import { PeerDocuments } from './peerDocuments.ts'
 import { staticFiles } from './staticFiles.ts'
 import { verifyEd25519 } from './native-verify.ts'
 import { RelayWitness, WITNESSED_POOLS_FILE_NAME } from './witness.ts'
+import { Mailboxes } from './mailbox.ts'
 
 export interface RelayOptions {
   /** Loopback unless the operator says otherwise. */
@@ -272,6 +273,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     ? staticFiles({ root: options.staticDir, headers: options.staticHeaders })
     : undefined
 
+  const mailboxes = new Mailboxes(options.dataDir)
+
   const server = createServer((request, response) => {
     void handleHttp(request, response).catch((error: unknown) => {
       log('http-error', { message: error instanceof Error ? error.message : String(error) })
@@ -315,6 +318,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       response.end(JSON.stringify(result.status === 200 ? result.answer : { error: result.error }) + '\n')
       return
     }
+    if (await mailboxes.handle(request, response, pathname ?? '/')) return
     if (pathname === '/metrics') {
       const body = await metrics.registry.metrics()
       response.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
