@@ -35,6 +35,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     relay.on('exit', (code) => reject(new Error(`expected the relay to keep running, it exited with ${code}; stderr: ${stderr}`)))
   })
   process.env.HEROES_BASE_URL = baseUrl
+  // For tests that check what the relay stored (e2e/market.spec.ts: never a word of a private message).
+  process.env.HEROES_RELAY_DATA_DIR = dataDir
   return async () => {
     relay.kill('SIGTERM')
     await new Promise((resolve) => relay.once('exit', resolve))

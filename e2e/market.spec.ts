@@ -1,11 +1,21 @@
 /**
  * The marketplace (issue 16) with two members: Alice posts an offer, Bob's
- * phone finds it offline and matches his want with it, and Bob pays from the
- * listing with the pay screen already filled in. A favourite stays on Bob's
- * phone. (The encrypted contact through the relay is not built yet.)
+ * phone finds it offline and matches his want with it, Bob writes to Alice
+ * (queued while offline, sealed end to end), Alice answers, and Bob pays from
+ * the listing with the pay screen already filled in. A favourite stays on
+ * Bob's phone. The relay's stored bytes never hold a word of the messages.
  */
 import { expect, test } from '@playwright/test'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { DESKTOP, PHONE, Person } from './people.ts'
+
+const QUESTION = 'Hello! Are the vegetables organic, and can I come on Friday?'
+const ANSWER = 'Yes, all organic: come Friday after five.'
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]))
+}
 
 test('Alice offers, Bob finds and matches it offline, and pays from the listing', async ({ browser }) => {
   const gatekeeper = await Person.open(browser, 'market-gatekeeper', DESKTOP)
@@ -41,6 +51,7 @@ test('Alice offers, Bob finds and matches it offline, and pays from the listing'
     await a.getByTestId('listing-post').click()
     await expect(a.getByTestId('market-flash')).toBeVisible()
     await expect(a.getByTestId('my-listings')).toContainText('Légumes Bio')
+    await alice.openPool('Veg market')
 
     // Bob's phone gets it through the relay, then goes offline: search and matching still work.
     const b = bob.page
@@ -62,6 +73,39 @@ test('Alice offers, Bob finds and matches it offline, and pays from the listing'
     await expect(match).toHaveAttribute('data-fresh', 'true')
     await bob.shot('30-market-match')
 
+    // Bob writes to Alice while offline: kept on his phone, marked as queued.
+    await match.getByTestId('listing-contact').click()
+    await match.getByTestId('contact-text').fill(QUESTION)
+    await match.getByTestId('contact-send').click()
+    const bobThread = b.getByTestId('threads').getByTestId('thread')
+    await expect(bobThread.getByTestId('thread-message')).toHaveAttribute('data-queued', 'true')
+    await bob.setOffline(false)
+    await expect(bobThread.getByTestId('thread-message')).toHaveAttribute('data-queued', 'false', { timeout: 30_000 })
+
+    // Alice's pool screen gives her digest (Bob's want matches her offer, counted on her phone);
+    // she reads Bob's message without learning who wrote it, and answers (naming herself).
+    await alice.openPool('Veg market')
+    await expect(a.getByTestId('market-digest')).toHaveText('1 new match', { timeout: 30_000 })
+    await a.getByTestId('market-button').click()
+    const aliceThread = a.getByTestId('threads').getByTestId('thread')
+    await expect(aliceThread.getByTestId('thread-message')).toHaveText([`Them: ${QUESTION}`], { timeout: 30_000 })
+    await expect(aliceThread.getByTestId('thread-peer')).toHaveText('A member (not named)')
+    await aliceThread.getByTestId('thread-reply-text').fill(ANSWER)
+    await aliceThread.getByTestId('thread-reply-send').click()
+    await expect(bobThread.getByTestId('thread-message').nth(1)).toHaveText(`Them: ${ANSWER}`, { timeout: 30_000 })
+    await expect(bobThread.getByTestId('thread-peer')).not.toHaveText('A member (not named)')
+    await alice.shot('31-market-thread')
+
+    // The relay carried both, and kept none of their words.
+    const dataDir = process.env.HEROES_RELAY_DATA_DIR
+    if (!dataDir) throw new Error('expected HEROES_RELAY_DATA_DIR from e2e/global-setup.ts, got nothing')
+    const stored = filesUnder(dataDir).filter((file) => file.includes('mailbox'))
+    expect(stored.length).toBeGreaterThanOrEqual(2)
+    for (const file of filesUnder(dataDir)) {
+      const bytes = readFileSync(file)
+      for (const words of [QUESTION, ANSWER, 'after five']) expect(bytes.includes(Buffer.from(words)), file).toBe(false)
+    }
+
     // A favourite: on this phone only.
     await match.getByTestId('listing-favourite').click()
     await expect(b.getByTestId('favourites')).not.toContainText('Star the author')
@@ -73,11 +117,10 @@ test('Alice offers, Bob finds and matches it offline, and pays from the listing'
     await b.getByTestId('pay-confirm').click()
     await expect(bob.balance()).toHaveText('−5.00 VM')
 
-    await bob.setOffline(false)
     await alice.openPool('Veg market')
     await expect(alice.balance()).toHaveText('5.00 VM', { timeout: 60_000 })
-    // Alice's digest: Bob's want matches her offer, counted on her phone.
-    await expect(a.getByTestId('market-digest')).toHaveText('1 new match', { timeout: 30_000 })
+    // Seen on her visit: no longer new.
+    await expect(a.getByTestId('market-digest')).toHaveCount(0)
 
     // The next visit: the match is no longer new.
     await b.getByTestId('market-button').click()

@@ -8,12 +8,13 @@
 import type { EntryId, ListingEntry, ListingKind, UnlistEntry } from '../../core/index.ts'
 import { MarketIndex, type MarketListing } from '../../core/market/search.ts'
 import { matchesFor, type Match } from '../../core/market/match.ts'
+import { Contact } from './contact.ts'
 import { Favourites } from './favourites.ts'
 import { idOf, refused, type Outcome } from './outcome.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
-export type MarketplaceParts = Pick<WalletParts, 'db' | 'pools' | 'signer' | 'now' | 'changed'>
+export type MarketplaceParts = Pick<WalletParts, 'db' | 'pools' | 'signer' | 'now' | 'changed' | 'sync'>
 
 /** A listing as the member writes it; empty fields are left out of the entry. */
 export interface ListingDraft {
@@ -36,12 +37,15 @@ export interface MarketMatch extends Match {
 export class Marketplace {
   readonly #parts: MarketplaceParts
   readonly favourites: Favourites
+  /** Private messages about listings, sealed end to end, through the relay (contact.ts). */
+  readonly contact: Contact
   /** One index per pool, rebuilt when the pool's entries or open listings change. */
   readonly #indexes = new Map<string, { key: string; index: MarketIndex }>()
 
   constructor(parts: MarketplaceParts) {
     this.#parts = parts
     this.favourites = new Favourites(parts)
+    this.contact = new Contact(parts)
   }
 
   /** The index of the pool's open listings now; undefined for a pool this device does not hold. */

@@ -12,6 +12,7 @@ import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { marketEn } from '../../strings/market.en.ts'
 import type { Text } from '../../strings/phrase.ts'
 import type { Marketplace, MarketMatch } from '../../wallet/marketplace.ts'
+import type { ThreadRecord } from '../../wallet/contact.ts'
 import { Words } from '../components/Words.tsx'
 import { money, who } from '../format.ts'
 import { prefillRequest } from '../prefill.ts'
@@ -35,6 +36,9 @@ export function MarketScreen({ pool }: { pool: string }) {
   const [q, setQ] = useState('')
   const [kind, setKind] = useState<ListingKind | ''>('')
   const [flash, setFlash] = useState<Text>('')
+  const [threads, setThreads] = useState<ThreadRecord[]>([])
+  /** The listing whose author is being written to. */
+  const [contacting, setContacting] = useState<string | undefined>()
   const [refusal, setRefusal] = useState<Text>('')
 
   useEffect(() => {
@@ -53,6 +57,23 @@ export function MarketScreen({ pool }: { pool: string }) {
       void wallet.marketplace().then((loaded) => loaded.favourites.markSeen(pool, shown.current))
     }
   }, [pool])
+
+  // Messages: fetched on opening and every few seconds while the screen is open (sent ones that waited go too).
+  useEffect(() => {
+    if (!market) return
+    let live = true
+    const poll = async (): Promise<void> => {
+      await market.contact.fetch(pool)
+      const list = await market.contact.threads(pool)
+      if (live) setThreads(list)
+    }
+    void poll()
+    const timer = setInterval(() => void poll(), 3_000)
+    return () => {
+      live = false
+      clearInterval(timer)
+    }
+  }, [market, pool])
 
   const version = wallet.version
   const ready = market !== undefined && lastVisit !== null
@@ -87,12 +108,28 @@ export function MarketScreen({ pool }: { pool: string }) {
     if (outcome.ok) setFlash(m.mine.withdrawn)
     else setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
   }
+  const write = async (listing: MarketListing, text: string): Promise<void> => {
+    if (!market) return
+    const thread = await market.contact.write(pool, listing.id, listing.author, text)
+    if (!thread) return
+    setContacting(undefined)
+    setFlash(thread.messages[0]?.queued ? m.contact.queued : m.contact.sent)
+    setThreads(await market.contact.threads(pool))
+  }
+  const answer = async (thread: ThreadRecord, text: string): Promise<void> => {
+    if (!market) return
+    await market.contact.reply(pool, thread.id, text)
+    setThreads(await market.contact.threads(pool))
+  }
   const row = (listing: MarketListing) => (
-    <ListingRow
-      listing={listing} policy={policy} author={who(wallet, pool, listing.author)} mine={listing.author === view.me}
-      favourite={favourites.includes(listing.author)} onFavourite={() => void toggleFavourite(listing.author)}
-      onPay={() => void pay(listing)} onRequest={() => request(listing)}
-    />
+    <>
+      <ListingRow
+        listing={listing} policy={policy} author={who(wallet, pool, listing.author)} mine={listing.author === view.me}
+        favourite={favourites.includes(listing.author)} onFavourite={() => void toggleFavourite(listing.author)}
+        onPay={() => void pay(listing)} onRequest={() => request(listing)} onContact={() => setContacting(listing.id)}
+      />
+      {contacting === listing.id && <TextForm label={m.contact.label} submit={m.contact.send} testid="contact" onSend={(text) => write(listing, text)} />}
+    </>
   )
   const fresh = matches.filter((x) => x.fresh).length
 
@@ -152,6 +189,32 @@ export function MarketScreen({ pool }: { pool: string }) {
             )}
           </div>
 
+          <div class="card" data-testid="threads">
+            <h2>{m.contact.heading}</h2>
+            {threads.length === 0 ? <p class="hint">{m.contact.none}</p> : (
+              <ul class="plain">
+                {threads.map((thread) => {
+                  const listing = market.index(pool)?.listing(thread.listing as never)
+                  const peer = thread.peerKey ? who(wallet, pool, thread.peerKey) : m.contact.anonymous
+                  return (
+                    <li key={thread.id} data-testid="thread">
+                      <p class="hint">{m.contact.about} <bdi>{listing?.title ?? thread.listing.slice(0, 12)}</bdi> · {m.contact.withAuthor} <bdi data-testid="thread-peer">{peer}</bdi></p>
+                      <ul class="plain">
+                        {thread.messages.map((message, i) => (
+                          <li key={i} data-testid="thread-message" data-queued={message.queued ? 'true' : 'false'}>
+                            <strong>{message.mine ? m.contact.you : m.contact.them}:</strong> <bdi dir="auto">{message.text}</bdi>
+                            {message.queued && <em> ({m.contact.queuedMark})</em>}
+                          </li>
+                        ))}
+                      </ul>
+                      <TextForm label={m.contact.replyLabel} submit={m.contact.reply} testid="thread-reply" onSend={(text) => answer(thread, text)} />
+                    </li>
+                  )
+                })}
+              </ul>
+            )}
+          </div>
+
           <div class="card" data-testid="favourites">
             <h2>{m.favourites.heading}</h2>
             {favourites.length === 0 ? <p class="hint">{m.favourites.none}</p> : (
@@ -177,9 +240,29 @@ function MatchRow({ match, market, pool, row }: { match: MarketMatch; market: Ma
   )
 }
 
+/** A one-field form for a message; what was typed stays until it is sent. */
+function TextForm({ label, submit, testid, onSend }: { label: string; submit: string; testid: string; onSend: (text: string) => Promise<void> }) {
+  const [text, setText] = useState('')
+  const [sending, setSending] = useState(false)
+  const send = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    if (!text.trim()) return
+    setSending(true)
+    await onSend(text)
+    setSending(false)
+    setText('')
+  }
+  return (
+    <form onSubmit={(event) => void send(event)}>
+      <label>{label}<textarea value={text} maxLength={1000} dir="auto" onInput={(e) => setText(e.currentTarget.value)} data-testid={`${testid}-text`} /></label>
+      <button type="submit" class="small" disabled={sending} data-testid={`${testid}-send`}>{submit}</button>
+    </form>
+  )
+}
+
 function ListingRow(props: {
   listing: MarketListing; policy: Policy | null; author: string; mine: boolean; favourite: boolean
-  onFavourite: () => void; onPay: () => void; onRequest: () => void
+  onFavourite: () => void; onPay: () => void; onRequest: () => void; onContact: () => void
 }) {
   const { listing, policy, author, mine, favourite } = props
   const m = marketEn
@@ -201,6 +284,7 @@ function ListingRow(props: {
           {listing.kind === 'offer'
             ? <button type="button" class="small" onClick={props.onPay} data-testid="listing-pay">{m.listing.pay}</button>
             : <button type="button" class="small" onClick={props.onRequest} data-testid="listing-request">{m.listing.request}</button>}
+          <button type="button" class="secondary small" onClick={props.onContact} data-testid="listing-contact">{m.contact.button}</button>
         </p>
       )}
     </div>
