@@ -67,6 +67,14 @@ export const marketEn = {
     replyLabel: 'Answer',
     reply: 'Send answer',
   },
+  directory: {
+    heading: 'Directory',
+    intro: 'Members who signed a name in this pool.',
+    label: 'Find a member',
+    allCategories: 'Any category',
+    none: 'Nobody found.',
+    listings: (n: number) => (n === 1 ? '1 listing' : `${n} listings`),
+  },
   favourites: { heading: 'Favourites', none: 'Star the author of a listing to keep them here. Favourites stay on this device and in your backup.' },
   refusals: {} as Partial<Record<RejectionReason, string>>,
 }

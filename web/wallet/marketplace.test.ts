@@ -87,6 +87,26 @@ describe('the marketplace on two offline phones', () => {
     expect(market.listings(pool)).toEqual([])
   })
 
+  it('lists in the directory only members who signed a profile, by fuzzy name and by category', async () => {
+    clock += 1000
+    expect((await gatekeeper.marketplace()).directory(pool)).toEqual([])
+    const signedAlice = await alice.people.sign(pool, { name: 'Alice Dupré', bio: 'Vegetables and honey' })
+    expect(signedAlice.ok).toBe(true)
+    clock += 1000
+    const categories = await gatekeeper.marketplace()
+    expect(categories.categories(pool)).toEqual([])
+    await exchange(pool, gatekeeper, alice, bob)
+    const market = await bob.marketplace()
+    const listed = market.directory(pool)
+    expect(listed.map((e) => e.name)).toEqual(['Alice Dupré'])
+    expect(listed[0]).toMatchObject({ key: alice.pool(pool)!.me, bio: 'Vegetables and honey', listings: 0, categories: [] })
+    expect(market.directory(pool, 'dupre').map((e) => e.name)).toEqual(['Alice Dupré'])
+    expect(market.directory(pool, 'alise').map((e) => e.name)).toEqual(['Alice Dupré'])
+    expect(market.directory(pool, 'honey').map((e) => e.name)).toEqual(['Alice Dupré'])
+    expect(market.directory(pool, 'bob')).toEqual([])
+    expect(market.directory(pool, '', 'Food')).toEqual([])
+  })
+
   it('keeps favourites on the device and in the backup, never in the pool', async () => {
     const market = await bob.marketplace()
     const aliceKey = alice.pool(pool)!.me

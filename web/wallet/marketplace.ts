@@ -6,7 +6,9 @@
  * entry (entry-signer.ts: the validator judges them before they are kept).
  */
 import type { EntryId, ListingEntry, ListingKind, UnlistEntry } from '../../core/index.ts'
-import { MarketIndex, type MarketListing } from '../../core/market/search.ts'
+import MiniSearch from 'minisearch'
+import { FUZZY, MarketIndex, PREFIX, type MarketListing } from '../../core/market/search.ts'
+import { tokenize } from '../../core/market/normalize.ts'
 import { matchesFor, type Match } from '../../core/market/match.ts'
 import { Contact } from './contact.ts'
 import { Favourites } from './favourites.ts'
@@ -25,6 +27,16 @@ export interface ListingDraft {
   readonly category: string
   /** Minor units, or undefined for no price. */
   readonly price: number | undefined
+}
+
+/** A member in the directory: one who chose to be listed by signing a profile (issue 15). */
+export interface DirectoryEntry {
+  readonly key: string
+  readonly name: string
+  readonly bio?: string
+  /** Open listings, and the categories they are in. */
+  readonly listings: number
+  readonly categories: readonly string[]
 }
 
 export interface MarketMatch extends Match {
@@ -90,6 +102,36 @@ export class Marketplace {
       const pair = `${m.mine}/${m.theirs}`
       return { ...m, pair, fresh: !seen.has(pair) }
     })
+  }
+
+  /**
+   * The directory: members who signed a profile (their choice to be listed), not frozen, with
+   * their open listings; `category` keeps those with a listing in it, `q` finds names and bios
+   * by words, prefixes and typos. Without `q`, by name; with it, best first; ties by key.
+   */
+  directory(pool: string, q = '', category?: string): DirectoryEntry[] {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return []
+    const now = this.#parts.now()
+    const listings = Object.values(book.ledger.listings())
+    const entries: DirectoryEntry[] = []
+    for (const member of book.view(now).members) {
+      const profile = book.profileOf(member.key, now)
+      if (!profile || member.frozen) continue
+      const theirs = listings.filter((l) => l.author === member.key)
+      const categories = [...new Set(theirs.flatMap((l) => (l.category === null ? [] : [l.category])))].sort()
+      if (category && !categories.includes(category)) continue
+      entries.push({ key: member.key, name: profile.name, ...(profile.bio ? { bio: profile.bio } : {}), listings: theirs.length, categories })
+    }
+    entries.sort((a, b) => (a.key < b.key ? -1 : 1))
+    if (!q.trim()) return entries.sort((a, b) => a.name.localeCompare(b.name, 'en') || (a.key < b.key ? -1 : 1))
+    const index = new MiniSearch<DirectoryEntry>({ fields: ['name', 'bio'], idField: 'key', tokenize, processTerm: (term) => term })
+    index.addAll(entries)
+    const byKey = new Map(entries.map((e) => [e.key, e]))
+    return index.search(q, { fuzzy: FUZZY, prefix: PREFIX, boost: { name: 3 }, combineWith: 'AND' })
+      .map((r) => ({ entry: byKey.get(r.id as string)!, score: Math.round(r.score * 1e4) }))
+      .sort((a, b) => b.score - a.score || (a.entry.key < b.entry.key ? -1 : 1))
+      .map((r) => r.entry)
   }
 
   async post(pool: string, draft: ListingDraft, edits?: string): Promise<Outcome<string>> {

@@ -215,6 +215,8 @@ export function MarketScreen({ pool }: { pool: string }) {
             )}
           </div>
 
+          <Directory pool={pool} market={market} favourites={favourites} onFavourite={(key) => void toggleFavourite(key)} version={version} />
+
           <div class="card" data-testid="favourites">
             <h2>{m.favourites.heading}</h2>
             {favourites.length === 0 ? <p class="hint">{m.favourites.none}</p> : (
@@ -237,6 +239,42 @@ function MatchRow({ match, market, pool, row }: { match: MarketMatch; market: Ma
       {match.fresh && <span class="badge">{marketEn.matches.fresh}</span>} {row(theirs)}
       <p class="hint">{marketEn.matches.yours} <bdi>{mine.title}</bdi></p>
     </li>
+  )
+}
+
+/** Members who chose to be listed, by fuzzy name and by category; a star keeps one close. */
+function Directory({ pool, market, favourites, onFavourite, version }: { pool: string; market: Marketplace; favourites: readonly string[]; onFavourite: (key: string) => void; version: number }) {
+  const m = marketEn
+  const [q, setQ] = useState('')
+  const [category, setCategory] = useState('')
+  const found = useMemo(() => market.directory(pool, q, category || undefined), [q, category, version])
+  const categories = market.categories(pool)
+  return (
+    <div class="card" data-testid="directory">
+      <h2>{m.directory.heading}</h2>
+      <p class="hint">{m.directory.intro}</p>
+      <label>{m.directory.label}<input type="search" value={q} dir="auto" onInput={(e) => setQ(e.currentTarget.value)} data-testid="directory-search" /></label>
+      {categories.length > 0 && (
+        <label>{m.post.category}
+          <select value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+            <option value="">{m.directory.allCategories}</option>
+            {categories.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
+      )}
+      {found.length === 0 ? <p class="hint">{m.directory.none}</p> : (
+        <ul class="plain">
+          {found.map((entry) => (
+            <li key={entry.key} data-testid="directory-entry" class="row">
+              <span><strong><bdi>{entry.name}</bdi></strong> · {m.directory.listings(entry.listings)}{entry.bio && <> · <bdi dir="auto">{entry.bio}</bdi></>}</span>
+              <button type="button" class="secondary small" aria-pressed={favourites.includes(entry.key)} aria-label={favourites.includes(entry.key) ? m.listing.unfavourite : m.listing.favourite} onClick={() => onFavourite(entry.key)}>
+                {favourites.includes(entry.key) ? '★' : '☆'}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   )
 }
 
