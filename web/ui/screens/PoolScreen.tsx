@@ -135,11 +135,15 @@ export function PoolScreen({ pool }: { pool: string }) {
       </details>
       {view.role === 'member' && !view.closed && <CloseAccount pool={pool} view={view} />}
       {view.role !== 'gatekeeper' && <RemovePoolCard pool={pool} view={view} open={myJoin?.status === 'rejected'} />}
-      <p>
-        <button type="button" class="link" onClick={() => downloadText(`heroes-${pool.slice(0, 12)}.jsonl`, wallet.poolLines(pool).join('\n') + '\n', 'application/x-ndjson')}>
-          {t.pool.exportLog}
-        </button>
-      </p>
+      {/* An audit export is for auditors: folded away rather than on every member's screen. */}
+      <details class="key-details">
+        <summary>{t.pool.forAuditors}</summary>
+        <p>
+          <button type="button" class="link" onClick={() => downloadText(`heroes-${pool.slice(0, 12)}.jsonl`, wallet.poolLines(pool).join('\n') + '\n', 'application/x-ndjson')}>
+            {t.pool.exportLog}
+          </button>
+        </p>
+      </details>
     </section>
   )
 }
