@@ -8,7 +8,7 @@ import {
   OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, WITNESSES_COUNT_MAX, generateSecretKey, publicKeyOf, toHex,
 } from '../core/index.ts'
 import { RuntimeError, UsageError, setCommandName } from './errors.ts'
-import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, poolUpdate, requestPayment, transfer } from './commands/entries.ts'
+import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, poolUpdate, requestPayment, tick, transfer } from './commands/entries.ts'
 import { profileCommand } from './commands/profile.ts'
 import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
@@ -24,10 +24,13 @@ usage:
                      [--two-step] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
                      [--witness PUBKEY]... [--offline-count-max N] [--offline-amount-max N]
                      [--offline-allowance-seconds N] [--invite-ttl-seconds N]
+                     [--demurrage-rate NUM/DEN --demurrage-period-seconds N [--demurrage-free-base N]]
   heroes pool update --key FILE --log LOG [--name NAME] [--symbol S] [--min-balance N] [--max-balance N|none]
                      [--rate-limit-seconds N] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
                      [--witness PUBKEY|none]... [--offline-count-max N] [--offline-amount-max N]
                      [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--time T] [--pool ID]
+                     [--demurrage-rate NUM/DEN|none --demurrage-period-seconds N [--demurrage-free-base N]]
+  heroes tick     --key FILE --log LOG [--time T] [--pool ID]
   heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T] [--pool ID]
   heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T] [--pool ID]
   heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
@@ -66,6 +69,11 @@ Amounts and limits are whole numbers in the pool's minor unit. T is ISO-8601 wit
 entries final. With a witness, pool create writes the offline limits out (by default ${OFFLINE_COUNT_MAX_DEFAULT} payments,
 ${OFFLINE_AMOUNT_MAX_DEFAULT} in all, ${OFFLINE_ALLOWANCE_SECONDS_DEFAULT} s). 'pool update' changes only the fields named (--witness none: no witness);
 only the creator may change the witnesses. A payout pays a member out of the commons (the levies).
+Demurrage: at each period boundary (counted from where the policy took effect) every balance above the
+free base pays NUM/DEN of what is above it to the commons, rounded down, the remainder carried; it is
+charged when an account is next touched, or by 'heroes tick' (a gatekeeper or a witness) for everyone.
+The clock is witnessed time where a witness covered the entry. 'replay' prints "demurrageCollected", and
+'statement' shows each charge as a line of type demurrage.
 'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint
 did not cover, at T.
 A listing is an offer or a want; it lives until --expires, or 90 days from when a witness first saw it;
@@ -114,6 +122,7 @@ const COMMANDS: Record<string, Command> = {
   cancel: answer('cancel'),
   close,
   profile: profileCommand,
+  tick,
   witness: witnessCommand,
   replay: replayCommand,
   listing: listingCommand,

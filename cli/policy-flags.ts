@@ -5,7 +5,7 @@
  * name in camelCase (--offline-count-max → offlineCountMax).
  */
 import {
-  BALANCE_ABS_MAX, FEE_BASIS_POINTS_MAX, INVITE_TTL_SECONDS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
+  BALANCE_ABS_MAX, DEMURRAGE_PERIOD_SECONDS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, FEE_BASIS_POINTS_MAX, INVITE_TTL_SECONDS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   RATE_LIMIT_SECONDS_MAX, WITNESSES_COUNT_MAX, isHex, type PolicyChange, type PublicKeyHex,
 } from '../core/index.ts'
 import { integerFlag, maxBalanceFlag, minBalanceFlag } from './args.ts'
@@ -19,6 +19,7 @@ export const POLICY_FLAGS = {
   witness: { type: 'string', multiple: true },
   'offline-count-max': { type: 'string' }, 'offline-amount-max': { type: 'string' },
   'offline-allowance-seconds': { type: 'string' }, 'invite-ttl-seconds': { type: 'string' },
+  'demurrage-rate': { type: 'string' }, 'demurrage-period-seconds': { type: 'string' }, 'demurrage-free-base': { type: 'string' },
 } as const
 
 /** Fixed when the pool is created: `pool update` refuses them by name rather than as unknown flags. */
@@ -65,6 +66,30 @@ export function offlineFlags(values: PolicyFlagValues): Pick<PolicyChange, 'offl
 }
 
 /**
+ * `--demurrage-rate NUM/DEN --demurrage-period-seconds N [--demurrage-free-base N]`: the whole
+ * demurrage policy (a change replaces all of it, free base 0 unless given); with `allowNone`,
+ * `--demurrage-rate none` alone turns it off. Absent when no demurrage flag is given.
+ */
+export function demurrageFlags(values: PolicyFlagValues, allowNone: boolean): Pick<PolicyChange, 'demurrage'> {
+  const rate = values['demurrage-rate']
+  const period = values['demurrage-period-seconds']
+  const freeBase = values['demurrage-free-base']
+  if (rate === undefined && period === undefined && freeBase === undefined) return {}
+  if (rate === undefined) throw new UsageError('expected --demurrage-rate NUM/DEN with --demurrage-period-seconds and --demurrage-free-base (a demurrage policy is set whole)')
+  if (allowNone && rate === 'none') {
+    if (period !== undefined || freeBase !== undefined) throw new UsageError('expected --demurrage-rate none alone (it turns demurrage off)')
+    return { demurrage: null }
+  }
+  const match = /^(\d+)\/(\d+)$/.exec(rate)
+  if (!match) throw new UsageError(`expected --demurrage-rate NUM/DEN (for example 2/100 for 2 % a period)${allowNone ? ' or none' : ''}, got ${JSON.stringify(rate)}`)
+  const rateDen = integerFlag(match[2], 'demurrage-rate denominator', 2, DEMURRAGE_RATE_DEN_MAX)!
+  const rateNum = integerFlag(match[1], 'demurrage-rate numerator', 1, rateDen - 1)!
+  if (period === undefined) throw new UsageError('expected --demurrage-period-seconds N with --demurrage-rate (for example 2592000 for 30 days)')
+  const periodSeconds = integerFlag(period, 'demurrage-period-seconds', DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_PERIOD_SECONDS_MAX)!
+  return { demurrage: { rateNum, rateDen, periodSeconds, freeBase: integerFlag(freeBase, 'demurrage-free-base', 0, BALANCE_ABS_MAX) ?? 0 } }
+}
+
+/**
  * The change `pool update` asks for: exactly the fields named, in the ranges a
  * policy entry may carry (a levy of 0 removes it). Whether the result fits the
  * pool (soft limits inside hard ones, an issued pool's minimum 0, who may change
@@ -88,7 +113,7 @@ export function policyChangeFlags(values: PolicyFlagValues): PolicyChange {
   if (softMaxBalance !== undefined) change.softMaxBalance = softMaxBalance
   const witnesses = witnessesFlag(values.witness, true)
   if (witnesses !== undefined) change.witnesses = witnesses
-  return { ...change, ...offlineFlags(values) } as PolicyChange
+  return { ...change, ...offlineFlags(values), ...demurrageFlags(values, true) } as PolicyChange
 }
 
 /** The flags `pool update` takes, for messages: `--name, --symbol, …`. */

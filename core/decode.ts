@@ -10,7 +10,7 @@ import { isHex, utf8 } from './bytes.ts'
 import { ENTRY_TYPES, LISTING_KINDS, POLICY_CHANGEABLE_KEYS, POOL_KINDS, type Entry, type EntryType } from './entry.ts'
 import { entryIdOf } from './payload.ts'
 import {
-  AMOUNT_MAX, BALANCE_ABS_MAX, CATEGORIES_COUNT_MAX, CATEGORY_CHARS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
+  AMOUNT_MAX, BALANCE_ABS_MAX, CATEGORIES_COUNT_MAX, DEMURRAGE_PERIOD_SECONDS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, CATEGORY_CHARS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
   FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, LISTING_DESCRIPTION_CHARS_MAX, LISTING_TAG_CHARS_MAX, LISTING_TAGS_COUNT_MAX,
   LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROFILE_BIO_CHARS_MAX, PROFILE_INITIALS_CHARS_MAX, PROFILE_NAME_CHARS_MAX,
@@ -43,12 +43,14 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   unlist: [['listing', true]],
   categories: [['categories', true]],
   profile: [['name', true], ['bio', false], ['initials', false], ['picture', false]],
+  tick: [],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
 const POLICY_OPTIONAL_KEYS = [
   'twoStep', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
   'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
+  'demurrage',
 ]
 
 /** Decodes one entry line (without its trailing newline). */
@@ -167,7 +169,25 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       return checkNames('categories', r.categories, CATEGORIES_COUNT_MAX, CATEGORY_CHARS_MAX, 0)
     case 'profile':
       return checkProfile(r)
+    case 'tick':
+      return undefined
   }
+}
+
+const DEMURRAGE_KEYS = ['freeBase', 'periodSeconds', 'rateDen', 'rateNum']
+
+/** `policy.demurrage`: null (none) or all four fields, the rate a fraction strictly between 0 and 1. */
+function checkDemurrage(d: unknown, prefix: string): string | undefined {
+  if (d === undefined || d === null) return undefined
+  if (typeof d !== 'object' || Array.isArray(d)) return `expected ${prefix}demurrage null or an object, got ${show(d)}`
+  const r = d as Record<string, unknown>
+  for (const key of Object.keys(r)) if (!DEMURRAGE_KEYS.includes(key)) return `unexpected field ${show(key)} in ${prefix}demurrage`
+  for (const key of DEMURRAGE_KEYS) if (!(key in r)) return `missing field ${prefix}demurrage.${key}`
+  if (!isIntIn(r.rateDen, 2, DEMURRAGE_RATE_DEN_MAX)) return `expected ${prefix}demurrage.rateDen from 2 to ${DEMURRAGE_RATE_DEN_MAX}, got ${show(r.rateDen)}`
+  if (!isIntIn(r.rateNum, 1, (r.rateDen as number) - 1)) return `expected ${prefix}demurrage.rateNum from 1 to rateDen − 1, got ${show(r.rateNum)}`
+  if (!isIntIn(r.periodSeconds, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_PERIOD_SECONDS_MAX)) return `expected ${prefix}demurrage.periodSeconds from ${DEMURRAGE_PERIOD_SECONDS_MIN} to ${DEMURRAGE_PERIOD_SECONDS_MAX}, got ${show(r.periodSeconds)}`
+  if (!isIntIn(r.freeBase, 0, BALANCE_ABS_MAX)) return `expected ${prefix}demurrage.freeBase from 0 to ${BALANCE_ABS_MAX}, got ${show(r.freeBase)}`
+  return undefined
 }
 
 /**
@@ -258,7 +278,7 @@ function checkWitnessFields(p: Record<string, unknown>, prefix: string): string 
   if (p.offlineAmountMax !== undefined && !isIntIn(p.offlineAmountMax, 0, BALANCE_ABS_MAX)) return `expected ${prefix}offlineAmountMax from 0 to ${BALANCE_ABS_MAX}, got ${show(p.offlineAmountMax)}`
   if (p.offlineAllowanceSeconds !== undefined && !isIntIn(p.offlineAllowanceSeconds, 0, OFFLINE_ALLOWANCE_SECONDS_MAX)) return `expected ${prefix}offlineAllowanceSeconds from 0 to ${OFFLINE_ALLOWANCE_SECONDS_MAX}, got ${show(p.offlineAllowanceSeconds)}`
   if (p.inviteTtlSeconds !== undefined && !isIntIn(p.inviteTtlSeconds, 1, INVITE_TTL_SECONDS_MAX)) return `expected ${prefix}inviteTtlSeconds from 1 to ${INVITE_TTL_SECONDS_MAX}, got ${show(p.inviteTtlSeconds)}`
-  return undefined
+  return checkDemurrage(p.demurrage, prefix)
 }
 
 /** A policy entry's change: only changeable fields, at least one, each of the right shape. */

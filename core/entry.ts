@@ -12,6 +12,7 @@ export const ENTRY_TYPES = [
   'pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join', 'request', 'accept', 'reject', 'cancel', 'close',
   'policy', 'checkpoint', 'payout',
   'listing', 'unlist', 'categories', 'profile',
+  'tick',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -51,12 +52,28 @@ export interface Policy {
   readonly offlineAllowanceSeconds?: number
   /** How long an invite stays usable, counted in witnessed time. */
   readonly inviteTtlSeconds?: number
+  /** A charge on holding money, paid to the commons (rules/demurrage.ts); absent or null: none. */
+  readonly demurrage?: Demurrage | null
+}
+
+/**
+ * Demurrage: at every period boundary (counted from where the policy took
+ * effect), each balance above `freeBase` pays `rateNum/rateDen` of what is
+ * above it to the commons, rounded down with the remainder carried.
+ */
+export interface Demurrage {
+  readonly rateNum: number
+  readonly rateDen: number
+  readonly periodSeconds: number
+  /** Minor units of each balance never charged; 0 charges every positive balance. */
+  readonly freeBase: number
 }
 
 /** The policy fields a gatekeeper may change after the genesis (kind, decimals and twoStep are fixed). */
 export const POLICY_CHANGEABLE_KEYS = [
   'name', 'symbol', 'minBalance', 'maxBalance', 'rateLimitSeconds', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
   'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
+  'demurrage',
 ] as const
 export type PolicyChange = Partial<Pick<Policy, (typeof POLICY_CHANGEABLE_KEYS)[number]>>
 
@@ -240,10 +257,17 @@ export interface ProfileEntry extends EnvelopeFields<'profile'> {
   readonly picture?: string
 }
 
+/**
+ * A gatekeeper or a witness brings every account's demurrage up to this
+ * entry's time (rules/demurrage.ts): dormant accounts pay what touching them
+ * would have made them pay, and the commons shows it.
+ */
+export type TickEntry = EnvelopeFields<'tick'>
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
-  | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry
+  | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry | TickEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

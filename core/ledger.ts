@@ -39,7 +39,7 @@ import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
 import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
-import { evaluate, openListings, type ListingSummary } from './rules/index.ts'
+import { demurrageDue, evaluate, openListings, type ListingSummary } from './rules/index.ts'
 import { ParentTable } from './parent-table.ts'
 import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
@@ -131,6 +131,8 @@ export interface ReplayResult {
   readonly listings: Readonly<Record<string, ListingSummary>>
   /** The gatekeepers' category list in force; empty until one is signed. */
   readonly categories: readonly string[]
+  /** Demurrage the commons has collected in all (rules/demurrage.ts); present once the pool has charged it. */
+  readonly demurrageCollected?: number
 }
 
 export interface LedgerOptions {
@@ -571,6 +573,16 @@ export class Ledger {
     return openListings(this.#state, this.#asOf)
   }
 
+  /** Demurrage the commons has collected in all. */
+  get demurrageCollected(): number {
+    return this.#state.demurrageCollected
+  }
+
+  /** Demurrage `key` would pay if touched at `time` (ms), not charged yet: for showing what is due. */
+  demurrageDue(key: PublicKeyHex, time: number): number {
+    return demurrageDue(this.#state, key, Math.max(time, this.#state.demurrageClock)).charge
+  }
+
   /** The gatekeepers' category list in force, or undefined while none is signed. */
   categories(): readonly string[] | undefined {
     return this.#state.categories
@@ -624,13 +636,14 @@ export class Ledger {
       balances,
       ...(state.policy?.kind === 'issued' ? { supply: state.supply } : {}),
       members,
-      ...(state.policy?.feeBasisPoints || state.commons !== 0 ? { commons: state.commons } : {}),
+      ...(state.policy?.feeBasisPoints || state.demurrage || state.commons !== 0 ? { commons: state.commons } : {}),
       ...(state.requests.size > 0 ? { requests } : {}),
       entries: verdicts,
       equivocations,
       witnesses: this.#witnessSummaries(),
       listings: this.listings(),
       categories: state.categories ?? [],
+      ...(state.demurrage || state.demurrageCollected !== 0 ? { demurrageCollected: state.demurrageCollected } : {}),
     }
   }
 

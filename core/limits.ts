@@ -96,3 +96,17 @@ export const LISTING_ENTRIES_PER_DAY_MAX = 50
 export const CONTACT_MESSAGE_BYTES_MAX = 4_096
 /** Text of one contact message, in UTF-16 code units. */
 export const CONTACT_TEXT_CHARS_MAX = 1_000
+
+// ---- demurrage (rules/demurrage.ts) -------------------------------------------
+
+/**
+ * Largest denominator of a demurrage rate. With the rate below 1 and balances
+ * below BALANCE_ABS_MAX, every product in a charge stays below 2^53 (docs/validator.md).
+ */
+export const DEMURRAGE_RATE_DEN_MAX = 1_000_000
+/** Shortest demurrage period: a day bounds the work of bringing a dormant account up to date (one step a period). */
+export const DEMURRAGE_PERIOD_SECONDS_MIN = 86_400
+/** Longest demurrage period (ten years). */
+export const DEMURRAGE_PERIOD_SECONDS_MAX = 3_650 * 86_400
+/** Shortest time between two accepted ticks, on the demurrage clock: a tick visits every account. */
+export const TICK_INTERVAL_SECONDS_MIN = 3_600

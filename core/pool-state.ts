@@ -58,6 +58,27 @@ export interface Movement {
   readonly amount: number
   readonly fee: number
   readonly memo: string | undefined
+  /**
+   * Present (true) on a demurrage charge: `from` and `to` are both the holder, `amount` and
+   * `fee` the charge, so the holder loses it and the commons gets it, as a levy would.
+   */
+  readonly demurrage?: true
+}
+
+/** The demurrage in force (rules/demurrage.ts), with the time its period boundaries count from. */
+export interface DemurrageState {
+  readonly rateNum: number
+  readonly rateDen: number
+  readonly periodMs: number
+  readonly freeBase: number
+  /** Boundaries fall at anchor + k × period, k ≥ 1: the demurrage clock when the policy took effect. */
+  readonly anchor: number
+}
+
+/** How far one account's demurrage has been charged: boundaries applied, and the remainder rounded off (in 1/rateDen of a minor unit). */
+export interface DemurrageAccount {
+  readonly boundaries: number
+  readonly carry: number
 }
 
 /** A listing as its latest accepted version says (rules/listings.ts); replaced whole on an edit. */
@@ -184,6 +205,16 @@ export class PoolState {
   listingDays = new Map<PublicKeyHex, ListingDay>()
   /** The gatekeepers' category list in force; undefined until one is signed. */
   categories: readonly string[] | undefined
+  /** Demurrage in force, undefined when none (rules/demurrage.ts). */
+  demurrage: DemurrageState | undefined
+  /** Per account, how far its demurrage is charged; absent: nothing since the anchor. */
+  demurrageAccounts = new Map<PublicKeyHex, DemurrageAccount>()
+  /** The demurrage clock: the latest charge time of any entry applied, never going back. */
+  demurrageClock = -Infinity
+  /** Demurrage the commons has collected in all (payouts do not lower it). */
+  demurrageCollected = 0
+  /** Demurrage clock of the last accepted tick. */
+  demurrageLastTick = -Infinity
 
   /**
    * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
@@ -217,6 +248,11 @@ export class PoolState {
     copy.listingsBy = new Map(this.listingsBy)
     copy.listingDays = new Map(this.listingDays)
     copy.categories = this.categories
+    copy.demurrage = this.demurrage
+    copy.demurrageAccounts = new Map(this.demurrageAccounts)
+    copy.demurrageClock = this.demurrageClock
+    copy.demurrageCollected = this.demurrageCollected
+    copy.demurrageLastTick = this.demurrageLastTick
     return copy
   }
 

@@ -45,6 +45,8 @@ export const REJECTION_REASONS = {
   'listing-expired': 'The listing had expired, or would expire before it was witnessed.',
   'listing-limit': 'Its author already has as many open listings, or listing changes that day, as a pool allows.',
   'unknown-category': 'The category is not on the list the gatekeepers signed.',
+  'no-demurrage': 'The pool charges no demurrage, so a tick has nothing to bring up to date.',
+  'not-ticker': 'Only a gatekeeper or a witness of the pool may sign a tick.',
 } as const
 
 export const PENDING_REASONS = {

@@ -11,7 +11,8 @@ export interface StatementRow {
   readonly entry: EntryId
   /** Where the money moved: the entry itself, or the payee's accept of a two-step transfer. */
   readonly at: EntryId
-  readonly type: 'transfer' | 'issue'
+  /** `demurrage`: the charge on holding money, paid to the commons (counterparty null). */
+  readonly type: 'transfer' | 'issue' | 'demurrage'
   readonly counterparty: PublicKeyHex | null
   /** Signed change to the member's balance (minor units). */
   readonly amount: number
@@ -40,13 +41,17 @@ export function statement(movements: readonly Movement[], member: PublicKeyHex, 
     if (!out && !into) continue
     const amount = (into ? m.amount - m.fee : 0) - (out ? m.amount : 0)
     balance += amount
-    const counterparty = out ? m.to : m.from
+    const counterparty = m.demurrage ? null : out ? m.to : m.from
     if (filter.from !== undefined && m.time < filter.from) continue
     if (filter.to !== undefined && m.time > filter.to) continue
     if (filter.counterparty !== undefined && counterparty !== filter.counterparty) continue
-    rows.push({ time: m.time, entry: m.entry, at: m.at, type: m.from === null ? 'issue' : 'transfer', counterparty, amount, fee: m.fee, memo: m.memo, balance })
+    rows.push({ time: m.time, entry: m.entry, at: m.at, type: movementType(m), counterparty, amount, fee: m.fee, memo: m.memo, balance })
   }
   return rows
+}
+
+function movementType(m: Movement): StatementRow['type'] {
+  return m.demurrage ? 'demurrage' : m.from === null ? 'issue' : 'transfer'
 }
 
 /** An integer in minor units shown with the pool's decimals: -1234 with 2 → "-12.34". */
@@ -81,7 +86,7 @@ export function statementCsv(rows: readonly StatementRow[], decimals: number): s
 export function poolCsv(movements: readonly Movement[], decimals: number): string {
   const lines = ['time,entry,at,type,from,to,amount,fee,memo']
   for (const m of movements) {
-    lines.push([iso(m.time), m.entry, m.at, m.from === null ? 'issue' : 'transfer', m.from ?? '', m.to,
+    lines.push([iso(m.time), m.entry, m.at, movementType(m), m.from ?? '', m.demurrage ? '' : m.to,
       formatAmount(m.amount, decimals), formatAmount(m.fee, decimals), csvField(m.memo ?? '')].join(','))
   }
   return lines.join('\r\n') + '\r\n'

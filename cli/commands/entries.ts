@@ -1,4 +1,4 @@
-/** heroes pool create | pool update | admit | freeze | issue | transfer | payout | request | accept | reject | cancel | close | invite | join */
+/** heroes pool create | pool update | tick | admit | freeze | issue | transfer | payout | request | accept | reject | cancel | close | invite | join */
 import { writeFileSync } from 'node:fs'
 import {
   BALANCE_ABS_MAX, DEPS_COUNT_MAX, FEE_BASIS_POINTS_MAX, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
@@ -8,7 +8,7 @@ import {
 } from '../../core/index.ts'
 import { amountFlag, integerFlag, maxBalanceFlag, minBalanceFlag, parseFlags, publicKeyFlag, required, timeFlag } from '../args.ts'
 import { emit, loadAuthor, signOrRefuse, type AuthorContext } from '../author.ts'
-import { FIXED_POLICY_FLAGS, POLICY_FLAGS, POLICY_FLAG_NAMES, offlineFlags, policyChangeFlags, witnessesFlag } from '../policy-flags.ts'
+import { FIXED_POLICY_FLAGS, POLICY_FLAGS, POLICY_FLAG_NAMES, demurrageFlags, offlineFlags, policyChangeFlags, witnessesFlag } from '../policy-flags.ts'
 import { readKeyFile } from '../files.ts'
 import { UsageError } from '../errors.ts'
 import { randomBytes } from 'node:crypto'
@@ -65,6 +65,7 @@ export function poolCreate(argv: string[], now: number): number {
       ...(softMaxBalance !== undefined ? { softMaxBalance } : {}),
       ...offline,
       ...witnessed,
+      ...demurrageFlags(values, false),
     },
   }, key.secretKey)
   process.stdout.write(encodeEntry(entry) + '\n')
@@ -139,6 +140,21 @@ export function poolUpdate(argv: string[], now: number): number {
   if (Object.keys(policy).length === 0) throw new UsageError(`expected at least one field to change (${POLICY_FLAG_NAMES.join(', ')}), got none`)
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   return emit<PolicyEntry>(context, 'policy', { policy })
+}
+
+/**
+ * heroes tick: a gatekeeper's or a witness's entry that charges every account
+ * its demurrage up to T, so dormant accounts pay and the commons shows it.
+ * A witness should tick with a key other than its checkpoint key: a tick in
+ * the primary's chain would stop its checkpoints counting (coverage.ts).
+ */
+export function tick(argv: string[], now: number): number {
+  const { values } = parseFlags(argv, common)
+  const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
+  if (context.ledger.policy?.witnesses?.[0] === context.key.publicKey) {
+    throw new UsageError("expected a key other than the primary witness's: a tick in its chain would stop its checkpoints counting")
+  }
+  return emit(context, 'tick', {})
 }
 
 /** heroes payout: a gatekeeper pays a member out of the pool's commons (the levies collected), in the open. */

@@ -16,21 +16,36 @@ import { profileRule } from './profiles.ts'
 import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts'
 import { listingRule, unlistRule } from './listings.ts'
 import { categoriesRule } from './categories.ts'
+import { advanceDemurrageClock, chargeTouched, demurrageDueOn, restartDemurrage, startDemurrage, tickRule } from './demurrage.ts'
 
 export { feeOf, levy } from './payments.ts'
 export { openListings, type ListingSummary } from './listings.ts'
+export { demurrageDue, demurrageStep } from './demurrage.ts'
 
 export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
-  if (entry.type === 'pool') return genesisRule(state, entry, commit)
+  // A preview that would charge demurrage first is judged on a copy, charged as the real thing would be.
+  if (!commit && state.demurrage && demurrageDueOn(state, entry, facts)) {
+    const copy = state.clone()
+    copy.movements = []
+    return evaluate(copy, entry, facts, true)
+  }
+  if (entry.type === 'pool') {
+    const genesis = genesisRule(state, entry, commit)
+    if (commit) startDemurrage(state, entry.policy.demurrage, advanceDemurrageClock(state, facts))
+    return genesis
+  }
   if (entry.type === 'checkpoint') return checkpointRule(state, entry)
   if (commit && facts.online) noteOnline(state, entry)
+  const time = commit ? advanceDemurrageClock(state, facts) : 0
   const timeProblem = witnessedTimeProblem(state, entry, facts)
   if (timeProblem) return timeProblem
   if (entry.type === 'join') return joinRule(state, entry, facts, commit)
+  if (entry.type === 'tick') return tickRule(state, entry, facts, time, commit)
 
   const may = authorMayAct(state, entry, facts, commit)
   if ('problem' in may) return may.problem
   const author = may.member
+  if (commit) chargeTouched(state, entry, time)
   switch (entry.type) {
     case 'transfer':
       return transferRule(state, entry, author, facts, commit)
@@ -52,8 +67,11 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
       return gatekeeperProblem(entry, author) ?? issueRule(state, entry, commit)
     case 'payout':
       return gatekeeperProblem(entry, author) ?? payoutRule(state, entry, commit)
-    case 'policy':
-      return gatekeeperProblem(entry, author) ?? policyRule(state, entry, commit)
+    case 'policy': {
+      const verdict = gatekeeperProblem(entry, author) ?? policyRule(state, entry, commit)
+      if (commit && verdict.status === 'accepted' && 'demurrage' in entry.policy) restartDemurrage(state, entry.policy.demurrage, time, entry.id)
+      return verdict
+    }
     case 'listing':
       return listingRule(state, entry, facts, commit)
     case 'unlist':

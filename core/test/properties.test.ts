@@ -24,6 +24,7 @@ type Action =
   | { kind: 'late-fork'; from: number; to: number; amount: number; back: number; dt: number }
   | { kind: 'listing'; who: number; how: 'post' | 'edit' | 'unlist'; pick: number; category: number; life: number; dt: number }
   | { kind: 'categories'; list: number; dt: number }
+  | { kind: 'tick'; by: number; dt: number }
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('transfer' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), dt: fc.integer({ min: -MINUTE, max: 3 * MINUTE }) }) },
@@ -38,7 +39,12 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('late-fork' as const), from: fc.nat(4), to: fc.nat(4), amount: fc.integer({ min: 1, max: 700 }), back: fc.nat(6), dt: fc.integer({ min: 0, max: MINUTE }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('listing' as const), who: fc.nat(4), how: fc.constantFrom('post' as const, 'post' as const, 'edit' as const, 'unlist' as const), pick: fc.nat(), category: fc.nat(3), life: fc.nat(3), dt: fc.integer({ min: 0, max: 2 * MINUTE }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('categories' as const), list: fc.nat(2), dt: fc.integer({ min: 0, max: MINUTE }) }) },
+  // A tick by the gatekeeper (by 0) or, sometimes, by a member who may not; up to two days on, past demurrage boundaries.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), by: fc.nat(3), dt: fc.integer({ min: 0, max: 2 * 24 * 60 * MINUTE }) }) },
 )
+
+/** Daily demurrage above a small free base, so that random histories cross boundaries. */
+const DEMURRAGE = { rateNum: 3, rateDen: 100, periodSeconds: 86_400, freeBase: 100 }
 
 const CATEGORY_LISTS = [['Food'], ['Food', 'Repairs'], []]
 const CATEGORY_NAMES = [undefined, 'Food', 'Repairs', 'Garden']
@@ -50,6 +56,7 @@ const scenarioArb = fc.record({
   issued: fc.boolean(),
   twoStep: fc.boolean(),
   feeBasisPoints: fc.constantFrom(0, 0, 150, 2000),
+  demurrage: fc.boolean(),
   members: fc.integer({ min: 2, max: 4 }),
   maxBalance: fc.option(fc.integer({ min: 500, max: 3000 }), { nil: null }),
   actions: fc.array(actionArb, { minLength: 1, maxLength: 25 }),
@@ -57,10 +64,11 @@ const scenarioArb = fc.record({
 
 
 /** Builds a pool from a scenario. Members beyond `members` are strangers (not admitted) until a late admit. */
-function build(s: { witnessed?: boolean; issued: boolean; twoStep?: boolean; feeBasisPoints?: number; members: number; maxBalance: number | null; actions: Action[] }): PoolBuilder {
+function build(s: { witnessed?: boolean; issued: boolean; twoStep?: boolean; feeBasisPoints?: number; demurrage?: boolean; members: number; maxBalance: number | null; actions: Action[] }): PoolBuilder {
   const extra = {
     ...(s.twoStep ? { twoStep: true } : {}), ...(s.feeBasisPoints ? { feeBasisPoints: s.feeBasisPoints } : {}),
     ...(s.witnessed ? { witnesses: [WITNESS.key], offlineCountMax: 1, offlineAmountMax: 800 } : {}),
+    ...(s.demurrage ? { demurrage: DEMURRAGE } : {}),
   }
   const p = new PoolBuilder(s.issued ? { kind: 'issued', minBalance: 0, maxBalance: s.maxBalance, ...extra } : { maxBalance: s.maxBalance, ...extra })
   const answerable: Entry[] = []
@@ -111,6 +119,10 @@ function build(s: { witnessed?: boolean; issued: boolean; twoStep?: boolean; fee
       const payee = target.type === 'transfer' ? ACTORS.find((x) => x.key === target.to)! : ACTORS.find((x) => x.key === (target as { from?: string }).from) ?? payer
       const who = a.how === 'cancel' ? (a.pick % 5 === 0 ? payee : payer) : a.pick % 5 === 0 ? payer : payee
       p.answer(a.how, who, target, timeFor(who, a.dt))
+    }
+    if (a.kind === 'tick') {
+      const who = a.by === 0 ? p.gatekeeper : ACTORS[a.by - 1]!
+      p.sign(who, 'tick', {}, { time: timeFor(who, a.dt) })
     }
     if (a.kind === 'close') p.close(ACTORS[a.who]!, timeFor(ACTORS[a.who]!, a.dt))
     if (a.kind === 'issue') p.issue(ACTORS[a.to]!, a.amount, timeFor(p.gatekeeper, a.dt))
@@ -343,12 +355,14 @@ describe('the generator', () => {
     const seen = new Map<string, number>()
     for (const s of fc.sample(scenarioArb, { seed: 42, numRuns: 500 })) {
       const p = build(s)
-      for (const v of replay(p.entries, { asOf: ASOF, cache }).entries) {
+      const result = replay(p.entries, { asOf: ASOF, cache })
+      if (result.demurrageCollected) seen.set('demurrage charged', (seen.get('demurrage charged') ?? 0) + 1)
+      for (const v of result.entries) {
         const key = v.reason ?? v.status
         seen.set(key, (seen.get(key) ?? 0) + 1)
       }
     }
-    for (const key of ['accepted', 'initiated', 'rate-limit', 'below-min-balance', 'equivocation', 'not-member', 'frozen', 'rejected-by-payee', 'close-blocked', 'wrong-pool-type', 'not-open', 'offline-cap', 'not-witness']) {
+    for (const key of ['accepted', 'initiated', 'rate-limit', 'below-min-balance', 'equivocation', 'not-member', 'frozen', 'rejected-by-payee', 'close-blocked', 'wrong-pool-type', 'not-open', 'offline-cap', 'not-witness', 'not-ticker', 'no-demurrage', 'demurrage charged']) {
       expect(seen.get(key) ?? 0, `${key} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0)
     }
   })

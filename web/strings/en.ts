@@ -16,6 +16,7 @@ const entryTypes: Record<EntryType, string> = {
   join: 'joining', request: 'payment request', accept: 'acceptance', reject: 'refusal', cancel: 'withdrawal', close: 'account closed',
   policy: 'rule change', checkpoint: 'witness checkpoint', payout: 'payout from the commons',
   listing: 'listing', unlist: 'listing withdrawn', categories: 'category list', profile: 'profile',
+  tick: 'demurrage charged',
 }
 
 const reasons: Record<Reason, string> = {
@@ -59,6 +60,8 @@ const reasons: Record<Reason, string> = {
   'listing-expired': 'The listing had expired.',
   'listing-limit': 'Too many listings: the pool limits open listings, changes a day and how long one lives.',
   'unknown-category': 'That category is not on the pool’s list.',
+  'no-demurrage': 'The pool charges no demurrage, so there was nothing to charge.',
+  'not-ticker': 'Only a gatekeeper or a witness may charge demurrage for everyone.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',
   'missing-dep': 'Waiting for an entry it depends on.',
