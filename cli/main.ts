@@ -12,6 +12,7 @@ import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, 
 import { profileCommand } from './commands/profile.ts'
 import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
+import { orderCommand, schedule } from './commands/orders.ts'
 import { witnessCommand } from './commands/witness.ts'
 import { categoriesCommand, listingCommand, matchCommand, searchCommand } from './commands/market.ts'
 
@@ -31,6 +32,11 @@ usage:
                      [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--time T] [--pool ID]
                      [--demurrage-rate NUM/DEN|none --demurrage-period-seconds N [--demurrage-free-base N]]
   heroes tick     --key FILE --log LOG [--time T] [--pool ID]
+  heroes order create --key FILE --log LOG --to PUBKEY --amount N --every-seconds N [--count N] [--until T]
+                     [--start T] [--memo TEXT] [--coordinator PUBKEY] [--time T] [--pool ID]
+  heroes order revoke --key FILE --log LOG --entry ID [--time T] [--pool ID]
+  heroes order run --key FILE --log LOG [--time T] [--pool ID]
+  heroes schedule --key FILE --log LOG --to PUBKEY --amount N --at T [--memo TEXT] [--coordinator PUBKEY] [--time T] [--pool ID]
   heroes admit    --key FILE --log LOG --member PUBKEY [--min-balance N] [--max-balance N|none] [--role member|gatekeeper] [--time T] [--pool ID]
   heroes freeze   --key FILE --log LOG --member PUBKEY [--reason TEXT] [--time T] [--pool ID]
   heroes issue    --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
@@ -74,6 +80,12 @@ free base pays NUM/DEN of what is above it to the commons, rounded down, the rem
 charged when an account is next touched, or by 'heroes tick' (a gatekeeper or a witness) for everyone.
 The clock is witnessed time where a witness covered the entry. 'replay' prints "demurrageCollected", and
 'statement' shows each charge as a line of type demurrage.
+A standing order pays --amount to --to every --every-seconds from --start (default: its own time), at most
+--count times and not after --until; 'order run' prints, one line each, the payments due by T that the key
+may collect (as payee, or as the --coordinator the order names) and LOG holds no collect for; each period is
+paid at most once, judged against the payer's limits when collected. 'schedule' is one payment at --at;
+'heroes cancel --entry ID' (or 'order revoke') withdraws an order or a scheduled payment. 'replay' prints
+"orders" with id, payer, payee, amount, everySeconds, paid and status (active, revoked or finished).
 'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint
 did not cover, at T.
 A listing is an offer or a want; it lives until --expires, or 90 days from when a witness first saw it;
@@ -123,6 +135,8 @@ const COMMANDS: Record<string, Command> = {
   close,
   profile: profileCommand,
   tick,
+  order: orderCommand,
+  schedule,
   witness: witnessCommand,
   replay: replayCommand,
   listing: listingCommand,

@@ -12,7 +12,7 @@ import { entryIdOf } from './payload.ts'
 import {
   AMOUNT_MAX, BALANCE_ABS_MAX, CATEGORIES_COUNT_MAX, DEMURRAGE_PERIOD_SECONDS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, CATEGORY_CHARS_MAX, CHECKPOINT_BYTES_MAX, CHECKPOINT_HEADS_MAX, DEPS_COUNT_MAX, ENTRY_BYTES_MAX, FEE_BASIS_POINTS_MAX,
   FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, LISTING_DESCRIPTION_CHARS_MAX, LISTING_TAG_CHARS_MAX, LISTING_TAGS_COUNT_MAX,
-  LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
+  LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROFILE_BIO_CHARS_MAX, PROFILE_INITIALS_CHARS_MAX, PROFILE_NAME_CHARS_MAX,
   PROFILE_PICTURE_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
   TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
@@ -44,6 +44,8 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   categories: [['categories', true]],
   profile: [['name', true], ['bio', false], ['initials', false], ['picture', false]],
   tick: [],
+  order: [['to', true], ['amount', true], ['everySeconds', false], ['count', false], ['until', false], ['start', false], ['memo', false], ['coordinator', false]],
+  collect: [['order', true], ['period', true]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
@@ -170,6 +172,20 @@ function checkShape(r: Record<string, unknown>): string | undefined {
     case 'profile':
       return checkProfile(r)
     case 'tick':
+      return undefined
+    case 'order':
+      if (!isHex(r.to, 32) || r.to === r.author) return `expected to as the payee's public key (not the payer's), got ${show(r.to)}`
+      if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
+      if (r.everySeconds !== undefined && !isIntIn(r.everySeconds, ORDER_EVERY_SECONDS_MIN, ORDER_EVERY_SECONDS_MAX)) return `expected everySeconds from ${ORDER_EVERY_SECONDS_MIN} to ${ORDER_EVERY_SECONDS_MAX}, got ${show(r.everySeconds)}`
+      if (r.count !== undefined && !isIntIn(r.count, 1, r.everySeconds === undefined ? 1 : ORDER_COUNT_MAX)) return `expected count from 1 to ${r.everySeconds === undefined ? '1 (a payment without everySeconds is made once)' : ORDER_COUNT_MAX}, got ${show(r.count)}`
+      if (r.start !== undefined && !isIntIn(r.start, TIME_MS_MIN, TIME_MS_MAX)) return `expected start a time in ms since 1970, got ${show(r.start)}`
+      if (r.until !== undefined && !isIntIn(r.until, (r.start as number | undefined) ?? (r.time as number), TIME_MS_MAX)) return `expected until a time in ms at or after the first payment, got ${show(r.until)}`
+      if (r.coordinator !== undefined && (!isHex(r.coordinator, 32) || r.coordinator === r.author)) return `expected coordinator a public key other than the payer's, got ${show(r.coordinator)}`
+      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'collect':
+      if (!isHex(r.order, 32)) return `expected order as the id of a standing order, got ${show(r.order)}`
+      if (!(r.deps as string[]).includes(r.order as string)) return 'expected the order among deps'
+      if (!isIntIn(r.period, 0, ORDER_COUNT_MAX - 1)) return `expected period a whole number from 0 to ${ORDER_COUNT_MAX - 1}, got ${show(r.period)}`
       return undefined
   }
 }

@@ -12,7 +12,7 @@ export const ENTRY_TYPES = [
   'pool', 'admit', 'freeze', 'issue', 'transfer', 'invite', 'join', 'request', 'accept', 'reject', 'cancel', 'close',
   'policy', 'checkpoint', 'payout',
   'listing', 'unlist', 'categories', 'profile',
-  'tick',
+  'tick', 'order', 'collect',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -264,10 +264,35 @@ export interface ProfileEntry extends EnvelopeFields<'profile'> {
  */
 export type TickEntry = EnvelopeFields<'tick'>
 
+/**
+ * A standing order (rules/orders.ts): its author, the payer, promises `amount` to `to` every
+ * `everySeconds` from `start` (default: the order's own time), at most `count` times and not after
+ * `until`. Without `everySeconds` it is one scheduled payment at `start`. The payee, or the
+ * `coordinator` named, collects each payment when due; the payer revokes it with a `cancel`.
+ */
+export interface OrderEntry extends EnvelopeFields<'order'> {
+  readonly to: PublicKeyHex
+  readonly amount: number
+  readonly everySeconds?: number
+  readonly count?: number
+  readonly until?: number
+  readonly start?: number
+  readonly memo?: string
+  /** A key (a relay's, say) that may collect the payments for the payee; it need not be a member. */
+  readonly coordinator?: PublicKeyHex
+}
+
+/** One payment of a standing order, for its period (0 is the first): valid because of the order, once per period. */
+export interface CollectEntry extends EnvelopeFields<'collect'> {
+  /** The order (also in `deps`). */
+  readonly order: EntryId
+  readonly period: number
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
-  | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry | TickEntry
+  | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry | TickEntry | OrderEntry | CollectEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

@@ -39,7 +39,7 @@ import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
 import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
-import { demurrageDue, evaluate, openListings, type ListingSummary } from './rules/index.ts'
+import { demurrageDue, duePeriods, evaluate, openListings, orderSummaries, type ListingSummary, type OrderSummary } from './rules/index.ts'
 import { ParentTable } from './parent-table.ts'
 import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
@@ -133,6 +133,8 @@ export interface ReplayResult {
   readonly categories: readonly string[]
   /** Demurrage the commons has collected in all (rules/demurrage.ts); present once the pool has charged it. */
   readonly demurrageCollected?: number
+  /** Standing orders and scheduled payments, by id ascending (rules/orders.ts); present when the pool has any. */
+  readonly orders?: readonly OrderSummary[]
 }
 
 export interface LedgerOptions {
@@ -573,6 +575,17 @@ export class Ledger {
     return openListings(this.#state, this.#asOf)
   }
 
+  /** Standing orders and scheduled payments, by id ascending. */
+  orders(): OrderSummary[] {
+    return orderSummaries(this.#state)
+  }
+
+  /** Periods of an order due by `time` and not paid yet (at most `max`), for its payee or coordinator to collect. */
+  duePeriods(order: EntryId, time: number, max: number): number[] {
+    const state = this.#state.orders.get(order)
+    return state ? duePeriods(state, time, max) : []
+  }
+
   /** Demurrage the commons has collected in all. */
   get demurrageCollected(): number {
     return this.#state.demurrageCollected
@@ -644,6 +657,7 @@ export class Ledger {
       listings: this.listings(),
       categories: state.categories ?? [],
       ...(state.demurrage || state.demurrageCollected !== 0 ? { demurrageCollected: state.demurrageCollected } : {}),
+      ...(state.orders.size > 0 ? { orders: orderSummaries(state) } : {}),
     }
   }
 

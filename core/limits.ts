@@ -110,3 +110,14 @@ export const DEMURRAGE_PERIOD_SECONDS_MIN = 86_400
 export const DEMURRAGE_PERIOD_SECONDS_MAX = 3_650 * 86_400
 /** Shortest time between two accepted ticks, on the demurrage clock: a tick visits every account. */
 export const TICK_INTERVAL_SECONDS_MIN = 3_600
+
+// ---- standing orders and scheduled payments (rules/orders.ts) ----------------
+
+/** Shortest interval of a standing order. */
+export const ORDER_EVERY_SECONDS_MIN = 60
+/** Longest interval of a standing order (ten years). */
+export const ORDER_EVERY_SECONDS_MAX = 3_650 * 86_400
+/** Most payments one order may promise, and the highest period a payment may name. */
+export const ORDER_COUNT_MAX = 100_000
+/** Orders one member may have open (neither revoked nor fully paid) at once. */
+export const ORDERS_OPEN_MAX = 50

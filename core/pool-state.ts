@@ -65,6 +65,24 @@ export interface Movement {
   readonly demurrage?: true
 }
 
+/** A standing order as the log made it (rules/orders.ts). */
+export interface OrderState {
+  readonly payer: PublicKeyHex
+  readonly payee: PublicKeyHex
+  readonly amount: number
+  /** Null for a one-time scheduled payment. */
+  readonly everyMs: number | null
+  /** Payments it promises at most; null for no limit. */
+  readonly count: number | null
+  readonly start: number
+  readonly until: number | null
+  readonly coordinator: PublicKeyHex | undefined
+  readonly memo: string | undefined
+  revoked: boolean
+  /** Periods paid, each once. */
+  readonly paid: Set<number>
+}
+
 /** The demurrage in force (rules/demurrage.ts), with the time its period boundaries count from. */
 export interface DemurrageState {
   readonly rateNum: number
@@ -213,6 +231,8 @@ export class PoolState {
   demurrageClock = -Infinity
   /** Demurrage the commons has collected in all (payouts do not lower it). */
   demurrageCollected = 0
+  /** Standing orders and scheduled payments, by id. */
+  orders = new Map<EntryId, OrderState>()
   /** Demurrage clock of the last accepted tick. */
   demurrageLastTick = -Infinity
 
@@ -253,6 +273,7 @@ export class PoolState {
     copy.demurrageClock = this.demurrageClock
     copy.demurrageCollected = this.demurrageCollected
     copy.demurrageLastTick = this.demurrageLastTick
+    copy.orders = new Map([...this.orders].map(([id, order]) => [id, { ...order, paid: new Set(order.paid) }]))
     return copy
   }
 

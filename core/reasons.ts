@@ -47,6 +47,12 @@ export const REJECTION_REASONS = {
   'unknown-category': 'The category is not on the list the gatekeepers signed.',
   'no-demurrage': 'The pool charges no demurrage, so a tick has nothing to bring up to date.',
   'not-ticker': 'Only a gatekeeper or a witness of the pool may sign a tick.',
+  'unknown-order': 'The standing order named is not an order of this pool.',
+  'not-collector': 'Only the payee or the coordinator an order names may collect its payments.',
+  'order-closed': 'The standing order was revoked, or it promises no payment for that period.',
+  'not-due': 'That payment of the standing order is not due yet.',
+  'order-period-paid': 'That period of the standing order was already paid.',
+  'order-limit': 'The payer already has as many open standing orders as a pool allows.',
 } as const
 
 export const PENDING_REASONS = {

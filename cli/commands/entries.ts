@@ -182,7 +182,8 @@ export function answer(type: 'accept' | 'reject' | 'cancel') {
     const { values } = parseFlags(argv, { ...common, entry: { type: 'string' }, ...(type === 'reject' ? { memo: { type: 'string' } } : {}) })
     const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
     const target = findEntry(context, values.entry, 'entry')
-    if (target.type !== 'transfer' && target.type !== 'request') throw new UsageError(`expected --entry a transfer or request, got a ${target.type}`)
+    const orders = type === 'cancel' ? ' or, to cancel, a standing order or scheduled payment' : ''
+    if (target.type !== 'transfer' && target.type !== 'request' && !(type === 'cancel' && target.type === 'order')) throw new UsageError(`expected --entry a transfer or request${orders}, got a ${target.type}`)
     const memo = (values as { memo?: string }).memo
     return emit(context, type, { entry: target.id, ...(memo ? { memo: memo.normalize('NFC') } : {}) }, [target.id])
   }
@@ -195,7 +196,7 @@ export function close(argv: string[], now: number): number {
   return emit(context, 'close', {})
 }
 
-function findEntry(context: AuthorContext, id: string | undefined, flag: string, type?: Entry['type']): Entry {
+export function findEntry(context: AuthorContext, id: string | undefined, flag: string, type?: Entry['type']): Entry {
   const wanted = required(id, flag)
   if (!isHex(wanted, 32)) throw new UsageError(`expected --${flag} an entry id (64 hex characters), got ${JSON.stringify(wanted)}`)
   const entry = context.ledger.entry(wanted as EntryId)
@@ -205,7 +206,7 @@ function findEntry(context: AuthorContext, id: string | undefined, flag: string,
 }
 
 /** A payment relies on its payee being a member: naming that entry orders the payment after it, whatever the clocks say. */
-function payeeDeps(context: AuthorContext, to: PublicKeyHex): EntryId[] {
+export function payeeDeps(context: AuthorContext, to: PublicKeyHex): EntryId[] {
   const since = context.ledger.membershipEntry(to)
   return since ? [since] : []
 }

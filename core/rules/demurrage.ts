@@ -35,6 +35,7 @@ import {
   ACCEPTED, isoTime, reject, short, type DemurrageState, type Evaluation, type PoolState, type TimeFacts,
 } from '../pool-state.ts'
 import { authorMayAct } from './membership.ts'
+import { collectParties } from './orders.ts'
 
 /**
  * One boundary: the charge on `excess` (balance − held − free base) with the
@@ -118,6 +119,8 @@ function touched(state: PoolState, entry: Entry): PublicKeyHex[] {
       const transfer = state.initiated.get(entry.entry)
       return transfer ? [transfer.author, transfer.to] : []
     }
+    case 'collect':
+      return collectParties(state, entry)
     default:
       return []
   }

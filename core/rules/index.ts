@@ -16,11 +16,13 @@ import { profileRule } from './profiles.ts'
 import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts'
 import { listingRule, unlistRule } from './listings.ts'
 import { categoriesRule } from './categories.ts'
+import { collectRule, collector, orderRule, revokeOrderRule } from './orders.ts'
 import { advanceDemurrageClock, chargeTouched, demurrageDueOn, restartDemurrage, startDemurrage, tickRule } from './demurrage.ts'
 
 export { feeOf, levy } from './payments.ts'
 export { openListings, type ListingSummary } from './listings.ts'
 export { demurrageDue, demurrageStep } from './demurrage.ts'
+export { duePeriods, orderSummaries, type OrderSummary } from './orders.ts'
 
 export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
   // A preview that would charge demurrage first is judged on a copy, charged as the real thing would be.
@@ -41,6 +43,11 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
   if (timeProblem) return timeProblem
   if (entry.type === 'join') return joinRule(state, entry, facts, commit)
   if (entry.type === 'tick') return tickRule(state, entry, facts, time, commit)
+  // An order's coordinator (a relay, say) collects for the payee without being a member.
+  if (entry.type === 'collect' && collector(state, entry) === 'coordinator') {
+    if (commit) chargeTouched(state, entry, time)
+    return collectRule(state, entry, facts, commit)
+  }
 
   const may = authorMayAct(state, entry, facts, commit)
   if ('problem' in may) return may.problem
@@ -54,7 +61,11 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
     case 'accept':
     case 'reject':
     case 'cancel':
-      return answerTransferRule(state, entry, commit) ?? answerRequestRule(state, entry, commit)
+      return answerTransferRule(state, entry, commit) ?? revokeOrderRule(state, entry, commit) ?? answerRequestRule(state, entry, commit)
+    case 'order':
+      return orderRule(state, entry, facts, commit)
+    case 'collect':
+      return collectRule(state, entry, facts, commit)
     case 'close':
       return closeRule(state, entry.author, commit)
     case 'admit':

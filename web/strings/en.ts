@@ -16,7 +16,7 @@ const entryTypes: Record<EntryType, string> = {
   join: 'joining', request: 'payment request', accept: 'acceptance', reject: 'refusal', cancel: 'withdrawal', close: 'account closed',
   policy: 'rule change', checkpoint: 'witness checkpoint', payout: 'payout from the commons',
   listing: 'listing', unlist: 'listing withdrawn', categories: 'category list', profile: 'profile',
-  tick: 'demurrage charged',
+  tick: 'demurrage charged', order: 'standing order', collect: 'standing-order payment',
 }
 
 const reasons: Record<Reason, string> = {
@@ -62,6 +62,12 @@ const reasons: Record<Reason, string> = {
   'unknown-category': 'That category is not on the pool’s list.',
   'no-demurrage': 'The pool charges no demurrage, so there was nothing to charge.',
   'not-ticker': 'Only a gatekeeper or a witness may charge demurrage for everyone.',
+  'unknown-order': 'That standing order is not part of this pool.',
+  'not-collector': 'Only the payee, or the service the order names, may collect this payment.',
+  'order-closed': 'The standing order was cancelled, or it has no payment for that date.',
+  'not-due': 'That payment is not due yet.',
+  'order-period-paid': 'That payment was already made.',
+  'order-limit': 'You already have as many standing orders as the pool allows.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',
   'missing-dep': 'Waiting for an entry it depends on.',
