@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, sign as nodeSign } from 'node:crypto'
 import {
-  PROTOCOL_VERSION, entryIdOf, payloadText, publicKeyOf, signedMessage, toHex, type Entry, type EntryId, type PublicKeyHex,
+  PROTOCOL_VERSION, entryIdOf, payloadText, publicKeyOf, signedMessage, toHex, type Demurrage, type Entry, type EntryId, type PublicKeyHex,
 } from '../core/index.ts'
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
@@ -62,6 +62,10 @@ export interface GenerateOptions {
   readonly checkpointEvery?: number
   /** The genesis nonce (32 hex digits): pools generated with the same keys but other nonces are other pools. */
   readonly nonce?: string
+  /** A demurrage policy in the genesis (issue 18). */
+  readonly demurrage?: Demurrage
+  /** Time between two rounds of payments (every member pays once a round); default 61 s. */
+  readonly roundMs?: number
 }
 
 /** The witness's secret index in `signer`, so benchmarks can sign more checkpoints. */
@@ -76,6 +80,7 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
     policy: {
       kind: 'mutual-credit', name: 'Bench pool', symbol: 'BP', decimals: 2, minBalance: -1_000_000, maxBalance: null, rateLimitSeconds: 60,
       ...(witness ? { witnesses: [witness.key], offlineCountMax: 1000, offlineAmountMax: 1_000_000_000 } : {}),
+      ...(options.demurrage ? { demurrage: options.demurrage } : {}),
     },
   }, t0, undefined)
   const pool = genesis.id
@@ -107,7 +112,7 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
   // Each member pays the next one in turn; a member's payments are a round apart (≥ 60 s).
   const nextTransfer = () => {
     const i = round % members.length
-    if (i === 0) now += 61_000
+    if (i === 0) now += options.roundMs ?? 61_000
     round++
     const from = members[i]!
     const to = members[(i + 1 + (round % 7)) % members.length]!

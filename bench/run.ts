@@ -15,6 +15,7 @@ import { run as runWitness } from './witness.ts'
 import { run as runMarket } from './market.ts'
 import { run as runRelayMemory } from './relay-memory.ts'
 import { run as runFanout } from './relay-fanout.ts'
+import { run as runDemurrage } from './demurrage.ts'
 import { referenceVerify } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 import { GOALS, judged, round, type Figure } from './figures.ts'
@@ -52,6 +53,7 @@ const suites: Record<string, () => Promise<void>> = {
   market: () => runMarket({ quick, report }),
   relaymem: () => runRelayMemory({ quick, report }),
   fanout: () => runFanout({ quick, report }),
+  demurrage: () => runDemurrage({ quick, report }),
 }
 
 for (const [name, suite] of Object.entries(suites)) {
