@@ -37,7 +37,7 @@ import { Worker } from 'node:worker_threads'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { Ledger, referenceVerify, SignatureCache, verifyEntrySignature, type Entry, type EntryId, type Verifier } from '../core/index.ts'
 import {
-  askRelayForChanges, breakSyncStorms, judgeLines, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement,
+  askRelayForChanges, breakSyncStorms, judgeLines, MemoryVerifiedStore, PARK_CHECK_INTERVAL_MS, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement,
 } from '../core/sync/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 
@@ -135,6 +135,8 @@ async function connect(syncUrl: string, genesis: Entry, options: { judgeBatch?: 
     ...(options.judgeBatch ? { judgeBatch: options.judgeBatch } : {}),
     ...(options.park ? { parkCompleteShards: true } : {}),
   })
+  // Core keeps no timer: this process looks for confirmed complete shards to park.
+  if (options.park) setInterval(() => sync?.parkConfirmed(), PARK_CHECK_INTERVAL_MS).unref()
   if (process.env.HEROES_BENCH_TRACE) {
     repo.networkSubsystem.on('message', (message: { type: string; data?: Uint8Array }) => {
       traffic.messages++

@@ -19,7 +19,7 @@ import { PoolDirectory } from './discovery.ts'
 import { emptyIngestCounts, judgeLines, type IngestCounts, type LineJudgement } from './ingest.ts'
 import {
   DOCUMENT_OPENS_IN_FLIGHT_MAX, JUDGE_BATCH_LINES_MIN, JUDGED_LINES_REMEMBERED_MAX, POOL_DOCUMENTS_FOLLOWED_MAX,
-  PARK_CHECK_INTERVAL_MS, READ_BATCH_LINES_MAX, REPUBLISH_BATCH_ENTRIES_MAX, SHARD_ENTRIES, SHARD_KEYS_SCANNED_MAX,
+  READ_BATCH_LINES_MAX, REPUBLISH_BATCH_ENTRIES_MAX, SHARD_ENTRIES, SHARD_KEYS_SCANNED_MAX,
 } from './limits.ts'
 import { entriesOf, firstChangeOf, forgetPatchCache, readDocumentLines, type SyncDocument } from './shardDocument.ts'
 import { inviteDocumentId, shardDocumentId, shardOfSeq } from './documentIds.ts'
@@ -114,7 +114,6 @@ export class PoolSync {
   /** Documents read and found whole (nothing to write) since their last change: parked once peers confirm them. */
   readonly #parkable = new Set<DocumentId>()
   readonly #detachOf = new Map<DocumentId, () => void>()
-  #parkTimer: ReturnType<typeof setInterval> | undefined
   readonly #stats: PoolSyncStats = {
     documentsFollowed: 0, documentsReady: 0, documentsRefused: 0, documentsParked: 0, documentsUnparked: 0, entries: 0, entriesWritten: 0,
     ignored: emptyIngestCounts(), errors: 0, lastError: undefined,
@@ -145,10 +144,6 @@ export class PoolSync {
     this.#started = true
     for (const entry of await this.#store.all()) this.#remember(entry, encodeEntry(entry))
     this.#follow()
-    if (this.#parkCompleteShards) {
-      this.#parkTimer = setInterval(() => this.#parkWhatIsConfirmed(), PARK_CHECK_INTERVAL_MS)
-      ;(this.#parkTimer as { unref?: () => void }).unref?.()
-    }
   }
 
   /** Parked documents with the heads digest each had when it was parked. */
@@ -235,7 +230,6 @@ export class PoolSync {
   /** Stops listening to documents. The Repo stays up; its owner shuts it down. */
   close(): void {
     this.#closed = true
-    clearInterval(this.#parkTimer)
     for (const detach of this.#detach.splice(0)) detach()
     this.#listeners.clear()
     for (const wake of this.#openQueue.splice(0)) wake()
@@ -348,8 +342,11 @@ export class PoolSync {
    * Unloads parkable documents that every connected peer holds as we do (its
    * last reported heads are ours): what we wrote there has arrived. Also takes
    * back a parked document that a peer sent again (a change reached the Repo).
+   * The caller runs it every PARK_CHECK_INTERVAL_MS or so: core keeps no timer
+   * of its own, so the platform (a page, a Node process) decides how it runs.
    */
-  #parkWhatIsConfirmed(): void {
+  parkConfirmed(): void {
+    if (!this.#parkCompleteShards) return
     if (this.#closed) return
     for (const [documentId, digest] of this.#parked) {
       // A peer's sync message for a parked document makes the Repo open it again on its own.
@@ -550,7 +547,7 @@ export class PoolSync {
       const line = this.#lines.get(id)
       if (line !== undefined && valueLine(present?.[id]) !== line) missing.push([id, line])
     }
-    // Whole as it is: a candidate for parking once peers confirm they hold it so (#parkWhatIsConfirmed).
+    // Whole as it is: a candidate for parking once peers confirm they hold it so (parkConfirmed).
     if (missing.length === 0 && this.#parkCompleteShards && !this.#dirty.has(documentId)) this.#parkable.add(documentId)
     for (let start = 0; start < missing.length; start += REPUBLISH_BATCH_ENTRIES_MAX) {
       const batch = missing.slice(start, start + REPUBLISH_BATCH_ENTRIES_MAX)

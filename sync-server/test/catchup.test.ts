@@ -13,7 +13,7 @@ import { Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import { afterAll, describe, expect, it } from 'vitest'
 import { signEntry, type Entry, type TransferEntry } from '../../core/index.ts'
 import {
-  askRelayForChanges, headsDigest, headsUrlOf, MemoryVerifiedStore, PoolSync, readDocumentLines, ResilientWebSocketClientAdapter, SHARD_ENTRIES,
+  askRelayForChanges, headsDigest, headsUrlOf, MemoryVerifiedStore, PARK_CHECK_INTERVAL_MS, PoolSync, readDocumentLines, ResilientWebSocketClientAdapter, SHARD_ENTRIES,
   shardDocumentId, type SyncDocument,
 } from '../../core/sync/index.ts'
 import { makePool, type PoolFixture } from '../../core/sync/test/poolFixture.ts'
@@ -42,9 +42,11 @@ async function parkingDevice(syncUrl: string, fixture: PoolFixture): Promise<Tes
   const store = new MemoryVerifiedStore([fixture.genesis])
   const sync = new PoolSync({ repo, pool: fixture.pool, store, parkCompleteShards: true })
   await sync.start()
+  const parking = setInterval(() => sync.parkConfirmed(), PARK_CHECK_INTERVAL_MS)
   const device: TestClient = {
     repo, store, sync, adapter,
     async close() {
+      clearInterval(parking)
       sync.close()
       await repo.shutdown().catch(() => {})
     },
