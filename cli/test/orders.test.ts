@@ -3,39 +3,24 @@
  * and scheduled payments (schedule, cancel), seen through `replay`.
  * Commands run in-process on real files.
  */
-import { describe, expect, it, beforeAll, vi } from 'vitest'
+import { describe, expect, it, beforeAll } from 'vitest'
 import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { main } from '../main.ts'
+import { runInProcess, type Run } from './run-in-process.ts'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 0, 1)
 const T = (days: number, minutes = 0) => String(T0 + days * DAY + minutes * 60_000)
 const AS_OF = T(400)
 
-interface Run { code: number; out: string; err: string }
 
 describe('heroes CLI: standing orders and scheduled payments', () => {
   let dir: string
   const keys: Record<string, string> = {}
   const path = (name: string) => join(dir, name)
 
-  async function run(args: string[]): Promise<Run> {
-    let out = ''
-    let err = ''
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true))
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true))
-    const cwd = process.cwd()
-    process.chdir(dir)
-    try {
-      return { code: await main(args), out, err }
-    } finally {
-      process.chdir(cwd)
-      stdout.mockRestore()
-      stderr.mockRestore()
-    }
-  }
+  const run = (args: string[]): Promise<Run> => runInProcess(dir, args)
 
   async function append(args: string[]): Promise<Record<string, unknown> & { warning: string }> {
     const r = await run(args)

@@ -5,7 +5,7 @@
  * flags. Commands run in-process on real files; the refusals also through
  * the real binary, as scripts run them.
  */
-import { describe, expect, it, beforeAll, vi } from 'vitest'
+import { describe, expect, it, beforeAll } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,13 +13,12 @@ import { join } from 'node:path'
 import {
   OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, WITNESSES_COUNT_MAX,
 } from '../../core/index.ts'
-import { main } from '../main.ts'
+import { runInProcess, type Run } from './run-in-process.ts'
 
 const BIN = new URL('../../bin/heroes.mjs', import.meta.url).pathname
 const T = (minutes: number) => String(Date.UTC(2026, 10, 22, 10, minutes))
 const AS_OF = T(59)
 
-interface Run { code: number; out: string; err: string }
 interface Verdict { id: string; status: string; reason?: string; witnessed: string | null }
 
 describe('heroes CLI: witnesses, checkpoints, policy updates and payouts', () => {
@@ -28,21 +27,7 @@ describe('heroes CLI: witnesses, checkpoints, policy updates and payouts', () =>
   const path = (name: string) => join(dir, name)
 
   /** Runs one command in-process, in `dir`, capturing what it prints. */
-  async function run(args: string[]): Promise<Run> {
-    let out = ''
-    let err = ''
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true))
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true))
-    const cwd = process.cwd()
-    process.chdir(dir)
-    try {
-      return { code: await main(args), out, err }
-    } finally {
-      process.chdir(cwd)
-      stdout.mockRestore()
-      stderr.mockRestore()
-    }
-  }
+  const run = (args: string[]): Promise<Run> => runInProcess(dir, args)
 
   /** Runs a command that makes an entry, appends it to `log`, returns the entry (and what stderr said). */
   async function append(log: string, args: string[]): Promise<Record<string, unknown> & { id: string; warning: string }> {
