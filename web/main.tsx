@@ -5,6 +5,11 @@
  */
 import { render } from 'preact'
 import { SignatureCache } from '../core/index.ts'
+import { Arrivals } from './notify/arrivals.ts'
+import type { Arrival } from './notify/arrivals-of.ts'
+import { idbWatermarkStore } from './notify/idb-watermark-store.ts'
+import { appInForeground, setAppBadge, showSystemNotification } from './notify/system-notify.ts'
+import { plainText } from './strings/phrase.ts'
 import { askPersistentStorage, type PersistOutcome } from './pwa/persistent-storage.ts'
 import { offerUpdates } from './pwa/update-offer.ts'
 import { openWalletDb } from './storage/wallet-db.ts'
@@ -12,6 +17,8 @@ import { en } from './strings/en.ts'
 import { defaultRelayUrl } from './sync/default-relay.ts'
 import { DeferredSyncEngine } from './sync/deferred-sync-engine.ts'
 import { App } from './ui/App.tsx'
+import { arrivalPhrase, poolName } from './ui/arrival-text.ts'
+import { ArrivalsContext } from './ui/arrivals-context.ts'
 import { WalletContext } from './ui/wallet-context.ts'
 import { Wallet } from './wallet/wallet.ts'
 import './styles.css'
@@ -25,13 +32,18 @@ async function boot(root: HTMLElement): Promise<void> {
     return new AutomergeSyncEngine(relayUrl, cache)
   })
   const wallet = await Wallet.open({ db, sync, cache })
+  const arrivals = await Arrivals.open({ source: wallet, store: idbWatermarkStore(db), onFresh: (fresh) => void tellSystem(wallet, fresh) })
+  arrivals.subscribe(() => setAppBadge(arrivals.allUnseen().length))
+  setAppBadge(arrivals.allUnseen().length)
   const updates = offerUpdates(() => wallet.busy || location.hash.includes('/pay'))
   let persist: PersistOutcome = 'pending'
   root.textContent = ''
   const draw = (): void => {
     render(
       <WalletContext.Provider value={wallet}>
-        <App persist={persist} updates={updates} />
+        <ArrivalsContext.Provider value={arrivals}>
+          <App persist={persist} updates={updates} />
+        </ArrivalsContext.Provider>
       </WalletContext.Provider>,
       root,
     )
@@ -41,6 +53,20 @@ async function boot(root: HTMLElement): Promise<void> {
   draw()
   // Exposed for end-to-end tests and for curious auditors in the console: read-only use only.
   ;(globalThis as { heroes?: unknown }).heroes = { wallet }
+}
+
+/**
+ * Arrivals noticed while the member is not looking at the app: one system notification per pool
+ * (where the browser allows; the words are made here and go nowhere else). In front, the banner says it.
+ */
+async function tellSystem(wallet: Wallet, fresh: readonly Arrival[]): Promise<void> {
+  if (appInForeground()) return
+  for (const pool of new Set(fresh.map((arrival) => arrival.pool))) {
+    const mine = fresh.filter((arrival) => arrival.pool === pool)
+    const newest = mine[mine.length - 1]!
+    const more = mine.length > 1 ? ` (${en.notify.more(mine.length - 1)})` : ''
+    await showSystemNotification(poolName(wallet, pool), plainText(arrivalPhrase(en, wallet, newest)) + more, `/#/pool/${pool}`, `arrival-${pool}`)
+  }
 }
 
 const root = document.getElementById('app')

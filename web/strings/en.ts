@@ -158,6 +158,24 @@ export const en = {
     unconfirmedIncoming: <P>(amount: P) => phrase<P>`${amount} received is not confirmed yet. It becomes final once a witness confirms it, usually soon after the payer’s phone is online.`,
   },
 
+  notify: {
+    paid: <P>(name: P, amount: P) => phrase<P>`${name} paid you ${amount}`,
+    received: <P>(amount: P) => phrase<P>`You received ${amount}`,
+    inPool: <P>(pool: P) => phrase<P>`in ${pool}`,
+    more: (count: number) => `and ${count} more`,
+    open: 'Open',
+    dismiss: 'Dismiss',
+    newRow: 'New',
+    newCount: (count: number) => `${count} new`,
+    newLabel: (count: number) => `${count} new since you last looked`,
+    title: 'Notifications',
+    intro: 'When money or a payment request arrives, the app shows it in a banner and marks the pool. It can also tell you through your phone’s notifications while the app is in the background.',
+    enable: 'Notify me when money arrives',
+    granted: 'Notifications are on. They are made on this phone from what it already holds: no amount, name or note is sent anywhere to show them.',
+    denied: 'This browser blocks notifications for Heroes. You can allow them in the browser’s site settings.',
+    unsupported: 'This browser cannot show notifications. The banner and the markers in the app still tell you.',
+  },
+
   profile: {
     title: 'Your name in this pool',
     prompt: 'Members of this pool see only your key. Tell them your name: it is signed and shared with this pool only, not with your other pools.',

@@ -7,6 +7,7 @@
 import { useEffect, useRef } from 'preact/hooks'
 import type { UpdateOffer } from '../pwa/update-offer.ts'
 import type { PersistOutcome } from '../pwa/persistent-storage.ts'
+import { ArrivalBanner } from './components/ArrivalBanner.tsx'
 import { SyncIndicator } from './components/SyncIndicator.tsx'
 import { UpdateBanner } from './components/UpdateBanner.tsx'
 import { hrefOf, useRoute, type Route } from './router.ts'
@@ -22,12 +23,15 @@ import { PoolScreen } from './screens/PoolScreen.tsx'
 import { RequestScreen } from './screens/RequestScreen.tsx'
 import { SettingsScreen } from './screens/SettingsScreen.tsx'
 import { TransactionScreen } from './screens/TransactionScreen.tsx'
+import { useArrivals } from './arrivals-context.ts'
 import { useStrings } from './wallet-context.ts'
 import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
 
 export function App({ persist, updates }: { persist: PersistOutcome; updates: UpdateOffer }) {
   const t = useStrings()
   const route = useRoute()
+  const arrivals = useArrivals()
+  const unseen = arrivals?.allUnseen().length ?? 0
   const main = useRef<HTMLElement>(null)
   const first = useRef(true)
   useEffect(() => {
@@ -57,6 +61,7 @@ export function App({ persist, updates }: { persist: PersistOutcome; updates: Up
           <SyncIndicator />
         </div>
         <UpdateBanner updates={updates} />
+        <ArrivalBanner openPool={route.name === 'pool' ? route.pool : undefined} />
       </header>
       <nav class="tabs" aria-label={t.nav.main}>
         {(
@@ -70,6 +75,12 @@ export function App({ persist, updates }: { persist: PersistOutcome; updates: Up
         ).map(([name, href, label]) => (
           <a href={href} aria-current={section === name ? 'page' : undefined} key={name}>
             {label}
+            {name === 'home' && unseen > 0 && (
+              <span class="badge" data-testid="nav-badge">
+                <span aria-hidden="true">{unseen}</span>
+                <span class="visually-hidden">{t.notify.newLabel(unseen)}</span>
+              </span>
+            )}
           </a>
         ))}
       </nav>

@@ -13,7 +13,7 @@ import { iso } from './Words.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** The statement: newest first, each payment with its state in words and the balance after it. */
-export function StatementList({ pool, rows, policy }: { pool: string; rows: readonly StatementRow[]; policy: Policy | null }) {
+export function StatementList({ pool, rows, policy, fresh }: { pool: string; rows: readonly StatementRow[]; policy: Policy | null; fresh?: ReadonlySet<string> }) {
   const wallet = useWallet()
   const t = useStrings()
   if (rows.length === 0) return <p class="hint">{t.pool.statementEmpty}</p>
@@ -25,6 +25,7 @@ export function StatementList({ pool, rows, policy }: { pool: string; rows: read
           <li key={row.id} class={`statement-row status-${row.status}`} data-testid="statement-row" data-entry={row.id}>
             <div class="statement-main">
               <span class="statement-what">
+                {fresh?.has(row.id) && <span class="tag new" data-testid="row-new">{t.notify.newRow}</span>}
                 {row.type === 'request' || row.pays ? (
                   <a href={hrefOf({ name: 'payment-request', pool, request: row.pays ?? row.id })}>{describeRow(t, row, name)}</a>
                 ) : (

@@ -4,6 +4,7 @@ import type { PoolView } from '../../wallet/pool-view.ts'
 import { hrefOf } from '../router.ts'
 import { useFlash } from '../use-flash.ts'
 import { Words } from '../components/Words.tsx'
+import { useArrivals } from '../arrivals-context.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** All pools at a glance: name, balance, role; and what puts the wallet at risk (no backup, storage not kept). */
@@ -12,6 +13,7 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
   const t = useStrings()
   const ids = wallet.poolIds()
   const flash = useFlash()
+  const arrivals = useArrivals()
   return (
     <section aria-labelledby="home-title">
       <h1 id="home-title">{t.home.title}</h1>
@@ -45,10 +47,14 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
             const record = wallet.poolRecord(id)
             if (!view || !record) return null
             const policy = view.policy
+            const unseen = arrivals?.unseen(id).length ?? 0
             return (
               <li key={id}>
                 <a class="pool-card" href={hrefOf({ name: 'pool', pool: id })} data-testid="pool-card">
-                  <bdi class="pool-name">{policy?.name ?? id.slice(0, 8)}</bdi>
+                  <span class="pool-head">
+                    <bdi class="pool-name">{policy?.name ?? id.slice(0, 8)}</bdi>
+                    {unseen > 0 && <span class="tag new" data-testid="pool-card-new">{t.notify.newCount(unseen)}</span>}
+                  </span>
                   {record.status === 'requested' && view.role === 'none' ? (
                     <span class="hint">{t.home.requested}</span>
                   ) : (

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { encodeLink } from '../../links/link-codec.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { counterpartiesOf, filterRows, isFiltering, NO_FILTER, toCoreFilter, type StatementFilterText } from '../../wallet/statement-filter.ts'
@@ -18,6 +18,7 @@ import { clockTime, money, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { MarketLink } from '../components/MarketLink.tsx'
 import { useFlash } from '../use-flash.ts'
+import { useArrivals } from '../arrivals-context.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 /** One pool: balance and limits, what the member may do, and the statement. */
@@ -28,6 +29,7 @@ export function PoolScreen({ pool }: { pool: string }) {
   const record = wallet.poolRecord(pool)
   const [requestLink, setRequestLink] = useState('')
   const flash = useFlash()
+  const fresh = useFreshHere(pool)
   const waitingForAdmission = record?.status === 'requested' && view?.role === 'none'
   useEffect(() => {
     if (!waitingForAdmission || !view) return
@@ -127,7 +129,7 @@ export function PoolScreen({ pool }: { pool: string }) {
       {!waitingForAdmission && <InFlight pool={pool} view={view} />}
       {!waitingForAdmission && <ProfileCard pool={pool} view={view} />}
 
-      <Statement pool={pool} view={view} />
+      <Statement pool={pool} view={view} fresh={fresh} />
 
       <details class="key-details">
         <summary>{t.pool.myKey}</summary>
@@ -148,8 +150,22 @@ export function PoolScreen({ pool }: { pool: string }) {
   )
 }
 
+/**
+ * What arrived in this pool since the member last looked: marked "new" for this visit, while the
+ * pool counts as seen at once (its badge and the banner go away).
+ */
+function useFreshHere(pool: string): ReadonlySet<string> {
+  const arrivals = useArrivals()
+  const fresh = useRef(new Set<string>())
+  for (const arrival of arrivals?.unseen(pool) ?? []) fresh.current.add(arrival.id)
+  useEffect(() => {
+    arrivals?.markSeen(pool)
+  })
+  return fresh.current
+}
+
 /** The statement, filtered by date and counterparty, and this member's CSV of it. */
-function Statement({ pool, view }: { pool: string; view: PoolView }) {
+function Statement({ pool, view, fresh }: { pool: string; view: PoolView; fresh: ReadonlySet<string> }) {
   const wallet = useWallet()
   const t = useStrings()
   const [filter, setFilter] = useState<StatementFilterText>(NO_FILTER)
@@ -210,7 +226,7 @@ function Statement({ pool, view }: { pool: string; view: PoolView }) {
       {rows.length === 0 && view.statement.length > 0 ? (
         <p class="hint">{t.statementFilter.none}</p>
       ) : (
-        <StatementList pool={pool} rows={rows} policy={view.policy} />
+        <StatementList pool={pool} rows={rows} policy={view.policy} fresh={fresh} />
       )}
     </>
   )

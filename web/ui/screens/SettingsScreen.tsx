@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { PersistOutcome } from '../../pwa/persistent-storage.ts'
 import { defaultRelayUrl, normalizeRelayUrl } from '../../sync/default-relay.ts'
 import { Field } from '../components/Field.tsx'
+import { NotificationSettings } from '../components/NotificationSettings.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 export function SettingsScreen({ persist }: { persist: PersistOutcome }) {
@@ -38,6 +39,7 @@ export function SettingsScreen({ persist }: { persist: PersistOutcome }) {
           <span role="status" class="hint">{nameNote}</span>
         </div>
       </form>
+      <NotificationSettings />
       <h2>{t.settings.storage}</h2>
       <p data-testid="storage-state">{persist === 'granted' ? t.storage.granted : persist === 'pending' ? '' : t.storage[persist]}</p>
       <p class="hint">{t.settings.version(__HEROES_VERSION__)}</p>
