@@ -25,8 +25,9 @@ export class Person {
     })
   }
 
-  static async open(browser: Browser, name: string, viewport = PHONE): Promise<Person> {
-    const context = await browser.newContext({ viewport, baseURL: baseUrl() })
+  /** `locale` sets the browser's language (navigator.language), which the app follows until Settings say otherwise. */
+  static async open(browser: Browser, name: string, viewport = PHONE, locale?: string): Promise<Person> {
+    const context = await browser.newContext({ viewport, baseURL: baseUrl(), ...(locale ? { locale } : {}) })
     const page = await context.newPage()
     const person = new Person(name, context, page)
     await page.goto('/')

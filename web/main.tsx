@@ -13,7 +13,7 @@ import { plainText } from './strings/phrase.ts'
 import { askPersistentStorage, type PersistOutcome } from './pwa/persistent-storage.ts'
 import { offerUpdates } from './pwa/update-offer.ts'
 import { openWalletDb } from './storage/wallet-db.ts'
-import { en } from './strings/en.ts'
+import { catalogue, onLanguageChange, startLanguage, switchLanguage } from './strings/i18n.ts'
 import { defaultRelayUrl } from './sync/default-relay.ts'
 import { DeferredSyncEngine } from './sync/deferred-sync-engine.ts'
 import { App } from './ui/App.tsx'
@@ -24,7 +24,9 @@ import { Wallet } from './wallet/wallet.ts'
 import './styles.css'
 
 async function boot(root: HTMLElement): Promise<void> {
-  root.textContent = en.loading
+  // The member's language first (a chunk from the service worker's cache for all but English), so no screen flashes in English.
+  await switchLanguage(startLanguage(), { remember: false }).catch(() => undefined)
+  root.textContent = catalogue().strings.loading
   const db = await openWalletDb()
   const cache = new SignatureCache()
   const sync = new DeferredSyncEngine(defaultRelayUrl(location), async (relayUrl) => {
@@ -49,6 +51,7 @@ async function boot(root: HTMLElement): Promise<void> {
     )
   }
   draw()
+  onLanguageChange(draw)
   persist = await askPersistentStorage()
   draw()
   // Exposed for end-to-end tests and for curious auditors in the console: read-only use only.
@@ -64,14 +67,15 @@ async function tellSystem(wallet: Wallet, fresh: readonly Arrival[]): Promise<vo
   for (const pool of new Set(fresh.map((arrival) => arrival.pool))) {
     const mine = fresh.filter((arrival) => arrival.pool === pool)
     const newest = mine[mine.length - 1]!
-    const more = mine.length > 1 ? ` (${en.notify.more(mine.length - 1)})` : ''
-    await showSystemNotification(poolName(wallet, pool), plainText(arrivalPhrase(en, wallet, newest)) + more, `/#/pool/${pool}`, `arrival-${pool}`)
+    const t = catalogue().strings
+    const more = mine.length > 1 ? ` (${t.notify.more(mine.length - 1)})` : ''
+    await showSystemNotification(poolName(wallet, pool), plainText(arrivalPhrase(t, wallet, newest)) + more, `/#/pool/${pool}`, `arrival-${pool}`)
   }
 }
 
 const root = document.getElementById('app')
 if (root) {
   boot(root).catch((error: unknown) => {
-    root.textContent = en.fatal(error instanceof Error ? error.message : String(error))
+    root.textContent = catalogue().strings.fatal(error instanceof Error ? error.message : String(error))
   })
 }

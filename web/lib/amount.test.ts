@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AMOUNT_MAX } from '../../core/limits.ts'
-import { formatAmount, parseAmount } from './amount.ts'
+import { formatAmount, formatAmountIn, parseAmount } from './amount.ts'
 
 describe('formatAmount', () => {
   it('shows minor units with the pool decimals, grouping thousands', () => {
@@ -9,6 +9,21 @@ describe('formatAmount', () => {
     expect(formatAmount(-1250, 2)).toBe('−12.50')
     expect(formatAmount(1234567, 0)).toBe('1\u202f234\u202f567')
     expect(formatAmount(0, 3)).toBe('0.000')
+  })
+})
+
+describe('formatAmountIn', () => {
+  it('uses each language’s grouping and decimal mark, exactly', () => {
+    expect(formatAmountIn(123456, 2, 'en')).toBe('1,234.56')
+    expect(formatAmountIn(123456, 2, 'it')).toBe('1234,56')
+    expect(formatAmountIn(12345678, 2, 'it')).toBe('123.456,78')
+    expect(formatAmountIn(123456, 2, 'es')).toBe('1234,56')
+    expect(formatAmountIn(123456, 2, 'fr')).toBe('1\u202f234,56')
+    expect(formatAmountIn(-5, 2, 'fr')).toBe('−0,05')
+    expect(formatAmountIn(AMOUNT_MAX, 2, 'en').replace(/\D/g, '')).toBe(String(AMOUNT_MAX))
+  })
+  it('reads back with parseAmount when no grouping is shown', () => {
+    for (const locale of ['en', 'it', 'fr', 'es']) expect(parseAmount(formatAmountIn(150, 2, locale), 2)).toEqual({ ok: true, minorUnits: 150 })
   })
 })
 

@@ -15,6 +15,27 @@ export function formatAmount(minorUnits: number, decimals: number): string {
   return (negative ? '−' : '') + grouped + fraction
 }
 
+const groupers = new Map<string, { whole: Intl.NumberFormat; decimal: string }>()
+
+/**
+ * The same amount for people reading `locale` (Intl): its grouping and decimal mark, "1,234.50" in
+ * English, "1.234,50" in Italian and Spanish, "1 234,50" in French. Exact for every amount: the
+ * whole part is formatted as a BigInt and the decimals are the minor units' own digits, never a float.
+ */
+export function formatAmountIn(minorUnits: number, decimals: number, locale: string): string {
+  let format = groupers.get(locale)
+  if (!format) {
+    const decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((part) => part.type === 'decimal')?.value ?? '.'
+    format = { whole: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }), decimal }
+    groupers.set(locale, format)
+  }
+  const negative = minorUnits < 0
+  const digits = String(Math.abs(minorUnits)).padStart(decimals + 1, '0')
+  const whole = decimals === 0 ? digits : digits.slice(0, digits.length - decimals)
+  const fraction = decimals === 0 ? '' : format.decimal + digits.slice(digits.length - decimals)
+  return (negative ? '−' : '') + format.whole.format(BigInt(whole)) + fraction
+}
+
 export type AmountParse =
   | { ok: true; minorUnits: number }
   | { ok: false; problem: 'empty' | 'not-a-number' | 'too-many-decimals' | 'not-positive' | 'too-large' }

@@ -10,6 +10,9 @@
  */
 import type { EntryType, Reason } from '../../core/index.ts'
 import { phrase } from './phrase.ts'
+import { plural } from './plural.ts'
+
+const n = (count: number, one: string, other: string): string => plural('en', count, { one, other })
 
 const entryTypes: Record<EntryType, string> = {
   pool: 'pool created', admit: 'admission', freeze: 'freeze', issue: 'issue', transfer: 'payment', invite: 'invitation',
@@ -140,7 +143,7 @@ export const en = {
     requestedHint: 'Show this code or send this link to a gatekeeper. Once they admit you, you can pay here.',
     needsChainHead: 'This wallet was restored from a backup. Connect to the network once so it can fetch your latest payments from the relay: until then it signs nothing here, because signing now could conflict with payments you made on another device. This notice goes away once they have arrived.',
     nextPaymentAt: (time: string) => `Your next payment is possible from ${time}.`,
-    pendingEntries: (count: number) => `${count} ${count === 1 ? 'entry is' : 'entries are'} waiting for earlier entries to arrive.`,
+    pendingEntries: (count: number) => n(count, '1 entry is', `${count} entries are`) + ' waiting for earlier entries to arrive.',
     joinRefused: (reason: string) => `Your joining was refused: ${reason}`,
     joinRefusedWayOn: 'Ask the gatekeeper for a new invitation, or open the pool’s public link to ask to join. You can remove this card below.',
     joinWaiting: 'You joined on this device. Your membership counts as soon as your phone receives the gatekeeper’s earlier entries — connect to the network once.',
@@ -152,7 +155,7 @@ export const en = {
     yourName: 'you',
     noWitness: 'This pool has no witness, so its payments stay unconfirmed: a later double spend could still undo them.',
     allowance: <P>(count: number, amount: P) =>
-      phrase<P>`Offline, you can pay ${count} more ${count === 1 ? 'time' : 'times'}, up to ${amount} in all, until a witness confirms your payments.`,
+      phrase<P>`Offline, you can pay ${count} more ${n(count, 'time', 'times')}, up to ${amount} in all, until a witness confirms your payments.`,
     allowanceUsed: 'You have paid all this pool allows before a witness confirms your payments. Connect to the network: once they are confirmed, you can pay again.',
     allowanceUsedOnline: 'You have used what you may pay offline. You are online, so you can still pay: a witness confirms it within moments.',
     unconfirmedIncoming: <P>(amount: P) => phrase<P>`${amount} received is not confirmed yet. It becomes final once a witness confirms it, usually soon after the payer’s phone is online.`,
@@ -284,7 +287,7 @@ export const en = {
     payYourself: 'You cannot pay yourself.',
     online: 'You are online: a witness confirms this payment within moments, and it does not count against what you may pay offline.',
     offlineCapUsed: <P>(countMax: number, amountMax: P) =>
-      phrase<P>`You have paid all this pool allows before a witness confirms your payments (${countMax} ${countMax === 1 ? 'payment' : 'payments'}, ${amountMax} in all). Connect to the network: once a witness has confirmed them, you can pay again.`,
+      phrase<P>`You have paid all this pool allows before a witness confirms your payments (${n(countMax, '1 payment', `${countMax} payments`)}, ${amountMax} in all). Connect to the network: once a witness has confirmed them, you can pay again.`,
     offlineCapAmount: <P>(left: P, max: P) =>
       phrase<P>`Until a witness confirms your payments you can pay at most ${left} more (this pool allows ${max} in all). Pay less, or connect to the network and try again.`,
     levy: <P>(received: P, levy: P) => phrase<P>`The payee receives ${received}; ${levy} goes to the pool’s commons.`,
@@ -379,8 +382,8 @@ export const en = {
     now: 'Right now:',
     balanceNotZero: <P>(balance: P) => phrase<P>`Your balance is ${balance}.`,
     held: <P>(amount: P) => phrase<P>`${amount} of your payments is on hold.`,
-    incoming: (count: number) => `${count} payment${count === 1 ? '' : 's'} to you wait${count === 1 ? 's' : ''} for your answer.`,
-    requests: (count: number) => `${count} payment request${count === 1 ? ' is' : 's are'} open.`,
+    incoming: (count: number) => n(count, '1 payment to you waits', `${count} payments to you wait`) + ' for your answer.',
+    requests: (count: number) => n(count, '1 payment request is', `${count} payment requests are`) + ' open.',
     ready: 'Nothing stands in the way.',
     start: 'Close my account…',
     confirm: 'Close it for good? This is signed and cannot be undone from this phone.',
@@ -397,7 +400,7 @@ export const en = {
     counterparty: 'With',
     everyone: 'Everyone',
     clear: 'Show all',
-    showing: (shown: number, total: number) => `Showing ${shown} of ${total} entries.`,
+    showing: (shown: number, total: number) => `Showing ${shown} of ${n(total, '1 entry', `${total} entries`)}.`,
     none: 'Nothing matches this filter.',
     csv: 'Download my statement (CSV)',
     csvHint: 'Payments that moved money, with the filter above, a running balance and the levy; opens in any spreadsheet.',
@@ -519,7 +522,7 @@ export const en = {
     issueSubmit: 'Issue',
     issued: <P>(amount: P, name: P) => phrase<P>`Issued ${amount} to ${name}.`,
     health: 'Pool health',
-    entries: (count: number) => `${count} ${count === 1 ? 'entry' : 'entries'} known on this device.`,
+    entries: (count: number) => n(count, '1 entry', `${count} entries`) + ' known on this device.',
     commons: <P>(amount: P) => phrase<P>`Levies collected for the commons: ${amount}.`,
     witness: <P>(key: P) => phrase<P>`Witness: ${key}. Payments it has seen are confirmed.`,
     noWitness: 'No witness: payments stay unconfirmed until one is added.',
@@ -599,6 +602,8 @@ export const en = {
     saved: 'Saved.',
     storage: 'Storage',
     version: (version: string) => `Version ${version}`,
+    language: 'Language',
+    languageHint: 'Without a choice, the app follows the browser’s language.',
   },
 
   links: {

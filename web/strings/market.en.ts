@@ -5,6 +5,7 @@
  */
 import type { ListingKind, RejectionReason } from '../../core/index.ts'
 import { marketLinkEn } from './market-link.en.ts'
+import { plural } from './plural.ts'
 
 export const marketEn = {
   title: 'Marketplace',
@@ -73,8 +74,9 @@ export const marketEn = {
     label: 'Find a member',
     allCategories: 'Any category',
     none: 'Nobody found.',
-    listings: (n: number) => (n === 1 ? '1 listing' : `${n} listings`),
+    listings: (n: number) => plural('en', n, { one: '1 listing', other: `${n} listings` }),
   },
   favourites: { heading: 'Favourites', none: 'Star the author of a listing to keep them here. Favourites stay on this device and in your backup.' },
   refusals: {} as Partial<Record<RejectionReason, string>>,
 }
+export type MarketStrings = typeof marketEn

@@ -1,11 +1,12 @@
 /** Display helpers that need the pool's policy or the wallet's contacts. */
 import type { Policy } from '../../core/index.ts'
-import { formatAmount } from '../lib/amount.ts'
+import { formatAmountIn } from '../lib/amount.ts'
+import { language } from '../strings/i18n.ts'
 import type { Wallet } from '../wallet/wallet.ts'
 
 export function money(amount: number, policy: Policy | null): string {
   if (!policy) return String(amount)
-  return `${formatAmount(amount, policy.decimals)} ${policy.symbol}`
+  return `${formatAmountIn(amount, policy.decimals, language())} ${policy.symbol}`
 }
 
 /**
@@ -40,12 +41,17 @@ export function matchesSearch(member: { key: string; name: string }, query: stri
   return name.includes(q) || (/^[0-9a-f·]+$/.test(q) && member.key.startsWith(q.replace(/·/g, '')))
 }
 
+/** A number in the page's language ("1,234" or "1.234"). */
+export function count(n: number): string {
+  return n.toLocaleString(language())
+}
+
 export function timeOf(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return new Date(ms).toLocaleString(language(), { dateStyle: 'medium', timeStyle: 'short' })
 }
 
 export function clockTime(ms: number): string {
-  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  return new Date(ms).toLocaleTimeString(language(), { hour: '2-digit', minute: '2-digit', second: '2-digit' })
 }
 
 export function waitFor(ms: number): string {

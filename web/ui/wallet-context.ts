@@ -2,7 +2,8 @@
 import { createContext } from 'preact'
 import { useContext, useEffect, useReducer } from 'preact/hooks'
 import type { Wallet } from '../wallet/wallet.ts'
-import { en } from '../strings/en.ts'
+import type { Strings } from '../strings/en.ts'
+import { catalogue } from '../strings/i18n.ts'
 
 export const WalletContext = createContext<Wallet | null>(null)
 
@@ -14,7 +15,7 @@ export function useWallet(): Wallet {
   return wallet
 }
 
-/** The strings of the current language; one place to switch languages later. */
-export function useStrings(): typeof en {
-  return en
+/** The words of the page's language (strings/i18n.ts); the App re-renders every screen when it changes. */
+export function useStrings(): Strings {
+  return catalogue().strings
 }

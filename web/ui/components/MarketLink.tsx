@@ -5,7 +5,7 @@
  * loads after the pool screen has shown, never in the first load.
  */
 import { useEffect, useState } from 'preact/hooks'
-import { marketLinkEn } from '../../strings/market-link.en.ts'
+import { catalogue } from '../../strings/i18n.ts'
 import { hrefOf } from '../router.ts'
 import { useWallet } from '../wallet-context.ts'
 
@@ -25,7 +25,7 @@ export function MarketLink({ pool }: { pool: string }) {
   }, [pool, version])
   return (
     <a class="button secondary" href={hrefOf({ name: 'market', pool })} data-testid="market-button">
-      {marketLinkEn.link}{fresh > 0 && <> <span class="badge" data-testid="market-digest">{marketLinkEn.newMatches(fresh)}</span></>}
+      {catalogue().marketLink.link}{fresh > 0 && <> <span class="badge" data-testid="market-digest">{catalogue().marketLink.newMatches(fresh)}</span></>}
     </a>
   )
 }

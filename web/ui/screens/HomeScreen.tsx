@@ -1,4 +1,5 @@
-import { formatAmount } from '../../lib/amount.ts'
+import { formatAmountIn } from '../../lib/amount.ts'
+import { language } from '../../strings/i18n.ts'
 import type { PersistOutcome } from '../../pwa/persistent-storage.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { hrefOf } from '../router.ts'
@@ -60,7 +61,7 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
                   ) : (
                     <span class="pool-balance" data-testid="pool-card-balance">
                       <span class="visually-hidden">{t.home.balance}: </span>
-                      {formatAmount(view.balance, policy?.decimals ?? 0)} <bdi class="symbol">{policy?.symbol}</bdi>
+                      {formatAmountIn(view.balance, policy?.decimals ?? 0, language())} <bdi class="symbol">{policy?.symbol}</bdi>
                     </span>
                   )}
                   {view.role === 'gatekeeper' && <span class="tag">{t.home.gatekeeper}</span>}

@@ -10,6 +10,10 @@ import type { ListingKind, Policy } from '../../../core/index.ts'
 import type { MarketListing } from '../../../core/market/search.ts'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { marketEn } from '../../strings/market.en.ts'
+import { catalogue } from '../../strings/i18n.ts'
+
+/** The marketplace's words in the page's language (English's load with this screen). */
+const marketWords = (): typeof marketEn => catalogue().market ?? marketEn
 import type { Text } from '../../strings/phrase.ts'
 import type { Marketplace, MarketMatch } from '../../wallet/marketplace.ts'
 import type { ThreadRecord } from '../../wallet/contact.ts'
@@ -25,7 +29,7 @@ const SHOWN_MAX = 50
 export function MarketScreen({ pool }: { pool: string }) {
   const wallet = useWallet()
   const t = useStrings()
-  const m = marketEn
+  const m = marketWords()
   const view = wallet.pool(pool)
   const [market, setMarket] = useState<Marketplace | undefined>()
   /** The watermark of the previous visits: the matches shown then. Others are "new". */
@@ -236,15 +240,15 @@ function MatchRow({ match, market, pool, row }: { match: MarketMatch; market: Ma
   if (!theirs || !mine) return null
   return (
     <li data-testid="match-row" data-fresh={match.fresh ? 'true' : 'false'}>
-      {match.fresh && <span class="badge">{marketEn.matches.fresh}</span>} {row(theirs)}
-      <p class="hint">{marketEn.matches.yours} <bdi>{mine.title}</bdi></p>
+      {match.fresh && <span class="badge">{marketWords().matches.fresh}</span>} {row(theirs)}
+      <p class="hint">{marketWords().matches.yours} <bdi>{mine.title}</bdi></p>
     </li>
   )
 }
 
 /** Members who chose to be listed, by fuzzy name and by category; a star keeps one close. */
 function Directory({ pool, market, favourites, onFavourite, version }: { pool: string; market: Marketplace; favourites: readonly string[]; onFavourite: (key: string) => void; version: number }) {
-  const m = marketEn
+  const m = marketWords()
   const [q, setQ] = useState('')
   const [category, setCategory] = useState('')
   const found = useMemo(() => market.directory(pool, q, category || undefined), [q, category, version])
@@ -303,7 +307,7 @@ function ListingRow(props: {
   onFavourite: () => void; onPay: () => void; onRequest: () => void; onContact: () => void
 }) {
   const { listing, policy, author, mine, favourite } = props
-  const m = marketEn
+  const m = marketWords()
   return (
     <div class="listing" data-testid="listing-row" data-listing={listing.id}>
       <p>
@@ -331,7 +335,7 @@ function ListingRow(props: {
 
 function PostForm(props: { pool: string; market: Marketplace; policy: Policy | null; categories: readonly string[]; onPosted: () => void; onRefused: (text: Text) => void }) {
   const t = useStrings()
-  const m = marketEn
+  const m = marketWords()
   const [kind, setKind] = useState<ListingKind>('offer')
   const [title, setTitle] = useState('')
   const [description, setDescription] = useState('')

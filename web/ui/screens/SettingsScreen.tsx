@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import type { PersistOutcome } from '../../pwa/persistent-storage.ts'
 import { defaultRelayUrl, normalizeRelayUrl } from '../../sync/default-relay.ts'
 import { Field } from '../components/Field.tsx'
+import { LanguagePicker } from '../components/LanguagePicker.tsx'
 import { NotificationSettings } from '../components/NotificationSettings.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
@@ -24,6 +25,7 @@ export function SettingsScreen({ persist }: { persist: PersistOutcome }) {
   return (
     <section aria-labelledby="settings-title">
       <h1 id="settings-title">{t.settings.title}</h1>
+      <LanguagePicker />
       <form onSubmit={(event) => { event.preventDefault(); void saveRelay(relay) }} noValidate>
         <Field id="relay-url" label={t.settings.relay} value={relay} onInput={setRelay} error={relayError} hint={t.settings.relayHint} type="url" />
         <div class="row">
