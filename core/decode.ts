@@ -14,7 +14,7 @@ import {
   FREEZE_REASON_CHARS_MAX, INVITE_TTL_SECONDS_MAX, LISTING_DESCRIPTION_CHARS_MAX, LISTING_TAG_CHARS_MAX, LISTING_TAGS_COUNT_MAX,
   LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROFILE_BIO_CHARS_MAX, PROFILE_INITIALS_CHARS_MAX, PROFILE_NAME_CHARS_MAX,
-  PROFILE_PICTURE_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX,
+  PROFILE_PICTURE_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX, HOUR_RATE_PART_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX,
   TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
 } from './limits.ts'
 
@@ -46,13 +46,16 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   tick: [],
   order: [['to', true], ['amount', true], ['everySeconds', false], ['count', false], ['until', false], ['start', false], ['memo', false], ['coordinator', false]],
   collect: [['order', true], ['period', true]],
+  trust: [['peer', true], ['limitHours', true], ['gateway', true]],
+  prepare: [['to', true], ['amount', true], ['condition', true], ['expires', true], ['path', false], ['memo', false]],
+  fulfil: [['entry', true], ['preimage', true]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
 const POLICY_OPTIONAL_KEYS = [
   'twoStep', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
   'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
-  'demurrage',
+  'demurrage', 'hourRate',
 ]
 
 /** Decodes one entry line (without its trailing newline). */
@@ -187,10 +190,62 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       if (!(r.deps as string[]).includes(r.order as string)) return 'expected the order among deps'
       if (!isIntIn(r.period, 0, ORDER_COUNT_MAX - 1)) return `expected period a whole number from 0 to ${ORDER_COUNT_MAX - 1}, got ${show(r.period)}`
       return undefined
+    case 'trust':
+      if (!isHex(r.peer, 32) || r.peer === r.pool) return `expected peer as the id of another pool, got ${show(r.peer)}`
+      if (!isIntIn(r.limitHours, 0, TRUST_HOURS_MAX)) return `expected limitHours a whole number from 0 to ${TRUST_HOURS_MAX}, got ${show(r.limitHours)}`
+      if (!isHex(r.gateway, 32)) return `expected gateway as a public key, got ${show(r.gateway)}`
+      return undefined
+    case 'prepare':
+      if (!isHex(r.to, 32) || r.to === r.author) return `expected to as the payee's public key (not the payer's), got ${show(r.to)}`
+      if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
+      if (!isHex(r.condition, 32)) return `expected condition as a SHA-256 (64 hex characters), got ${show(r.condition)}`
+      if (!isIntIn(r.expires, (r.time as number) + 1, TIME_MS_MAX)) return `expected expires a time in ms after the prepare's own time ${String(r.time)}, got ${show(r.expires)}`
+      if (r.path !== undefined) {
+        const problem = checkPath(r.path, r.pool as string)
+        if (problem) return problem
+      }
+      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+    case 'fulfil':
+      if (!isHex(r.entry, 32)) return `expected entry as the id of the prepare it fulfils, got ${show(r.entry)}`
+      if (!(r.deps as string[]).includes(r.entry as string)) return 'expected the prepare among deps'
+      if (!isHex(r.preimage, 32)) return `expected preimage as 32 bytes in hex (64 characters), got ${show(r.preimage)}`
+      return undefined
   }
 }
 
 const DEMURRAGE_KEYS = ['freeBase', 'periodSeconds', 'rateDen', 'rateNum']
+const PATH_KEYS = ['amount', 'payee', 'pools']
+
+/** A prepare's `path`: 2 to PATH_HOPS_MAX + 1 distinct pools including this one, a payee and an amount. */
+function checkPath(path: unknown, pool: string): string | undefined {
+  if (path === null || typeof path !== 'object' || Array.isArray(path)) return `expected path as an object, got ${show(path)}`
+  const r = path as Record<string, unknown>
+  for (const key of Object.keys(r)) if (!PATH_KEYS.includes(key)) return `unexpected field ${show(key)} in path`
+  for (const key of PATH_KEYS) if (!(key in r)) return `missing field path.${key}`
+  const pools = r.pools
+  if (!Array.isArray(pools) || pools.length < 2 || pools.length > PATH_HOPS_MAX + 1) return `expected path.pools as 2 to ${PATH_HOPS_MAX + 1} pool ids, got ${show(pools)}`
+  for (let i = 0; i < pools.length; i++) {
+    if (!isHex(pools[i], 32)) return `expected path.pools[${i}] as a pool id, got ${show(pools[i])}`
+    if (pools.indexOf(pools[i]) !== i) return 'expected path.pools without repeats'
+  }
+  if (!pools.includes(pool)) return "expected the prepare's own pool among path.pools"
+  if (!isHex(r.payee, 32)) return `expected path.payee as a public key, got ${show(r.payee)}`
+  if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected path.amount a whole number from 1 to ${AMOUNT_MAX}, got ${show(r.amount)}`
+  return undefined
+}
+
+const HOUR_RATE_KEYS = ['den', 'num']
+
+/** `policy.hourRate`: {num, den}, both whole numbers from 1 to HOUR_RATE_PART_MAX. */
+function checkHourRate(rate: unknown, prefix: string): string | undefined {
+  if (rate === undefined) return undefined
+  if (rate === null || typeof rate !== 'object' || Array.isArray(rate)) return `expected ${prefix}hourRate as {num, den}, got ${show(rate)}`
+  const r = rate as Record<string, unknown>
+  for (const key of Object.keys(r)) if (!HOUR_RATE_KEYS.includes(key)) return `unexpected field ${show(key)} in ${prefix}hourRate`
+  if (!isIntIn(r.num, 1, HOUR_RATE_PART_MAX)) return `expected ${prefix}hourRate.num from 1 to ${HOUR_RATE_PART_MAX}, got ${show(r.num)}`
+  if (!isIntIn(r.den, 1, HOUR_RATE_PART_MAX)) return `expected ${prefix}hourRate.den from 1 to ${HOUR_RATE_PART_MAX}, got ${show(r.den)}`
+  return undefined
+}
 
 /** `policy.demurrage`: null (none) or all four fields, the rate a fraction strictly between 0 and 1. */
 function checkDemurrage(d: unknown, prefix: string): string | undefined {
@@ -294,7 +349,7 @@ function checkWitnessFields(p: Record<string, unknown>, prefix: string): string 
   if (p.offlineAmountMax !== undefined && !isIntIn(p.offlineAmountMax, 0, BALANCE_ABS_MAX)) return `expected ${prefix}offlineAmountMax from 0 to ${BALANCE_ABS_MAX}, got ${show(p.offlineAmountMax)}`
   if (p.offlineAllowanceSeconds !== undefined && !isIntIn(p.offlineAllowanceSeconds, 0, OFFLINE_ALLOWANCE_SECONDS_MAX)) return `expected ${prefix}offlineAllowanceSeconds from 0 to ${OFFLINE_ALLOWANCE_SECONDS_MAX}, got ${show(p.offlineAllowanceSeconds)}`
   if (p.inviteTtlSeconds !== undefined && !isIntIn(p.inviteTtlSeconds, 1, INVITE_TTL_SECONDS_MAX)) return `expected ${prefix}inviteTtlSeconds from 1 to ${INVITE_TTL_SECONDS_MAX}, got ${show(p.inviteTtlSeconds)}`
-  return checkDemurrage(p.demurrage, prefix)
+  return checkDemurrage(p.demurrage, prefix) ?? checkHourRate(p.hourRate, prefix)
 }
 
 /** A policy entry's change: only changeable fields, at least one, each of the right shape. */

@@ -13,6 +13,7 @@ export const ENTRY_TYPES = [
   'policy', 'checkpoint', 'payout',
   'listing', 'unlist', 'categories', 'profile',
   'tick', 'order', 'collect',
+  'trust', 'prepare', 'fulfil',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -54,6 +55,14 @@ export interface Policy {
   readonly inviteTtlSeconds?: number
   /** A charge on holding money, paid to the commons (rules/demurrage.ts); absent or null: none. */
   readonly demurrage?: Demurrage | null
+  /** What one whole unit (10^decimals minor units) is worth in HOUR, the unit pools convert through (rules/rates.ts). */
+  readonly hourRate?: HourRate
+}
+
+/** An exact rate as a fraction of positive integers: one whole unit of the pool is worth num/den HOUR. */
+export interface HourRate {
+  readonly num: number
+  readonly den: number
 }
 
 /**
@@ -73,7 +82,7 @@ export interface Demurrage {
 export const POLICY_CHANGEABLE_KEYS = [
   'name', 'symbol', 'minBalance', 'maxBalance', 'rateLimitSeconds', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
   'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
-  'demurrage',
+  'demurrage', 'hourRate',
 ] as const
 export type PolicyChange = Partial<Pick<Policy, (typeof POLICY_CHANGEABLE_KEYS)[number]>>
 
@@ -289,10 +298,56 @@ export interface CollectEntry extends EnvelopeFields<'collect'> {
   readonly period: number
 }
 
+/**
+ * A gatekeeper's trustline (rules/trustlines.ts): this pool trusts pool `peer` up to `limitHours`
+ * HOUR. `gateway` is the key that holds this pool's side: its account here may go below zero by
+ * the trust (converted at this pool's rate), paying this pool's members for what comes from `peer`.
+ * A later trust entry for the same peer replaces it (limit 0 ends the trust).
+ */
+export interface TrustEntry extends EnvelopeFields<'trust'> {
+  readonly peer: EntryId
+  readonly limitHours: number
+  readonly gateway: PublicKeyHex
+}
+
+/** Where a path payment is going, carried unchanged from hop to hop so each gateway can forward it. */
+export interface PaymentPath {
+  /** The pools crossed, payer's first, payee's last (2 to PATH_HOPS_MAX + 1). */
+  readonly pools: readonly EntryId[]
+  /** The final payee, in the last pool. */
+  readonly payee: PublicKeyHex
+  /** What the payee receives, in the last pool's minor unit. */
+  readonly amount: number
+}
+
+/**
+ * A hashlocked hold (rules/hashlocks.ts): `amount` from the author to `to`, paid when `to` reveals
+ * a preimage whose SHA-256 is `condition` in a `fulfil` witnessed by `expires`, otherwise released
+ * by a `cancel`. One hop of a path payment (Interledger's prepare).
+ */
+export interface PrepareEntry extends EnvelopeFields<'prepare'> {
+  readonly to: PublicKeyHex
+  readonly amount: number
+  /** SHA-256 of the preimage, 64 hex characters. */
+  readonly condition: string
+  /** Witnessed time (ms since 1970) by which the fulfil must be covered. */
+  readonly expires: number
+  readonly path?: PaymentPath
+  readonly memo?: string
+}
+
+/** The prepare's payee reveals the preimage (32 bytes, hex) and takes the amount. */
+export interface FulfilEntry extends EnvelopeFields<'fulfil'> {
+  /** The prepare (also in `deps`). */
+  readonly entry: EntryId
+  readonly preimage: string
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
   | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry | TickEntry | OrderEntry | CollectEntry
+  | TrustEntry | PrepareEntry | FulfilEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

@@ -23,3 +23,8 @@ export { replay, choosePool, type ReplayOptions } from './replay.ts'
 export { profilesOf, type ProfileSummary } from './profiles.ts'
 export { chainHead, type ChainHead } from './chain.ts'
 export { signCheckpoint, type CheckpointOptions } from './checkpoint.ts'
+export { amountToSend, convert, hoursToMinor, preimageMatches, type Unit, type TrustlineSummary, type PrepareSummary } from './rules/index.ts'
+export {
+  findRoute, forwardHop, manifestOf, pathStates, planHops, expiryProblem, gatewayFor, HOP_EXPIRY_STEP_SECONDS_DEFAULT,
+  type PoolManifest, type RouteResult, type RouteFailure, type Hop, type HopState, type ForwardResult,
+} from './paths.ts'

@@ -40,6 +40,7 @@ import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
 import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
 import { demurrageDue, duePeriods, evaluate, openListings, orderSummaries, type ListingSummary, type OrderSummary } from './rules/index.ts'
+import { prepareSummaries, trustlineSummaries, type PrepareSummary, type TrustlineSummary } from './rules/index.ts'
 import { ParentTable } from './parent-table.ts'
 import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
@@ -135,6 +136,10 @@ export interface ReplayResult {
   readonly demurrageCollected?: number
   /** Standing orders and scheduled payments, by id ascending (rules/orders.ts); present when the pool has any. */
   readonly orders?: readonly OrderSummary[]
+  /** This pool's trust in other pools, by peer pool id (rules/trustlines.ts); present when it has any. */
+  readonly trustlines?: Readonly<Record<string, TrustlineSummary>>
+  /** Hashlocked holds of path payments and their state, by id (rules/hashlocks.ts); present when it has any. */
+  readonly prepares?: Readonly<Record<string, PrepareSummary>>
 }
 
 export interface LedgerOptions {
@@ -658,6 +663,8 @@ export class Ledger {
       categories: state.categories ?? [],
       ...(state.demurrage || state.demurrageCollected !== 0 ? { demurrageCollected: state.demurrageCollected } : {}),
       ...(state.orders.size > 0 ? { orders: orderSummaries(state) } : {}),
+      ...(state.links.trustlines.size > 0 ? { trustlines: trustlineSummaries(state) } : {}),
+      ...(state.links.prepares.size > 0 ? { prepares: prepareSummaries(state, this.#asOf) } : {}),
     }
   }
 

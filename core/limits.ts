@@ -121,3 +121,18 @@ export const ORDER_EVERY_SECONDS_MAX = 3_650 * 86_400
 export const ORDER_COUNT_MAX = 100_000
 /** Orders one member may have open (neither revoked nor fully paid) at once. */
 export const ORDERS_OPEN_MAX = 50
+
+// ---- between pools: rates, trustlines, path payments (rules/rates.ts, trustlines.ts, hashlocks.ts) ----
+
+/** Largest numerator or denominator of a pool's rate to HOUR ({num, den}: one whole unit is worth num/den HOUR). */
+export const HOUR_RATE_PART_MAX = 1_000_000_000
+/** Largest trust one pool may sign for another, in whole HOUR. */
+export const TRUST_HOURS_MAX = 1_000_000_000_000
+/** Pool-to-pool links a path payment may cross: 4 links, so at most 5 pools and 5 prepares. */
+export const PATH_HOPS_MAX = 4
+/** Longest a prepare may wait for its fulfil, from its effective time (a path's first hop expires last). */
+export const PREPARE_EXPIRY_SECONDS_MAX = 86_400
+/** Least time a gateway keeps between its downstream prepare's expiry and its upstream one's, to fulfil upstream after learning the preimage. */
+export const HOP_EXPIRY_MARGIN_SECONDS_MIN = 60
+/** Open (neither fulfilled nor cancelled) prepares one author may have in a pool: bounds what a flood of them holds. */
+export const PREPARES_OPEN_MAX = 1_000

@@ -7,6 +7,7 @@
  */
 import type { Entry, EntryId, ListingKind, MemberLimits, Policy, PublicKeyHex, TransferEntry } from './entry.ts'
 import type { RejectionReason } from './reasons.ts'
+import { LinksState } from './links-state.ts'
 import {
   INVITE_TTL_SECONDS_DEFAULT, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
 } from './limits.ts'
@@ -235,6 +236,8 @@ export class PoolState {
   orders = new Map<EntryId, OrderState>()
   /** Demurrage clock of the last accepted tick. */
   demurrageLastTick = -Infinity
+  /** Trustlines, gateway accounts and hashlocked prepares (rules/trustlines.ts, rules/hashlocks.ts). */
+  links = new LinksState()
 
   /**
    * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
@@ -274,6 +277,7 @@ export class PoolState {
     copy.demurrageCollected = this.demurrageCollected
     copy.demurrageLastTick = this.demurrageLastTick
     copy.orders = new Map([...this.orders].map(([id, order]) => [id, { ...order, paid: new Set(order.paid) }]))
+    copy.links = this.links.clone()
     return copy
   }
 

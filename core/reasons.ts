@@ -53,6 +53,19 @@ export const REJECTION_REASONS = {
   'not-due': 'That payment of the standing order is not due yet.',
   'order-period-paid': 'That period of the standing order was already paid.',
   'order-limit': 'The payer already has as many open standing orders as a pool allows.',
+  'no-hour-rate': 'The pool has no rate to HOUR, so it cannot trust or be paid from another pool.',
+  'invalid-trustline': 'The trustline names a key that cannot be this pool\'s gateway for that pool.',
+  'trust-below-balance': 'The trustline would be lower than what the gateway already owes under it.',
+  'trust-exceeded': "The gateway's payment would go past the trust this pool gives the other pool.",
+  'not-gateway': 'Only a gateway a trustline of this pool names may do this.',
+  'wrong-preimage': "The preimage does not hash to the prepare's condition.",
+  'prepare-expired': 'The prepare had expired (in witnessed time) before this was witnessed.',
+  'not-expired': 'The prepare has not expired yet: only its payee may cancel it before then.',
+  'expiry-too-far': 'The prepare expires further ahead than a pool allows.',
+  'prepare-limit': 'Its author already has as many open prepares as a pool allows.',
+  'no-witness': 'A path payment needs a pool with a witness: its expiry is counted in witnessed time.',
+  'expiry-not-decreasing': "The next hop's expiry does not leave the gateway time to fulfil the hop before it.",
+  'amount-mismatch': "The next hop's amount is more than the previous hop's amount converted at the pools' rates.",
 } as const
 
 export const PENDING_REASONS = {

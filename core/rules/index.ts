@@ -7,7 +7,7 @@
  * same code answers "would this go through?" before a member signs.
  */
 import type { Entry } from '../entry.ts'
-import { unknownType, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
+import { reject, unknownType, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
 import { admitRule, authorMayAct, closeRule, freezeRule, gatekeeperProblem, inviteRule, joinRule } from './membership.ts'
 import { answerTransferRule, issueRule, payoutRule, transferRule } from './payments.ts'
 import { answerRequestRule, requestRule } from './requests.ts'
@@ -17,12 +17,17 @@ import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts
 import { listingRule, unlistRule } from './listings.ts'
 import { categoriesRule } from './categories.ts'
 import { collectRule, collector, orderRule, revokeOrderRule } from './orders.ts'
+import { trustRule, isGateway } from './trustlines.ts'
+import { cancelPrepareRule, fulfilRule, prepareRule } from './hashlocks.ts'
 import { advanceDemurrageClock, chargeTouched, demurrageDueOn, restartDemurrage, startDemurrage, tickRule } from './demurrage.ts'
 
 export { feeOf, levy } from './payments.ts'
 export { openListings, type ListingSummary } from './listings.ts'
 export { demurrageDue, demurrageStep } from './demurrage.ts'
 export { duePeriods, orderSummaries, type OrderSummary } from './orders.ts'
+export { trustlineSummaries, unitOf, type TrustlineSummary } from './trustlines.ts'
+export { prepareSummaries, preimageMatches, type PrepareSummary } from './hashlocks.ts'
+export { amountToSend, convert, hoursToMinor, type Unit } from './rates.ts'
 
 export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
   // A preview that would charge demurrage first is judged on a copy, charged as the real thing would be.
@@ -49,6 +54,13 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
     return collectRule(state, entry, facts, commit)
   }
 
+  // A gateway (rules/trustlines.ts) is no member: it acts only on hashlocked holds.
+  if ((entry.type === 'prepare' || entry.type === 'fulfil' || entry.type === 'cancel') && isGateway(state, entry.author)) {
+    if (entry.type === 'prepare') return prepareRule(state, entry, facts, commit)
+    if (entry.type === 'fulfil') return fulfilRule(state, entry, facts, commit)
+    return cancelPrepareRule(state, entry, facts, commit) ?? reject('not-gateway', 'a gateway cancels only prepares')
+  }
+
   const may = authorMayAct(state, entry, facts, commit)
   if ('problem' in may) return may.problem
   const author = may.member
@@ -61,7 +73,8 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
     case 'accept':
     case 'reject':
     case 'cancel':
-      return answerTransferRule(state, entry, commit) ?? revokeOrderRule(state, entry, commit) ?? answerRequestRule(state, entry, commit)
+      return answerTransferRule(state, entry, commit) ?? revokeOrderRule(state, entry, commit)
+        ?? (entry.type === 'cancel' ? cancelPrepareRule(state, entry, facts, commit) : undefined) ?? answerRequestRule(state, entry, commit)
     case 'order':
       return orderRule(state, entry, facts, commit)
     case 'collect':
@@ -91,6 +104,12 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
       return gatekeeperProblem(entry, author) ?? categoriesRule(state, entry, commit)
     case 'profile':
       return profileRule(state, entry, commit)
+    case 'trust':
+      return gatekeeperProblem(entry, author) ?? trustRule(state, entry, commit)
+    case 'prepare':
+      return prepareRule(state, entry, facts, commit)
+    case 'fulfil':
+      return fulfilRule(state, entry, facts, commit)
     default:
       return unknownType(entry)
   }

@@ -20,6 +20,7 @@ const entryTypes: Record<EntryType, string> = {
   policy: 'rule change', checkpoint: 'witness checkpoint', payout: 'payout from the commons',
   listing: 'listing', unlist: 'listing withdrawn', categories: 'category list', profile: 'profile',
   tick: 'demurrage charged', order: 'standing order', collect: 'standing-order payment',
+  trust: 'trust in another community', prepare: 'payment to another community (held)', fulfil: 'payment to another community completed',
 }
 
 const reasons: Record<Reason, string> = {
@@ -71,6 +72,19 @@ const reasons: Record<Reason, string> = {
   'not-due': 'That payment is not due yet.',
   'order-period-paid': 'That payment was already made.',
   'order-limit': 'You already have as many standing orders as the pool allows.',
+  'no-hour-rate': 'This community has no rate to HOUR yet, so it cannot trade with other communities.',
+  'invalid-trustline': 'That key cannot be the gateway for this trust.',
+  'trust-below-balance': 'The trust cannot go below what the other community already owes under it.',
+  'trust-exceeded': 'This community has used up the trust it gives the other community.',
+  'not-gateway': 'Only the gateway of a trust may do this.',
+  'wrong-preimage': 'The proof of payment does not match.',
+  'prepare-expired': 'The payment to another community ran out of time.',
+  'not-expired': 'The payment is still waiting; it can be taken back once its time is up.',
+  'expiry-too-far': 'The payment would wait too long for an answer.',
+  'prepare-limit': 'Too many payments to other communities are waiting at once.',
+  'no-witness': 'Payments between communities need a community with a witness.',
+  'expiry-not-decreasing': 'The next community in the path would not leave enough time.',
+  'amount-mismatch': 'The exchange rate changed: the amount no longer covers the payment.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',
   'missing-dep': 'Waiting for an entry it depends on.',

@@ -18,6 +18,7 @@ const entryTypes: Record<EntryType, string> = {
   policy: 'cambio de reglas', checkpoint: 'confirmación del testigo', payout: 'pago del fondo común',
   listing: 'anuncio', unlist: 'anuncio retirado', categories: 'lista de categorías', profile: 'perfil',
   tick: 'oxidación cobrada', order: 'orden permanente', collect: 'pago de una orden permanente',
+  trust: 'confianza en otra comunidad', prepare: 'pago a otra comunidad (retenido)', fulfil: 'pago a otra comunidad completado',
 }
 
 const reasons: Record<Reason, string> = {
@@ -69,6 +70,19 @@ const reasons: Record<Reason, string> = {
   'not-due': 'Ese pago todavía no vence.',
   'order-period-paid': 'Ese pago ya se hizo.',
   'order-limit': 'Ya tienes tantas órdenes permanentes como permite la caja.',
+  'no-hour-rate': 'Esta caja aún no tiene tipo de cambio a HOUR, así que no puede tratar con otras comunidades.',
+  'invalid-trustline': 'Esa clave no puede ser la pasarela de esta confianza.',
+  'trust-below-balance': 'La confianza no puede bajar de lo que la otra comunidad ya debe con ella.',
+  'trust-exceeded': 'Esta caja ya usó toda la confianza que da a la otra comunidad.',
+  'not-gateway': 'Solo la pasarela de una confianza puede hacer esto.',
+  'wrong-preimage': 'La prueba de pago no coincide.',
+  'prepare-expired': 'El pago a otra comunidad se quedó sin tiempo.',
+  'not-expired': 'El pago sigue esperando; se puede recuperar cuando acabe su plazo.',
+  'expiry-too-far': 'El pago esperaría demasiado una respuesta.',
+  'prepare-limit': 'Hay demasiados pagos a otras comunidades esperando a la vez.',
+  'no-witness': 'Los pagos entre comunidades necesitan una caja con testigo.',
+  'expiry-not-decreasing': 'La siguiente comunidad del camino no dejaría tiempo suficiente.',
+  'amount-mismatch': 'El tipo de cambio cambió: el importe ya no cubre el pago.',
   'no-genesis': 'Esperando la primera entrada de la caja.',
   'missing-prev': 'Esperando una entrada anterior de su autor.',
   'missing-dep': 'Esperando una entrada de la que depende.',

@@ -19,6 +19,7 @@ const entryTypes: Record<EntryType, string> = {
   policy: 'changement de règles', checkpoint: 'confirmation du témoin', payout: 'versement du fonds commun',
   listing: 'annonce', unlist: 'annonce retirée', categories: 'liste des catégories', profile: 'profil',
   tick: 'fonte prélevée', order: 'ordre permanent', collect: 'paiement d’un ordre permanent',
+  trust: 'confiance envers une autre communauté', prepare: 'paiement vers une autre communauté (retenu)', fulfil: 'paiement vers une autre communauté effectué',
 }
 
 const reasons: Record<Reason, string> = {
@@ -70,6 +71,19 @@ const reasons: Record<Reason, string> = {
   'not-due': 'Ce paiement n’est pas encore dû.',
   'order-period-paid': 'Ce paiement a déjà été fait.',
   'order-limit': 'Vous avez déjà autant d’ordres permanents que la caisse le permet.',
+  'no-hour-rate': 'Cette caisse n’a pas encore de taux en HOUR : elle ne peut pas échanger avec d’autres communautés.',
+  'invalid-trustline': 'Cette clé ne peut pas être la passerelle de cette confiance.',
+  'trust-below-balance': 'La confiance ne peut pas descendre sous ce que l’autre communauté doit déjà.',
+  'trust-exceeded': 'Cette caisse a épuisé la confiance qu’elle accorde à l’autre communauté.',
+  'not-gateway': 'Seule la passerelle d’une confiance peut faire cela.',
+  'wrong-preimage': 'La preuve de paiement ne correspond pas.',
+  'prepare-expired': 'Le paiement vers une autre communauté a manqué de temps.',
+  'not-expired': 'Le paiement attend encore ; il pourra être repris à la fin de son délai.',
+  'expiry-too-far': 'Le paiement attendrait trop longtemps une réponse.',
+  'prepare-limit': 'Trop de paiements vers d’autres communautés attendent en même temps.',
+  'no-witness': 'Les paiements entre communautés demandent une caisse avec un témoin.',
+  'expiry-not-decreasing': 'La communauté suivante du chemin ne laisserait pas assez de temps.',
+  'amount-mismatch': 'Le taux a changé : le montant ne couvre plus le paiement.',
   'no-genesis': 'En attente de la première entrée de la caisse.',
   'missing-prev': 'En attente d’une entrée précédente de son auteur.',
   'missing-dep': 'En attente d’une entrée dont elle dépend.',

@@ -18,6 +18,7 @@ const entryTypes: Record<EntryType, string> = {
   policy: 'cambio di regole', checkpoint: 'conferma del testimone', payout: 'pagamento dal fondo comune',
   listing: 'annuncio', unlist: 'annuncio ritirato', categories: 'elenco delle categorie', profile: 'profilo',
   tick: 'demurrage addebitato', order: 'ordine permanente', collect: 'pagamento di un ordine permanente',
+  trust: 'fiducia in un’altra comunità', prepare: 'pagamento a un’altra comunità (trattenuto)', fulfil: 'pagamento a un’altra comunità completato',
 }
 
 const reasons: Record<Reason, string> = {
@@ -69,6 +70,19 @@ const reasons: Record<Reason, string> = {
   'not-due': 'Quel pagamento non è ancora dovuto.',
   'order-period-paid': 'Quel pagamento è già stato fatto.',
   'order-limit': 'Hai già tanti ordini permanenti quanti la cassa ne permette.',
+  'no-hour-rate': 'Questa cassa non ha ancora un cambio in HOUR, quindi non può scambiare con altre comunità.',
+  'invalid-trustline': 'Quella chiave non può essere il gateway di questa fiducia.',
+  'trust-below-balance': 'La fiducia non può scendere sotto quanto l’altra comunità deve già.',
+  'trust-exceeded': 'Questa cassa ha esaurito la fiducia che dà all’altra comunità.',
+  'not-gateway': 'Solo il gateway di una fiducia può farlo.',
+  'wrong-preimage': 'La prova di pagamento non corrisponde.',
+  'prepare-expired': 'Il pagamento a un’altra comunità è scaduto.',
+  'not-expired': 'Il pagamento è ancora in attesa; si potrà riprendere alla scadenza.',
+  'expiry-too-far': 'Il pagamento aspetterebbe troppo a lungo una risposta.',
+  'prepare-limit': 'Troppi pagamenti verso altre comunità in attesa insieme.',
+  'no-witness': 'I pagamenti tra comunità richiedono una cassa con un testimone.',
+  'expiry-not-decreasing': 'La comunità successiva del percorso non lascerebbe tempo sufficiente.',
+  'amount-mismatch': 'Il cambio è variato: l’importo non copre più il pagamento.',
   'no-genesis': 'In attesa della prima voce della cassa.',
   'missing-prev': 'In attesa di una voce precedente del suo autore.',
   'missing-dep': 'In attesa di una voce da cui dipende.',
