@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout]`: every
+ * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout,demurrage,paths]`: every
  * benchmark, one table, and bench/results.json (one object per figure: name,
  * value, unit, and baseline + ratio where a baseline is measured in the same
  * run). Speed is measured here, never asserted in tests.
@@ -16,6 +16,7 @@ import { run as runMarket } from './market.ts'
 import { run as runRelayMemory } from './relay-memory.ts'
 import { run as runFanout } from './relay-fanout.ts'
 import { run as runDemurrage } from './demurrage.ts'
+import { run as runPaths } from './between-pools.ts'
 import { referenceVerify } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 import { GOALS, judged, round, type Figure } from './figures.ts'
@@ -54,6 +55,7 @@ const suites: Record<string, () => Promise<void>> = {
   relaymem: () => runRelayMemory({ quick, report }),
   fanout: () => runFanout({ quick, report }),
   demurrage: () => runDemurrage({ quick, report }),
+  paths: () => runPaths({ quick, report }),
 }
 
 for (const [name, suite] of Object.entries(suites)) {

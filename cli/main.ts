@@ -15,6 +15,7 @@ import { statementCommand } from './commands/statement.ts'
 import { orderCommand, schedule } from './commands/orders.ts'
 import { witnessCommand } from './commands/witness.ts'
 import { categoriesCommand, listingCommand, matchCommand, searchCommand } from './commands/market.ts'
+import { fulfilCommand, gatewayCommand, hashlockCommand, payCommand, prepareCommand, routeCommand, trustCommand } from './commands/between-pools.ts'
 
 export const USAGE = `heroes: offline-first community currencies (signed entries, a deterministic validator, relays)
 
@@ -25,12 +26,13 @@ usage:
                      [--two-step] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
                      [--witness PUBKEY]... [--offline-count-max N] [--offline-amount-max N]
                      [--offline-allowance-seconds N] [--invite-ttl-seconds N]
-                     [--demurrage-rate NUM/DEN --demurrage-period-seconds N [--demurrage-free-base N]]
+                     [--demurrage-rate NUM/DEN --demurrage-period-seconds N [--demurrage-free-base N]] [--hour-rate NUM/DEN]
   heroes pool update --key FILE --log LOG [--name NAME] [--symbol S] [--min-balance N] [--max-balance N|none]
                      [--rate-limit-seconds N] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
                      [--witness PUBKEY|none]... [--offline-count-max N] [--offline-amount-max N]
                      [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--time T] [--pool ID]
                      [--demurrage-rate NUM/DEN|none --demurrage-period-seconds N [--demurrage-free-base N]]
+                     [--hour-rate NUM/DEN]
   heroes tick     --key FILE --log LOG [--time T] [--pool ID]
   heroes order create --key FILE --log LOG --to PUBKEY --amount N --every-seconds N [--count N] [--until T]
                      [--start T] [--memo TEXT] [--coordinator PUBKEY] [--time T] [--pool ID]
@@ -51,6 +53,14 @@ usage:
   heroes invite   --key FILE --log LOG --invite-key-out FILE [--min-balance N] [--max-balance N|none] [--time T] [--pool ID]
   heroes join     --key FILE --log LOG --invite ID --invite-key FILE [--time T] [--pool ID]
   heroes witness  --key FILE --log LOG [--time T] [--pool ID]
+  heroes trust    --key FILE --log LOG --pool ID --limit-hours N --gateway PUBKEY [--time T]
+  heroes route    --log LOG [--log LOG]... --from-pool ID --to-pool ID --amount N [--as-of T]
+  heroes hashlock --preimage-out FILE
+  heroes pay --path --key FILE --log LOG [--log LOG]... --to-pool ID --to PUBKEY --amount N --condition HEX
+                     [--from-pool ID] [--expires-seconds N] [--memo TEXT] [--time T]
+  heroes prepare  --key FILE --log LOG --to PUBKEY --amount N --condition HEX --expires T [--memo TEXT] [--time T] [--pool ID]
+  heroes fulfil   --key FILE --log LOG --entry ID --preimage HEX|--preimage-file FILE [--time T] [--pool ID]
+  heroes gateway forward|settle --key FILE --log LOG [--log LOG]... --entry ID [--time T]
   heroes listing add --key FILE --log LOG --kind offer|want --title T [--description D] [--tags a,b] [--category C]
                      [--price N] [--expires T] [--time T] [--pool ID]
   heroes listing edit --key FILE --log LOG --entry ID [--kind K] [--title T] [--description D] [--tags a,b] [--category C]
@@ -88,6 +98,21 @@ paid at most once, judged against the payer's limits when collected. 'schedule' 
 "orders" with id, payer, payee, amount, everySeconds, paid and status (active, revoked or finished).
 'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint
 did not cover, at T.
+Between pools: 'pool update --hour-rate NUM/DEN' says one whole unit of the pool is worth NUM/DEN HOUR;
+converting rounds down, once, the same way everywhere. 'trust' prints a gatekeeper's trustline: this pool
+trusts pool ID (--pool here names the trusted pool) up to N HOUR, and --gateway names the key holding this
+pool's side, an account whose credit limit is the trust. 'route' prints {"route":[POOL_ID,...],
+"sourceAmount":N,"targetAmount":N} for N minor units to arrive in --to-pool (at most 4 hops), from the
+trustlines and rates in the logs given, or exits 1 with one line: none, too-long or not-enough-trust.
+A path payment: the payee runs 'hashlock' (a secret preimage to FILE, its condition on stdout); the payer
+runs 'pay --path' with that condition (the first prepare, in the payer's pool: the first --log or
+--from-pool); each link's gateway runs 'gateway forward' with --entry the prepare in the pool before (the
+next prepare, in the next pool, expiring 120 s earlier, refused when the amount no longer covers the rest
+of the path at today's rates); the payee runs 'fulfil'; each gateway, from the payee's side back, runs
+'gateway settle' with --entry the prepare that pays it (a fulfil with the revealed preimage, or a cancel
+when the hop after it was cancelled). A fulfil counts when a witness covers it by the prepare's expiry;
+after it the payer takes the hold back with 'heroes cancel --entry PREPARE'. 'replay' prints "trustlines"
+and "prepares" with their status (prepared, fulfilled, cancelled, expired).
 A listing is an offer or a want; it lives until --expires, or 90 days from when a witness first saw it;
 'listing edit' restates it with the fields given changed; only its author edits or withdraws it. A listing's
 --category must be on the list a gatekeeper signed with 'heroes categories'. 'match' pairs the member's
@@ -144,6 +169,13 @@ const COMMANDS: Record<string, Command> = {
   match: matchCommand,
   search: searchCommand,
   statement: statementCommand,
+  trust: trustCommand,
+  route: routeCommand,
+  hashlock: (argv) => hashlockCommand(argv),
+  pay: payCommand,
+  prepare: prepareCommand,
+  fulfil: fulfilCommand,
+  gateway: gatewayCommand,
   relay: lazy(() => import('./commands/relay.ts')),
   sync: lazy(() => import('./commands/sync.ts')),
   start: lazy(() => import('./commands/start.ts')),

@@ -6,7 +6,7 @@
  */
 import {
   BALANCE_ABS_MAX, DEMURRAGE_PERIOD_SECONDS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, FEE_BASIS_POINTS_MAX, INVITE_TTL_SECONDS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
-  RATE_LIMIT_SECONDS_MAX, WITNESSES_COUNT_MAX, isHex, type PolicyChange, type PublicKeyHex,
+  HOUR_RATE_PART_MAX, RATE_LIMIT_SECONDS_MAX, WITNESSES_COUNT_MAX, isHex, type PolicyChange, type PublicKeyHex,
 } from '../core/index.ts'
 import { integerFlag, maxBalanceFlag, minBalanceFlag } from './args.ts'
 import { UsageError } from './errors.ts'
@@ -20,6 +20,7 @@ export const POLICY_FLAGS = {
   'offline-count-max': { type: 'string' }, 'offline-amount-max': { type: 'string' },
   'offline-allowance-seconds': { type: 'string' }, 'invite-ttl-seconds': { type: 'string' },
   'demurrage-rate': { type: 'string' }, 'demurrage-period-seconds': { type: 'string' }, 'demurrage-free-base': { type: 'string' },
+  'hour-rate': { type: 'string' },
 } as const
 
 /** Fixed when the pool is created: `pool update` refuses them by name rather than as unknown flags. */
@@ -89,6 +90,17 @@ export function demurrageFlags(values: PolicyFlagValues, allowNone: boolean): Pi
   return { demurrage: { rateNum, rateDen, periodSeconds, freeBase: integerFlag(freeBase, 'demurrage-free-base', 0, BALANCE_ABS_MAX) ?? 0 } }
 }
 
+/** `--hour-rate NUM/DEN`: one whole unit of the pool is worth NUM/DEN HOUR (rules/rates.ts). Absent when not given. */
+export function hourRateFlag(values: PolicyFlagValues): Pick<PolicyChange, 'hourRate'> {
+  const rate = values['hour-rate']
+  if (rate === undefined) return {}
+  const match = /^(\d+)\/(\d+)$/.exec(rate)
+  if (!match) throw new UsageError(`expected --hour-rate NUM/DEN (for example 1/1: one unit is one HOUR; 1/4: a quarter of one), got ${JSON.stringify(rate)}`)
+  const num = integerFlag(match[1], 'hour-rate numerator', 1, HOUR_RATE_PART_MAX)!
+  const den = integerFlag(match[2], 'hour-rate denominator', 1, HOUR_RATE_PART_MAX)!
+  return { hourRate: { num, den } }
+}
+
 /**
  * The change `pool update` asks for: exactly the fields named, in the ranges a
  * policy entry may carry (a levy of 0 removes it). Whether the result fits the
@@ -113,7 +125,7 @@ export function policyChangeFlags(values: PolicyFlagValues): PolicyChange {
   if (softMaxBalance !== undefined) change.softMaxBalance = softMaxBalance
   const witnesses = witnessesFlag(values.witness, true)
   if (witnesses !== undefined) change.witnesses = witnesses
-  return { ...change, ...offlineFlags(values), ...demurrageFlags(values, true) } as PolicyChange
+  return { ...change, ...offlineFlags(values), ...demurrageFlags(values, true), ...hourRateFlag(values) } as PolicyChange
 }
 
 /** The flags `pool update` takes, for messages: `--name, --symbol, …`. */

@@ -8,7 +8,7 @@ import {
 } from '../../core/index.ts'
 import { amountFlag, integerFlag, maxBalanceFlag, minBalanceFlag, parseFlags, publicKeyFlag, required, timeFlag } from '../args.ts'
 import { emit, loadAuthor, signOrRefuse, type AuthorContext } from '../author.ts'
-import { FIXED_POLICY_FLAGS, POLICY_FLAGS, POLICY_FLAG_NAMES, demurrageFlags, offlineFlags, policyChangeFlags, witnessesFlag } from '../policy-flags.ts'
+import { FIXED_POLICY_FLAGS, POLICY_FLAGS, POLICY_FLAG_NAMES, demurrageFlags, hourRateFlag, offlineFlags, policyChangeFlags, witnessesFlag } from '../policy-flags.ts'
 import { readKeyFile } from '../files.ts'
 import { UsageError } from '../errors.ts'
 import { randomBytes } from 'node:crypto'
@@ -66,6 +66,7 @@ export function poolCreate(argv: string[], now: number): number {
       ...offline,
       ...witnessed,
       ...demurrageFlags(values, false),
+      ...hourRateFlag(values),
     },
   }, key.secretKey)
   process.stdout.write(encodeEntry(entry) + '\n')
@@ -182,8 +183,9 @@ export function answer(type: 'accept' | 'reject' | 'cancel') {
     const { values } = parseFlags(argv, { ...common, entry: { type: 'string' }, ...(type === 'reject' ? { memo: { type: 'string' } } : {}) })
     const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
     const target = findEntry(context, values.entry, 'entry')
-    const orders = type === 'cancel' ? ' or, to cancel, a standing order or scheduled payment' : ''
-    if (target.type !== 'transfer' && target.type !== 'request' && !(type === 'cancel' && target.type === 'order')) throw new UsageError(`expected --entry a transfer or request${orders}, got a ${target.type}`)
+    const orders = type === 'cancel' ? ', or, to cancel, a standing order, scheduled payment or prepare' : ''
+    const cancellable = type === 'cancel' && (target.type === 'order' || target.type === 'prepare')
+    if (target.type !== 'transfer' && target.type !== 'request' && !cancellable) throw new UsageError(`expected --entry a transfer or request${orders}, got a ${target.type}`)
     const memo = (values as { memo?: string }).memo
     return emit(context, type, { entry: target.id, ...(memo ? { memo: memo.normalize('NFC') } : {}) }, [target.id])
   }

@@ -61,6 +61,13 @@ describe('discovery: which documents a device asks for', () => {
     fixture.next(fixture.gatekeeper, { type: 'policy', policy: { witnesses: [later.publicKey] } })
     expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, later.publicKey, 0))
   })
+  it('follows the shards of every gateway a trustline names, where its prepares and fulfils live', () => {
+    const fixture = makePool(1)
+    const gateway = member()
+    const peer = makePool(1).pool
+    fixture.next(fixture.gatekeeper, { type: 'trust', peer, limitHours: 5, gateway: gateway.publicKey })
+    expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, gateway.publicKey, 0))
+  })
   it('follows admitted members, and the next shard once one is full', () => {
     const fixture = makePool(2)
     const followed = documentsToFollow(fixture.pool, fixture.entries)
