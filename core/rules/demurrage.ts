@@ -117,7 +117,15 @@ function touched(state: PoolState, entry: Entry): PublicKeyHex[] {
     case 'reject':
     case 'cancel': {
       const transfer = state.initiated.get(entry.entry)
-      return transfer ? [transfer.author, transfer.to] : []
+      if (transfer) return [transfer.author, transfer.to]
+      const prepare = entry.type === 'cancel' ? state.links.prepares.get(entry.entry) : undefined
+      return prepare ? [prepare.from, prepare.to] : []
+    }
+    case 'prepare':
+      return [entry.author, entry.to]
+    case 'fulfil': {
+      const prepare = state.links.prepares.get(entry.entry)
+      return prepare ? [prepare.from, prepare.to] : []
     }
     case 'collect':
       return collectParties(state, entry)

@@ -65,6 +65,8 @@ export function prepareRule(state: PoolState, entry: PrepareEntry, facts: TimeFa
   if (open >= PREPARES_OPEN_MAX) return reject('prepare-limit', `${open} prepares open, at most ${PREPARES_OPEN_MAX}`)
   const gateway = isGateway(state, entry.author)
   if (gateway && !isActiveGateway(state, entry.author)) return reject('not-gateway', `${short(entry.author)} no longer holds a trustline of this pool`)
+  // A gateway that signed two histories pays out nothing more (a member is frozen the same way, rules/membership.ts).
+  if (gateway && state.isEquivocator(entry.author)) return reject('frozen', `the gateway ${short(entry.author)} signed two entries at one place in its chain`)
   const payee = prepareePayeeProblem(state, entry.to, entry.amount, false)
   if (payee) return payee
   const balance = state.balanceOf(entry.author)

@@ -56,6 +56,7 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
 
   // A gateway (rules/trustlines.ts) is no member: it acts only on hashlocked holds.
   if ((entry.type === 'prepare' || entry.type === 'fulfil' || entry.type === 'cancel') && isGateway(state, entry.author)) {
+    if (commit) chargeTouched(state, entry, time)
     if (entry.type === 'prepare') return prepareRule(state, entry, facts, commit)
     if (entry.type === 'fulfil') return fulfilRule(state, entry, facts, commit)
     return cancelPrepareRule(state, entry, facts, commit) ?? reject('not-gateway', 'a gateway cancels only prepares')

@@ -30,6 +30,8 @@ export function trustRule(state: PoolState, entry: TrustEntry, commit: boolean):
   if (!unit) return reject('no-hour-rate', 'set the pool\'s rate to HOUR (pool update --hour-rate) before trusting another pool')
   const links = state.links
   if (state.members.has(entry.gateway)) return reject('invalid-trustline', `the gateway ${short(entry.gateway)} is a member; a gateway needs a key of its own`)
+  // A witness's chain must hold checkpoints only (coverage.ts): its key cannot also sign prepares.
+  if (state.witnesses.includes(entry.gateway)) return reject('invalid-trustline', `the gateway ${short(entry.gateway)} is a witness of this pool; a gateway needs a key of its own`)
   const serves = links.gateways.get(entry.gateway)
   if (serves !== undefined && serves !== entry.peer) return reject('invalid-trustline', `the gateway ${short(entry.gateway)} already serves pool ${short(serves)}`)
   const current = links.trustlines.get(entry.peer)

@@ -159,6 +159,25 @@ describe('trustlines', () => {
     expect(r.trustlines![b.p.pool]).toMatchObject({ limitHours: 6, limit: 600, balance: -600, available: 0 })
   })
 
+  it('refuses a witness key as gateway (its chain must hold checkpoints only)', () => {
+    const { a, b } = twoPools()
+    const witnessGateway = a.p.sign(a.p.gatekeeper, 'trust', { peer: b.p.pool, limitHours: 5, gateway: a.witness.key }, { time: T0 + MINUTE })
+    expect(verdictOf(replayOf(a), witnessGateway)).toBe('rejected:invalid-trustline')
+  })
+
+  it('attack: a gateway that forks its chain pays out nothing more', () => {
+    const { a } = twoPools()
+    const gw = a.gateway('B')
+    const one = prepare(a.p, gw, alice.key, 100, COND, T0 + 10 * MINUTE, T0 + MINUTE)
+    const twin = a.p.sign<PrepareEntry>(gw, 'prepare', { to: bob.key, amount: 100, condition: COND, expires: T0 + 10 * MINUTE }, { time: T0 + MINUTE, seq: one.seq, prev: one.prev })
+    const standing = one.id < twin.id ? one : twin
+    const next = a.p.sign<PrepareEntry>(gw, 'prepare', { to: bob.key, amount: 5, condition: COND, expires: T0 + 10 * MINUTE }, { time: T0 + 2 * MINUTE, seq: one.seq + 1, prev: standing.id })
+    const r = replayOf(a, T0 + 5 * MINUTE)
+    expect(r.equivocations).toHaveLength(1)
+    expect(verdictOf(r, next)).toBe('rejected:frozen')
+    expect(r.trustlines![Object.keys(r.trustlines!)[0]!]!.held).toBe(100)
+  })
+
   it('refuses a trust whose limit would not fit a balance (overflow)', () => {
     const a = linkedPool('A', { num: 1, den: HOUR_RATE_PART_MAX }, 8)
     const b = linkedPool('B', { num: 1, den: 1 })
@@ -294,6 +313,33 @@ describe('prepare, fulfil, cancel', () => {
     const gw = a.gateway('B')
     const huge = prepare(a.p, gw, alice.key, AMOUNT_MAX, COND, T0 + 10 * MINUTE, T0 + MINUTE)
     expect(verdictOf(replayOf(a), huge)).toBe('rejected:trust-exceeded')
+  })
+})
+
+describe('prepares and demurrage', () => {
+  it('charges the accounts a prepare, fulfil or cancel touches first, so lazy charges equal daily ticks', () => {
+    const DAY = 86_400_000
+    const run = (ticks: boolean) => {
+      const { a } = twoPools()
+      a.p.policy({ demurrage: { rateNum: 1, rateDen: 100, periodSeconds: 86_400, freeBase: 0 } }, T0 + 30 * SECOND)
+      const gw = a.gateway('B')
+      const p1 = prepare(a.p, gw, alice.key, 800, COND, T0 + DAY / 2, T0 + MINUTE)
+      fulfil(a.p, alice, p1, PRE, T0 + 2 * MINUTE)
+      // Alice holds 800 for two days, then prepares 500 back, which is refused by its payee a day later.
+      if (ticks) for (let d = 1; d <= 2; d++) a.p.sign(a.p.gatekeeper, 'tick', {}, { time: T0 + d * DAY + MINUTE })
+      const p2 = prepare(a.p, alice, gw.key, 500, COND, T0 + 2 * DAY + 3 * MINUTE + DAY / 2, T0 + 2 * DAY + 3 * MINUTE)
+      if (ticks) a.p.sign(a.p.gatekeeper, 'tick', {}, { time: T0 + 2 * DAY + 2 * MINUTE + DAY / 2 })
+      cancel(a.p, gw, p2, T0 + 2 * DAY + 4 * MINUTE + DAY / 2)
+      if (ticks) a.p.sign(a.p.gatekeeper, 'tick', {}, { time: T0 + 3 * DAY + MINUTE })
+      a.p.sign(a.p.gatekeeper, 'tick', {}, { time: T0 + 4 * DAY + MINUTE })
+      return replayOf(a)
+    }
+    const lazy = run(false)
+    const ticked = run(true)
+    expect(lazy.balances[alice.key]).toBe(ticked.balances[alice.key])
+    expect(lazy.commons).toBe(ticked.commons)
+    expect(lazy.commons).toBeGreaterThan(0)
+    expect(Object.values(lazy.balances).reduce((x, y) => x + y, 0) + lazy.commons!).toBe(0)
   })
 })
 
