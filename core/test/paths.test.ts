@@ -7,8 +7,9 @@
  * by its trustline and provable from the logs).
  */
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import {
-  HOP_EXPIRY_MARGIN_SECONDS_MIN, PATH_HOPS_MAX, expiryProblem, replay, findRoute, forwardHop, gatewayFor, pathStates,
+  HOP_EXPIRY_MARGIN_SECONDS_MIN, HOP_EXPIRY_STEP_SECONDS_DEFAULT, PATH_HOPS_MAX, expiryProblem, replay, findRoute, forwardHop, gatewayFor, pathStates,
   type PaymentPath, type PrepareEntry,
 } from '../index.ts'
 import { MINUTE, T0, actor } from './fixtures.ts'
@@ -31,6 +32,19 @@ function world(trustCD = 100): LinkedPool[] {
   link(c, d, trustCD, trustCD, T0 + 10)
   for (const x of [a, b, c, d]) x.p.checkpoint(x.witness, T0 + 20 * SECOND)
   return [a, b, c, d]
+}
+
+/** Five pools A – B – C – D – E in a line (4 hops), rates and decimals varied, dave in E. */
+function world5(): LinkedPool[] {
+  const a = linkedPool('A', { num: 1, den: 1 }, 2, [alice])
+  const b = linkedPool('B', { num: 1, den: 4 }, 0)
+  const c = linkedPool('C', { num: 3, den: 2 }, 2)
+  const d = linkedPool('D', { num: 7, den: 3 }, 1)
+  const e = linkedPool('E', { num: 1, den: 1 }, 0, [dave])
+  const pools = [a, b, c, d, e]
+  for (let i = 0; i + 1 < pools.length; i++) link(pools[i]!, pools[i + 1]!, 100, 100, T0 + 10)
+  for (const x of pools) x.p.checkpoint(x.witness, T0 + 20 * SECOND)
+  return pools
 }
 
 interface Run {
@@ -148,6 +162,21 @@ describe('a 3-hop path payment across four pools', () => {
     for (const x of run.pools) expect(sumOf(x.p)).toBe(0)
   })
 
+  it('4 hops across five pools: all fulfilled, every pool sums to zero, each gateway paid what it paid', () => {
+    const run = preparePath(world5(), 40)
+    expect(run.prepares.map((p) => p.expires)).toEqual([0, 1, 2, 3, 4].map((i) => T1 + 10 * MINUTE - i * 120 * SECOND))
+    const t = T1 + MINUTE // the last hop expires 8 minutes before the first: at T1 + 2 minutes
+    for (let i = 4; i >= 0; i--) fulfilHop(run, i, t + (4 - i) * 10 * SECOND, t + (4 - i) * 10 * SECOND + 5 * SECOND)
+    expect(statuses(run)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
+    expect(run.pools[4]!.p.replay(ASOF).balances[dave.key]).toBe(40)
+    for (let i = 1; i < 4; i++) {
+      const r = run.pools[i]!.p.replay(ASOF)
+      const [up, down] = [run.pools[i - 1]!.p.pool, run.pools[i + 1]!.p.pool]
+      expect(r.trustlines![up]!.balance + r.trustlines![down]!.balance).toBe(0)
+    }
+    for (const x of run.pools) expect(sumOf(x.p)).toBe(0)
+  })
+
   it('an expiry in the middle: nobody is paid, every hold comes back', () => {
     const run = preparePath(world(), 50, { stopBefore: 2 }) // the B→C gateway never forwards
     const [a, b] = run.pools
@@ -237,4 +266,64 @@ describe('a 3-hop path payment across four pools', () => {
       expect(JSON.stringify(replay(reversed, { asOf: ASOF, pool: x.p.pool }))).toBe(forward)
     }
   })
+})
+
+describe('all or nothing under faults (property)', () => {
+  /**
+   * Random faults on the 3-hop path: a gateway that never forwards from some hop on, a payee
+   * that never fulfils, and each fulfil taking a random time to be made and witnessed (possibly
+   * after its hop's expiry). Gateways are honest: a hop is settled upstream only when the hop
+   * after it is fulfilled, otherwise its payer cancels after the expiry.
+   */
+  const faults = fc.record({
+    forwardTo: fc.integer({ min: 1, max: 4 }),
+    payeeFulfils: fc.boolean(),
+    // Seconds from when the hop after it was witnessed (or, for the payee, from T1 + 1 min) to its fulfil, then to its checkpoint.
+    react: fc.array(fc.integer({ min: 0, max: 150 }), { minLength: 4, maxLength: 4 }),
+    cover: fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 4, maxLength: 4 }),
+  })
+
+  it('every hop ends fulfilled or cancelled, fulfilled hops run from the payee back, and only a late gateway ever loses, within its trust (40 runs)', () => {
+    fc.assert(fc.property(faults, (f) => {
+      const pools = world()
+      const run = preparePath(pools, 50, { stopBefore: f.forwardTo })
+      const n = run.prepares.length
+      const fulfilled = new Array<boolean>(n).fill(false)
+      let downstreamCoveredAt = T1 + MINUTE
+      for (let i = n - 1; i >= 0; i--) {
+        const p = run.prepares[i]!
+        const attempt = i === n - 1 ? n === 4 && f.payeeFulfils : fulfilled[i + 1]!
+        if (attempt) {
+          const at = downstreamCoveredAt + f.react[i]! * SECOND
+          const coveredAt = at + f.cover[i]! * SECOND
+          fulfilHop(run, i, at, coveredAt)
+          fulfilled[i] = coveredAt <= p.expires
+          downstreamCoveredAt = coveredAt
+        }
+        if (!fulfilled[i]) cancelHop(run, i, Math.max(p.expires, downstreamCoveredAt) + 2 * SECOND)
+      }
+      const states = statuses(run)
+      expect(states).toEqual(fulfilled.map((ok) => (ok ? 'fulfilled' : 'cancelled')))
+      // Fulfilled hops are a suffix: from the payee back to where the first late fulfil broke the chain.
+      const first = fulfilled.indexOf(true)
+      if (first >= 0) expect(fulfilled.slice(first).every(Boolean)).toBe(true)
+      // Gateways that each fulfil within the step between expiries never lose: then it is all or nothing.
+      const prompt = f.react.every((r, i) => i >= n - 1 || r + f.cover[i]! <= HOP_EXPIRY_STEP_SECONDS_DEFAULT)
+      if (prompt) expect(first <= 0).toBe(true)
+      const alicePaid = pools[0]!.p.replay(ASOF).balances[alice.key] ?? 0
+      const davePaid = pools[3]!.p.replay(ASOF).balances[dave.key] ?? 0
+      expect(alicePaid !== 0).toBe(fulfilled[0] === true)
+      expect(davePaid !== 0).toBe(fulfilled[n - 1] === true && n === 4)
+      if (first > 0) {
+        // The gateway that lost: pool `first`'s gateway for the pool before paid out, and was paid nothing there.
+        const x = pools[first]!
+        const line = x.p.replay(ASOF).trustlines![pools[first - 1]!.p.pool]!
+        expect(line.balance).toBe(-run.prepares[first]!.amount)
+        expect(-line.balance).toBeLessThanOrEqual(line.limit)
+        const before = pools[first - 1]!.p.replay(ASOF).trustlines![x.p.pool]!
+        expect(before.balance).toBe(0)
+      }
+      for (const x of pools) expect(sumOf(x.p)).toBe(0)
+    }), { numRuns: 40 })
+  }, 120_000)
 })
