@@ -169,7 +169,7 @@ test('the rate limit and the credit limit refuse with clear words and keep the d
   // A garbled payment link (a QR read badly, a message cut short) says so and changes nothing.
   const goodLink = await alice.page.evaluate(() => location.origin)
   await page.getByLabel('Or their key or payment link').fill(`${goodLink}/#/p/vVQ9rxw3DPwrwdY2IIr6IN0lVYpUcbpc`)
-  await expect(page.getByText('This link or code is damaged: part of it is missing or changed. Ask for it again.')).toBeVisible()
+  await expect(page.getByText('This payment link is damaged: part of it is missing or changed. Ask the payee to send it again or to show their code, or choose them from the list.')).toBeVisible()
   await expect(page.getByLabel('Amount (HRS)')).toHaveValue('150')
   await chooseMember(page, 'Bob')
   // The draft survives a reload too (once written: it is saved as it is typed, a moment later).
@@ -186,7 +186,7 @@ test('the rate limit and the credit limit refuse with clear words and keep the d
   await alice.goto('#/join')
   await page.getByLabel('Invitation or pool link').fill(inviteLink.slice(0, -30))
   await page.getByRole('button', { name: 'Open' }).click()
-  await expect(page.getByRole('alert')).toHaveText('This link or code is damaged: part of it is missing or changed. Ask for it again.')
+  await expect(page.getByRole('alert')).toHaveText(/^This invitation is damaged: part of it is missing or changed, so it cannot let you in\./)
   await expect(page.getByLabel('Invitation or pool link')).toHaveValue(inviteLink.slice(0, -30))
 })
 

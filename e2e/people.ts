@@ -95,3 +95,35 @@ export async function expectNoOverflow(page: Page): Promise<void> {
   const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }))
   expect(sizes.scroll, `scrollWidth ${sizes.scroll} > clientWidth ${sizes.client} at ${page.url()}`).toBeLessThanOrEqual(sizes.client)
 }
+
+/**
+ * Fails when anything sticks out: the page scrolls sideways, an element reaches past the window's
+ * edge (outside a container that scrolls on purpose), or a button's words are wider than the button
+ * (the members table's "Freeze" cut to "Free"). Text cut on purpose with an ellipsis is allowed.
+ */
+export async function expectNothingCut(page: Page): Promise<void> {
+  await expectNoOverflow(page)
+  const cut = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    const found: string[] = []
+    const label = (el: Element): string => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`
+    const scrollsOnPurpose = (el: Element): boolean => {
+      for (let up = el.parentElement; up; up = up.parentElement) {
+        const overflowX = getComputedStyle(up).overflowX
+        if (overflowX === 'auto' || overflowX === 'scroll') return true
+      }
+      return false
+    }
+    for (const el of document.querySelectorAll('body *')) {
+      const style = getComputedStyle(el)
+      if (style.display === 'none' || style.visibility === 'hidden' || el.closest('.visually-hidden, .skip, .scanner')) continue
+      const box = el.getBoundingClientRect()
+      if (box.width === 0 || box.height === 0) continue
+      if ((box.right > width + 1 || box.left < -1) && !scrollsOnPurpose(el)) found.push(`${label(el)} spans ${Math.round(box.left)}–${Math.round(box.right)} in ${width}`)
+      const isButton = el.tagName === 'BUTTON' || el.classList.contains('button')
+      if (isButton && style.textOverflow !== 'ellipsis' && el.scrollWidth > el.clientWidth + 1) found.push(`${label(el)} words ${el.scrollWidth} wide in a ${el.clientWidth} button`)
+    }
+    return found
+  })
+  expect(cut, `cut at ${page.url()}`).toEqual([])
+}

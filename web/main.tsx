@@ -11,6 +11,7 @@ import { idbWatermarkStore } from './notify/idb-watermark-store.ts'
 import { appInForeground, setAppBadge, showSystemNotification } from './notify/system-notify.ts'
 import { plainText } from './strings/phrase.ts'
 import { askPersistentStorage, type PersistOutcome } from './pwa/persistent-storage.ts'
+import { warnAboutStorageOnce } from './pwa/storage-notice.ts'
 import { offerUpdates } from './pwa/update-offer.ts'
 import { openWalletDb } from './storage/wallet-db.ts'
 import { catalogue, onLanguageChange, startLanguage, switchLanguage } from './strings/i18n.ts'
@@ -39,12 +40,13 @@ async function boot(root: HTMLElement): Promise<void> {
   setAppBadge(arrivals.allUnseen().length)
   const updates = offerUpdates(() => wallet.busy || location.hash.includes('/pay'))
   let persist: PersistOutcome = 'pending'
+  let warnStorage = false
   root.textContent = ''
   const draw = (): void => {
     render(
       <WalletContext.Provider value={wallet}>
         <ArrivalsContext.Provider value={arrivals}>
-          <App persist={persist} updates={updates} />
+          <App persist={persist} warnStorage={warnStorage} updates={updates} />
         </ArrivalsContext.Provider>
       </WalletContext.Provider>,
       root,
@@ -53,6 +55,7 @@ async function boot(root: HTMLElement): Promise<void> {
   draw()
   onLanguageChange(draw)
   persist = await askPersistentStorage()
+  warnStorage = warnAboutStorageOnce(persist)
   draw()
   // Exposed for end-to-end tests and for curious auditors in the console: read-only use only.
   ;(globalThis as { heroes?: unknown }).heroes = { wallet }

@@ -36,29 +36,30 @@ describe('Heroes links', () => {
 
   it('says a truncated or changed link is garbled, never throws', async () => {
     const link = await encodeLink(samples[4]!, ORIGIN)
-    expect(await decodeLink(link.slice(0, -12))).toEqual({ ok: false, problem: 'garbled' })
+    expect(await decodeLink(link.slice(0, -12))).toEqual({ ok: false, problem: 'garbled', kind: samples[4]!.kind })
     const flipped = link.slice(0, -20) + (link.at(-20) === 'A' ? 'B' : 'A') + link.slice(-19)
     const result = await decodeLink(flipped)
     expect(result.ok === false || JSON.stringify(result.payload) !== JSON.stringify(samples[4])).toBe(true)
-    expect(await decodeLink('https://example.com/#/p/!!!')).toEqual({ ok: false, problem: 'not-a-heroes-link' })
+    // A known prefix with a broken rest is a damaged link of that kind (the app names it).
+    expect(await decodeLink('https://example.com/#/p/!!!')).toEqual({ ok: false, problem: 'garbled', kind: 'pay' })
     expect(await decodeLink('hello')).toEqual({ ok: false, problem: 'not-a-heroes-link' })
     expect(await decodeLink('#/x/abc')).toEqual({ ok: false, problem: 'not-a-heroes-link' })
   })
 
   it('refuses links over the size limit and decompression bombs', async () => {
-    expect(await decodeLink(`#/p/${'A'.repeat(LINK_PAYLOAD_CHARS_MAX + 1)}`)).toEqual({ ok: false, problem: 'too-long' })
+    expect(await decodeLink(`#/p/${'A'.repeat(LINK_PAYLOAD_CHARS_MAX + 1)}`)).toEqual({ ok: false, problem: 'too-long', kind: 'pay' })
     const zeros = new Uint8Array(1_000_000)
     const stream = new Blob([zeros]).stream().pipeThrough(new CompressionStream('deflate-raw'))
     const bomb = new Uint8Array(await new Response(stream).arrayBuffer())
     expect(toBase64url(bomb).length).toBeLessThan(LINK_PAYLOAD_CHARS_MAX)
-    expect(await decodeLink(`#/p/${toBase64url(bomb)}`)).toEqual({ ok: false, problem: 'garbled' })
+    expect(await decodeLink(`#/p/${toBase64url(bomb)}`)).toEqual({ ok: false, problem: 'garbled', kind: 'pay' })
   })
 
   it('says a link with missing or wrong fields is incomplete', async () => {
     const link = await encodeLink({ kind: 'pay', pool: POOL, to: 'not-a-key' } as LinkPayload, ORIGIN)
-    expect(await decodeLink(link)).toEqual({ ok: false, problem: 'missing-fields' })
+    expect(await decodeLink(link)).toEqual({ ok: false, problem: 'missing-fields', kind: 'pay' })
     const negative = await encodeLink({ kind: 'pay', pool: POOL, to: KEY, amount: -5 } as LinkPayload, ORIGIN)
-    expect(await decodeLink(negative)).toEqual({ ok: false, problem: 'missing-fields' })
+    expect(await decodeLink(negative)).toEqual({ ok: false, problem: 'missing-fields', kind: 'pay' })
   })
 
   it('survives random garbage (a seeded fuzz of 500 inputs)', async () => {

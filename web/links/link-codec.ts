@@ -20,7 +20,8 @@ const PREFIX_OF_KIND: Record<LinkKind, string> = { invite: 'i', pay: 'p', 'join-
 const KIND_OF_PREFIX = new Map<string, LinkKind>(Object.entries(PREFIX_OF_KIND).map(([kind, prefix]) => [prefix, kind as LinkKind]))
 
 export type LinkProblem = 'not-a-heroes-link' | 'garbled' | 'too-long' | 'missing-fields'
-export type LinkDecode = { ok: true; payload: LinkPayload } | { ok: false; problem: LinkProblem }
+/** A failure says which kind of link it was when its prefix still reads (`p/…` is a payment link), so the app can name it. */
+export type LinkDecode = { ok: true; payload: LinkPayload } | { ok: false; problem: LinkProblem; kind?: LinkKind }
 
 export async function encodeLink(payload: LinkPayload, origin: string): Promise<string> {
   const { kind, ...fields } = payload
@@ -42,23 +43,24 @@ export function linkRoute(link: string): string | undefined {
 export async function decodeLink(text: string): Promise<LinkDecode> {
   const compact = text.replace(/\s+/g, '')
   const route = linkRoute(compact) ?? compact.replace(/^\//, '')
-  const match = /^([a-z])\/([A-Za-z0-9_-]+)$/.exec(route)
-  if (!match) return { ok: false, problem: 'not-a-heroes-link' }
-  const kind = KIND_OF_PREFIX.get(match[1]!)
-  if (!kind) return { ok: false, problem: 'not-a-heroes-link' }
-  const payloadText = match[2]!
-  if (payloadText.length > LINK_PAYLOAD_CHARS_MAX) return { ok: false, problem: 'too-long' }
+  const loose = /^([a-z])\/(.*)$/.exec(route)
+  const kind = loose ? KIND_OF_PREFIX.get(loose[1]!) : undefined
+  if (!loose || !kind) return { ok: false, problem: 'not-a-heroes-link' }
+  const payloadText = loose[2]!
+  // A known prefix with a broken rest (a character changed or cut by a messenger) is a damaged link of that kind.
+  if (!/^[A-Za-z0-9_-]+$/.test(payloadText)) return { ok: false, problem: 'garbled', kind }
+  if (payloadText.length > LINK_PAYLOAD_CHARS_MAX) return { ok: false, problem: 'too-long', kind }
   const packed = fromBase64url(payloadText)
-  if (!packed) return { ok: false, problem: 'garbled' }
+  if (!packed) return { ok: false, problem: 'garbled', kind }
   let fields: unknown
   try {
     const json = await transform(packed, new DecompressionStream('deflate-raw'), LINK_JSON_BYTES_MAX)
     fields = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json))
   } catch {
-    return { ok: false, problem: 'garbled' }
+    return { ok: false, problem: 'garbled', kind }
   }
   const payload = checkFields(kind, fields)
-  return payload ? { ok: true, payload } : { ok: false, problem: 'missing-fields' }
+  return payload ? { ok: true, payload } : { ok: false, problem: 'missing-fields', kind }
 }
 
 const HEX64 = /^[0-9a-f]{64}$/

@@ -27,7 +27,7 @@ import { useArrivals } from './arrivals-context.ts'
 import { useStrings } from './wallet-context.ts'
 import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
 
-export function App({ persist, updates }: { persist: PersistOutcome; updates: UpdateOffer }) {
+export function App({ persist, warnStorage, updates }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer }) {
   const t = useStrings()
   const route = useRoute()
   const arrivals = useArrivals()
@@ -85,16 +85,16 @@ export function App({ persist, updates }: { persist: PersistOutcome; updates: Up
         ))}
       </nav>
       <main id="main" ref={main} tabIndex={-1}>
-        <Screen route={route} persist={persist} />
+        <Screen route={route} persist={persist} warnStorage={warnStorage} />
       </main>
     </>
   )
 }
 
-function Screen({ route, persist }: { route: Route; persist: PersistOutcome }) {
+function Screen({ route, persist, warnStorage }: { route: Route; persist: PersistOutcome; warnStorage: boolean }) {
   switch (route.name) {
     case 'home':
-      return <HomeScreen persist={persist} />
+      return <HomeScreen persist={persist} warnStorage={warnStorage} />
     case 'create':
       return <CreatePoolScreen />
     case 'join':

@@ -8,8 +8,11 @@ import { Words } from '../components/Words.tsx'
 import { useArrivals } from '../arrivals-context.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
-/** All pools at a glance: name, balance, role; and what puts the wallet at risk (no backup, storage not kept). */
-export function HomeScreen({ persist }: { persist: PersistOutcome }) {
+/**
+ * All pools at a glance: name, balance, role; and what puts the wallet at risk: no backup (until it
+ * is made), storage not kept (said on the first visit that learns it, `warnStorage`; Settings always says it).
+ */
+export function HomeScreen({ persist, warnStorage }: { persist: PersistOutcome; warnStorage: boolean }) {
   const wallet = useWallet()
   const t = useStrings()
   const ids = wallet.poolIds()
@@ -23,7 +26,7 @@ export function HomeScreen({ persist }: { persist: PersistOutcome }) {
           <Words text={flash} />
         </p>
       )}
-      {(persist === 'refused' || persist === 'unsupported') && (
+      {warnStorage && (persist === 'refused' || persist === 'unsupported') && (
         <p class="notice warn" role="note" data-testid="storage-notice">
           {t.storage[persist]}
         </p>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { decodeLink, linkRoute } from '../../links/link-codec.ts'
 import { Field } from '../components/Field.tsx'
+import { linkProblemText } from '../link-problem-text.ts'
 import { QrScanner } from '../components/QrScanner.tsx'
 import { navigate } from '../router.ts'
 import { useStrings } from '../wallet-context.ts'
@@ -15,7 +16,7 @@ export function JoinScreen() {
     setScanning(false)
     const decoded = await decodeLink(value)
     if (!decoded.ok) {
-      setError(t.links.problems[decoded.problem])
+      setError(linkProblemText(t, decoded))
       return
     }
     setError('')

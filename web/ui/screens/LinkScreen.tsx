@@ -8,6 +8,7 @@ import { parseAmount } from '../../lib/amount.ts'
 import { Field } from '../components/Field.tsx'
 import { money } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
+import { linkProblemText } from '../link-problem-text.ts'
 import { refusalText } from '../refusal-text.ts'
 import { leaveFlash } from '../use-flash.ts'
 import { iso, Words } from '../components/Words.tsx'
@@ -41,7 +42,7 @@ export function LinkScreen({ link }: { link: string }) {
           navigate({ name: 'payment-request', pool: result.payload.pool, request: taken.value }, true)
           return
         }
-        setDecoded({ ok: false, problem: 'missing-fields' })
+        setDecoded({ ok: false, problem: 'missing-fields', kind: 'request' })
         setNotice(t.links.requestInvalid)
         return
       }
@@ -67,13 +68,19 @@ export function LinkScreen({ link }: { link: string }) {
   }, [link])
   if (!decoded) return <p>{t.loading}</p>
   if (!decoded.ok) {
+    // Named by its kind when its prefix still reads: a damaged payment URL is not a "Join a pool" page.
+    const damaged = decoded.kind !== undefined && (decoded.problem === 'garbled' || decoded.problem === 'missing-fields')
     return (
-      <section>
-        <h1>{t.join.title}</h1>
+      <section aria-labelledby="link-title">
+        <h1 id="link-title">{damaged ? t.links.damagedTitle[decoded.kind!] : t.links.unknownTitle}</h1>
         <p class="notice error" role="alert" data-testid="link-error">
-          {notice || t.links.problems[decoded.problem]}
+          {notice || linkProblemText(t, decoded)}
         </p>
-        <a href="#/join">{t.join.paste}</a>
+        <p>{t.links.nothingChanged}</p>
+        <p class="row">
+          <a class="button secondary" href="#/">{t.links.toWallet}</a>
+          {(decoded.kind === undefined || decoded.kind === 'invite' || decoded.kind === 'pool') && <a class="button secondary" href="#/join">{t.join.paste}</a>}
+        </p>
       </section>
     )
   }

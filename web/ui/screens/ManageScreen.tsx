@@ -13,6 +13,7 @@ import { inserted, plainText, type Text } from '../../strings/phrase.ts'
 import { money, nameOnly, timeOf, who } from '../format.ts'
 import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
+import { linkProblemText } from '../link-problem-text.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useFlash } from '../use-flash.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
@@ -85,7 +86,7 @@ export function ManageScreen({ pool }: { pool: string }) {
   const openRequest = async (event: Event): Promise<void> => {
     event.preventDefault()
     const decoded = await decodeLink(requestText)
-    if (!decoded.ok) return setRequestError(t.links.problems[decoded.problem])
+    if (!decoded.ok) return setRequestError(linkProblemText(t, decoded))
     if (decoded.payload.kind !== 'join-request') return setRequestError(t.links.problems['not-a-heroes-link'])
     setRequestError('')
     navigate({ name: 'link', link: linkRoute(requestText.replace(/\s+/g, '')) ?? requestText.trim() })

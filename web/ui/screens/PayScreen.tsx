@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { VNode } from 'preact'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
 import { decodeLink, linkRoute } from '../../links/link-codec.ts'
+import { linkProblemText } from '../link-problem-text.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import { WitnessNotes } from '../components/Confirmation.tsx'
 import { Field } from '../components/Field.tsx'
@@ -72,7 +73,7 @@ export function PayScreen({ pool }: { pool: string }) {
     }
     if (!trimmed) return
     const decoded = await decodeLink(trimmed)
-    if (!decoded.ok) return setErrors({ to: t.links.problems[decoded.problem] })
+    if (!decoded.ok) return setErrors({ to: linkProblemText(t, decoded) })
     // A signed request is paid by reference on its own page: amount and payee cannot be edited.
     if (decoded.payload.kind === 'request') {
       const route = linkRoute(trimmed.replace(/\s+/g, '')) ?? trimmed.replace(/\s+/g, '').replace(/^\//, '')
@@ -93,7 +94,7 @@ export function PayScreen({ pool }: { pool: string }) {
     event.preventDefault()
     setRefusal('')
     const next: { to?: string; amount?: string } = {}
-    if (!KEY.test(toKey)) next.to = t.pay.toProblem
+    if (!KEY.test(toKey)) next.to = pasted.trim() !== '' && errors.to ? errors.to : t.pay.toProblem
     const parsed = parseAmount(amount, decimals)
     if (!parsed.ok) next.amount = t.pay.amountProblem[parsed.problem]
     setErrors(next)

@@ -1,0 +1,176 @@
+/**
+ * Every screen, looked at as a phone and a desktop would (issue 15): nothing sticks out or is cut at
+ * 320 px, at 390 × 844 and at 1280 px (expectNothingCut: no sideways scroll, no element past the
+ * window's edge, no button whose words are wider than it), axe with no A/AA violation on each at
+ * 390 px; damaged links each get their own clear words and lose nothing; the storage warning is said
+ * once, not on every visit. With HEROES_SCREENS=1 (`node scripts/screens.mjs`) it also writes
+ * screenshots of the main screens at 360 px to docs/screens/.
+ */
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test, type Page } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { DESKTOP, PHONE, Person, baseUrl, chooseMember, expectNothingCut } from './people.ts'
+
+test.describe.configure({ mode: 'serial' })
+
+const GARBLED = 'vVQ9rxw3DPwrwdY2IIr6IN0lVYpUcbpc'
+const WIDTHS = [{ width: 320, height: 700 }, { width: 390, height: 844 }, { width: 1280, height: 860 }]
+const SHOTS = process.env.HEROES_SCREENS === '1' ? 'docs/screens' : ''
+
+let gina: Person
+let bob: Person
+let pool = ''
+let inviteLink = ''
+let requestId = ''
+let paymentId = ''
+
+type Wallet = {
+  poolIds(): string[]
+  pool(id: string): { me: string; members: unknown[]; statement: Array<{ id: string; type: string }>; requests: Map<string, unknown> }
+  pay(pool: string, to: string, amount: number, memo: string): Promise<{ ok: boolean }>
+  makeRequest(pool: string, amount: number, memo: string, from?: string): Promise<{ ok: boolean; value: string }>
+}
+
+test.afterAll(async () => {
+  for (const person of [gina, bob]) {
+    if (person?.errors.length) console.log(`${person.name} console errors:\n  ${person.errors.join('\n  ')}`)
+    await person?.close()
+  }
+})
+
+test('the storage warning is said on the first visit, not on the next ones; Settings always says it', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE, baseURL: baseUrl() })
+  // This browser keeps storage; say it does not, as a browser in best-effort mode would.
+  await context.addInitScript(() => {
+    Object.defineProperty(navigator.storage, 'persist', { value: async () => false })
+    Object.defineProperty(navigator.storage, 'persisted', { value: async () => false })
+  })
+  const page = await context.newPage()
+  try {
+    await page.goto('/')
+    await expect(page.getByTestId('storage-notice')).toContainText('may delete it')
+    await page.reload()
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    await expect(page.getByTestId('storage-state')).toHaveCount(0)
+    await expect(page.getByTestId('storage-notice')).toHaveCount(0)
+    await page.goto('/#/settings')
+    await expect(page.getByTestId('storage-state')).toContainText('may delete it')
+  } finally {
+    await context.close()
+  }
+})
+
+test('a gatekeeper and a member, a payment, a request', async ({ browser }) => {
+  gina = await Person.open(browser, 'gina', DESKTOP)
+  const page = gina.page
+  await page.getByRole('link', { name: 'New pool', exact: true }).click()
+  await page.getByLabel('Name', { exact: true }).fill('Screens bank')
+  await page.getByLabel('Symbol', { exact: true }).fill('SB')
+  await page.getByLabel('Credit limit per member').fill('100')
+  await page.getByLabel('Seconds between two payments').fill('0')
+  await page.getByRole('button', { name: 'Create pool' }).click()
+  await expect(page.getByRole('heading', { name: 'Manage Screens bank' })).toBeVisible()
+  pool = await page.evaluate(() => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.poolIds()[0]!)
+  await page.getByLabel('Who is it for?').fill('Bob Bakerman-Longname')
+  await page.getByRole('button', { name: 'Make invitation' }).click()
+  await expect(page.getByRole('heading', { name: 'Invitation for Bob Bakerman-Longname' })).toBeVisible()
+  inviteLink = await page.getByTestId('invite-link').inputValue()
+  await gina.goto(`#/pool/${pool}`)
+  await page.getByLabel('Name', { exact: true }).fill('Gina')
+  await page.getByTestId('profile-save').click()
+
+  bob = await Person.open(browser, 'bob', PHONE)
+  await bob.page.goto(inviteLink)
+  await bob.page.getByRole('button', { name: 'Join this pool' }).click()
+  await expect(bob.page.getByRole('heading', { level: 1, name: 'Screens bank', exact: true })).toBeVisible()
+  const bobKey = await bob.page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).me, pool)
+
+  await expect.poll(() => page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).members.length, pool), { timeout: 60_000 }).toBe(2)
+  expect(await page.evaluate(([id, to]) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pay(id!, to!, 300, 'Tea and a very long note about the tea that was drunk'), [pool, bobKey])).toMatchObject({ ok: true })
+  paymentId = await page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).statement.find((row) => row.type === 'transfer')!.id, pool)
+  const gkKey = await page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).me, pool)
+  await expect.poll(() => bob.page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).members.length, pool), { timeout: 60_000 }).toBe(2)
+  const request = await bob.page.evaluate(([id, from]) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.makeRequest(id!, 150, 'Bread', from), [pool, gkKey])
+  requestId = request.value
+  await expect.poll(() => page.evaluate(([id, req]) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id!).requests.has(req!), [pool, requestId]), { timeout: 30_000 }).toBe(true)
+})
+
+test('a damaged payment link in the pay form says so, also at Review, and loses nothing', async () => {
+  const page = bob.page
+  await bob.goto(`#/pool/${pool}/pay`)
+  await page.getByLabel('Amount (SB)').fill('2')
+  await page.getByLabel(/^Note/).fill('kept')
+  await page.getByLabel('Or their key or payment link').fill(`${baseUrl()}/#/p/${GARBLED}`)
+  const damaged = 'This payment link is damaged: part of it is missing or changed. Ask the payee to send it again or to show their code, or choose them from the list.'
+  await expect(page.getByText(damaged)).toBeVisible()
+  await expect(page.getByLabel('Amount (SB)')).toHaveValue('2')
+  await expect(page.getByLabel(/^Note/)).toHaveValue('kept')
+  // Review does not swap it for the generic "key or link" words.
+  await page.getByTestId('pay-review').click()
+  await expect(page.getByText(damaged)).toBeVisible()
+  await expect(page.getByText('Enter the member’s key')).toHaveCount(0)
+  await expect(page.getByLabel('Amount (SB)')).toHaveValue('2')
+  // Choosing the member instead goes on from there.
+  await chooseMember(page, 'Gina')
+  await page.getByTestId('pay-review').click()
+  await expect(page.getByTestId('pay-confirm')).toContainText('Pay 2.00 SB to Gina')
+})
+
+test('a damaged payment URL and a damaged invitation each get their own page, not "Join a pool"', async () => {
+  const page = bob.page
+  await page.goto(`/#/p/${GARBLED}`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Damaged payment link')
+  await expect(page.getByTestId('link-error')).toContainText('This payment link is damaged')
+  await expect(page.getByText('Nothing was signed or changed in your wallet.')).toBeVisible()
+  await expect(page.getByRole('link', { name: 'Back to your pools' })).toBeVisible()
+  // A payment URL cut short by a messenger: same words.
+  await page.goto(`/#/p/${GARBLED.slice(0, 7)}%20`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Damaged payment link')
+  await page.goto(inviteLink.slice(0, -30))
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Damaged invitation')
+  await expect(page.getByTestId('link-error')).toContainText('so it cannot let you in')
+  await bob.goto('#/')
+  await expect(page.getByTestId('pool-card')).toHaveCount(1)
+  await expect(page.getByTestId('pool-card-balance')).toContainText('3.00')
+})
+
+test('no screen is cut or scrolls sideways at 320, 390 × 844 and 1280 px; axe on each at 390', async () => {
+  test.setTimeout(600_000)
+  const screens: Array<[Person, string]> = [
+    [gina, '#/'], [gina, '#/join'], [gina, '#/create'], [gina, '#/backup'], [gina, '#/settings'],
+    [gina, `#/pool/${pool}`], [gina, `#/pool/${pool}/pay`], [gina, `#/pool/${pool}/request`], [gina, `#/pool/${pool}/manage`],
+    [gina, `#/pool/${pool}/market`], [gina, `#/pool/${pool}/req/${requestId}`], [gina, `#/pool/${pool}/tx/${paymentId}`],
+    [gina, new URL(inviteLink).hash], [gina, `#/p/${GARBLED}`],
+    [bob, '#/'], [bob, `#/pool/${pool}`], [bob, `#/pool/${pool}/req/${requestId}`], [bob, `#/pool/${pool}/tx/${paymentId}`],
+  ]
+  for (const size of WIDTHS) {
+    for (const [person, hash] of screens) {
+      await person.page.setViewportSize(size)
+      await person.goto(hash)
+      await expect(person.page.getByRole('heading', { level: 1 })).toBeVisible()
+      await expectNothingCut(person.page)
+      if (size.width === 390) await expectAccessible(person.page)
+    }
+  }
+})
+
+test('screenshots of the main screens at 360 px (HEROES_SCREENS=1 only)', async () => {
+  test.skip(!SHOTS, 'set HEROES_SCREENS=1 (node scripts/screens.mjs) to write docs/screens/')
+  mkdirSync(SHOTS, { recursive: true })
+  const shots: Array<[Person, string, string]> = [
+    [bob, '#/', 'home'], [bob, `#/pool/${pool}`, 'pool'], [bob, `#/pool/${pool}/pay`, 'pay'], [bob, `#/pool/${pool}/request`, 'request'],
+    [gina, `#/pool/${pool}/req/${requestId}`, 'payment-request'], [gina, `#/pool/${pool}/tx/${paymentId}`, 'transaction'],
+    [gina, `#/pool/${pool}/manage`, 'manage'], [gina, `#/pool/${pool}/market`, 'market'], [gina, '#/settings', 'settings'], [bob, '#/backup', 'backup'],
+  ]
+  for (const [person, hash, name] of shots) {
+    await person.page.setViewportSize({ width: 360, height: 760 })
+    await person.goto(hash)
+    await expect(person.page.getByRole('heading', { level: 1 })).toBeVisible()
+    await person.page.screenshot({ path: `${SHOTS}/${name}.png` })
+  }
+})
+
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze()
+  expect(result.violations.map((v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([])
+}
