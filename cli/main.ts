@@ -61,6 +61,8 @@ usage:
   heroes prepare  --key FILE --log LOG --to PUBKEY --amount N --condition HEX --expires T [--memo TEXT] [--time T] [--pool ID]
   heroes fulfil   --key FILE --log LOG --entry ID --preimage HEX|--preimage-file FILE [--time T] [--pool ID]
   heroes gateway forward|settle --key FILE --log LOG [--log LOG]... --entry ID [--time T]
+  heroes gateway run --config FILE [--interval-seconds N] [--max-amount N] [--max-open N] [--stop-file FILE]
+                     [--metrics-port N] [--once [--time T]]
   heroes listing add --key FILE --log LOG --kind offer|want --title T [--description D] [--tags a,b] [--category C]
                      [--price N] [--expires T] [--time T] [--pool ID]
   heroes listing edit --key FILE --log LOG --entry ID [--kind K] [--title T] [--description D] [--tags a,b] [--category C]
@@ -113,6 +115,11 @@ of the path at today's rates); the payee runs 'fulfil'; each gateway, from the p
 when the hop after it was cancelled). A fulfil counts when a witness covers it by the prepare's expiry;
 after it the payer takes the hold back with 'heroes cancel --entry PREPARE'. 'replay' prints "trustlines"
 and "prepares" with their status (prepared, fulfilled, cancelled, expired).
+'gateway run' does a gateway's steps as a service: FILE is {"pools":[{"log","key","relay"}...]} (a log, the
+gateway key held in that pool, and the relay to sync it with); each round it syncs, forwards witnessed
+prepares that pay its keys, settles, and takes back its expired prepares, printing one JSON line an action.
+--max-amount and --max-open limit what it signs; while --stop-file exists it forwards nothing new; SIGTERM
+stops it; --metrics-port serves counters at /metrics on 127.0.0.1.
 A listing is an offer or a want; it lives until --expires, or 90 days from when a witness first saw it;
 'listing edit' restates it with the fields given changed; only its author edits or withdraws it. A listing's
 --category must be on the list a gatekeeper signed with 'heroes categories'. 'match' pairs the member's

@@ -176,10 +176,14 @@ export type ForwardResult =
 /**
  * What a gateway signs next for an upstream prepare (accepted in its pool and
  * paying this link's gateway there): the prepare in the next pool of its
- * path, worth what the rest of the path needs now, expiring `stepSeconds`
- * earlier. Refused when the upstream amount, converted, does not cover it
- * (`amount-mismatch`: a stale quote fails here, before anyone is paid), or
- * when the expiry would leave the gateway less than the margin.
+ * path, expiring `stepSeconds` earlier. It pays what it was paid, converted
+ * with the floor (the final payee exactly the path's amount, the last gateway
+ * keeping the rounding), so a gateway needs only its own two pools' manifests.
+ * When it also holds the manifests of the pools further on, it checks that the
+ * amount still covers the rest of the path at today's rates, so a stale quote
+ * fails at the first hop that can see it (`amount-mismatch`), before anyone
+ * downstream is paid; the last hop always checks. Refused too when the expiry
+ * would leave the gateway less than the margin, or the next pool's trust is short.
  */
 export function forwardHop(manifests: readonly PoolManifest[], upstream: PrepareEntry, now: number, stepSeconds = HOP_EXPIRY_STEP_SECONDS_DEFAULT): ForwardResult {
   const path = upstream.path
@@ -192,28 +196,30 @@ export function forwardHop(manifests: readonly PoolManifest[], upstream: Prepare
   const next = byId.get(nextId)
   if (!here || !next) return { ok: false, reason: 'unknown-pool', detail: `no manifest of pool ${here ? nextId : upstream.pool}` }
   if (gatewayFor(here, nextId) !== upstream.to) return { ok: false, reason: 'not-gateway', detail: `the prepare pays ${upstream.to}, not this pool's gateway for ${nextId}` }
+  if (!linked(here, next)) return { ok: false, reason: 'none', detail: `no trustline carries the path from ${upstream.pool} to ${nextId}` }
   const rest = path.pools.slice(i + 1)
-  for (let k = 0; k + 1 < rest.length; k++) {
-    if (!linked(byId.get(rest[k]!) ?? here, byId.get(rest[k + 1]!) ?? here) || !byId.has(rest[k]!) || !byId.has(rest[k + 1]!)) {
-      return { ok: false, reason: 'none', detail: `no trustline carries the path from ${rest[k]} to ${rest[k + 1]}` }
-    }
-  }
-  const amounts = amountsAlong(rest, byId, path.amount)
-  if (!amounts) return { ok: false, reason: 'overflow', detail: 'the amount converts past the largest amount a pool can hold' }
   const covered = convert(upstream.amount, unit(here)!, unit(next)!)
-  if (covered === undefined || covered < amounts[0]!) {
-    return { ok: false, reason: 'amount-mismatch', detail: `${upstream.amount} converts to ${covered ?? 'an overflow'} in the next pool; the rest of the path needs ${amounts[0]} now` }
+  if (covered === undefined) return { ok: false, reason: 'overflow', detail: 'the amount converts past the largest amount a pool can hold' }
+  const last = rest.length === 1
+  // What the rest of the path needs now, when this gateway knows every pool on it.
+  const known = rest.every((id) => byId.has(id)) && rest.every((id, k) => k === 0 || linked(byId.get(rest[k - 1]!)!, byId.get(id)!))
+  const needed = last ? path.amount : known ? amountsAlong(rest, byId, path.amount)?.[0] : 1
+  if (needed === undefined) return { ok: false, reason: 'overflow', detail: 'the amount converts past the largest amount a pool can hold' }
+  if (covered < needed) {
+    return { ok: false, reason: 'amount-mismatch', detail: `${upstream.amount} converts to ${covered} in the next pool; the rest of the path needs ${needed} now` }
   }
+  const amount = last ? path.amount : covered
   const expires = upstream.expires - stepSeconds * 1000
   const problem = expiryProblem(upstream.expires, expires)
   if (problem) return problem
   if (expires <= now) return { ok: false, reason: 'prepare-expired', detail: `the next hop would expire at ${expires}, not after now (${now})` }
-  const to = rest.length === 1 ? path.payee : gatewayFor(next, rest[1]!)!
+  const to = last ? path.payee : gatewayFor(next, rest[1]!)
+  if (!to) return { ok: false, reason: 'none', detail: `pool ${nextId} names no gateway for ${rest[1]}` }
   const from = gatewayFor(next, upstream.pool)!
-  if (next.trustlines[upstream.pool]!.available < amounts[0]!) {
-    return { ok: false, reason: 'trust-exceeded', detail: `pool ${nextId} trusts ${upstream.pool} for ${next.trustlines[upstream.pool]!.available} more, the hop needs ${amounts[0]}` }
+  if (next.trustlines[upstream.pool]!.available < amount) {
+    return { ok: false, reason: 'trust-exceeded', detail: `pool ${nextId} trusts ${upstream.pool} for ${next.trustlines[upstream.pool]!.available} more, the hop needs ${amount}` }
   }
-  return { ok: true, hop: { pool: nextId, from, to, amount: amounts[0]!, expires }, path }
+  return { ok: true, hop: { pool: nextId, from, to, amount, expires }, path }
 }
 
 /** Does a downstream expiry leave a gateway at least the margin to fulfil upstream? */

@@ -188,11 +188,17 @@ export function payCommand(argv: string[], now: number): number {
 }
 
 /** heroes gateway forward|settle: one step of a link's gateway, printed as one entry. */
-export function gatewayCommand(argv: string[], now: number): number {
+export async function gatewayCommand(argv: string[], now: number): Promise<number> {
   const [mode, ...rest] = argv
   if (mode === 'forward') return gatewayForward(rest, now)
   if (mode === 'settle') return gatewaySettle(rest, now)
-  throw new UsageError(`expected 'gateway forward' or 'gateway settle', got 'gateway ${mode ?? ''}'`)
+  if (mode === 'run') {
+    // The service syncs with relays: automerge is loaded only here.
+    const { tolerateAutomergeTimeouts } = await import('../../sync-server/unhandled.ts')
+    tolerateAutomergeTimeouts()
+    return (await import('./gateway-service.ts')).run(rest)
+  }
+  throw new UsageError(`expected 'gateway forward', 'gateway settle' or 'gateway run', got 'gateway ${mode ?? ''}'`)
 }
 
 const GATEWAY_FLAGS = { key: { type: 'string' }, log: { type: 'string', multiple: true }, time: { type: 'string' }, entry: { type: 'string' } } as const

@@ -51,7 +51,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-async function syncLog(argv: string[]): Promise<string> {
+/** The union both ways; returns the summary line, throws UsageError or RuntimeError (for the gateway service too). */
+export async function syncLog(argv: string[]): Promise<string> {
   const { values } = parseFlags(argv, OPTIONS)
   const relayUrl = syncUrlOf(required(values.relay, 'relay'))
   const logPath = required(values.log, 'log')

@@ -141,6 +141,34 @@ describe('heroes CLI: trust, route and a path payment across three pools', () =>
     for (const r of [a, b, c]) expect(Object.values(r.balances as Record<string, number>).reduce((x, y) => x + y, 0)).toBe(0)
   })
 
+  it('gateway run --once forwards a witnessed prepare, and refuses at once one over --max-amount', async () => {
+    const logs = ['--log', 'A.log', '--log', 'B.log', '--log', 'C.log']
+    writeFileSync(path('ab.json'), JSON.stringify({ pools: [{ log: 'A.log', key: 'gwAB.json' }, { log: 'B.log', key: 'gwBA.json' }] }))
+    const lock = JSON.parse((await run(['hashlock', '--preimage-out', 'secret3.json'])).out)
+    const first = await append('A.log', ['pay', '--path', '--key', 'alice.json', ...logs, '--to-pool', pools.C!, '--to', keys.carol!,
+      '--amount', '100', '--condition', lock.condition, '--expires-seconds', '900', '--time', T(500)])
+    // Not witnessed yet: nothing to do (a gateway forwards only what is final where it was paid).
+    expect((await run(['gateway', 'run', '--config', 'ab.json', '--once', '--time', T(502)])).out).toBe('')
+    await witness('A', 505)
+    const big = await run(['gateway', 'run', '--config', 'ab.json', '--once', '--time', T(510), '--max-amount', '5'])
+    expect(big.code, big.err).toBe(0)
+    expect(JSON.parse(big.out)).toMatchObject({ action: 'not-forwarded', prepare: first.id, reason: 'limit: 6 is more than --max-amount 5' })
+    await witness('A', 515)
+    expect((await replayOf('A')).prepares[first.id as string]).toMatchObject({ status: 'cancelled' })
+    expect((await run(['gateway', 'run', '--config', 'ab.json', '--time', T(520)])).code).toBe(2)
+
+    const lock2 = JSON.parse((await run(['hashlock', '--preimage-out', 'secret4.json'])).out)
+    const second = await append('A.log', ['pay', '--path', '--key', 'alice.json', ...logs, '--to-pool', pools.C!, '--to', keys.carol!,
+      '--amount', '100', '--condition', lock2.condition, '--expires-seconds', '900', '--time', T(600)])
+    await witness('A', 605)
+    const forwarded = await run(['gateway', 'run', '--config', 'ab.json', '--once', '--time', T(610)])
+    expect(JSON.parse(forwarded.out)).toMatchObject({ action: 'forward', prepare: second.id, pool: pools.B })
+    const b = await replayOf('B', T(620))
+    expect(Object.values(b.prepares as Record<string, { condition: string; amount: number; status: string }>).find((p) => p.condition === lock2.condition)).toMatchObject({ amount: 6, status: 'prepared' })
+    // A second round does nothing more: its logs are its memory.
+    expect((await run(['gateway', 'run', '--config', 'ab.json', '--once', '--time', T(611)])).out).toBe('')
+  })
+
   it('an unanswered path unwinds: the payer cancels after the expiry, not before', async () => {
     const lock = JSON.parse((await run(['hashlock', '--preimage-out', 'secret2.json'])).out)
     const logs = ['--log', 'A.log', '--log', 'B.log', '--log', 'C.log']

@@ -139,6 +139,8 @@ describe('routes from manifests', () => {
     const run = preparePath(pools, 50, { stopBefore: 1 })
     const ms = manifests(pools, T1)
     expect(forwardHop(ms, run.prepares[0]!, T1, HOP_EXPIRY_MARGIN_SECONDS_MIN - 1)).toMatchObject({ ok: false, reason: 'expiry-not-decreasing' })
+    // A gateway that knows only its own two pools forwards what it was paid, converted with the floor.
+    expect(forwardHop(ms.slice(0, 2), run.prepares[0]!, T1)).toMatchObject({ ok: true, hop: { pool: pools[1]!.p.pool, amount: 201 } })
     // The payer underpays by one minor unit (hand-signed): the gateway finds it short.
     const short = prepare(pools[0]!.p, alice, run.prepares[0]!.to, run.prepares[0]!.amount - 1, run.condition, T1 + 10 * MINUTE, T1 + 1, run.prepares[0]!.path)
     expect(forwardHop(ms, short, T1 + 2)).toMatchObject({ ok: false, reason: 'amount-mismatch' })
@@ -158,7 +160,8 @@ describe('a 3-hop path payment across four pools', () => {
     // Each intermediate pool: its gateway for the upstream pool paid, its gateway for the downstream pool was paid the same.
     expect(b!.p.replay(ASOF).balances[b!.gateway('A').key]).toBe(-201)
     expect(b!.p.replay(ASOF).balances[b!.gateway('C').key]).toBe(201)
-    expect(c!.p.replay(ASOF).trustlines![b!.p.pool]).toMatchObject({ balance: -3_334 })
+    // Each gateway pays on what it was paid, converted with the floor: 201 B units are 3,350 C minor (the route asked 3,334).
+    expect(c!.p.replay(ASOF).trustlines![b!.p.pool]).toMatchObject({ balance: -3_350 })
     for (const x of run.pools) expect(sumOf(x.p)).toBe(0)
   })
 

@@ -1,126 +1,223 @@
 /**
- * A path payment A → B → C through real relays (issue 19): three relay
+ * Path payments A → B → C through real relays (issue 19): three relay
  * processes on loopback, one per pool, each its pool's witness (checkpoints
- * every second); every entry made with the CLI in real time and carried
- * by `heroes sync`; each hop's fulfil witnessed by its own pool's relay
- * before its expiry. A device that fetches each pool from its genesis alone
- * sees every hop fulfilled: gateways' shards are discovered through the
- * trust entries that name them.
+ * every second); entries made with the CLI in real time and carried by
+ * `heroes sync`. First by hand (every step a command), then with two
+ * `heroes gateway run` services, one per link, as processes: they forward,
+ * settle, count, and stop forwarding while their stop file exists.
  */
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
 import { runInProcess, type Run } from '../../cli/test/run-in-process.ts'
 import { cleanUpAfterAll } from './cleanup.ts'
 import { sleep } from './rawClient.ts'
 import { spawnRelay, type RelayProcess } from './relayProcess.ts'
 
 const { dirs, processes } = cleanUpAfterAll()
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const services: ChildProcess[] = []
+afterAll(() => {
+  for (const child of services) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Three pools, each with its relay as witness, linked A–B and B–C, alice in A and carol in C. */
+async function world() {
+  const dir = mkdtempSync(join(tmpdir(), 'heroes-paths-relays-'))
+  dirs.push(dir)
+  const path = (name: string) => join(dir, name)
+  const run = (args: string[]): Promise<Run> => runInProcess(dir, args)
+  const relays: Record<string, RelayProcess> = {}
+  const witnessKeys: Record<string, string> = {}
+  for (const name of ['A', 'B', 'C']) {
+    const relay = await spawnRelay(['--port', '0', '--data-dir', path(`relay-${name}`), '--checkpoint-interval-seconds', '1'])
+    processes.push(relay)
+    relays[name] = relay
+    witnessKeys[name] = ((await (await fetch(`${relay.httpUrl}/witness`)).json()) as { publicKey: string }).publicKey
+  }
+  const keys: Record<string, string> = {}
+  for (const name of ['gkA', 'gkB', 'gkC', 'alice', 'carol', 'gwAB', 'gwBA', 'gwBC', 'gwCB']) {
+    const r = await run(['keygen'])
+    writeFileSync(path(`${name}.json`), r.out)
+    keys[name] = JSON.parse(r.out).publicKey
+  }
+  async function append(log: string, args: string[]): Promise<Json> {
+    const r = await run(args)
+    expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0)
+    expect(r.err, args.join(' ')).not.toContain('warning')
+    appendFileSync(path(log), r.out)
+    return JSON.parse(r.out)
+  }
+  async function sync(name: string, log = `${name}.log`): Promise<void> {
+    const r = await run(['sync', '--relay', relays[name]!.syncUrl, '--log', log, '--timeout-seconds', '30'])
+    expect(r.code, r.err).toBe(0)
+  }
+  async function replayOf(log: string): Promise<Json> {
+    const r = await run(['replay', log])
+    expect(r.code, r.err).toBe(0)
+    return JSON.parse(r.out)
+  }
+  /** Syncs pool `name` until `test` holds of its replay (at most `seconds`). */
+  async function until(name: string, what: string, test: (r: Json) => boolean, seconds = 30): Promise<Json> {
+    const deadline = Date.now() + seconds * 1000
+    for (;;) {
+      await sync(name)
+      const r = await replayOf(`${name}.log`)
+      if (test(r)) return r
+      if (Date.now() > deadline) throw new Error(`expected ${what} in pool ${name} within ${seconds} s, got none`)
+      await sleep(300)
+    }
+  }
+  const witnessed = (name: string, id: string) => until(name, `a checkpoint covering ${id}`, (r) => Boolean(r.entries.find((v: Json) => v.id === id)?.witnessed))
+
+  const pools: Record<string, string> = {}
+  const rates: Record<string, string[]> = { A: ['--hour-rate', '1/1'], B: ['--hour-rate', '1/4', '--decimals', '0'], C: ['--hour-rate', '3/2'] }
+  for (const name of ['A', 'B', 'C']) {
+    const r = await run(['pool', 'create', '--key', `gk${name}.json`, '--type', 'mutual-credit', '--name', `Pool ${name}`,
+      '--witness', witnessKeys[name]!, '--min-balance', '-100000', '--max-balance', 'none', ...rates[name]!])
+    expect(r.code, r.err).toBe(0)
+    writeFileSync(path(`${name}.log`), r.out)
+    pools[name] = JSON.parse(r.out).id
+  }
+  await append('A.log', ['admit', '--key', 'gkA.json', '--log', 'A.log', '--member', keys.alice!])
+  await append('C.log', ['admit', '--key', 'gkC.json', '--log', 'C.log', '--member', keys.carol!])
+  const trusts: [string, string, string][] = [['A', 'B', 'gwAB'], ['B', 'A', 'gwBA'], ['B', 'C', 'gwBC'], ['C', 'B', 'gwCB']]
+  const last: Record<string, string> = {}
+  for (const [x, y, gw] of trusts) {
+    last[x] = (await append(`${x}.log`, ['trust', '--key', `gk${x}.json`, '--log', `${x}.log`, '--pool', pools[y]!, '--limit-hours', '100', '--gateway', keys[gw]!])).id
+  }
+  for (const name of ['A', 'B', 'C']) await witnessed(name, last[name]!)
+  const genesisLine = (name: string) => readFileSync(path(`${name}.log`), 'utf8').split('\n').find((l) => l.includes(`"id":"${pools[name]}"`))! + '\n'
+  return { dir, path, run, relays, keys, pools, append, sync, replayOf, until, witnessed, genesisLine }
+}
+
+const LOGS = ['--log', 'A.log', '--log', 'B.log', '--log', 'C.log']
 
 describe('between pools on real relays', () => {
-  it('pays along a 2-hop path, each hop witnessed by its pool\'s relay, and a fresh device sees the same outcome', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heroes-paths-relays-'))
-    dirs.push(dir)
-    const path = (name: string) => join(dir, name)
-    const run = (args: string[]): Promise<Run> => runInProcess(dir, args)
-    const relays: Record<string, RelayProcess> = {}
-    const witnessKeys: Record<string, string> = {}
-    for (const name of ['A', 'B', 'C']) {
-      const relay = await spawnRelay(['--port', '0', '--data-dir', path(`relay-${name}`), '--checkpoint-interval-seconds', '1'])
-      processes.push(relay)
-      relays[name] = relay
-      witnessKeys[name] = ((await (await fetch(`${relay.httpUrl}/witness`)).json()) as { publicKey: string }).publicKey
-    }
-    const keys: Record<string, string> = {}
-    for (const name of ['gkA', 'gkB', 'gkC', 'alice', 'carol', 'gwAB', 'gwBA', 'gwBC', 'gwCB']) {
-      const r = await run(['keygen'])
-      writeFileSync(path(`${name}.json`), r.out)
-      keys[name] = JSON.parse(r.out).publicKey
-    }
+  it('pays along a 2-hop path by hand, each hop witnessed by its pool\'s relay, and a fresh device sees the same outcome', async () => {
+    const w = await world()
+    const route = await w.run(['route', ...LOGS, '--from-pool', w.pools.A!, '--to-pool', w.pools.C!, '--amount', '1000'])
+    expect(route.out).toBe(JSON.stringify({ route: [w.pools.A, w.pools.B, w.pools.C], sourceAmount: 1500, targetAmount: 1000 }) + '\n')
 
-    async function append(log: string, args: string[]): Promise<{ id: string } & Record<string, unknown>> {
-      const r = await run(args)
-      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0)
-      expect(r.err, args.join(' ')).not.toContain('warning')
-      appendFileSync(path(log), r.out)
-      return JSON.parse(r.out)
-    }
-    async function sync(name: string, log = `${name}.log`): Promise<void> {
-      const r = await run(['sync', '--relay', relays[name]!.syncUrl, '--log', log, '--timeout-seconds', '30'])
-      expect(r.code, r.err).toBe(0)
-    }
-    async function replayOf(log: string) {
-      const r = await run(['replay', log])
-      expect(r.code, r.err).toBe(0)
-      return JSON.parse(r.out)
-    }
-    /** Syncs until the pool's relay has covered `id` with a checkpoint (the log then holds it). */
-    async function untilWitnessed(name: string, id: string): Promise<void> {
-      for (let attempt = 0; attempt < 40; attempt++) {
-        await sync(name)
-        const verdict = (await replayOf(`${name}.log`)).entries.find((v: { id: string }) => v.id === id)
-        if (verdict?.witnessed) return
-        await sleep(500)
-      }
-      throw new Error(`expected relay ${name} to witness ${id}, got nothing within 20 s`)
-    }
-
-    const pools: Record<string, string> = {}
-    const rates: Record<string, string[]> = { A: ['--hour-rate', '1/1'], B: ['--hour-rate', '1/4', '--decimals', '0'], C: ['--hour-rate', '3/2'] }
-    for (const name of ['A', 'B', 'C']) {
-      const r = await run(['pool', 'create', '--key', `gk${name}.json`, '--type', 'mutual-credit', '--name', `Pool ${name}`,
-        '--witness', witnessKeys[name]!, '--min-balance', '-100000', '--max-balance', 'none', ...rates[name]!])
-      expect(r.code, r.err).toBe(0)
-      writeFileSync(path(`${name}.log`), r.out)
-      pools[name] = JSON.parse(r.out).id
-    }
-    await append('A.log', ['admit', '--key', 'gkA.json', '--log', 'A.log', '--member', keys.alice!])
-    await append('C.log', ['admit', '--key', 'gkC.json', '--log', 'C.log', '--member', keys.carol!])
-    const trusts: [string, string, string][] = [['A', 'B', 'gwAB'], ['B', 'A', 'gwBA'], ['B', 'C', 'gwBC'], ['C', 'B', 'gwCB']]
-    const last: Record<string, string> = {}
-    for (const [x, y, gw] of trusts) {
-      last[x] = (await append(`${x}.log`, ['trust', '--key', `gk${x}.json`, '--log', `${x}.log`, '--pool', pools[y]!, '--limit-hours', '100', '--gateway', keys[gw]!])).id
-    }
-    for (const name of ['A', 'B', 'C']) await untilWitnessed(name, last[name]!)
-    const logs = ['--log', 'A.log', '--log', 'B.log', '--log', 'C.log']
-    const route = await run(['route', ...logs, '--from-pool', pools.A!, '--to-pool', pools.C!, '--amount', '1000'])
-    expect(route.out).toBe(JSON.stringify({ route: [pools.A, pools.B, pools.C], sourceAmount: 1500, targetAmount: 1000 }) + '\n')
-
-    const { condition } = JSON.parse((await run(['hashlock', '--preimage-out', 'secret.json'])).out)
-    const first = await append('A.log', ['pay', '--path', '--key', 'alice.json', ...logs, '--to-pool', pools.C!, '--to', keys.carol!,
+    const { condition } = JSON.parse((await w.run(['hashlock', '--preimage-out', 'secret.json'])).out)
+    const first = await w.append('A.log', ['pay', '--path', '--key', 'alice.json', ...LOGS, '--to-pool', w.pools.C!, '--to', w.keys.carol!,
       '--amount', '1000', '--condition', condition, '--expires-seconds', '900'])
-    await untilWitnessed('A', first.id)
-    const second = await append('B.log', ['gateway', 'forward', '--key', 'gwBA.json', ...logs, '--entry', first.id])
-    await untilWitnessed('B', second.id)
-    const third = await append('C.log', ['gateway', 'forward', '--key', 'gwCB.json', ...logs, '--entry', second.id])
-    await untilWitnessed('C', third.id)
-    const done = await append('C.log', ['fulfil', '--key', 'carol.json', '--log', 'C.log', '--entry', third.id, '--preimage-file', 'secret.json'])
-    await untilWitnessed('C', done.id)
-    const settledB = await append('B.log', ['gateway', 'settle', '--key', 'gwBC.json', ...logs, '--entry', second.id])
-    await untilWitnessed('B', settledB.id)
-    const settledA = await append('A.log', ['gateway', 'settle', '--key', 'gwAB.json', ...logs, '--entry', first.id])
-    await untilWitnessed('A', settledA.id)
+    await w.witnessed('A', first.id)
+    const second = await w.append('B.log', ['gateway', 'forward', '--key', 'gwBA.json', ...LOGS, '--entry', first.id])
+    await w.witnessed('B', second.id)
+    const third = await w.append('C.log', ['gateway', 'forward', '--key', 'gwCB.json', ...LOGS, '--entry', second.id])
+    await w.witnessed('C', third.id)
+    const done = await w.append('C.log', ['fulfil', '--key', 'carol.json', '--log', 'C.log', '--entry', third.id, '--preimage-file', 'secret.json'])
+    await w.witnessed('C', done.id)
+    const settledB = await w.append('B.log', ['gateway', 'settle', '--key', 'gwBC.json', ...LOGS, '--entry', second.id])
+    await w.witnessed('B', settledB.id)
+    const settledA = await w.append('A.log', ['gateway', 'settle', '--key', 'gwAB.json', ...LOGS, '--entry', first.id])
+    await w.witnessed('A', settledA.id)
 
     // A fresh device: each pool fetched from its genesis alone, through its relay.
-    const hops = [['A', first.id], ['B', second.id], ['C', third.id]] as const
-    for (const [name, id] of hops) {
+    for (const [name, id] of [['A', first.id], ['B', second.id], ['C', third.id]] as const) {
       const fresh = `fresh-${name}.log`
-      writeFileSync(path(fresh), readGenesisLine(path(`${name}.log`), pools[name]!))
-      await sync(name, fresh)
-      const seen = await replayOf(fresh)
+      writeFileSync(w.path(fresh), w.genesisLine(name))
+      await w.sync(name, fresh)
+      const seen = await w.replayOf(fresh)
       expect(seen.prepares[id], `${name} on a fresh device`).toMatchObject({ status: 'fulfilled' })
       expect(Object.values(seen.balances as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(0)
     }
-    const [a, c] = [await replayOf('A.log'), await replayOf('C.log')]
-    expect(a.balances[keys.alice!]).toBe(-1500)
-    expect(c.balances[keys.carol!]).toBe(1000)
+    expect((await w.replayOf('A.log')).balances[w.keys.alice!]).toBe(-1500)
+    expect((await w.replayOf('C.log')).balances[w.keys.carol!]).toBe(1000)
   }, 240_000)
-})
 
-/** The genesis line of a log (sync writes logs sorted by time, so it is the line whose id is the pool's). */
-function readGenesisLine(log: string, pool: string): string {
-  const line = readFileSync(log, 'utf8').split('\n').find((l) => l.includes(`"id":"${pool}"`))
-  if (!line) throw new Error(`no genesis line in ${log}`)
-  return line + '\n'
-}
+  it('two gateway services forward and settle on their own, count what they did, and stop forwarding while the stop file exists', async () => {
+    const w = await world()
+    const metricsOf: Record<string, () => Promise<string>> = {}
+    const logsOf: Record<string, () => string> = {}
+    const service = async (link: string, x: string, y: string) => {
+      for (const pool of [x, y]) writeFileSync(w.path(`gw${link}-${pool}.log`), w.genesisLine(pool))
+      const key = (pool: string) => `gw${pool}${pool === x ? y : x}.json`
+      writeFileSync(w.path(`gw${link}.config.json`), JSON.stringify({
+        pools: [x, y].map((pool) => ({ log: `gw${link}-${pool}.log`, key: key(pool), relay: w.relays[pool]!.syncUrl })),
+      }))
+      const child = spawn(process.execPath, [join(ROOT, 'bin/heroes.mjs'), 'gateway', 'run', '--config', w.path(`gw${link}.config.json`),
+        '--interval-seconds', '1', '--metrics-port', '0', '--stop-file', w.path(`stop-${link}`), '--max-amount', '100000'], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+      services.push(child)
+      let stderr = ''
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      let stdout = ''
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      logsOf[link] = () => `--- gateway ${link} stdout:\n${stdout}\n--- stderr:\n${stderr}`
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const match = /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(stderr)
+          if (match) {
+            clearInterval(timer)
+            resolve(Number(match[1]))
+          } else if (child.exitCode !== null) {
+            clearInterval(timer)
+            reject(new Error(`gateway ${link} exited: ${stderr}`))
+          }
+        }, 50)
+      })
+      metricsOf[link] = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+      return child
+    }
+    const ab = await service('AB', 'A', 'B')
+    const bc = await service('BC', 'B', 'C')
+
+    const pay = async (amount: number, label: string) => {
+      const { condition } = JSON.parse((await w.run(['hashlock', '--preimage-out', `${label}.json`])).out)
+      for (const name of ['A', 'B', 'C']) await w.sync(name)
+      const started = performance.now()
+      const first = await w.append('A.log', ['pay', '--path', '--key', 'alice.json', ...LOGS, '--to-pool', w.pools.C!, '--to', w.keys.carol!,
+        '--amount', String(amount), '--condition', condition, '--expires-seconds', '900'])
+      await w.sync('A')
+      return { first, condition, started }
+    }
+    const fulfilWhenPrepared = async (label: string, condition: string) => {
+      const c = await w.until('C', 'a prepare to carol', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === condition && p.to === w.keys.carol && p.status === 'prepared'), 60)
+      const [id] = Object.entries(c.prepares as Json).find(([, p]) => (p as Json).condition === condition)!
+      await w.append('C.log', ['fulfil', '--key', 'carol.json', '--log', 'C.log', '--entry', id, '--preimage-file', `${label}.json`])
+      await w.sync('C')
+    }
+
+    // One payment, the gateways doing every step after the payer's and the payee's.
+    const one = await pay(1000, 'one')
+    try {
+      await fulfilWhenPrepared('one', one.condition)
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${logsOf.AB!()}\n${logsOf.BC!()}`)
+    }
+    const a = await w.until('A', 'the first hop fulfilled', (r) => r.prepares?.[one.first.id]?.status === 'fulfilled', 60)
+    const seconds = (performance.now() - one.started) / 1000
+    expect(a.balances[w.keys.alice!]).toBe(-1500)
+    const b = await w.until('B', 'the middle hop fulfilled', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === one.condition && p.status === 'fulfilled'))
+    expect(b.trustlines[w.pools.A!]).toMatchObject({ balance: -60 })
+    expect(await metricsOf.AB!()).toMatch(/heroes_gateway_actions_total\{action="forward"\} 1\n/)
+    expect(await metricsOf.AB!()).toMatch(/heroes_gateway_actions_total\{action="fulfil"\} 1\n/)
+    expect(await metricsOf.BC!()).toMatch(/heroes_gateway_actions_total\{action="fulfil"\} 1\n/)
+    process.stderr.write(`between-pools relay test: a 2-hop payment took ${seconds.toFixed(1)} s from pay to the payer's hop fulfilled (1 s checkpoints, 1 s gateway rounds)\n`)
+
+    // The kill switch: the B–C gateway stops forwarding; the A–B one still forwards into B.
+    writeFileSync(w.path('stop-BC'), '')
+    const two = await pay(10, 'two')
+    await w.until('B', 'the second payment prepared in B', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === two.condition), 60)
+    for (let i = 0; i < 40 && !/action="not-forwarded"\}/.test(await metricsOf.BC!()); i++) await sleep(250)
+    expect(await metricsOf.BC!()).toMatch(/heroes_gateway_stopped 1\n/)
+    expect(await metricsOf.BC!()).toMatch(/heroes_gateway_actions_total\{action="not-forwarded"\} \d+\n/)
+    await w.sync('C')
+    expect(Object.values(((await w.replayOf('C.log')).prepares ?? {}) as Json).some((p: Json) => p.condition === two.condition)).toBe(false)
+    // Back on: it forwards, carol fulfils, and the path completes.
+    rmSync(w.path('stop-BC'))
+    await fulfilWhenPrepared('two', two.condition)
+    await w.until('A', 'the second payment fulfilled', (r) => r.prepares?.[two.first.id]?.status === 'fulfilled', 60)
+
+    ab.kill('SIGTERM')
+    bc.kill('SIGTERM')
+    const codes = await Promise.all([ab, bc].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))))
+    expect(codes).toEqual([0, 0])
+  }, 300_000)
+})
