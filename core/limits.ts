@@ -121,6 +121,13 @@ export const ORDER_EVERY_SECONDS_MAX = 3_650 * 86_400
 export const ORDER_COUNT_MAX = 100_000
 /** Orders one member may have open (neither revoked nor fully paid) at once. */
 export const ORDERS_OPEN_MAX = 50
+/**
+ * How long a payee's app waits before it asks again for a period whose payment was refused
+ * (the payer could not pay then): once a day, not on every tick of the clock.
+ */
+export const ORDER_COLLECT_RETRY_SECONDS = 86_400
+/** Payments one app collects per order in one go: a long-dormant order is caught up over several. */
+export const ORDER_COLLECT_PER_RUN_MAX = 20
 
 // ---- between pools: rates, trustlines, path payments (rules/rates.ts, trustlines.ts, hashlocks.ts) ----
 

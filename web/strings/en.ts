@@ -10,6 +10,7 @@
  */
 import type { EntryType, Reason } from '../../core/index.ts'
 import { phrase } from './phrase.ts'
+import { ordersEn } from './orders.en.ts'
 import { plural } from './plural.ts'
 
 const n = (count: number, one: string, other: string): string => plural('en', count, { one, other })
@@ -648,6 +649,8 @@ export const en = {
     notInPool: 'This link is for a pool you are not in.',
   },
 
+  orders: ordersEn,
+
   wallet: {
     problems: {
       'unknown-pool': 'This pool is not in your wallet.',
@@ -667,6 +670,7 @@ export const en = {
       'request-not-for-you': 'This request asks another member to pay it.',
       'no-relay-witness': 'The relay cannot be reached now, or does not witness pools. Try again when you are online, or ask whoever runs it.',
       'profile-name-empty': 'Type the name the pool should see.',
+      'order-invalid': 'This repeating or scheduled payment is not possible as set: check the date, the interval and the number of payments.',
     },
   },
 

@@ -7,6 +7,7 @@ import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import type { MarketStrings } from './market.en.ts'
+import { ordersEs } from './orders.es.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
 
@@ -640,6 +641,8 @@ const strings: Strings = {
     notInPool: 'Este enlace es de una caja en la que no estás.',
   },
 
+  orders: ordersEs,
+
   wallet: {
     problems: {
       'unknown-pool': 'Esta caja no está en tu cartera.',
@@ -659,6 +662,7 @@ const strings: Strings = {
       'request-not-for-you': 'Esta solicitud pide a otro miembro que la pague.',
       'no-relay-witness': 'Ahora no se puede contactar con el relé, o no hace de testigo. Inténtalo cuando estés en línea, o pregunta a quien lo gestiona.',
       'profile-name-empty': 'Escribe el nombre que debe ver la caja.',
+      'order-invalid': 'Este pago recurrente o programado no es posible así: revisa la fecha, el intervalo y el número de pagos.',
     },
   },
 

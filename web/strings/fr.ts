@@ -7,6 +7,7 @@ import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import type { MarketStrings } from './market.en.ts'
+import { ordersFr } from './orders.fr.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
 
@@ -641,6 +642,8 @@ const strings: Strings = {
     notInPool: 'Ce lien concerne une caisse dont vous n’êtes pas membre.',
   },
 
+  orders: ordersFr,
+
   wallet: {
     problems: {
       'unknown-pool': 'Cette caisse n’est pas dans votre portefeuille.',
@@ -660,6 +663,7 @@ const strings: Strings = {
       'request-not-for-you': 'Cette demande s’adresse à un autre membre.',
       'no-relay-witness': 'Le relais est injoignable pour l’instant, ou ne sert pas de témoin. Réessayez une fois en ligne, ou demandez à qui le gère.',
       'profile-name-empty': 'Tapez le nom que la caisse doit voir.',
+      'order-invalid': 'Ce paiement récurrent ou programmé n’est pas possible ainsi : vérifiez la date, l’intervalle et le nombre de paiements.',
     },
   },
 

@@ -7,6 +7,7 @@ import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import type { MarketStrings } from './market.en.ts'
+import { ordersIt } from './orders.it.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
 
@@ -640,6 +641,8 @@ const strings: Strings = {
     notInPool: 'Questo link è per una cassa di cui non fai parte.',
   },
 
+  orders: ordersIt,
+
   wallet: {
     problems: {
       'unknown-pool': 'Questa cassa non è nel tuo portafoglio.',
@@ -659,6 +662,7 @@ const strings: Strings = {
       'request-not-for-you': 'Questa richiesta chiede a un altro membro di pagarla.',
       'no-relay-witness': 'Il relay ora non è raggiungibile, o non fa da testimone. Riprova quando sei online, o chiedi a chi lo gestisce.',
       'profile-name-empty': 'Scrivi il nome che la cassa deve vedere.',
+      'order-invalid': 'Questo pagamento ricorrente o programmato non è possibile così: controlla la data, l’intervallo e il numero di pagamenti.',
     },
   },
 

@@ -58,3 +58,13 @@ export function waitFor(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000))
   return seconds >= 120 ? `${Math.ceil(seconds / 60)} min` : `${seconds} s`
 }
+
+/** A rate given as a fraction, as a percentage in the reader's locale: 2/100 → "2%". */
+export function percent(num: number, den: number): string {
+  return new Intl.NumberFormat(language(), { style: 'percent', maximumFractionDigits: 3 }).format(num / den)
+}
+
+/** A day in the page's language ("Dec 14, 2026"). */
+export function dateOf(ms: number): string {
+  return new Date(ms).toLocaleDateString(language(), { dateStyle: 'medium' })
+}

@@ -13,7 +13,7 @@ export type Outcome<T = void> = { ok: true; value: T } | { ok: false; refusal: R
 export interface WalletProblem {
   readonly reason:
     | 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'own-fork' | 'stale-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
-    | 'request-invalid' | 'request-unknown' | 'request-waiting' | 'request-not-for-you' | 'no-relay-witness' | 'profile-name-empty'
+    | 'request-invalid' | 'request-unknown' | 'request-waiting' | 'request-not-for-you' | 'no-relay-witness' | 'profile-name-empty' | 'order-invalid'
   readonly detail?: string
 }
 

@@ -80,6 +80,7 @@ export class PoolBook {
         me: this.me,
         result,
         entries: this.store.entries,
+        movements: this.#ledger.movements(),
         delivery: this.delivery,
         lastTransferTime: this.#ledger.lastTransferTime(this.me),
         now,

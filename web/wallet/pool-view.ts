@@ -4,7 +4,7 @@
  * words-ready codes. Pure: the same inputs give the same view, so it is tested
  * without a browser.
  */
-import { feeOf, type Entry, type EntryVerdict, type Policy, type ReplayResult, type Reason, type RequestStatus } from '../../core/index.ts'
+import { type Entry, type EntryVerdict, type Movement, type OrderSummary, type Policy, type ReplayResult, type Reason, type RequestStatus } from '../../core/index.ts'
 
 export type Delivery = 'device' | 'relay'
 export type Role = 'gatekeeper' | 'member' | 'none'
@@ -16,10 +16,13 @@ export type Role = 'gatekeeper' | 'member' | 'none'
  */
 export type Confirmation = 'confirmed' | 'unconfirmed' | 'no-witness'
 
+/** A statement row's kind: the entry's type, or `demurrage` for a charge on holding money (no entry of its own). */
+export type RowType = Entry['type'] | 'demurrage'
+
 export interface StatementRow {
   readonly id: string
   readonly time: number
-  readonly type: Entry['type']
+  readonly type: RowType
   /** Signed change to this member's balance: negative when paying. Zero for entries that moved no money (yet). */
   readonly change: number
   /** The amount the entry names, signed as `change` would be: shown for payments still waiting or refused. */
@@ -36,6 +39,8 @@ export interface StatementRow {
   readonly outgoing: boolean
   /** A two-step transfer still waiting: for this member to accept it ('me'), or for the payee ('them'). */
   readonly awaiting?: 'me' | 'them'
+  /** For a standing order ('repeat') or a scheduled payment ('once'): which. */
+  readonly schedule?: 'repeat' | 'once'
   /** For a transfer that pays a request: the request's id. */
   readonly pays?: string
   /** For this member's own payment request: what became of it (open, paid, rejected, cancelled). */
@@ -69,6 +74,26 @@ export interface RequestRow {
   /** The transfer that paid it, or the refusal or withdrawal that closed it. */
   readonly settledBy?: string
   readonly direction: 'in' | 'out' | 'other'
+}
+
+/**
+ * A standing order or scheduled payment this member pays ('out') or receives
+ * ('in'): what it promises, how much of it is paid, and when the next payment
+ * falls due (null once it is revoked or finished).
+ */
+export interface OrderRow {
+  readonly id: string
+  readonly direction: 'in' | 'out'
+  readonly counterparty: string
+  readonly amount: number
+  /** Null for a one-time scheduled payment. */
+  readonly everySeconds: number | null
+  readonly count: number | null
+  readonly until: number | null
+  readonly memo: string
+  readonly paid: number
+  readonly status: OrderSummary['status']
+  readonly nextDueAt: number | null
 }
 
 export interface MemberRow {
@@ -106,6 +131,10 @@ export interface PoolView {
   readonly supply?: number
   /** Levies collected, in pools with a levy. */
   readonly commons?: number
+  /** What demurrage has charged into the commons so far, in pools that charge it. */
+  readonly demurrageCollected?: number
+  /** This member's standing orders and scheduled payments, both ways: active ones first, newest first. */
+  readonly orders: readonly OrderRow[]
   /** Newest first. */
   readonly statement: readonly StatementRow[]
   readonly members: readonly MemberRow[]
@@ -139,6 +168,8 @@ export interface PoolViewInput {
   readonly me: string
   readonly result: ReplayResult
   readonly entries: ReadonlyMap<string, Entry>
+  /** Money movements in replay order (Ledger.movements): what each row changed, demurrage charges included. */
+  readonly movements: readonly Movement[]
   readonly delivery: ReadonlyMap<string, Delivery>
   readonly lastTransferTime: number | undefined
   readonly now: number
@@ -146,10 +177,58 @@ export interface PoolViewInput {
   readonly witnessed: boolean
 }
 
-/** Types whose entry moves money to someone named in `to` (a payout comes out of the commons, like an issue out of nowhere). */
-function moneyOf(entry: Entry): { to: string; amount: number; memo: string } | undefined {
-  if (entry.type === 'transfer' || entry.type === 'issue' || entry.type === 'payout') return { to: entry.to, amount: entry.amount, memo: entry.memo ?? '' }
+/**
+ * Who an entry pays, how much, and who pays it (null: nobody's balance, an
+ * issue out of nowhere or a payout out of the commons). A standing order's
+ * payment (`collect`) is the order's: its author pays, whoever signed the collect.
+ */
+function moneyOf(entry: Entry, entries: ReadonlyMap<string, Entry>): { from: string | null; to: string; amount: number; memo: string } | undefined {
+  if (entry.type === 'transfer') return { from: entry.author, to: entry.to, amount: entry.amount, memo: entry.memo ?? '' }
+  if (entry.type === 'issue' || entry.type === 'payout') return { from: null, to: entry.to, amount: entry.amount, memo: entry.memo ?? '' }
+  if (entry.type === 'collect') {
+    const order = entries.get(entry.order)
+    if (order?.type === 'order') return { from: order.author, to: order.to, amount: order.amount, memo: order.memo ?? '' }
+  }
   return undefined
+}
+
+/** What the movements did to `me`: the change each entry made, and the demurrage charged where each entry touched an account. */
+function movementsOf(movements: readonly Movement[], me: string): { changeOf: Map<string, number>; chargesAt: Map<string, number> } {
+  const changeOf = new Map<string, number>()
+  const chargesAt = new Map<string, number>()
+  for (const m of movements) {
+    if (m.demurrage) {
+      if (m.from === me) chargesAt.set(m.at, (chargesAt.get(m.at) ?? 0) + m.amount)
+      continue
+    }
+    const delta = (m.to === me ? m.amount - m.fee : 0) - (m.from === me ? m.amount : 0)
+    if (m.to === me || m.from === me) changeOf.set(m.entry, (changeOf.get(m.entry) ?? 0) + delta)
+  }
+  return { changeOf, chargesAt }
+}
+
+/** This member's orders, active first and newest first within each. */
+export function orderRows(orders: readonly OrderSummary[], entries: ReadonlyMap<string, Entry>, me: string): OrderRow[] {
+  const rows: OrderRow[] = []
+  for (const o of orders) {
+    if (o.payer !== me && o.payee !== me) continue
+    const active = o.status === 'active'
+    rows.push({
+      id: o.id,
+      direction: o.payer === me ? 'out' : 'in',
+      counterparty: o.payer === me ? o.payee : o.payer,
+      amount: o.amount,
+      everySeconds: o.everySeconds,
+      count: o.count,
+      until: o.until,
+      memo: o.memo ?? '',
+      paid: o.paid,
+      status: o.status,
+      nextDueAt: active ? o.start + o.paid * (o.everySeconds ?? 0) * 1000 : null,
+    })
+  }
+  const timeOf = (id: string): number => entries.get(id)?.time ?? 0
+  return rows.sort((a, b) => Number(b.status === 'active') - Number(a.status === 'active') || timeOf(b.id) - timeOf(a.id) || (a.id < b.id ? -1 : 1))
 }
 
 /** The pool's requests as this member sees them, oldest first (requests without a known entry go last). */
@@ -188,37 +267,45 @@ export function viewPool(input: PoolViewInput): PoolView {
   }
   const confirmationOf = (id: string): Confirmation =>
     (witnessedOf.get(acceptOf.get(id) ?? id) ?? null) !== null ? 'confirmed' : input.witnessed ? 'unconfirmed' : 'no-witness'
+  // What each entry changed for this member comes from the movements themselves: the levy as charged
+  // (with its carried remainder), a standing order's payment, and demurrage, each exactly.
+  const { changeOf, chargesAt } = movementsOf(input.movements, me)
   let running = 0
   const rows: StatementRow[] = []
+  const chargeRow = (at: string, charge: number, time: number): void => {
+    running -= charge
+    rows.push({
+      id: `demurrage:${at}`, time, type: 'demurrage', change: -charge, nominal: -charge, counterparty: null, memo: '', status: 'accepted',
+      balanceAfter: running, outgoing: false, confirmation: confirmationOf(at),
+    })
+  }
   for (const verdict of result.entries) {
     const entry = entries.get(verdict.id)
+    // Demurrage is charged when an account is touched, before the entry that touched it moves money.
+    const charge = chargesAt.get(verdict.id)
+    if (charge !== undefined) chargeRow(verdict.id, charge, entry?.time ?? 0)
     // A profile says who its author is; it is shown wherever the author appears, not as a statement row.
     if (!entry || entry.type === 'profile') continue
-    const money = moneyOf(entry)
+    const money = moneyOf(entry, entries)
     const mine = entry.author === me
     const toMe = money?.to === me
-    const aboutMe = entry.type === 'admit' && entry.member === me
-    if (!mine && !toMe && !aboutMe) continue
-    let change = 0
-    if (money && verdict.status === 'accepted') {
-      // An issue comes from nowhere: the gatekeeper's balance does not drop.
-      if (mine && entry.type === 'transfer') change -= money.amount
-      // A levy, where the pool has one, goes to the commons out of what the payee receives.
-      if (toMe) change += money.amount - (entry.type === 'transfer' ? feeOf(money.amount, result.policy?.feeBasisPoints ?? 0) : 0)
-    }
+    const paysMe = money?.from === me
+    const aboutMe = (entry.type === 'admit' && entry.member === me) || (entry.type === 'order' && entry.to === me)
+    if (!mine && !toMe && !paysMe && !aboutMe) continue
+    const change = verdict.status === 'accepted' ? (changeOf.get(entry.id) ?? 0) : 0
     const awaiting = verdict.status === 'initiated' ? (mine ? 'them' : toMe ? 'me' : undefined) : undefined
     running += change
     const confirmation = money && verdict.status === 'accepted' ? confirmationOf(entry.id) : undefined
-    const atRisk = confirmation === 'unconfirmed' && toMe && !mine && change > 0
+    const atRisk = confirmation === 'unconfirmed' && toMe && !paysMe && !(mine && entry.type !== 'collect') && change > 0
     const witnessedBy = confirmation === 'confirmed' ? (witnessedOf.get(acceptOf.get(entry.id) ?? entry.id) ?? undefined) : undefined
-    const subject = entry.type === 'admit' || entry.type === 'freeze' ? entry.member : entry.type === 'request' ? (entry.from ?? null) : null
-    const counterparty = money ? (mine ? money.to : entry.author) : mine ? subject : entry.author
+    const subject = entry.type === 'admit' || entry.type === 'freeze' ? entry.member : entry.type === 'request' ? (entry.from ?? null) : entry.type === 'order' ? entry.to : null
+    const counterparty = money ? (paysMe || (mine && money.from === null) ? money.to : (money.from ?? entry.author)) : mine ? subject : entry.author
     rows.push({
       id: entry.id,
       time: entry.time,
       type: entry.type,
       change,
-      nominal: money ? (mine && entry.type === 'transfer' ? -money.amount : toMe ? money.amount : 0) : entry.type === 'request' && mine ? entry.amount : 0,
+      nominal: money ? (paysMe ? -money.amount : toMe ? money.amount : 0) : entry.type === 'request' && mine ? entry.amount : 0,
       counterparty,
       memo: money?.memo ?? '',
       status: verdict.status,
@@ -229,6 +316,7 @@ export function viewPool(input: PoolViewInput): PoolView {
       outgoing: mine && money !== undefined && entry.type === 'transfer',
       ...(awaiting ? { awaiting } : {}),
       ...(entry.type === 'transfer' && entry.request ? { pays: entry.request } : {}),
+      ...(entry.type === 'order' ? { schedule: entry.everySeconds === undefined ? ('once' as const) : ('repeat' as const) } : {}),
       ...(entry.type === 'request' && requestById.has(entry.id) ? { requestStatus: requestById.get(entry.id)!.status } : {}),
       ...(confirmation ? { confirmation } : {}),
       ...(atRisk ? { atRisk: true as const } : {}),
@@ -261,6 +349,8 @@ export function viewPool(input: PoolViewInput): PoolView {
     maxBalance: summary?.maxBalance ?? null,
     ...(result.supply !== undefined ? { supply: result.supply } : {}),
     ...(result.commons !== undefined ? { commons: result.commons } : {}),
+    ...(result.demurrageCollected !== undefined ? { demurrageCollected: result.demurrageCollected } : {}),
+    orders: orderRows(result.orders ?? [], entries, me),
     statement: rows,
     requests: requestById,
     requestsToPay: requests.filter((row) => row.direction === 'in' && row.status === 'open'),

@@ -16,6 +16,7 @@
  * - membership.ts, gatekeeping.ts: this member joining and leaving; a gatekeeper admitting others
  * - pool-export.ts, wallet-backup.ts: lines and CSV for people; backup and restore
  * - marketplace.ts, favourites.ts: listings, search and matches, loaded on first use
+ * - standing-orders.ts: repeating and scheduled payments, and collecting what falls due to this member
  */
 import { SignatureCache, type MemberLimits, type Policy, type PublicKeyHex, type StatementFilter } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
@@ -36,6 +37,7 @@ import { Pools } from './pools.ts'
 import { WalletBackup } from './wallet-backup.ts'
 import type { WalletParts } from './wallet-parts.ts'
 import { WalletSettings } from './wallet-settings.ts'
+import { StandingOrders } from './standing-orders.ts'
 import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
 import type { Marketplace } from './marketplace.ts'
 
@@ -58,6 +60,7 @@ export class Wallet {
   readonly #export: PoolExport
   readonly #backup: WalletBackup
   readonly #people: People
+  readonly #orders: StandingOrders
   readonly #listeners = new Set<() => void>()
   #version = 0
   #marketplace: Promise<Marketplace> | undefined
@@ -76,6 +79,7 @@ export class Wallet {
     this.#export = new PoolExport(this.#parts)
     this.#backup = new WalletBackup(this.#parts)
     this.#people = new People(this.#parts)
+    this.#orders = new StandingOrders(this.#parts)
     options.sync.onStatusChange(() => this.#changed())
   }
 
@@ -246,6 +250,14 @@ export class Wallet {
     await this.#payments.clearDraft(pool)
   }
 
+  /**
+   * Repeating and scheduled payments (standing-orders.ts): `create`, `stop`,
+   * and `collectDue`, which the wallet also runs by itself after each change.
+   */
+  get orders(): StandingOrders {
+    return this.#orders
+  }
+
   // ---- payment requests (payment-requests.ts) ----------------------------------
 
   /**
@@ -414,5 +426,7 @@ export class Wallet {
   #changed(): void {
     this.#version++
     for (const listener of this.#listeners) listener()
+    // Money that fell due to this member is collected whatever screen is open.
+    this.#orders.schedule()
   }
 }

@@ -57,9 +57,12 @@ export function StatementList({ pool, rows, policy, fresh }: { pool: string; row
                   {t.pool.balanceAfter} <bdi>{money(row.balanceAfter, policy)}</bdi>
                 </span>
               )}
-              <a class="details-link" href={hrefOf({ name: 'transaction', pool, entry: row.id })} data-testid="row-details">
-                {t.transaction.details}
-              </a>
+              {/* A demurrage charge has no entry of its own to show. */}
+              {row.type !== 'demurrage' && (
+                <a class="details-link" href={hrefOf({ name: 'transaction', pool, entry: row.id })} data-testid="row-details">
+                  {t.transaction.details}
+                </a>
+              )}
             </div>
             {row.balanceAfterWas !== undefined && (
               <p class="hint" data-testid="row-balance-changed">
@@ -102,9 +105,16 @@ export function describeRow(t: ReturnType<typeof useStrings>, row: StatementRow,
     case 'cancel':
     case 'close':
       return t.row[row.type]
+    case 'order':
+      if (row.schedule === 'once') return row.delivery ? t.orders.rowScheduledOut(name) : t.orders.rowScheduledIn(name)
+      return row.delivery ? t.orders.rowOrderOut(name) : t.orders.rowOrderIn(name)
+    case 'collect':
+      return row.nominal < 0 ? t.orders.rowCollectOut(name) : t.orders.rowCollectIn(name)
+    case 'demurrage':
+      return t.orders.rowDemurrage
   }
   // Kinds without a sentence of their own yet (rule changes, checkpoints): their name.
-  return t.entryTypes[row.type]
+  return t.entryTypes[row.type as keyof typeof t.entryTypes]
 }
 
 /**

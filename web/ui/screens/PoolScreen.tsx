@@ -8,13 +8,14 @@ import { CopyField } from '../components/CopyField.tsx'
 import { InFlight } from '../components/InFlight.tsx'
 import { ProfileCard } from '../components/ProfileCard.tsx'
 import { RemovePoolCard } from '../components/RemovePoolCard.tsx'
+import { ScheduledPayments } from '../components/ScheduledPayments.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { iso, Words } from '../components/Words.tsx'
 import { inserted, plainText } from '../../strings/phrase.ts'
 import { StatementList } from '../components/StatementList.tsx'
 import { downloadText } from '../download.ts'
-import { clockTime, money, who } from '../format.ts'
+import { clockTime, money, percent, who } from '../format.ts'
 import { hrefOf } from '../router.ts'
 import { MarketLink } from '../components/MarketLink.tsx'
 import { useFlash } from '../use-flash.ts'
@@ -77,6 +78,11 @@ export function PoolScreen({ pool }: { pool: string }) {
         </p>
         {view.supply !== undefined && <p class="hint">{t.pool.supply(iso(money(view.supply, policy)))}</p>}
         {view.held > 0 && <p class="hint">{t.pool.onHold(iso(money(view.held, policy)))}</p>}
+        {policy?.demurrage && (
+          <p class="hint" data-testid="demurrage-policy">
+            {t.orders.demurragePolicy(percent(policy.demurrage.rateNum, policy.demurrage.rateDen), t.orders.period(policy.demurrage.periodSeconds), iso(money(policy.demurrage.freeBase, policy)))}
+          </p>
+        )}
       </div>
 
       <SigningBlocked pool={pool} />
@@ -127,6 +133,7 @@ export function PoolScreen({ pool }: { pool: string }) {
       )}
 
       {!waitingForAdmission && <InFlight pool={pool} view={view} />}
+      {!waitingForAdmission && <ScheduledPayments pool={pool} view={view} />}
       {!waitingForAdmission && <ProfileCard pool={pool} view={view} />}
 
       <Statement pool={pool} view={view} fresh={fresh} />

@@ -1,0 +1,170 @@
+/**
+ * Money over time, as a member uses it: a payment that repeats (a standing
+ * order), a payment on a later date (a scheduled payment), stopping either,
+ * and, on the payee's phone, collecting each payment when it falls due.
+ *
+ * The payer signs the order once (core/rules/orders.ts); each payment is a
+ * `collect` entry the payee's app signs when due. The validator pays a period
+ * at most once whoever submits it, so two of the payee's devices, or the app
+ * and a relay's coordinator, collecting the same period cost nothing but a
+ * refused entry. A period the payer could not pay is asked again once a day
+ * (ORDER_COLLECT_RETRY_SECONDS), not on every tick.
+ */
+import {
+  ORDER_COLLECT_PER_RUN_MAX, ORDER_COLLECT_RETRY_SECONDS, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN,
+  type CancelEntry, type CollectEntry, type EntryId, type OrderEntry, type PublicKeyHex,
+} from '../../core/index.ts'
+import { idOf, kept, refused, type Outcome } from './outcome.ts'
+import { memoField } from './payments.ts'
+import type { PoolBook } from './pool-book.ts'
+import type { WalletParts } from './wallet-parts.ts'
+
+/** A burst of changes (a sync bringing many entries) is answered by one collection, this long after the first. */
+const COLLECT_DELAY_MS = 200
+
+export type StandingOrdersParts = Pick<WalletParts, 'pools' | 'signer' | 'now'>
+
+/** What a member chooses on the pay screen: when the first payment is made, and whether and how often it repeats. */
+export interface OrderPlan {
+  /** Seconds between payments; absent: one payment, at `start`. */
+  readonly everySeconds?: number
+  /** How many payments at most (absent: until stopped). */
+  readonly count?: number
+  /** When the first (or only) payment falls due, ms; absent: now. */
+  readonly start?: number
+}
+
+export class StandingOrders {
+  readonly #parts: StandingOrdersParts
+  #running: Promise<number> | undefined
+  #timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(parts: StandingOrdersParts) {
+    this.#parts = parts
+  }
+
+  /**
+   * Signs a standing order (with `everySeconds`) or a scheduled payment
+   * (without): judged by the validator like any entry. The payee's phone
+   * collects each payment when it falls due; the first, when due now, as soon
+   * as the payee's phone sees the order.
+   */
+  async create(pool: string, to: string, amount: number, memo: string, plan: OrderPlan): Promise<Outcome<string>> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    if (to === book.me) return refused('pay-yourself')
+    const every = plan.everySeconds
+    if (every !== undefined && (!Number.isSafeInteger(every) || every < ORDER_EVERY_SECONDS_MIN || every > ORDER_EVERY_SECONDS_MAX)) {
+      return refused('order-invalid', `expected a repeat every ${ORDER_EVERY_SECONDS_MIN}–${ORDER_EVERY_SECONDS_MAX} seconds, got ${every}`)
+    }
+    if (plan.count !== undefined && (!Number.isSafeInteger(plan.count) || plan.count < 1 || plan.count > ORDER_COUNT_MAX)) {
+      return refused('order-invalid', `expected 1–${ORDER_COUNT_MAX} payments, got ${plan.count}`)
+    }
+    const now = this.#parts.now()
+    if (plan.start !== undefined && (!Number.isSafeInteger(plan.start) || plan.start < now - 60_000)) {
+      return refused('order-invalid', `expected a first payment from now on, got ${new Date(plan.start).toISOString()}`)
+    }
+    const body = {
+      type: 'order' as const, to: to as PublicKeyHex, amount,
+      ...(every !== undefined ? { everySeconds: every } : {}),
+      ...(every !== undefined && plan.count !== undefined ? { count: plan.count } : {}),
+      // A scheduled payment names its date; an order that starts now takes its own time as the start.
+      ...(plan.start !== undefined && plan.start > now ? { start: plan.start } : every === undefined ? { start: now } : {}),
+      ...memoField(memo),
+    }
+    return idOf(await this.#parts.signer.sign<OrderEntry>(book, body))
+  }
+
+  /** Stops a standing order or cancels a scheduled payment: no later period is paid. */
+  async stop(pool: string, order: string): Promise<Outcome> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    return kept(await this.#parts.signer.sign<CancelEntry>(book, { type: 'cancel', entry: order as EntryId }, { extraDeps: [order as EntryId] }))
+  }
+
+  /**
+   * Collects soon (once, however often it is asked in a burst): called on
+   * every change the wallet sees, so an order that arrives is collected from
+   * as soon as it is due, online or not.
+   */
+  schedule(): void {
+    if (this.#timer !== undefined) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      void this.collectDue()
+    }, COLLECT_DELAY_MS)
+  }
+
+  /**
+   * Signs, in every pool, the payments due to this member that are not
+   * collected yet; returns how many were accepted. Runs one at a time.
+   */
+  async collectDue(): Promise<number> {
+    // One run at a time; a call during a run waits for it and then looks again (the run may have missed what just arrived).
+    while (this.#running) await this.#running.catch(() => 0)
+    this.#running = this.#collectAll()
+    try {
+      return await this.#running
+    } finally {
+      this.#running = undefined
+    }
+  }
+
+  async #collectAll(): Promise<number> {
+    let accepted = 0
+    for (const id of this.#parts.pools.ids()) {
+      const book = this.#parts.pools.get(id)
+      if (book && book.record.status !== 'requested') accepted += await this.#collectIn(book)
+    }
+    return accepted
+  }
+
+  async #collectIn(book: PoolBook): Promise<number> {
+    if (this.#parts.signer.blocked(book)) return 0
+    const now = this.#parts.now()
+    const orders = book.ledger.orders().filter((order) => order.payee === book.me && order.status === 'active')
+    if (orders.length === 0) return 0
+    const tried = this.#attempts(book)
+    let accepted = 0
+    for (const order of orders) {
+      const periods = book.ledger.duePeriods(order.id, now, ORDER_COLLECT_PER_RUN_MAX + tried.size)
+      let signed = 0
+      for (const period of periods) {
+        if (signed >= ORDER_COLLECT_PER_RUN_MAX) break
+        const last = tried.get(`${order.id}:${period}`)
+        if (last !== undefined && (last.standing || now - last.time < ORDER_COLLECT_RETRY_SECONDS * 1000)) continue
+        signed++
+        const outcome = await this.#parts.signer.sign<CollectEntry>(book, { type: 'collect', order: order.id, period }, { extraDeps: [order.id] })
+        if (outcome.ok) accepted++
+        // Refused now (the payer cannot pay): nothing was kept, so remember the try here until the retry is due.
+        else this.#refusedAt.set(`${book.id}:${order.id}:${period}`, now)
+      }
+    }
+    return accepted
+  }
+
+  /** Refused tries of this session, which leave no entry behind: by pool, order and period. */
+  readonly #refusedAt = new Map<string, number>()
+
+  /**
+   * Each period this member already asked for, by `order:period`: standing
+   * when a collect of it is accepted or waiting, else the time of the last try.
+   */
+  #attempts(book: PoolBook): Map<string, { standing: boolean; time: number }> {
+    const tried = new Map<string, { standing: boolean; time: number }>()
+    for (const entry of book.store.entries.values()) {
+      if (entry.type !== 'collect' || entry.author !== book.me) continue
+      const key = `${entry.order}:${entry.period}`
+      const standing = book.ledger.verdict(entry.id)?.status !== 'rejected'
+      const was = tried.get(key)
+      tried.set(key, { standing: standing || (was?.standing ?? false), time: Math.max(entry.time, was?.time ?? 0) })
+    }
+    for (const [key, time] of this.#refusedAt) {
+      if (!key.startsWith(`${book.id}:`)) continue
+      const short = key.slice(book.id.length + 1)
+      const was = tried.get(short)
+      tried.set(short, { standing: was?.standing ?? false, time: Math.max(time, was?.time ?? 0) })
+    }
+    return tried
+  }
+}
