@@ -10,8 +10,7 @@ import {
   BALANCE_ABS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, Ledger, TICK_INTERVAL_SECONDS_MIN, decodeEntry, encodeEntry,
   canonicalize, statement, type Entry, type PublicKeyHex, type ReplayResult,
 } from '../index.ts'
-import { PoolState } from '../pool-state.ts'
-import { demurrageDue } from '../rules/demurrage.ts'
+import { runDemurrageVector, type DemurrageVector } from './vectors/demurrage-run.ts'
 import { MINUTE, PoolBuilder, T0, actor, verdictOf, type Actor } from './fixtures.ts'
 
 const alice = actor('alice')
@@ -25,18 +24,7 @@ const ASOF = T0 + 3_650 * DAY
 
 const TWO_PERCENT_A_MONTH = { rateNum: 2, rateDen: 100, periodSeconds: 30 * 86_400, freeBase: 0 }
 
-interface Vector {
-  name: string
-  rateNum: number
-  rateDen: number
-  freeBase: number
-  balance: number
-  held: number
-  carry: number
-  boundaries: number
-  expect: { charge: number; carry: number; balance: number }
-}
-const vectors = JSON.parse(readFileSync(new URL('./vectors/demurrage.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
+const vectors = JSON.parse(readFileSync(new URL('./vectors/demurrage.json', import.meta.url), 'utf8')) as { vectors: DemurrageVector[] }
 
 function tick(p: PoolBuilder, time: number, by: Actor = p.gatekeeper): Entry {
   return p.sign(by, 'tick', {}, { time })
@@ -60,14 +48,7 @@ function pool(demurrage: Record<string, number> = TWO_PERCENT_A_MONTH, policy: R
 describe('demurrage vectors (core/test/vectors/demurrage.json)', () => {
   for (const v of vectors.vectors) {
     it(v.name, () => {
-      const state = new PoolState()
-      const key = alice.key
-      state.demurrage = { rateNum: v.rateNum, rateDen: v.rateDen, periodMs: DAY, freeBase: v.freeBase, anchor: 0 }
-      state.balances.set(key, v.balance)
-      if (v.held) state.held.set(key, v.held)
-      if (v.carry) state.demurrageAccounts.set(key, { boundaries: 0, carry: v.carry })
-      const due = demurrageDue(state, key, v.boundaries * DAY)
-      expect({ charge: due.charge, carry: due.carry, balance: v.balance - due.charge }).toEqual(v.expect)
+      expect(runDemurrageVector(v)).toEqual(v.expect)
     })
   }
 })
