@@ -291,7 +291,8 @@ export function viewPool(input: PoolViewInput): PoolView {
     const toMe = money?.to === me
     const paysMe = money?.from === me
     const aboutMe = (entry.type === 'admit' && entry.member === me) || (entry.type === 'order' && entry.to === me)
-    if (!mine && !toMe && !paysMe && !aboutMe) continue
+    // An entry of a kind the screens do not describe yet (a path payment's fulfil, say) still shows when it moved this member's money.
+    if (!mine && !toMe && !paysMe && !aboutMe && !changeOf.has(entry.id)) continue
     const change = verdict.status === 'accepted' ? (changeOf.get(entry.id) ?? 0) : 0
     const awaiting = verdict.status === 'initiated' ? (mine ? 'them' : toMe ? 'me' : undefined) : undefined
     running += change
