@@ -15,6 +15,7 @@ import {
   LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROFILE_BIO_CHARS_MAX, PROFILE_INITIALS_CHARS_MAX, PROFILE_NAME_CHARS_MAX,
   PROFILE_PICTURE_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX, HOUR_RATE_PART_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX,
+  DEVICE_NAME_CHARS_MAX,
   TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
 } from './limits.ts'
 
@@ -49,6 +50,8 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   trust: [['peer', true], ['limitHours', true], ['gateway', true]],
   prepare: [['to', true], ['amount', true], ['condition', true], ['expires', true], ['path', false], ['memo', false]],
   fulfil: [['entry', true], ['preimage', true]],
+  device: [['device', true], ['name', false], ['spendCap', false]],
+  revoke: [['device', true], ['afterSeq', true], ['afterEntry', false]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
@@ -210,7 +213,31 @@ function checkShape(r: Record<string, unknown>): string | undefined {
       if (!(r.deps as string[]).includes(r.entry as string)) return 'expected the prepare among deps'
       if (!isHex(r.preimage, 32)) return `expected preimage as 32 bytes in hex (64 characters), got ${show(r.preimage)}`
       return undefined
+    case 'device':
+    case 'revoke':
+      return checkDeviceFields(r)
   }
+}
+
+/** A device certificate or revocation: another key than the author's, a visible name, a cap, a cutoff naming its entry. */
+function checkDeviceFields(r: Record<string, unknown>): string | undefined {
+  if (!isHex(r.device, 32)) return `expected device as a public key, got ${show(r.device)}`
+  if (r.device === r.author) return 'expected a device key other than the signer\'s own'
+  if (r.type === 'device') {
+    if (r.name !== undefined) {
+      const problem = checkText('name', r.name, 1, DEVICE_NAME_CHARS_MAX)
+      if (problem) return problem
+      const name = r.name as string
+      if (name.trim() !== name || INVISIBLE_IN_NAMES.test(name)) return 'expected name without spaces around it or invisible marks'
+    }
+    if (r.spendCap !== undefined && !isIntIn(r.spendCap, 0, BALANCE_ABS_MAX)) return `expected spendCap a whole number from 0 to ${BALANCE_ABS_MAX} (minor units), got ${show(r.spendCap)}`
+    return undefined
+  }
+  if (!isIntIn(r.afterSeq, 0, Number.MAX_SAFE_INTEGER)) return `expected afterSeq a whole number ≥ 0, got ${show(r.afterSeq)}`
+  if (r.afterSeq === 0) return r.afterEntry === undefined ? undefined : 'expected no afterEntry with afterSeq 0'
+  if (!isHex(r.afterEntry, 32)) return `expected afterEntry as the id of the device's entry at afterSeq, got ${show(r.afterEntry)}`
+  if (!(r.deps as string[]).includes(r.afterEntry as string)) return 'expected afterEntry among deps'
+  return undefined
 }
 
 const DEMURRAGE_KEYS = ['freeBase', 'periodSeconds', 'rateDen', 'rateNum']

@@ -14,6 +14,7 @@ export const ENTRY_TYPES = [
   'listing', 'unlist', 'categories', 'profile',
   'tick', 'order', 'collect',
   'trust', 'prepare', 'fulfil',
+  'device', 'revoke',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -343,11 +344,37 @@ export interface FulfilEntry extends EnvelopeFields<'fulfil'> {
   readonly preimage: string
 }
 
+/**
+ * The member key certifies a device key (rules/devices.ts): the device signs with its own key on
+ * its own chain, and what it does counts for the member (one balance, one set of limits). A new
+ * certificate of the same device replaces its name and cap.
+ */
+export interface DeviceEntry extends EnvelopeFields<'device'> {
+  readonly device: PublicKeyHex
+  readonly name?: string
+  /** The most the device may pay in all under this certificate, in minor units; absent: only the member's limits. */
+  readonly spendCap?: number
+}
+
+/**
+ * Removes a device (rules/devices.ts, core/revocations.ts), signed by its member key or by another
+ * device of the member. The device's chain up to `afterSeq` (the chain that ends at `afterEntry`,
+ * also in `deps`) stands; every other entry of the device is void, whatever order it arrives in.
+ */
+export interface RevokeEntry extends EnvelopeFields<'revoke'> {
+  readonly device: PublicKeyHex
+  /** The cutoff: the device's last entry that stands, 0 for none. */
+  readonly afterSeq: number
+  /** The device's entry at `afterSeq` (absent when it is 0). */
+  readonly afterEntry?: EntryId
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
   | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry | TickEntry | OrderEntry | CollectEntry
   | TrustEntry | PrepareEntry | FulfilEntry
+  | DeviceEntry | RevokeEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

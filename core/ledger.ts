@@ -46,6 +46,9 @@ import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type Co
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
 import { CLOCK_SKEW_MS_MAX, DEPS_COUNT_MAX, ONLINE_COVER_MS_MAX } from './limits.ts'
+import { RevocationIndex } from './revocations.ts'
+import { deviceSummaries, type DeviceSummary } from './rules/index.ts'
+import { memberSegment } from './rules/witnesses.ts'
 
 /**
  * `initiated`: a two-step transfer waiting for its payee (its amount on hold);
@@ -83,6 +86,8 @@ export interface MemberSummary {
   readonly closed?: true
   /** Outgoing two-step transfers not yet accepted, when there are any. */
   readonly held?: number
+  /** The device keys the member certified (rules/devices.ts), present once it has any. */
+  readonly devices?: readonly DeviceSummary[]
 }
 
 export interface RequestSummary {
@@ -232,6 +237,12 @@ export class Ledger {
   /** Verdicts of covered entries that tail entries changed (two-step settlements), to undo on a tail replay. */
   #tailUndo: [number, Verdict | undefined][] = []
 
+  /** Positions of revocations and device certificates, and which revocations count (revocations.ts). */
+  readonly #revokes: number[] = []
+  readonly #certificates: number[] = []
+  readonly #revocationWalks: Parameters<typeof RevocationIndex.build>[1] = new Map()
+  #revocations = RevocationIndex.EMPTY
+
   #state = new PoolState()
   /** Position of the last applied entry by order key, -1 when none. */
   #last = -1
@@ -263,6 +274,8 @@ export class Ledger {
     let witnessInput = false
     // A new fork freezes its author from the start of the tail: the tail is replayed, never appended to.
     let newFork = false
+    // So does a new revocation or certificate: what it voids may sort before it (revocations.ts).
+    let deviceInput = false
     const index = this.#index
     for (const entry of entries) {
       const id = entry.id
@@ -299,6 +312,10 @@ export class Ledger {
       } else if (entry.type === 'policy' && entry.policy.witnesses !== undefined) {
         this.#witnessPolicies.push(at)
         witnessInput = true
+      }
+      if (entry.type === 'revoke' || entry.type === 'device') {
+        ;(entry.type === 'revoke' ? this.#revokes : this.#certificates).push(at)
+        deviceInput = true
       }
       fresh++
       let author = this.#slots.get(entry.author)
@@ -340,8 +357,10 @@ export class Ledger {
       }
     }
     if (this.#unapplied.length === 0) return
-    if (newFork) return this.#rebuildFromFinal()
+    if (newFork || deviceInput) return this.#rebuildFromFinal()
     const order = this.#orderUnapplied()
+    // A revocation whose parents just arrived may void entries applied before it: the tail again.
+    if (this.#revokes.length > 0 && order.some((at) => this.#entries[at]!.type === 'revoke' || this.#entries[at]!.type === 'device')) return this.#rebuildFromFinal()
     // Kahn's order is not sorted by key, so every entry is checked, not only the first.
     const last = this.#last
     if (last >= 0) for (const at of order) if (!this.#keyLess(last, at)) return this.#rebuildFromFinal()
@@ -375,6 +394,7 @@ export class Ledger {
       const prevVerdict = this.#verdicts[prevAt]
       verdict = this.#twinApplied(entry) ?? voidBranch(prevVerdict) ?? chainProblem(entry, this.#entries[prevAt]!, prevVerdict)
     }
+    verdict ??= this.#deviceProblem(entry, UNCOVERED)
     const facts: TimeFacts = { effectiveTime, witnessedAt: undefined, online: options.online === true }
     verdict ??= toVerdict(evaluate(this.#state, entry, facts))
     return describe(entry, verdict, null)
@@ -416,7 +436,7 @@ export class Ledger {
   offlineAllowance(key: PublicKeyHex): OfflineAllowance | undefined {
     const state = this.#state
     if (!state.witnessed) return undefined
-    const segment = state.segmentOf(key)
+    const segment = memberSegment(state, state.devices.memberOf(key) ?? key)
     const countMax = state.offlineCountMax
     const amountMax = state.offlineAmountMax
     return { countLeft: Math.max(0, countMax - segment.count), amountLeft: Math.max(0, amountMax - segment.amount), countMax, amountMax }
@@ -437,7 +457,13 @@ export class Ledger {
       frozen: this.#state.isFrozen(key),
       ...(this.#state.closed.has(key) ? { closed: true as const } : {}),
       ...(held !== 0 ? { held } : {}),
+      ...(this.#state.devices.byMember.has(key) ? { devices: deviceSummaries(this.#state, key) } : {}),
     }
+  }
+
+  /** The member a device key acts for (rules/devices.ts), or undefined when the key is no certified device. */
+  memberOfDevice(key: PublicKeyHex): PublicKeyHex | undefined {
+    return this.#state.devices.memberOf(key)
   }
 
   /** The entry that made `key` a member (an admit, a join, or the genesis for the creator). */
@@ -481,7 +507,7 @@ export class Ledger {
    * makes the entry online), at most DEPS_COUNT_MAX. Naming them orders what
    * the author spends after what it received, whatever the clocks say.
    */
-  depsFor(author: PublicKeyHex): EntryId[] {
+  depsFor(author: PublicKeyHex, member: PublicKeyHex = author): EntryId[] {
     const deps: EntryId[] = []
     const witness = this.#witnessDepFor(author)
     if (witness) deps.push(witness)
@@ -490,8 +516,8 @@ export class Ledger {
       const entry = this.#entries[at]!
       if (entry.author === author) break
       if (this.#verdicts[at]?.status !== 'accepted') continue
-      const credits = (entry.type === 'transfer' || entry.type === 'issue' || entry.type === 'payout') && entry.to === author
-      const admits = (entry.type === 'admit' || entry.type === 'invite') && (entry.type === 'admit' ? entry.member : entry.invitee) === author
+      const credits = (entry.type === 'transfer' || entry.type === 'issue' || entry.type === 'payout') && entry.to === member
+      const admits = (entry.type === 'admit' || entry.type === 'invite') && (entry.type === 'admit' ? entry.member : entry.invitee) === member
       if (credits || admits) deps.push(entry.id)
     }
     return deps.sort()
@@ -634,7 +660,10 @@ export class Ledger {
     const equivocations: Equivocation[] = []
     for (const ids of this.#eachForkedSlot()) {
       const first = this.#entries[this.#index.get(ids[0]!)!]!
-      const standing = ids.find((id) => this.#verdicts[this.#index.get(id)!] !== undefined && this.#verdicts[this.#index.get(id)!]!.reason !== 'equivocation')
+      const standing = ids.find((id) => {
+        const reason = this.#verdicts[this.#index.get(id)!]?.reason
+        return this.#verdicts[this.#index.get(id)!] !== undefined && reason !== 'equivocation' && reason !== 'device-revoked'
+      })
       equivocations.push({ author: first.author, seq: first.seq, entries: [...ids], ...(standing ? { standing } : {}) })
     }
     equivocations.sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq))
@@ -954,6 +983,7 @@ export class Ledger {
    * new final state.
    */
   #applyInOrder(order: number[]): void {
+    if (this.#revokes.length > 0) this.#indexRevocations(order)
     const blockOf = this.#blockOf
     let inTail = this.#last >= 0 && blockOf[this.#last] === UNCOVERED
     for (const at of order) {
@@ -976,6 +1006,7 @@ export class Ledger {
       this.#finalMovements = this.#state.movements.length
     }
     for (const ids of this.#eachForkedSlot()) {
+      if (!this.#forkCounts(ids)) continue
       const standing = ids.find((id) => this.#verdicts[this.#index.get(id)!] !== undefined)
       if (standing) this.#state.equivocators.add(this.#entries[this.#index.get(standing)!]!.author)
     }
@@ -993,7 +1024,8 @@ export class Ledger {
       const at = this.#index.get(id)!
       const verdict = this.#verdicts[at]
       // A twin on a void branch stands for nothing: the standing branch's entry at this seq is judged as usual.
-      if (verdict !== undefined && verdict.reason !== 'equivocation') {
+      // Nor does a device's branch that a revocation leaves out (revocations.ts).
+      if (verdict !== undefined && verdict.reason !== 'equivocation' && verdict.reason !== 'device-revoked') {
         return { status: 'rejected', reason: 'equivocation', detail: `another entry at seq ${entry.seq} (${short(id)}) was applied first and stands; the author is frozen` }
       }
     }
@@ -1039,14 +1071,24 @@ export class Ledger {
   #apply(at: number, inTail: boolean): void {
     const entry = this.#entries[at]!
     const state = this.#state
-    let verdict = this.#twinApplied(entry)
-    // A fork in the tail freezes at once (nothing is final there); one a witness covered leaves the
-    // standing branch its current offline segment, which the offline cap bounds (rules/membership.ts).
-    if (verdict) (inTail ? state.equivocators : state.forkGrace).add(entry.author)
-    else if (entry.prev !== null) {
-      const prevAt = this.#prevAt[at]!
-      const prevVerdict = this.#verdicts[prevAt]
-      verdict = voidBranch(prevVerdict) ?? chainProblem(entry, this.#entries[prevAt]!, prevVerdict)
+    // A device's entry that a revocation leaves out is void before anything else: it is no fork either.
+    let verdict = entry.type !== 'revoke' && state.devices.size > 0 ? this.#deviceProblem(entry, this.#blockOf[at]!) : undefined
+    if (!verdict) {
+      verdict = this.#twinApplied(entry)
+      // A fork in the tail freezes at once (nothing is final there); one a witness covered leaves the
+      // standing branch its current offline segment, which the offline cap bounds (rules/membership.ts).
+      if (verdict) (inTail ? state.equivocators : state.forkGrace).add(entry.author)
+      else if (entry.prev !== null) {
+        const prevAt = this.#prevAt[at]!
+        const prevVerdict = this.#verdicts[prevAt]
+        verdict = voidBranch(prevVerdict) ?? chainProblem(entry, this.#entries[prevAt]!, prevVerdict)
+      }
+    }
+    // A revocation counts or not by revocations.ts alone, which checks its chain the same way and
+    // does not depend on the order: the same answer wherever it sorts.
+    if (entry.type === 'revoke') {
+      const problem = this.#revocations.verdict(entry.id)
+      verdict = problem === undefined ? undefined : problem === 'unknown' ? verdict : { status: 'rejected', ...problem }
     }
     if (!verdict) {
       const evaluation = evaluate(state, entry, this.#facts(at, entry), true)
@@ -1060,10 +1102,52 @@ export class Ledger {
       }
     }
     // Not yet witnessed: a fork proven by signatures alone freezes its author from its standing entry on.
-    if (inTail && this.#forkedSlots.size > 0 && this.#forkedSlots.get(entry.author)?.has(entry.seq)) state.equivocators.add(entry.author)
+    if (inTail && this.#forkedSlots.size > 0 && this.#forkCounts(this.#forkedSlots.get(entry.author)?.get(entry.seq))) state.equivocators.add(entry.author)
     this.#verdicts[at] = verdict
     this.#applied.push(at)
     if (this.#last < 0 || this.#keyLess(this.#last, at)) this.#last = at
+  }
+
+  /** Is this a device's entry that a revocation leaves out (revocations.ts)? */
+  #deviceProblem(entry: Entry, block: number): Verdict | undefined {
+    const index = this.#revocations
+    if (index.empty) return undefined
+    const devices = this.#state.devices
+    const member = devices.memberOf(entry.author)
+    if (member === undefined || this.#state.members.has(entry.author)) return undefined
+    const problem = index.deviceProblem(member, entry, block)
+    return problem && { status: 'rejected', ...problem }
+  }
+
+  /**
+   * Do these entries at one (author, seq) prove a fork? Not when a revocation
+   * leaves all but one of them out (a stolen device's branch is void, not a
+   * second history of its owner's).
+   */
+  #forkCounts(ids: readonly EntryId[] | undefined): boolean {
+    if (!ids) return false
+    if (this.#revocations.empty) return true
+    let standing = 0
+    for (const id of ids) {
+      const at = this.#index.get(id)!
+      if (this.#deviceProblem(this.#entries[at]!, this.#blockOf[at]!) === undefined && ++standing > 1) return true
+    }
+    return false
+  }
+
+  /** Which revocations count, from what is applied and what `order` is about to apply. */
+  #indexRevocations(order: readonly number[]): void {
+    const ordered = new Set(order)
+    const verdicts = this.#verdicts
+    this.#revocations = RevocationIndex.build({
+      entries: this.#entries,
+      index: this.#index,
+      blockOf: this.#blockOf,
+      applicable: (at) => verdicts[at] !== undefined || ordered.has(at),
+      twins: (author, seq) => this.#forkedSlots.get(author)?.get(seq),
+      revokes: this.#revokes,
+      certificates: this.#certificates,
+    }, this.#revocationWalks)
   }
 
   #describePending(entry: Entry): EntryVerdict {

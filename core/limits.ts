@@ -143,3 +143,9 @@ export const PREPARE_EXPIRY_SECONDS_MAX = 86_400
 export const HOP_EXPIRY_MARGIN_SECONDS_MIN = 60
 /** Open (neither fulfilled nor cancelled) prepares one author may have in a pool: bounds what a flood of them holds. */
 export const PREPARES_OPEN_MAX = 1_000
+// ---- devices (rules/devices.ts, revocations.ts) -------------------------------
+
+/** A device's name in its certificate ("Phone", "Laptop at home"). */
+export const DEVICE_NAME_CHARS_MAX = 40
+/** Devices one member may have certified and not revoked at once. */
+export const DEVICES_PER_MEMBER_MAX = 16

@@ -11,6 +11,7 @@ import { LinksState } from './links-state.ts'
 import {
   INVITE_TTL_SECONDS_DEFAULT, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
 } from './limits.ts'
+import { DeviceBook } from './device-book.ts'
 
 export type Role = 'member' | 'gatekeeper'
 
@@ -238,6 +239,8 @@ export class PoolState {
   demurrageLastTick = -Infinity
   /** Trustlines, gateway accounts and hashlocked prepares (rules/trustlines.ts, rules/hashlocks.ts). */
   links = new LinksState()
+  /** Members' device keys (rules/devices.ts). */
+  devices = new DeviceBook()
 
   /**
    * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
@@ -278,6 +281,7 @@ export class PoolState {
     copy.demurrageLastTick = this.demurrageLastTick
     copy.orders = new Map([...this.orders].map(([id, order]) => [id, { ...order, paid: new Set(order.paid) }]))
     copy.links = this.links.clone()
+    copy.devices = this.devices.size === 0 ? new DeviceBook() : this.devices.clone()
     return copy
   }
 

@@ -66,6 +66,13 @@ export const REJECTION_REASONS = {
   'no-witness': 'A path payment needs a pool with a witness: its expiry is counted in witnessed time.',
   'expiry-not-decreasing': "The next hop's expiry does not leave the gateway time to fulfil the hop before it.",
   'amount-mismatch': "The next hop's amount is more than the previous hop's amount converted at the pools' rates.",
+  'device-revoked': 'Its device was removed by its member: the device counts only up to the cutoff the removal names.',
+  'device-suspended': 'Its device signed two entries at one place in its chain and is suspended (its member is not frozen).',
+  'device-cap': 'It goes past what the member allowed this device to spend.',
+  'device-taken': 'The key is already a member, or a device of another member.',
+  'not-device': 'The key is not a device that the signer, or the signer\'s member, certified.',
+  'device-limit': 'The member already has as many devices as a pool allows.',
+  'bad-cutoff': "The cutoff a revocation names is not the device's entry at that place in its chain.",
 } as const
 
 export const PENDING_REASONS = {

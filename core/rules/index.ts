@@ -6,7 +6,7 @@
  * order and, with `commit`, makes the change an accepted entry brings, so the
  * same code answers "would this go through?" before a member signs.
  */
-import type { Entry } from '../entry.ts'
+import type { CheckpointEntry, Entry, PoolEntry } from '../entry.ts'
 import { reject, unknownType, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
 import { admitRule, authorMayAct, closeRule, freezeRule, gatekeeperProblem, inviteRule, joinRule } from './membership.ts'
 import { answerTransferRule, issueRule, payoutRule, transferRule } from './payments.ts'
@@ -20,6 +20,7 @@ import { collectRule, collector, orderRule, revokeOrderRule } from './orders.ts'
 import { trustRule, isGateway } from './trustlines.ts'
 import { cancelPrepareRule, fulfilRule, prepareRule } from './hashlocks.ts'
 import { advanceDemurrageClock, chargeTouched, demurrageDueOn, restartDemurrage, startDemurrage, tickRule } from './demurrage.ts'
+import { deviceActs, deviceRule, noteDeviceSpend, revokeRule } from './devices.ts'
 
 export { feeOf, levy } from './payments.ts'
 export { openListings, type ListingSummary } from './listings.ts'
@@ -28,6 +29,7 @@ export { duePeriods, orderSummaries, type OrderSummary } from './orders.ts'
 export { trustlineSummaries, unitOf, type TrustlineSummary } from './trustlines.ts'
 export { prepareSummaries, preimageMatches, type PrepareSummary } from './hashlocks.ts'
 export { amountToSend, convert, hoursToMinor, type Unit } from './rates.ts'
+export { deviceSummaries, signerOf, type DeviceStatus, type DeviceSummary } from './devices.ts'
 
 export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
   // A preview that would charge demurrage first is judged on a copy, charged as the real thing would be.
@@ -44,8 +46,24 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
   if (entry.type === 'checkpoint') return checkpointRule(state, entry)
   if (commit && facts.online) noteOnline(state, entry)
   const time = commit ? advanceDemurrageClock(state, facts) : 0
+  // A revocation moves no money; whether it counts was decided by the ledger (revocations.ts).
+  if (entry.type === 'revoke') return revokeRule(state, entry, commit)
   const timeProblem = witnessedTimeProblem(state, entry, facts)
   if (timeProblem) return timeProblem
+  // A device acts for the member that certified it: from here on the rules see the member as the author.
+  const member = state.devices.memberOf(entry.author)
+  if (member !== undefined && !state.members.has(entry.author)) {
+    const acts = deviceActs(state, entry, member, facts, commit)
+    if ('problem' in acts) return acts.problem
+    const verdict = judge(state, acts.view as Exclude<Entry, PoolEntry | CheckpointEntry>, facts, commit, time)
+    if (commit && verdict.status === 'accepted' && acts.view.type === 'transfer') noteDeviceSpend(state, acts.view, acts.view.amount)
+    return verdict
+  }
+  return judge(state, entry, facts, commit, time)
+}
+
+/** The rules proper, once time and who acts are settled: `entry.author` is the member acting. */
+function judge(state: PoolState, entry: Exclude<Entry, PoolEntry | CheckpointEntry>, facts: TimeFacts, commit: boolean, time: number): Evaluation {
   if (entry.type === 'join') return joinRule(state, entry, facts, commit)
   if (entry.type === 'tick') return tickRule(state, entry, facts, time, commit)
   // An order's coordinator (a relay, say) collects for the payee without being a member.
@@ -111,6 +129,10 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
       return prepareRule(state, entry, facts, commit)
     case 'fulfil':
       return fulfilRule(state, entry, facts, commit)
+    case 'device':
+      return deviceRule(state, entry, commit)
+    case 'revoke':
+      return revokeRule(state, entry, commit)
     default:
       return unknownType(entry)
   }

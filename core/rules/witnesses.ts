@@ -5,9 +5,10 @@
  * checkpoint that first covers it, and cap what a member may pay between two
  * witnessed states of its chain.
  */
-import type { CheckpointEntry, Entry, TransferEntry } from '../entry.ts'
+import type { CheckpointEntry, Entry, PublicKeyHex, TransferEntry } from '../entry.ts'
 import { CLOCK_SKEW_MS_MAX } from '../limits.ts'
-import { ACCEPTED, isoTime, reject, short, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
+import { ACCEPTED, isoTime, reject, short, type Evaluation, type OfflineSegment, type PoolState, type TimeFacts } from '../pool-state.ts'
+import { signerOf } from './devices.ts'
 
 /** Is the checkpoint's author a witness the pool names now? */
 export function checkpointRule(state: PoolState, entry: CheckpointEntry): Evaluation {
@@ -46,7 +47,7 @@ export function witnessedTimeProblem(state: PoolState, entry: Entry, facts: Time
  */
 export function offlineCapProblem(state: PoolState, entry: TransferEntry, facts: TimeFacts): Evaluation | undefined {
   if (!state.witnessed || facts.online) return undefined
-  const segment = state.segmentOf(entry.author)
+  const segment = memberSegment(state, entry.author)
   const countMax = state.offlineCountMax
   const amountMax = state.offlineAmountMax
   if (segment.count + 1 > countMax) {
@@ -58,11 +59,33 @@ export function offlineCapProblem(state: PoolState, entry: TransferEntry, facts:
   return undefined
 }
 
-/** Counts an accepted offline transfer in its author's segment. */
+/**
+ * Counts an accepted offline transfer in the segment of the key that signed it
+ * (a member's own key, or one of its devices): each key's segment starts again
+ * when that key signs online, and the cap holds for their sum.
+ */
 export function noteOfflineTransfer(state: PoolState, entry: TransferEntry, facts: TimeFacts): void {
   if (!state.witnessed || facts.online) return
-  const segment = state.segmentOf(entry.author)
-  state.segments.set(entry.author, { count: segment.count + 1, amount: segment.amount + entry.amount })
+  const signer = signerOf(entry)
+  const segment = state.segmentOf(signer)
+  state.segments.set(signer, { count: segment.count + 1, amount: segment.amount + entry.amount })
+}
+
+/**
+ * What a member paid offline across all its keys (rules/devices.ts): the cap
+ * is per member, so k devices offline together still risk one cap in all.
+ * A device's part counts until that device itself is seen online.
+ */
+export function memberSegment(state: PoolState, member: PublicKeyHex): OfflineSegment {
+  const devices = state.devices.size === 0 ? undefined : state.devices.byMember.get(member)
+  if (!devices) return state.segmentOf(member)
+  let { count, amount } = state.segmentOf(member)
+  for (const key of devices) {
+    const part = state.segmentOf(key)
+    count += part.count
+    amount += part.amount
+  }
+  return { count, amount }
 }
 
 /** An online entry proves its author saw its own chain witnessed: the offline segment starts again. */

@@ -22,6 +22,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'listing', unlist: 'listing withdrawn', categories: 'category list', profile: 'profile',
   tick: 'demurrage charged', order: 'standing order', collect: 'standing-order payment',
   trust: 'trust in another community', prepare: 'payment to another community (held)', fulfil: 'payment to another community completed',
+  device: 'device linked', revoke: 'device removed',
 }
 
 const reasons: Record<Reason, string> = {
@@ -86,6 +87,13 @@ const reasons: Record<Reason, string> = {
   'no-witness': 'Payments between communities need a community with a witness.',
   'expiry-not-decreasing': 'The next community in the path would not leave enough time.',
   'amount-mismatch': 'The exchange rate changed: the amount no longer covers the payment.',
+  'device-revoked': 'This device was removed from the account: what it signed after that does not count.',
+  'device-suspended': 'This device signed two different payments at one place in its history and is suspended. The account itself is fine.',
+  'device-cap': 'This device has reached the spending limit set for it.',
+  'device-taken': 'That key already belongs to a member or to another member’s device.',
+  'not-device': 'That is not one of this account’s devices.',
+  'device-limit': 'The account already has as many devices as a pool allows. Remove one first.',
+  'bad-cutoff': 'The removal does not name the device’s own history correctly.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',
   'missing-dep': 'Waiting for an entry it depends on.',

@@ -20,6 +20,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'anuncio', unlist: 'anuncio retirado', categories: 'lista de categorías', profile: 'perfil',
   tick: 'oxidación cobrada', order: 'orden permanente', collect: 'pago de una orden permanente',
   trust: 'confianza en otra comunidad', prepare: 'pago a otra comunidad (retenido)', fulfil: 'pago a otra comunidad completado',
+  device: 'dispositivo vinculado', revoke: 'dispositivo retirado',
 }
 
 const reasons: Record<Reason, string> = {
@@ -84,6 +85,13 @@ const reasons: Record<Reason, string> = {
   'no-witness': 'Los pagos entre comunidades necesitan una caja con testigo.',
   'expiry-not-decreasing': 'La siguiente comunidad del camino no dejaría tiempo suficiente.',
   'amount-mismatch': 'El tipo de cambio cambió: el importe ya no cubre el pago.',
+  'device-revoked': 'Este dispositivo fue retirado de la cuenta: lo que firmó después no cuenta.',
+  'device-suspended': 'Este dispositivo firmó dos pagos distintos en el mismo punto de su historial y está suspendido. La cuenta en sí está bien.',
+  'device-cap': 'Este dispositivo alcanzó el límite de gasto fijado para él.',
+  'device-taken': 'Esa clave ya pertenece a un miembro o al dispositivo de otro miembro.',
+  'not-device': 'No es uno de los dispositivos de esta cuenta.',
+  'device-limit': 'La cuenta ya tiene tantos dispositivos como permite la caja. Retira uno primero.',
+  'bad-cutoff': 'La retirada no indica correctamente el historial del dispositivo.',
   'no-genesis': 'Esperando la primera entrada de la caja.',
   'missing-prev': 'Esperando una entrada anterior de su autor.',
   'missing-dep': 'Esperando una entrada de la que depende.',

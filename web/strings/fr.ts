@@ -21,6 +21,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'annonce', unlist: 'annonce retirée', categories: 'liste des catégories', profile: 'profil',
   tick: 'fonte prélevée', order: 'ordre permanent', collect: 'paiement d’un ordre permanent',
   trust: 'confiance envers une autre communauté', prepare: 'paiement vers une autre communauté (retenu)', fulfil: 'paiement vers une autre communauté effectué',
+  device: 'appareil lié', revoke: 'appareil retiré',
 }
 
 const reasons: Record<Reason, string> = {
@@ -85,6 +86,13 @@ const reasons: Record<Reason, string> = {
   'no-witness': 'Les paiements entre communautés demandent une caisse avec un témoin.',
   'expiry-not-decreasing': 'La communauté suivante du chemin ne laisserait pas assez de temps.',
   'amount-mismatch': 'Le taux a changé : le montant ne couvre plus le paiement.',
+  'device-revoked': 'Cet appareil a été retiré du compte : ce qu’il a signé ensuite ne compte pas.',
+  'device-suspended': 'Cet appareil a signé deux paiements différents au même endroit de son historique et il est suspendu. Le compte lui-même va bien.',
+  'device-cap': 'Cet appareil a atteint la limite de dépenses fixée pour lui.',
+  'device-taken': 'Cette clé appartient déjà à un membre ou à l’appareil d’un autre membre.',
+  'not-device': 'Ce n’est pas un des appareils de ce compte.',
+  'device-limit': 'Le compte a déjà autant d’appareils que la caisse le permet. Retirez-en un d’abord.',
+  'bad-cutoff': 'Le retrait ne désigne pas correctement l’historique de l’appareil.',
   'no-genesis': 'En attente de la première entrée de la caisse.',
   'missing-prev': 'En attente d’une entrée précédente de son auteur.',
   'missing-dep': 'En attente d’une entrée dont elle dépend.',

@@ -20,6 +20,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'annuncio', unlist: 'annuncio ritirato', categories: 'elenco delle categorie', profile: 'profilo',
   tick: 'demurrage addebitato', order: 'ordine permanente', collect: 'pagamento di un ordine permanente',
   trust: 'fiducia in un’altra comunità', prepare: 'pagamento a un’altra comunità (trattenuto)', fulfil: 'pagamento a un’altra comunità completato',
+  device: 'dispositivo collegato', revoke: 'dispositivo rimosso',
 }
 
 const reasons: Record<Reason, string> = {
@@ -84,6 +85,13 @@ const reasons: Record<Reason, string> = {
   'no-witness': 'I pagamenti tra comunità richiedono una cassa con un testimone.',
   'expiry-not-decreasing': 'La comunità successiva del percorso non lascerebbe tempo sufficiente.',
   'amount-mismatch': 'Il cambio è variato: l’importo non copre più il pagamento.',
+  'device-revoked': 'Questo dispositivo è stato rimosso dal conto: ciò che ha firmato dopo non conta.',
+  'device-suspended': 'Questo dispositivo ha firmato due pagamenti diversi allo stesso punto della sua storia ed è sospeso. Il conto non ha problemi.',
+  'device-cap': 'Questo dispositivo ha raggiunto il limite di spesa fissato per lui.',
+  'device-taken': 'Quella chiave appartiene già a un membro o al dispositivo di un altro membro.',
+  'not-device': 'Non è uno dei dispositivi di questo conto.',
+  'device-limit': 'Il conto ha già tanti dispositivi quanti la cassa ne permette. Rimuovine uno prima.',
+  'bad-cutoff': 'La rimozione non indica correttamente la storia del dispositivo.',
   'no-genesis': 'In attesa della prima voce della cassa.',
   'missing-prev': 'In attesa di una voce precedente del suo autore.',
   'missing-dep': 'In attesa di una voce da cui dipende.',
