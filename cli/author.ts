@@ -19,6 +19,15 @@ export interface AuthorContext {
   readonly seq: number
   readonly prev: EntryId | null
   readonly time: number
+  /** When the key is a device certified in LOG (core/rules/devices.ts): the member it signs for, and its certificate. */
+  readonly device?: { readonly member: PublicKeyHex; readonly certificate: EntryId }
+}
+
+/** The member a device key signs for, and the certificate LOG holds for it; undefined for any other key. */
+export function deviceOf(ledger: Ledger, key: PublicKeyHex): AuthorContext['device'] {
+  const member = ledger.memberOfDevice(key)
+  const certificate = member && ledger.member(member)?.devices?.find((d) => d.key === key)?.certificate
+  return member && certificate ? { member, certificate: certificate as EntryId } : undefined
 }
 
 /**
@@ -38,14 +47,25 @@ export function loadAuthor(keyPath: string, logPath: string, timeText: string | 
     time = head.time // a clock behind the chain must not break it
     ledger.add([], time) // judged from the head on, so that the new entry can be checked after it
   }
-  return { key, pool, ledger, entries, seq: head.seq, prev: head.prev, time }
+  const device = deviceOf(ledger, key.publicKey as PublicKeyHex)
+  return { key, pool, ledger, entries, seq: head.seq, prev: head.prev, time, ...(device ? { device } : {}) }
+}
+
+/** The key that acts: the member a device key signs for, or the key itself. */
+export function actingKey(context: AuthorContext): PublicKeyHex {
+  return context.device?.member ?? (context.key.publicKey as PublicKeyHex)
 }
 
 type Body<E extends Entry> = Omit<UnsignedEntry<E>, 'pool' | 'author' | 'seq' | 'prev' | 'deps' | 'time' | 'type'>
 
 /** Signs the next entry of the author's chain and prints it as one line; warns on stderr if the validator would refuse it. */
 export function emit<E extends Entry>(context: AuthorContext, type: E['type'], body: Body<E>, extraDeps: EntryId[] = []): number {
-  const deps = [...new Set([...context.ledger.depsFor(context.key.publicKey), ...extraDeps])].sort() as EntryId[]
+  const author = context.key.publicKey as PublicKeyHex
+  // A device names what credits its member, and on its first entry its certificate, so it sorts after both.
+  const device = context.device
+  const own = context.ledger.depsFor(author, device?.member ?? author)
+  const certificate = device && context.seq === 1 ? [device.certificate] : []
+  const deps = [...new Set([...own, ...certificate, ...extraDeps])].sort() as EntryId[]
   const unsigned = {
     ...body,
     type,

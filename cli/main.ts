@@ -14,6 +14,7 @@ import { replayCommand } from './commands/replay.ts'
 import { statementCommand } from './commands/statement.ts'
 import { orderCommand, schedule } from './commands/orders.ts'
 import { witnessCommand } from './commands/witness.ts'
+import { deviceCommand } from './commands/devices.ts'
 import { categoriesCommand, listingCommand, matchCommand, searchCommand } from './commands/market.ts'
 import { fulfilCommand, gatewayCommand, hashlockCommand, payCommand, prepareCommand, routeCommand, trustCommand } from './commands/between-pools.ts'
 
@@ -63,6 +64,8 @@ usage:
   heroes gateway forward|settle --key FILE --log LOG [--log LOG]... --entry ID [--time T]
   heroes gateway run --config FILE [--interval-seconds N] [--max-amount N] [--max-open N] [--stop-file FILE]
                      [--metrics-port N] [--once [--time T]]
+  heroes device add --key MEMBER_KEY --log LOG --device PUBKEY [--name TEXT] [--spend-cap N] [--time T] [--pool ID]
+  heroes device revoke --key MEMBER_KEY --log LOG --device PUBKEY [--after-seq N] [--time T] [--pool ID]
   heroes listing add --key FILE --log LOG --kind offer|want --title T [--description D] [--tags a,b] [--category C]
                      [--price N] [--expires T] [--time T] [--pool ID]
   heroes listing edit --key FILE --log LOG --entry ID [--kind K] [--title T] [--description D] [--tags a,b] [--category C]
@@ -126,6 +129,18 @@ A listing is an offer or a want; it lives until --expires, or 90 days from when 
 offers with others' wants and its wants with others' offers ({"matches":[{"mine","theirs","score"}]});
 'search' finds open listings by words, prefixes and typos ({"results":[{"id","score"}]}); both best first,
 ties broken by id, and --since keeps matches where either listing was posted or edited at or after T.
+Devices: 'device add' certifies PUBKEY (made by 'heroes keygen' on the device) as a device of the member
+key; the device then signs the ordinary commands with its own key (heroes transfer --key DEVICE_KEY …:
+the CLI finds its certificate in LOG) and what it signs counts for the member: one balance, one set of
+limits, one offline cap across all its keys; balances, limits and statements stay by member key.
+--spend-cap N: the most the device may pay in all under this certificate. Only the member key governs,
+certifies, closes or joins. 'device revoke' removes a device (signed by the member key or another of its
+devices): its chain up to --after-seq N (default: the device's last entry LOG holds) stands, every other
+entry of it is void (device-revoked) in any arrival order, unless a witness covered it first. Two devices
+that remove each other are both removed; the member key certifies new ones. A device that signs two
+entries at one seq is suspended; its member is not frozen. 'replay' prints, per member with devices,
+"devices": [{"key","name","status","certificate"}] (status active, revoked or suspended; "spendCap" and
+"spent" when capped).
 A command that reads LOG uses only the validly signed entries of one pool and names on stderr the lines
 it ignored; when LOG holds several pools, --pool ID says which. 'heroes COMMAND --help' is this text.
 `
@@ -170,6 +185,7 @@ const COMMANDS: Record<string, Command> = {
   order: orderCommand,
   schedule,
   witness: witnessCommand,
+  device: deviceCommand,
   replay: replayCommand,
   listing: listingCommand,
   categories: categoriesCommand,

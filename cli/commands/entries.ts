@@ -7,7 +7,7 @@ import {
   type PublicKeyHex,
 } from '../../core/index.ts'
 import { amountFlag, integerFlag, maxBalanceFlag, minBalanceFlag, parseFlags, publicKeyFlag, required, timeFlag } from '../args.ts'
-import { emit, loadAuthor, signOrRefuse, type AuthorContext } from '../author.ts'
+import { actingKey, emit, loadAuthor, signOrRefuse, type AuthorContext } from '../author.ts'
 import { FIXED_POLICY_FLAGS, POLICY_FLAGS, POLICY_FLAG_NAMES, demurrageFlags, hourRateFlag, offlineFlags, policyChangeFlags, witnessesFlag } from '../policy-flags.ts'
 import { readKeyFile } from '../files.ts'
 import { UsageError } from '../errors.ts'
@@ -120,7 +120,7 @@ export function transfer(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, request: { type: 'string' } })
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const { to, amount, request } = paymentTarget(context, values)
-  if (to === context.key.publicKey) throw new UsageError('expected --to another member, got the payer itself')
+  if (to === actingKey(context)) throw new UsageError(`expected --to another member, got the payer itself${context.device ? ' (the member this device signs for)' : ''}`)
   const memo = values.memo ?? request?.memo
   return emit(context, 'transfer', { to, amount, ...(memo ? { memo: memo.normalize('NFC') } : {}), ...(request ? { request: request.id } : {}) },
     [...payeeDeps(context, to), ...(request ? [request.id] : [])])
@@ -173,7 +173,7 @@ export function requestPayment(argv: string[], now: number): number {
   const from = values.from === undefined ? undefined : publicKeyFlag(values.from, 'from')
   const amount = amountFlag(values.amount)
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
-  if (from === context.key.publicKey) throw new UsageError('expected --from another member, got the requester itself')
+  if (from === actingKey(context)) throw new UsageError('expected --from another member, got the requester itself')
   return emit(context, 'request', { amount, ...(from ? { from } : {}), ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, from ? payeeDeps(context, from) : [])
 }
 
