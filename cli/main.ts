@@ -5,7 +5,7 @@
  * job is to make a key file.
  */
 import {
-  OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, WITNESSES_COUNT_MAX, generateSecretKey, publicKeyOf, toHex,
+  OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, RECOVERY_WAIT_SECONDS, WITNESSES_COUNT_MAX, generateSecretKey, publicKeyOf, toHex,
 } from '../core/index.ts'
 import { RuntimeError, UsageError, setCommandName } from './errors.ts'
 import { admit, answer, close, freeze, invite, issue, join, payout, poolCreate, poolUpdate, requestPayment, tick, transfer } from './commands/entries.ts'
@@ -15,6 +15,7 @@ import { statementCommand } from './commands/statement.ts'
 import { orderCommand, schedule } from './commands/orders.ts'
 import { witnessCommand } from './commands/witness.ts'
 import { deviceCommand } from './commands/devices.ts'
+import { recoverCommand } from './commands/recovery.ts'
 import { categoriesCommand, listingCommand, matchCommand, searchCommand } from './commands/market.ts'
 import { fulfilCommand, gatewayCommand, hashlockCommand, payCommand, prepareCommand, routeCommand, trustCommand } from './commands/between-pools.ts'
 
@@ -26,12 +27,12 @@ usage:
                      [--min-balance N] [--max-balance N|none] [--rate-limit-seconds N] [--time T]
                      [--two-step] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
                      [--witness PUBKEY]... [--offline-count-max N] [--offline-amount-max N]
-                     [--offline-allowance-seconds N] [--invite-ttl-seconds N]
+                     [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--recovery-approvals N]
                      [--demurrage-rate NUM/DEN --demurrage-period-seconds N [--demurrage-free-base N]] [--hour-rate NUM/DEN]
   heroes pool update --key FILE --log LOG [--name NAME] [--symbol S] [--min-balance N] [--max-balance N|none]
                      [--rate-limit-seconds N] [--fee-basis-points N] [--soft-min-balance N] [--soft-max-balance N]
                      [--witness PUBKEY|none]... [--offline-count-max N] [--offline-amount-max N]
-                     [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--time T] [--pool ID]
+                     [--offline-allowance-seconds N] [--invite-ttl-seconds N] [--recovery-approvals N] [--time T] [--pool ID]
                      [--demurrage-rate NUM/DEN|none --demurrage-period-seconds N [--demurrage-free-base N]]
                      [--hour-rate NUM/DEN]
   heroes tick     --key FILE --log LOG [--time T] [--pool ID]
@@ -66,6 +67,8 @@ usage:
                      [--metrics-port N] [--once [--time T]]
   heroes device add --key MEMBER_KEY --log LOG --device PUBKEY [--name TEXT] [--spend-cap N] [--time T] [--pool ID]
   heroes device revoke --key MEMBER_KEY --log LOG --device PUBKEY [--after-seq N] [--time T] [--pool ID]
+  heroes recover request --key NEW_KEY --log LOG --member OLD_PUBKEY [--time T] [--pool ID]
+  heroes recover approve --key GATEKEEPER_KEY --log LOG --entry ID [--time T] [--pool ID]
   heroes listing add --key FILE --log LOG --kind offer|want --title T [--description D] [--tags a,b] [--category C]
                      [--price N] [--expires T] [--time T] [--pool ID]
   heroes listing edit --key FILE --log LOG --entry ID [--kind K] [--title T] [--description D] [--tags a,b] [--category C]
@@ -141,6 +144,13 @@ that remove each other are both removed; the member key certifies new ones. A de
 entries at one seq is suspended; its member is not frozen. 'replay' prints, per member with devices,
 "devices": [{"key","name","status","certificate"}] (status active, revoked or suspended; "spendCap" and
 "spent" when capped).
+Recovery, for a member who lost every device and the backup phrase: the new key signs 'recover request'
+(its first entry), gatekeepers sign 'recover approve'. With --recovery-approvals of them (default 2, or 1
+while the pool has one gatekeeper) the account moves whole to the new key (balance, role and limits, open
+requests) and the old key is frozen; refused (recovery-blocked) while the old key or one of its devices
+signed anything within ${RECOVERY_WAIT_SECONDS} s before. A recovery moves money, never creates it. The creator
+recovers with its phrase only. 'replay' prints "recoveries": [{"id","member","key","approvals","needed",
+"status"}] (status open or recovered, with "completedBy").
 A command that reads LOG uses only the validly signed entries of one pool and names on stderr the lines
 it ignored; when LOG holds several pools, --pool ID says which. 'heroes COMMAND --help' is this text.
 `
@@ -186,6 +196,7 @@ const COMMANDS: Record<string, Command> = {
   schedule,
   witness: witnessCommand,
   device: deviceCommand,
+  recover: recoverCommand,
   replay: replayCommand,
   listing: listingCommand,
   categories: categoriesCommand,

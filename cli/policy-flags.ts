@@ -6,7 +6,7 @@
  */
 import {
   BALANCE_ABS_MAX, DEMURRAGE_PERIOD_SECONDS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, FEE_BASIS_POINTS_MAX, INVITE_TTL_SECONDS_MAX, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
-  HOUR_RATE_PART_MAX, RATE_LIMIT_SECONDS_MAX, WITNESSES_COUNT_MAX, isHex, type PolicyChange, type PublicKeyHex,
+  HOUR_RATE_PART_MAX, RATE_LIMIT_SECONDS_MAX, RECOVERY_APPROVALS_MAX, WITNESSES_COUNT_MAX, isHex, type PolicyChange, type PublicKeyHex,
 } from '../core/index.ts'
 import { integerFlag, maxBalanceFlag, minBalanceFlag } from './args.ts'
 import { UsageError } from './errors.ts'
@@ -21,6 +21,7 @@ export const POLICY_FLAGS = {
   'offline-allowance-seconds': { type: 'string' }, 'invite-ttl-seconds': { type: 'string' },
   'demurrage-rate': { type: 'string' }, 'demurrage-period-seconds': { type: 'string' }, 'demurrage-free-base': { type: 'string' },
   'hour-rate': { type: 'string' },
+  'recovery-approvals': { type: 'string' },
 } as const
 
 /** Fixed when the pool is created: `pool update` refuses them by name rather than as unknown flags. */
@@ -52,8 +53,9 @@ export function witnessesFlag(values: readonly string[] | undefined, allowNone: 
   return [...values] as PublicKeyHex[]
 }
 
-/** The offline-risk and invitation fields given on the command line (absent when not given). */
-export function offlineFlags(values: PolicyFlagValues): Pick<PolicyChange, 'offlineCountMax' | 'offlineAmountMax' | 'offlineAllowanceSeconds' | 'inviteTtlSeconds'> {
+/** The offline-risk, invitation and recovery fields given on the command line (absent when not given). */
+export function offlineFlags(values: PolicyFlagValues): Pick<PolicyChange, 'offlineCountMax' | 'offlineAmountMax' | 'offlineAllowanceSeconds' | 'inviteTtlSeconds' | 'recoveryApprovals'> {
+  const recoveryApprovals = integerFlag(values['recovery-approvals'], 'recovery-approvals', 1, RECOVERY_APPROVALS_MAX)
   const offlineCountMax = integerFlag(values['offline-count-max'], 'offline-count-max', 0, OFFLINE_COUNT_MAX_MAX)
   const offlineAmountMax = integerFlag(values['offline-amount-max'], 'offline-amount-max', 0, BALANCE_ABS_MAX)
   const offlineAllowanceSeconds = integerFlag(values['offline-allowance-seconds'], 'offline-allowance-seconds', 0, OFFLINE_ALLOWANCE_SECONDS_MAX)
@@ -63,6 +65,7 @@ export function offlineFlags(values: PolicyFlagValues): Pick<PolicyChange, 'offl
     ...(offlineAmountMax !== undefined ? { offlineAmountMax } : {}),
     ...(offlineAllowanceSeconds !== undefined ? { offlineAllowanceSeconds } : {}),
     ...(inviteTtlSeconds !== undefined ? { inviteTtlSeconds } : {}),
+    ...(recoveryApprovals !== undefined ? { recoveryApprovals } : {}),
   }
 }
 

@@ -15,7 +15,7 @@ import {
   LISTING_TITLE_CHARS_MAX, MEMO_CHARS_MAX, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, OFFLINE_ALLOWANCE_SECONDS_MAX, OFFLINE_COUNT_MAX_MAX,
   POOL_DECIMALS_MAX, POOL_NAME_CHARS_MAX, POOL_SYMBOL_CHARS_MAX, PROFILE_BIO_CHARS_MAX, PROFILE_INITIALS_CHARS_MAX, PROFILE_NAME_CHARS_MAX,
   PROFILE_PICTURE_CHARS_MAX, PROTOCOL_VERSION, RATE_LIMIT_SECONDS_MAX, HOUR_RATE_PART_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX,
-  DEVICE_NAME_CHARS_MAX,
+  DEVICE_NAME_CHARS_MAX, RECOVERY_APPROVALS_MAX,
   TIME_MS_MAX, TIME_MS_MIN, WITNESSES_COUNT_MAX,
 } from './limits.ts'
 
@@ -52,13 +52,15 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   fulfil: [['entry', true], ['preimage', true]],
   device: [['device', true], ['name', false], ['spendCap', false]],
   revoke: [['device', true], ['afterSeq', true], ['afterEntry', false]],
+  recover: [['member', true]],
+  approve: [['entry', true]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
 const POLICY_OPTIONAL_KEYS = [
   'twoStep', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
   'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
-  'demurrage', 'hourRate',
+  'demurrage', 'hourRate', 'recoveryApprovals',
 ]
 
 /** Decodes one entry line (without its trailing newline). */
@@ -216,6 +218,14 @@ function checkShape(r: Record<string, unknown>): string | undefined {
     case 'device':
     case 'revoke':
       return checkDeviceFields(r)
+    case 'recover':
+      if (r.seq !== 1) return `expected a recovery request at seq 1 of the new key's chain, got ${show(r.seq)}`
+      if (!isHex(r.member, 32) || r.member === r.author) return `expected member as the public key to recover (not the new key), got ${show(r.member)}`
+      return undefined
+    case 'approve':
+      if (!isHex(r.entry, 32)) return `expected entry as the id of the recovery request approved, got ${show(r.entry)}`
+      if (!(r.deps as string[]).includes(r.entry as string)) return 'expected the approved request among deps'
+      return undefined
   }
 }
 
@@ -376,6 +386,7 @@ function checkWitnessFields(p: Record<string, unknown>, prefix: string): string 
   if (p.offlineAmountMax !== undefined && !isIntIn(p.offlineAmountMax, 0, BALANCE_ABS_MAX)) return `expected ${prefix}offlineAmountMax from 0 to ${BALANCE_ABS_MAX}, got ${show(p.offlineAmountMax)}`
   if (p.offlineAllowanceSeconds !== undefined && !isIntIn(p.offlineAllowanceSeconds, 0, OFFLINE_ALLOWANCE_SECONDS_MAX)) return `expected ${prefix}offlineAllowanceSeconds from 0 to ${OFFLINE_ALLOWANCE_SECONDS_MAX}, got ${show(p.offlineAllowanceSeconds)}`
   if (p.inviteTtlSeconds !== undefined && !isIntIn(p.inviteTtlSeconds, 1, INVITE_TTL_SECONDS_MAX)) return `expected ${prefix}inviteTtlSeconds from 1 to ${INVITE_TTL_SECONDS_MAX}, got ${show(p.inviteTtlSeconds)}`
+  if (p.recoveryApprovals !== undefined && !isIntIn(p.recoveryApprovals, 1, RECOVERY_APPROVALS_MAX)) return `expected ${prefix}recoveryApprovals from 1 to ${RECOVERY_APPROVALS_MAX}, got ${show(p.recoveryApprovals)}`
   return checkDemurrage(p.demurrage, prefix) ?? checkHourRate(p.hourRate, prefix)
 }
 

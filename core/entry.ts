@@ -14,7 +14,7 @@ export const ENTRY_TYPES = [
   'listing', 'unlist', 'categories', 'profile',
   'tick', 'order', 'collect',
   'trust', 'prepare', 'fulfil',
-  'device', 'revoke',
+  'device', 'revoke', 'recover', 'approve',
 ] as const
 export type EntryType = (typeof ENTRY_TYPES)[number]
 
@@ -58,6 +58,8 @@ export interface Policy {
   readonly demurrage?: Demurrage | null
   /** What one whole unit (10^decimals minor units) is worth in HOUR, the unit pools convert through (rules/rates.ts). */
   readonly hourRate?: HourRate
+  /** Gatekeepers' approvals a recovery needs (rules/recovery.ts); absent: 2, or 1 while the pool has one gatekeeper. */
+  readonly recoveryApprovals?: number
 }
 
 /** An exact rate as a fraction of positive integers: one whole unit of the pool is worth num/den HOUR. */
@@ -83,7 +85,7 @@ export interface Demurrage {
 export const POLICY_CHANGEABLE_KEYS = [
   'name', 'symbol', 'minBalance', 'maxBalance', 'rateLimitSeconds', 'feeBasisPoints', 'softMinBalance', 'softMaxBalance',
   'witnesses', 'offlineCountMax', 'offlineAmountMax', 'offlineAllowanceSeconds', 'inviteTtlSeconds',
-  'demurrage', 'hourRate',
+  'demurrage', 'hourRate', 'recoveryApprovals',
 ] as const
 export type PolicyChange = Partial<Pick<Policy, (typeof POLICY_CHANGEABLE_KEYS)[number]>>
 
@@ -369,12 +371,26 @@ export interface RevokeEntry extends EnvelopeFields<'revoke'> {
   readonly afterEntry?: EntryId
 }
 
+/**
+ * A new key asks to take over a member's account (rules/recovery.ts): the member lost every device
+ * and its backup phrase. It is the new key's first entry; gatekeepers approve it.
+ */
+export interface RecoverEntry extends EnvelopeFields<'recover'> {
+  /** The member key to recover. */
+  readonly member: PublicKeyHex
+}
+
+/** A gatekeeper approves a recovery request (named in `entry` and in `deps`). */
+export interface ApproveEntry extends EnvelopeFields<'approve'> {
+  readonly entry: EntryId
+}
+
 export type Entry =
   | PoolEntry | AdmitEntry | FreezeEntry | IssueEntry | TransferEntry | InviteEntry | JoinEntry
   | RequestEntry | AcceptEntry | RejectEntry | CancelEntry | CloseEntry | PolicyEntry | CheckpointEntry | PayoutEntry
   | ListingEntry | UnlistEntry | CategoriesEntry | ProfileEntry | TickEntry | OrderEntry | CollectEntry
   | TrustEntry | PrepareEntry | FulfilEntry
-  | DeviceEntry | RevokeEntry
+  | DeviceEntry | RevokeEntry | RecoverEntry | ApproveEntry
 
 /** An entry's content as its author writes it, before id and signature exist. */
 export type UnsignedEntry<E extends Entry = Entry> = E extends Entry ? Omit<E, 'id' | 'sig' | 'v'> : never

@@ -47,7 +47,7 @@ import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
 import { CLOCK_SKEW_MS_MAX, DEPS_COUNT_MAX, ONLINE_COVER_MS_MAX } from './limits.ts'
 import { RevocationIndex } from './revocations.ts'
-import { deviceSummaries, type DeviceSummary } from './rules/index.ts'
+import { deviceSummaries, recoverySummaries, type DeviceSummary, type RecoverySummary } from './rules/index.ts'
 import { memberSegment } from './rules/witnesses.ts'
 
 /**
@@ -145,6 +145,8 @@ export interface ReplayResult {
   readonly trustlines?: Readonly<Record<string, TrustlineSummary>>
   /** Hashlocked holds of path payments and their state, by id (rules/hashlocks.ts); present when it has any. */
   readonly prepares?: Readonly<Record<string, PrepareSummary>>
+  /** Recovery requests and their outcome, by id ascending (rules/recovery.ts); present when the pool has any. */
+  readonly recoveries?: readonly RecoverySummary[]
 }
 
 export interface LedgerOptions {
@@ -694,6 +696,7 @@ export class Ledger {
       ...(state.orders.size > 0 ? { orders: orderSummaries(state) } : {}),
       ...(state.links.trustlines.size > 0 ? { trustlines: trustlineSummaries(state) } : {}),
       ...(state.links.prepares.size > 0 ? { prepares: prepareSummaries(state, this.#asOf) } : {}),
+      ...(state.recoveries.size > 0 ? { recoveries: recoverySummaries(state) } : {}),
     }
   }
 

@@ -149,3 +149,15 @@ export const PREPARES_OPEN_MAX = 1_000
 export const DEVICE_NAME_CHARS_MAX = 40
 /** Devices one member may have certified and not revoked at once. */
 export const DEVICES_PER_MEMBER_MAX = 16
+
+// ---- recovery (rules/recovery.ts) ----------------------------------------------
+
+/** Gatekeepers' approvals a recovery needs when the policy does not say (1 while the pool has one gatekeeper). */
+export const RECOVERY_APPROVALS_DEFAULT = 2
+/** Most approvals a policy may require. */
+export const RECOVERY_APPROVALS_MAX = 16
+/**
+ * An account whose key (or one of its devices) signed anything this long before a recovery would
+ * complete is not recovered: its owner is active. A week: an owner on holiday answers within it.
+ */
+export const RECOVERY_WAIT_SECONDS = 7 * 86_400

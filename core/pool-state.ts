@@ -12,6 +12,7 @@ import {
   INVITE_TTL_SECONDS_DEFAULT, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
 } from './limits.ts'
 import { DeviceBook } from './device-book.ts'
+import type { RecoveryState } from './rules/recovery.ts'
 
 export type Role = 'member' | 'gatekeeper'
 
@@ -241,6 +242,10 @@ export class PoolState {
   links = new LinksState()
   /** Members' device keys (rules/devices.ts). */
   devices = new DeviceBook()
+  /** Recovery requests by id (rules/recovery.ts); replaced, never changed in place. */
+  recoveries = new Map<EntryId, RecoveryState>()
+  /** When each key last signed anything (witnessed time where covered): an active owner blocks a recovery. */
+  lastActive = new Map<PublicKeyHex, number>()
 
   /**
    * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
@@ -282,6 +287,8 @@ export class PoolState {
     copy.orders = new Map([...this.orders].map(([id, order]) => [id, { ...order, paid: new Set(order.paid) }]))
     copy.links = this.links.clone()
     copy.devices = this.devices.size === 0 ? new DeviceBook() : this.devices.clone()
+    copy.recoveries = new Map(this.recoveries)
+    copy.lastActive = new Map(this.lastActive)
     return copy
   }
 

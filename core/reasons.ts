@@ -72,6 +72,8 @@ export const REJECTION_REASONS = {
   'device-taken': 'The key is already a member, or a device of another member.',
   'not-device': 'The key is not a device that the signer, or the signer\'s member, certified.',
   'device-limit': 'The member already has as many devices as a pool allows.',
+  'recovery-blocked': "The account's key signed something within the waiting period: its owner is active, so it is not recovered.",
+  'already-approved': 'This gatekeeper already approved that recovery.',
   'bad-cutoff': "The cutoff a revocation names is not the device's entry at that place in its chain.",
 } as const
 

@@ -115,3 +115,54 @@ describe('heroes CLI: devices', () => {
     expect(help.out).toContain('"devices"')
   })
 })
+
+describe('heroes CLI: recovery by gatekeepers', () => {
+  let dir: string
+  const keys: Record<string, string> = {}
+  const path = (name: string) => join(dir, name)
+  const run = (args: string[]): Promise<Run> => runInProcess(dir, args)
+  const DAY = 24 * 60
+  async function append(args: string[]): Promise<Record<string, unknown> & { warning: string }> {
+    const r = await run(args)
+    expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(0)
+    appendFileSync(path('log'), r.out)
+    return { ...JSON.parse(r.out), warning: r.err }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'heroes-recovery-'))
+    for (const name of ['gk', 'gk2', 'alice', 'bob', 'fresh']) {
+      const r = await run(['keygen'])
+      writeFileSync(path(`${name}.json`), r.out)
+      keys[name] = JSON.parse(r.out).publicKey
+    }
+    const genesis = await run(['pool', 'create', '--key', 'gk.json', '--type', 'mutual-credit', '--name', 'Recovery', '--time', T(0)])
+    writeFileSync(path('log'), genesis.out)
+    await append(['admit', '--key', 'gk.json', '--log', 'log', '--member', keys.gk2!, '--role', 'gatekeeper', '--time', T(1)])
+    await append(['admit', '--key', 'gk.json', '--log', 'log', '--member', keys.alice!, '--time', T(2)])
+    await append(['admit', '--key', 'gk.json', '--log', 'log', '--member', keys.bob!, '--time', T(3)])
+    await append(['transfer', '--key', 'alice.json', '--log', 'log', '--to', keys.bob!, '--amount', '120', '--time', T(4)])
+  })
+
+  it('recover request and two approvals move the account; replay prints the outcome', async () => {
+    const request = await append(['recover', 'request', '--key', 'fresh.json', '--log', 'log', '--member', keys.alice!, '--time', T(10 * DAY)])
+    expect(request).toMatchObject({ type: 'recover', author: keys.fresh, member: keys.alice, seq: 1 })
+    const first = await append(['recover', 'approve', '--key', 'gk.json', '--log', 'log', '--entry', request.id as string, '--time', T(10 * DAY + 1)])
+    expect(first).toMatchObject({ type: 'approve', entry: request.id })
+    const second = await append(['recover', 'approve', '--key', 'gk2.json', '--log', 'log', '--entry', request.id as string, '--time', T(10 * DAY + 2)])
+    expect(second.warning).toBe('')
+    const r = JSON.parse((await run(['replay', 'log', '--as-of', T(20 * DAY)])).out)
+    expect(r.recoveries).toEqual([{ id: request.id, member: keys.alice, key: keys.fresh, approvals: [keys.gk, keys.gk2], needed: 2, status: 'recovered', completedBy: second.id }])
+    expect(r.balances[keys.fresh!]).toBe(-120)
+    expect(r.balances[keys.alice!]).toBe(0)
+    expect(r.members[keys.alice!].frozen).toBe(true)
+  })
+
+  it('refuses an approve of an entry that is no recovery request, and a request by a key with entries', async () => {
+    const bad = await run(['recover', 'approve', '--key', 'gk.json', '--log', 'log', '--entry', '0'.repeat(64), '--time', T(11 * DAY)])
+    expect(bad.code).toBe(2)
+    const used = await run(['recover', 'request', '--key', 'gk2.json', '--log', 'log', '--member', keys.bob!, '--time', T(11 * DAY)])
+    expect(used.code).toBe(2)
+    expect(used.err).toMatch(/expected a new key/)
+  })
+})

@@ -26,7 +26,7 @@ export function signerOf(entry: Entry): PublicKeyHex {
  * certify a thief's key or close its owner's account. (Revocations are the
  * exception: any device may remove another, see revokeRule.)
  */
-const MEMBER_KEY_ONLY = new Set<Entry['type']>(['admit', 'freeze', 'invite', 'issue', 'payout', 'policy', 'categories', 'tick', 'close', 'device', 'join', 'trust'])
+const MEMBER_KEY_ONLY = new Set<Entry['type']>(['admit', 'freeze', 'invite', 'issue', 'payout', 'policy', 'categories', 'tick', 'close', 'device', 'join', 'trust', 'recover', 'approve'])
 
 /**
  * May this device act, and as whom? The ledger has already voided what a
@@ -35,7 +35,7 @@ const MEMBER_KEY_ONLY = new Set<Entry['type']>(['admit', 'freeze', 'invite', 'is
  */
 export function deviceActs(state: PoolState, entry: Entry, member: PublicKeyHex, facts: TimeFacts, commit: boolean): { view: DeviceView } | { problem: Evaluation } {
   if (MEMBER_KEY_ONLY.has(entry.type)) {
-    const problem = entry.type === 'join'
+    const problem = entry.type === 'join' || entry.type === 'recover'
       ? reject('device-taken', `${short(entry.author)} is a device of ${short(member)}`)
       : reject('not-authorized', `only the member key may ${entry.type}; ${short(entry.author)} is a device of ${short(member)}`)
     return { problem }

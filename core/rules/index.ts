@@ -21,6 +21,7 @@ import { trustRule, isGateway } from './trustlines.ts'
 import { cancelPrepareRule, fulfilRule, prepareRule } from './hashlocks.ts'
 import { advanceDemurrageClock, chargeTouched, demurrageDueOn, restartDemurrage, startDemurrage, tickRule } from './demurrage.ts'
 import { deviceActs, deviceRule, noteDeviceSpend, revokeRule } from './devices.ts'
+import { approveRule, noteActive, recoverRule } from './recovery.ts'
 
 export { feeOf, levy } from './payments.ts'
 export { openListings, type ListingSummary } from './listings.ts'
@@ -30,6 +31,7 @@ export { trustlineSummaries, unitOf, type TrustlineSummary } from './trustlines.
 export { prepareSummaries, preimageMatches, type PrepareSummary } from './hashlocks.ts'
 export { amountToSend, convert, hoursToMinor, type Unit } from './rates.ts'
 export { deviceSummaries, signerOf, type DeviceStatus, type DeviceSummary } from './devices.ts'
+export { recoverySummaries, type RecoverySummary } from './recovery.ts'
 
 export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commit = false): Evaluation {
   // A preview that would charge demurrage first is judged on a copy, charged as the real thing would be.
@@ -45,6 +47,7 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
   }
   if (entry.type === 'checkpoint') return checkpointRule(state, entry)
   if (commit && facts.online) noteOnline(state, entry)
+  if (commit) noteActive(state, entry.author, facts)
   const time = commit ? advanceDemurrageClock(state, facts) : 0
   // A revocation moves no money; whether it counts was decided by the ledger (revocations.ts).
   if (entry.type === 'revoke') return revokeRule(state, entry, commit)
@@ -65,6 +68,7 @@ export function evaluate(state: PoolState, entry: Entry, facts: TimeFacts, commi
 /** The rules proper, once time and who acts are settled: `entry.author` is the member acting. */
 function judge(state: PoolState, entry: Exclude<Entry, PoolEntry | CheckpointEntry>, facts: TimeFacts, commit: boolean, time: number): Evaluation {
   if (entry.type === 'join') return joinRule(state, entry, facts, commit)
+  if (entry.type === 'recover') return recoverRule(state, entry, commit)
   if (entry.type === 'tick') return tickRule(state, entry, facts, time, commit)
   // An order's coordinator (a relay, say) collects for the payee without being a member.
   if (entry.type === 'collect' && collector(state, entry) === 'coordinator') {
@@ -133,6 +137,8 @@ function judge(state: PoolState, entry: Exclude<Entry, PoolEntry | CheckpointEnt
       return deviceRule(state, entry, commit)
     case 'revoke':
       return revokeRule(state, entry, commit)
+    case 'approve':
+      return gatekeeperProblem(entry, author) ?? approveRule(state, entry, facts, commit)
     default:
       return unknownType(entry)
   }

@@ -22,7 +22,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'listing', unlist: 'listing withdrawn', categories: 'category list', profile: 'profile',
   tick: 'demurrage charged', order: 'standing order', collect: 'standing-order payment',
   trust: 'trust in another community', prepare: 'payment to another community (held)', fulfil: 'payment to another community completed',
-  device: 'device linked', revoke: 'device removed',
+  device: 'device linked', revoke: 'device removed', recover: 'account recovery asked', approve: 'account recovery approved',
 }
 
 const reasons: Record<Reason, string> = {
@@ -93,6 +93,8 @@ const reasons: Record<Reason, string> = {
   'device-taken': 'That key already belongs to a member or to another member’s device.',
   'not-device': 'That is not one of this account’s devices.',
   'device-limit': 'The account already has as many devices as a pool allows. Remove one first.',
+  'recovery-blocked': 'The account’s owner signed something recently, so it is not recovered yet: it waits a week after the owner’s last entry.',
+  'already-approved': 'You already approved this recovery.',
   'bad-cutoff': 'The removal does not name the device’s own history correctly.',
   'no-genesis': 'Waiting for the pool’s first entry.',
   'missing-prev': 'Waiting for an earlier entry of its author.',

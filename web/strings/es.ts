@@ -20,7 +20,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'anuncio', unlist: 'anuncio retirado', categories: 'lista de categorías', profile: 'perfil',
   tick: 'oxidación cobrada', order: 'orden permanente', collect: 'pago de una orden permanente',
   trust: 'confianza en otra comunidad', prepare: 'pago a otra comunidad (retenido)', fulfil: 'pago a otra comunidad completado',
-  device: 'dispositivo vinculado', revoke: 'dispositivo retirado',
+  device: 'dispositivo vinculado', revoke: 'dispositivo retirado', recover: 'recuperación de la cuenta pedida', approve: 'recuperación de la cuenta aprobada',
 }
 
 const reasons: Record<Reason, string> = {
@@ -92,6 +92,8 @@ const reasons: Record<Reason, string> = {
   'not-device': 'No es uno de los dispositivos de esta cuenta.',
   'device-limit': 'La cuenta ya tiene tantos dispositivos como permite la caja. Retira uno primero.',
   'bad-cutoff': 'La retirada no indica correctamente el historial del dispositivo.',
+  'recovery-blocked': 'El titular de la cuenta firmó algo hace poco, así que la cuenta aún no se recupera: se espera una semana desde su última entrada.',
+  'already-approved': 'Ya aprobaste esta recuperación.',
   'no-genesis': 'Esperando la primera entrada de la caja.',
   'missing-prev': 'Esperando una entrada anterior de su autor.',
   'missing-dep': 'Esperando una entrada de la que depende.',

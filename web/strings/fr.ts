@@ -21,7 +21,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'annonce', unlist: 'annonce retirée', categories: 'liste des catégories', profile: 'profil',
   tick: 'fonte prélevée', order: 'ordre permanent', collect: 'paiement d’un ordre permanent',
   trust: 'confiance envers une autre communauté', prepare: 'paiement vers une autre communauté (retenu)', fulfil: 'paiement vers une autre communauté effectué',
-  device: 'appareil lié', revoke: 'appareil retiré',
+  device: 'appareil lié', revoke: 'appareil retiré', recover: 'récupération du compte demandée', approve: 'récupération du compte approuvée',
 }
 
 const reasons: Record<Reason, string> = {
@@ -93,6 +93,8 @@ const reasons: Record<Reason, string> = {
   'not-device': 'Ce n’est pas un des appareils de ce compte.',
   'device-limit': 'Le compte a déjà autant d’appareils que la caisse le permet. Retirez-en un d’abord.',
   'bad-cutoff': 'Le retrait ne désigne pas correctement l’historique de l’appareil.',
+  'recovery-blocked': 'Le titulaire du compte a signé quelque chose récemment, le compte n’est donc pas encore récupéré : il faut attendre une semaine après sa dernière entrée.',
+  'already-approved': 'Vous avez déjà approuvé cette récupération.',
   'no-genesis': 'En attente de la première entrée de la caisse.',
   'missing-prev': 'En attente d’une entrée précédente de son auteur.',
   'missing-dep': 'En attente d’une entrée dont elle dépend.',

@@ -20,7 +20,7 @@ const entryTypes: Record<EntryType, string> = {
   listing: 'annuncio', unlist: 'annuncio ritirato', categories: 'elenco delle categorie', profile: 'profilo',
   tick: 'demurrage addebitato', order: 'ordine permanente', collect: 'pagamento di un ordine permanente',
   trust: 'fiducia in un’altra comunità', prepare: 'pagamento a un’altra comunità (trattenuto)', fulfil: 'pagamento a un’altra comunità completato',
-  device: 'dispositivo collegato', revoke: 'dispositivo rimosso',
+  device: 'dispositivo collegato', revoke: 'dispositivo rimosso', recover: 'recupero del conto richiesto', approve: 'recupero del conto approvato',
 }
 
 const reasons: Record<Reason, string> = {
@@ -92,6 +92,8 @@ const reasons: Record<Reason, string> = {
   'not-device': 'Non è uno dei dispositivi di questo conto.',
   'device-limit': 'Il conto ha già tanti dispositivi quanti la cassa ne permette. Rimuovine uno prima.',
   'bad-cutoff': 'La rimozione non indica correttamente la storia del dispositivo.',
+  'recovery-blocked': 'Il titolare del conto ha firmato qualcosa di recente, quindi il conto non viene ancora recuperato: si attende una settimana dalla sua ultima voce.',
+  'already-approved': 'Hai già approvato questo recupero.',
   'no-genesis': 'In attesa della prima voce della cassa.',
   'missing-prev': 'In attesa di una voce precedente del suo autore.',
   'missing-dep': 'In attesa di una voce da cui dipende.',
