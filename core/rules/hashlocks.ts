@@ -40,7 +40,7 @@ export function preimageMatches(preimage: string, condition: string): boolean {
 }
 
 /** Can `to` be the payee of a prepare here: a member able to receive, or a gateway of this pool? */
-function prepareePayeeProblem(state: PoolState, to: PublicKeyHex, amount: number, accepting: boolean): Evaluation | undefined {
+function preparePayeeProblem(state: PoolState, to: PublicKeyHex, amount: number, accepting: boolean): Evaluation | undefined {
   if (isGateway(state, to)) {
     if (!accepting && !isActiveGateway(state, to)) return reject('not-gateway', `${short(to)} no longer holds a trustline of this pool`)
     if (state.balanceOf(to) + amount > BALANCE_ABS_MAX) return reject('overflow', `the gateway's balance would pass ${BALANCE_ABS_MAX}`)
@@ -67,7 +67,7 @@ export function prepareRule(state: PoolState, entry: PrepareEntry, facts: TimeFa
   if (gateway && !isActiveGateway(state, entry.author)) return reject('not-gateway', `${short(entry.author)} no longer holds a trustline of this pool`)
   // A gateway that signed two histories pays out nothing more (a member is frozen the same way, rules/membership.ts).
   if (gateway && state.isEquivocator(entry.author)) return reject('frozen', `the gateway ${short(entry.author)} signed two entries at one place in its chain`)
-  const payee = prepareePayeeProblem(state, entry.to, entry.amount, false)
+  const payee = preparePayeeProblem(state, entry.to, entry.amount, false)
   if (payee) return payee
   const balance = state.balanceOf(entry.author)
   const held = state.heldBy(entry.author)
@@ -103,7 +103,7 @@ export function fulfilRule(state: PoolState, entry: FulfilEntry, facts: TimeFact
   if (seen > prepare.expires) {
     return reject('prepare-expired', `the prepare expired ${isoTime(prepare.expires)}; this fulfil was ${facts.witnessedAt === undefined ? 'dated' : 'first witnessed'} ${isoTime(seen)}`)
   }
-  const problem = prepareePayeeProblem(state, prepare.to, prepare.amount, true)
+  const problem = preparePayeeProblem(state, prepare.to, prepare.amount, true)
   if (problem) return problem
   if (commit) {
     settle(state, entry.entry, prepare, 'fulfilled', entry.id, entry.preimage)

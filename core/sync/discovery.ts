@@ -1,7 +1,7 @@
 /**
  * Which documents a device asks for, computed from the entries it already
  * holds: genesis → its author's shards → admitted and joined members' and
- * named witnesses' and trustlines' gateways' shards, and the invite slots of invites nobody has used yet. Pure.
+ * named witnesses', trustlines' gateways' and orders' coordinators' shards, and the invite slots of invites nobody has used yet. Pure.
  */
 import type { DocumentId } from '@automerge/automerge-repo'
 import type { Entry, EntryId, PublicKeyHex } from '../index.ts'
@@ -82,6 +82,10 @@ export class PoolDirectory {
       case 'join':
         this.#authors.add(entry.author)
         this.#usedInvites.add(entry.invite)
+        break
+      case 'order':
+        // A standing order's coordinator is no member but collects the payments in its own shards.
+        if (entry.coordinator) this.#authors.add(entry.coordinator)
         break
       case 'trust':
         // A trustline's gateway is no member but signs prepares, fulfils and cancels in its own shards.

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
-  HOP_EXPIRY_MARGIN_SECONDS_MIN, HOP_EXPIRY_STEP_SECONDS_DEFAULT, PATH_HOPS_MAX, expiryProblem, replay, findRoute, forwardHop, gatewayFor, pathStates,
+  HOP_EXPIRY_MARGIN_SECONDS_MIN, HOP_EXPIRY_STEP_SECONDS_DEFAULT, HOUR_RATE_PART_MAX, PATH_HOPS_MAX, expiryProblem, replay, findRoute, forwardHop, gatewayFor, pathStates,
   type PaymentPath, type PrepareEntry,
 } from '../index.ts'
 import { MINUTE, T0, actor } from './fixtures.ts'
@@ -129,6 +129,15 @@ describe('routes from manifests', () => {
     const long = findRoute(manifests(chain), chain[0]!.p.pool, chain[chain.length - 1]!.p.pool, 1)
     expect(long).toMatchObject({ ok: false, reason: 'too-long' })
     expect(findRoute(manifests(chain), chain[0]!.p.pool, chain[PATH_HOPS_MAX]!.p.pool, 1)).toMatchObject({ ok: true })
+  })
+
+  it('attack: an amount that converts past the largest a pool holds is an overflow, never a wrapped number', () => {
+    const rich = linkedPool('R', { num: HOUR_RATE_PART_MAX, den: 1 }, 0)
+    const poor = linkedPool('Q', { num: 1, den: HOUR_RATE_PART_MAX }, 0)
+    link(rich, poor, 1_000_000_000_000, 1, T0 + 10)
+    for (const x of [rich, poor]) x.p.checkpoint(x.witness, T0 + 20 * SECOND)
+    // One unit of R is 10^9 HOUR, 10^18 units of Q: more than AMOUNT_MAX, so 1 unit of R cannot be paid from Q.
+    expect(findRoute(manifests([rich, poor]), poor.p.pool, rich.p.pool, 1)).toMatchObject({ ok: false, reason: 'overflow' })
   })
 
   it('a gateway refuses an expiry that does not decrease by the margin, and an amount that no longer covers the hop', () => {

@@ -68,6 +68,12 @@ describe('discovery: which documents a device asks for', () => {
     fixture.next(fixture.gatekeeper, { type: 'trust', peer, limitHours: 5, gateway: gateway.publicKey })
     expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, gateway.publicKey, 0))
   })
+  it('follows the shards of a standing order\'s coordinator, where its collects live', () => {
+    const fixture = makePool(2)
+    const coordinator = member()
+    fixture.next(fixture.members[0]!, { type: 'order', to: fixture.members[1]!.publicKey, amount: 5, everySeconds: 86_400, coordinator: coordinator.publicKey })
+    expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, coordinator.publicKey, 0))
+  })
   it('follows admitted members, and the next shard once one is full', () => {
     const fixture = makePool(2)
     const followed = documentsToFollow(fixture.pool, fixture.entries)
