@@ -22,6 +22,7 @@ async function main(): Promise<number> {
   let messages = 0
   const failures: number[] = []
   const witness = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
+  const orders = { orders: 0, paid: 0, refused: 0 }
   const rejecting: number[] = []
   let ran = 0
   for (const [i, seed] of seeds.entries()) {
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
     entries += result.figures.entries
     messages += result.figures.messages
     for (const key of Object.keys(witness) as Array<keyof typeof witness>) witness[key] += result.figures.witness[key]
+    for (const key of Object.keys(orders) as Array<keyof typeof orders>) orders[key] += result.figures.orders[key]
     if (result.notes.some((note) => note.startsWith(UNHANDLED_REJECTION_NOTE))) rejecting.push(seed)
     if (!result.ok) {
       failed++
@@ -44,6 +46,7 @@ async function main(): Promise<number> {
     } else if (args.seed !== undefined) {
       console.log(`ok seed ${seed} (${result.figures.entries} entries, ${result.figures.messages} messages, ${result.figures.forged} forged lines, ${result.figures.forks} staged forks, healed in ${Math.round(result.figures.healMs / 1000)} virtual s, fingerprint ${result.fingerprint})`)
       console.log(`  witnesses: ${JSON.stringify(result.figures.witness)}`)
+      console.log(`  orders: ${JSON.stringify(result.figures.orders)}`)
       console.log(`  scenario: ${result.scenario}`)
       for (const note of result.notes) console.log(`  note: ${note}`)
       console.log(`  replay: ${replayCommand(options)}`)
@@ -66,6 +69,7 @@ async function main(): Promise<number> {
     `honest transfers ${witness.online} online, ${witness.offline} offline, ${witness.keptForCap} kept for the offline cap, ${witness.honestCapped} rejected for it; ` +
     `${witness.boundChecked} double spend(s) held to the loss bound (lost ${witness.lost} of at most ${witness.bound} in all); ${witness.attacks} attacks`,
   )
+  console.log(`sim: money over time: ${orders.orders} standing order(s) and scheduled payment(s), ${orders.paid} period(s) paid, ${orders.refused} collect(s) refused`)
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)
   return failed > 0 ? 1 : 0
 }

@@ -20,6 +20,7 @@ import { answerSomething, closeAccount, invite, joinWithInvite, requestPayment }
 import { spendOnEach, spendTwice } from './actors/doubleSpender.ts'
 import { attackSomething } from './actors/attacks.ts'
 import { flood, vandalise } from './actors/vandal.ts'
+import { collectDue, orderSomething, stopAnOrder } from './actors/standingOrders.ts'
 import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
 import { FaultNetwork, RUN_MESSAGES_MAX } from './faultNetwork.ts'
@@ -58,6 +59,11 @@ export interface SimOptions {
   readonly stockRelay?: boolean
   /** Pools may name witnesses (drawn per seed); false: no pool has one, and a seed plays as before witnesses existed. */
   readonly witnesses?: boolean
+  /**
+   * Honest members set up standing orders and scheduled payments, and payees' phones collect them
+   * (actors/standingOrders.ts). Off with `witnesses: false`, so the old campaign's seeds replay as they ran.
+   */
+  readonly orders?: boolean
   /** Virtual time healing may take before the run is a liveness failure (30 minutes unless a test wants its verdict sooner). */
   readonly healLimitMs?: number
 }
@@ -80,7 +86,35 @@ export interface SimResult {
     readonly forged: number
     readonly forks: number
     readonly witness: WitnessFigures
+    readonly orders: OrderFigures
   }
+}
+
+/** What money over time did in one run, as the gatekeepers' ledgers hold it once healed. */
+export interface OrderFigures {
+  /** Standing orders and scheduled payments accepted. */
+  readonly orders: number
+  /** Payments made by them (periods paid). */
+  readonly paid: number
+  /** Collects refused (the payer could not pay, not due by the witness's clock, stopped, or paid already). */
+  readonly refused: number
+}
+
+const NO_ORDER_FIGURES: OrderFigures = { orders: 0, paid: 0, refused: 0 }
+
+function orderFigures(world: World): OrderFigures {
+  let orders = 0
+  let paid = 0
+  let refused = 0
+  for (const cast of world.pools) {
+    const result = cast.gatekeeper.ledger.result()
+    for (const order of result.orders ?? []) {
+      orders++
+      paid += order.paid
+    }
+    refused += result.entries.filter((v) => v.type === 'collect' && v.status === 'rejected').length
+  }
+  return { orders, paid, refused }
 }
 
 /** What the witnesses did in one run. */
@@ -131,7 +165,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const scenario = drawScenario(root.fork('scenario'), devicesPerPool, options.pools, options.relays)
     // Its own stream: a seed whose pools name no witness draws everything else as before witnesses existed.
     const witnessing = drawWitnesses(new Prng(seed, 'witnesses'), scenario, steps, options.witnesses !== false)
-    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay)
+    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, options.orders !== false && options.witnesses !== false)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
     const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}`
@@ -193,14 +227,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       figures: {
         entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
         forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
-        witness: witnessFigures,
+        witness: witnessFigures, orders: orderFigures(world),
       },
     }
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return {
       seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
-      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES },
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES },
     }
   } finally {
     process.off('unhandledRejection', onRejection)
@@ -213,7 +247,7 @@ function witnessedPools(world: World): PoolCast[] {
   return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
 }
 
-function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean): World {
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -287,6 +321,7 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
   return {
     seed, prng: root.fork('play'), trace, network, relays, pools, strangers, witnesses, witnessScenario: witnessing, records: new WitnessRecords(),
     attackPrng: new Prng(seed, 'attacks'),
+    ordersPrng: orders ? new Prng(seed, 'orders') : undefined,
     truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set() },
   }
 }
@@ -366,6 +401,15 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
         cast.invite = await invite(cast.gatekeeper, cast.inviteKey!, prng, trace)
       } else if (roll < 0.995 && payers.length > 0) {
         await closeAccount([...cast.honest, ...joined], prng, trace)
+      }
+    }
+    // Money over time, from a stream of its own: an order set up or stopped, and what fell due collected.
+    const orders = world.ordersPrng
+    if (orders) {
+      if (cast.honest.length > 0 && orders.chance(0.25)) await orderSomething(orders.pick(cast.honest), payees, orders, trace)
+      if (cast.honest.length > 0 && orders.chance(0.05)) await stopAnOrder(orders.pick(cast.honest), orders, trace)
+      for (const pool of world.pools) {
+        for (const device of [pool.gatekeeper, ...pool.honest]) if (orders.chance(0.6)) await collectDue(device, trace)
       }
     }
     // Once their phones hold the invite, the newcomer joins and (a little later, or first) the gate-crasher tries it too.

@@ -82,6 +82,8 @@ export interface World {
   readonly prng: Prng
   /** The attacks' own stream (actors/attacks.ts): pools without a witness never draw from it. */
   readonly attackPrng: Prng
+  /** Standing orders and scheduled payments (actors/standingOrders.ts); undefined when the run has none. */
+  readonly ordersPrng: Prng | undefined
   readonly trace: Trace
   readonly network: FaultNetwork
   readonly relays: RelayNode[]
