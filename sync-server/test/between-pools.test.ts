@@ -96,6 +96,43 @@ async function world() {
   return { dir, path, run, relays, keys, pools, append, sync, replayOf, until, witnessed, genesisLine }
 }
 
+
+/** Starts `heroes gateway run` processes for the links of a world, with their metrics and logs. */
+function gatewayServices(w: Awaited<ReturnType<typeof world>>) {
+  const metricsOf: Record<string, () => Promise<string>> = {}
+  const logsOf: Record<string, () => string> = {}
+  const service = async (link: string, x: string, y: string) => {
+    for (const pool of [x, y]) writeFileSync(w.path(`gw${link}-${pool}.log`), w.genesisLine(pool))
+    const key = (pool: string) => `gw${pool}${pool === x ? y : x}.json`
+    writeFileSync(w.path(`gw${link}.config.json`), JSON.stringify({
+      pools: [x, y].map((pool) => ({ log: `gw${link}-${pool}.log`, key: key(pool), relay: w.relays[pool]!.syncUrl })),
+    }))
+    const child = spawn(process.execPath, [join(ROOT, 'bin/heroes.mjs'), 'gateway', 'run', '--config', w.path(`gw${link}.config.json`),
+      '--interval-seconds', '1', '--metrics-port', '0', '--stop-file', w.path(`stop-${link}`), '--max-amount', '100000'], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    services.push(child)
+    let stderr = ''
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    let stdout = ''
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    logsOf[link] = () => `--- gateway ${link} stdout:\n${stdout}\n--- stderr:\n${stderr}`
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const match = /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(stderr)
+        if (match) {
+          clearInterval(timer)
+          resolve(Number(match[1]))
+        } else if (child.exitCode !== null) {
+          clearInterval(timer)
+          reject(new Error(`gateway ${link} exited: ${stderr}`))
+        }
+      }, 50)
+    })
+    metricsOf[link] = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    return child
+  }
+  return { service, metricsOf, logsOf }
+}
+
 const LOGS = ['--log', 'A.log', '--log', 'B.log', '--log', 'C.log']
 
 describe('between pools on real relays', () => {
@@ -134,37 +171,7 @@ describe('between pools on real relays', () => {
 
   it('two gateway services forward and settle on their own, count what they did, and stop forwarding while the stop file exists', async () => {
     const w = await world()
-    const metricsOf: Record<string, () => Promise<string>> = {}
-    const logsOf: Record<string, () => string> = {}
-    const service = async (link: string, x: string, y: string) => {
-      for (const pool of [x, y]) writeFileSync(w.path(`gw${link}-${pool}.log`), w.genesisLine(pool))
-      const key = (pool: string) => `gw${pool}${pool === x ? y : x}.json`
-      writeFileSync(w.path(`gw${link}.config.json`), JSON.stringify({
-        pools: [x, y].map((pool) => ({ log: `gw${link}-${pool}.log`, key: key(pool), relay: w.relays[pool]!.syncUrl })),
-      }))
-      const child = spawn(process.execPath, [join(ROOT, 'bin/heroes.mjs'), 'gateway', 'run', '--config', w.path(`gw${link}.config.json`),
-        '--interval-seconds', '1', '--metrics-port', '0', '--stop-file', w.path(`stop-${link}`), '--max-amount', '100000'], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] })
-      services.push(child)
-      let stderr = ''
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-      let stdout = ''
-      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      logsOf[link] = () => `--- gateway ${link} stdout:\n${stdout}\n--- stderr:\n${stderr}`
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setInterval(() => {
-          const match = /metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(stderr)
-          if (match) {
-            clearInterval(timer)
-            resolve(Number(match[1]))
-          } else if (child.exitCode !== null) {
-            clearInterval(timer)
-            reject(new Error(`gateway ${link} exited: ${stderr}`))
-          }
-        }, 50)
-      })
-      metricsOf[link] = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
-      return child
-    }
+    const { service, metricsOf, logsOf } = gatewayServices(w)
     const ab = await service('AB', 'A', 'B')
     const bc = await service('BC', 'B', 'C')
 
@@ -219,5 +226,55 @@ describe('between pools on real relays', () => {
     bc.kill('SIGTERM')
     const codes = await Promise.all([ab, bc].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))))))
     expect(codes).toEqual([0, 0])
+  }, 300_000)
+
+  it('a stale quote and a trust lowered after the quote fail cleanly: the gateways refuse at once and every hold comes back', async () => {
+    const w = await world()
+    const { service, metricsOf, logsOf } = gatewayServices(w)
+    const ab = await service('AB', 'A', 'B')
+    const bc = await service('BC', 'B', 'C')
+    writeFileSync(w.path('stop-BC'), '')
+    const payHeld = async (amount: number, label: string) => {
+      const { condition } = JSON.parse((await w.run(['hashlock', '--preimage-out', `${label}.json`])).out)
+      for (const name of ['A', 'B', 'C']) await w.sync(name)
+      const first = await w.append('A.log', ['pay', '--path', '--key', 'alice.json', ...LOGS, '--to-pool', w.pools.C!, '--to', w.keys.carol!,
+        '--amount', String(amount), '--condition', condition, '--expires-seconds', '900'])
+      await w.sync('A')
+      // Held at the B–C link (stop file): the A–B gateway has forwarded into B.
+      await w.until('B', 'the payment prepared in B', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === condition && p.status === 'prepared'), 60)
+      return first
+    }
+    const unwound = async (first: Json, what: string) => {
+      try {
+        const a = await w.until('A', what, (r) => r.prepares?.[first.id]?.status === 'cancelled', 60)
+        expect(a.members[w.keys.alice!].held).toBeUndefined()
+        expect(a.balances[w.keys.alice!] ?? 0).toBe(0)
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\n${logsOf.AB!()}\n${logsOf.BC!()}`)
+      }
+    }
+
+    // A stale quote: C's gatekeeper doubles the worth of C's unit after the route was found.
+    const stale = await payHeld(1000, 'stale')
+    const rate = await w.append('C.log', ['pool', 'update', '--key', 'gkC.json', '--log', 'C.log', '--hour-rate', '3/1'])
+    await w.witnessed('C', rate.id)
+    rmSync(w.path('stop-BC'))
+    await unwound(stale, 'the stale payment refused back to the payer')
+    expect(await metricsOf.BC!()).toMatch(/heroes_gateway_actions_total\{action="not-forwarded"\} [1-9]/)
+    expect(await metricsOf.AB!()).toMatch(/heroes_gateway_actions_total\{action="refuse"\} 1\n/)
+
+    // A trust lowered after the quote: C now trusts B 10 HOUR (333 C minor units); the payment needs 2000.
+    writeFileSync(w.path('stop-BC'), '')
+    const short = await payHeld(2000, 'short')
+    const lowered = await w.append('C.log', ['trust', '--key', 'gkC.json', '--log', 'C.log', '--pool', w.pools.B!, '--limit-hours', '10', '--gateway', w.keys.gwCB!])
+    await w.witnessed('C', lowered.id)
+    rmSync(w.path('stop-BC'))
+    await unwound(short, 'the payment beyond the trust refused back to the payer')
+    const c = await w.replayOf('C.log')
+    expect(Object.keys(c.prepares ?? {})).toEqual([])
+    expect(c.trustlines[w.pools.B!]).toMatchObject({ limitHours: 10, limit: 333, balance: 0 })
+
+    ab.kill('SIGTERM')
+    bc.kill('SIGTERM')
   }, 300_000)
 })
