@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
-  AMOUNT_MAX, HOUR_RATE_PART_MAX, Ledger, amountToSend, convert, decodeEntry, encodeEntry, hoursToMinor, replay, signEntry,
+  AMOUNT_MAX, HOUR_RATE_PART_MAX, Ledger, PATH_HOPS_MAX, PREPARE_EXPIRY_SECONDS_MAX, PREPARES_OPEN_MAX, TRUST_HOURS_MAX, amountToSend, convert, decodeEntry, encodeEntry, hoursToMinor, replay, signEntry,
   type Entry, type PrepareEntry, type ReplayResult,
 } from '../index.ts'
 import { MINUTE, PoolBuilder, T0, actor, verdictOf } from './fixtures.ts'
@@ -313,6 +313,45 @@ describe('prepare, fulfil, cancel', () => {
     const gw = a.gateway('B')
     const huge = prepare(a.p, gw, alice.key, AMOUNT_MAX, COND, T0 + 10 * MINUTE, T0 + MINUTE)
     expect(verdictOf(replayOf(a), huge)).toBe('rejected:trust-exceeded')
+  })
+})
+
+describe('limits, just inside and just outside', () => {
+  it('PREPARES_OPEN_MAX open prepares per author, then prepare-limit; one settled makes room', () => {
+    const { a } = twoPools()
+    const t = T0 + MINUTE
+    const made: PrepareEntry[] = []
+    for (let i = 0; i <= PREPARES_OPEN_MAX; i++) made.push(prepare(a.p, alice, bob.key, 1, COND, t + 10 * MINUTE, t))
+    let r = replayOf(a, t + MINUTE)
+    expect(verdictOf(r, made[PREPARES_OPEN_MAX - 1]!)).toBe('accepted')
+    expect(verdictOf(r, made[PREPARES_OPEN_MAX]!)).toBe('rejected:prepare-limit')
+    fulfil(a.p, bob, made[0]!, PRE, t + 1)
+    const room = prepare(a.p, alice, bob.key, 1, COND, t + 10 * MINUTE, t + 2)
+    r = replayOf(a, t + MINUTE)
+    expect(verdictOf(r, room)).toBe('accepted')
+  })
+
+  it('PREPARE_EXPIRY_SECONDS_MAX from the prepare\'s time, not a millisecond more', () => {
+    const { a } = twoPools()
+    const t = T0 + MINUTE
+    const inside = prepare(a.p, alice, bob.key, 1, COND, t + PREPARE_EXPIRY_SECONDS_MAX * 1000, t)
+    const outside = prepare(a.p, alice, bob.key, 1, COND, t + PREPARE_EXPIRY_SECONDS_MAX * 1000 + 1, t)
+    const r = replayOf(a, t + MINUTE)
+    expect(verdictOf(r, inside)).toBe('accepted')
+    expect(verdictOf(r, outside)).toBe('rejected:expiry-too-far')
+  })
+
+  it('decodes TRUST_HOURS_MAX and a path of PATH_HOPS_MAX + 1 pools, refuses one more of each', () => {
+    const { a, b } = twoPools()
+    const ok = trust(a, b, TRUST_HOURS_MAX, T0 + MINUTE)
+    expect(decodeEntry(encodeEntry(ok)).ok).toBe(true)
+    const tooMuch = encodeEntry(ok).replace(`"limitHours":${TRUST_HOURS_MAX}`, `"limitHours":${TRUST_HOURS_MAX + 1}`)
+    expect(decodeEntry(tooMuch)).toMatchObject({ ok: false, detail: expect.stringContaining('limitHours') })
+    const pools = (n: number) => [a.p.pool, ...Array.from({ length: n - 1 }, (_, i) => (i + 1).toString(16).padStart(64, '0'))]
+    const longest = prepare(a.p, alice, bob.key, 1, COND, T0 + 10 * MINUTE, T0 + MINUTE, { pools: pools(PATH_HOPS_MAX + 1) as never, payee: bob.key, amount: 1 })
+    expect(decodeEntry(encodeEntry(longest)).ok).toBe(true)
+    expect(() => prepare(a.p, alice, bob.key, 1, COND, T0 + 10 * MINUTE, T0 + MINUTE, { pools: pools(PATH_HOPS_MAX + 2) as never, payee: bob.key, amount: 1 })).toThrow(/path.pools/)
+    expect(() => prepare(a.p, alice, bob.key, 1, COND, T0 + 10 * MINUTE, T0 + MINUTE, { pools: pools(3).slice(1) as never, payee: bob.key, amount: 1 })).toThrow(/own pool/)
   })
 })
 
