@@ -88,6 +88,7 @@ test('a gatekeeper and a member, a payment, a request', async ({ browser }) => {
   await expect.poll(() => page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).members.length, pool), { timeout: 60_000 }).toBe(2)
   expect(await page.evaluate(([id, to]) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pay(id!, to!, 300, 'Tea and a very long note about the tea that was drunk'), [pool, bobKey])).toMatchObject({ ok: true })
   paymentId = await page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).statement.find((row) => row.type === 'transfer')!.id, pool)
+  expect(await page.evaluate(([id, to]) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pay(id!, to!, 200, 'Cake'), [pool, bobKey])).toMatchObject({ ok: true })
   const gkKey = await page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).me, pool)
   await expect.poll(() => bob.page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.pool(id).members.length, pool), { timeout: 60_000 }).toBe(2)
   const request = await bob.page.evaluate(([id, from]) => (globalThis as unknown as { heroes: { wallet: Wallet } }).heroes.wallet.makeRequest(id!, 150, 'Bread', from), [pool, gkKey])
@@ -131,7 +132,17 @@ test('a damaged payment URL and a damaged invitation each get their own page, no
   await expect(page.getByTestId('link-error')).toContainText('so it cannot let you in')
   await bob.goto('#/')
   await expect(page.getByTestId('pool-card')).toHaveCount(1)
-  await expect(page.getByTestId('pool-card-balance')).toContainText('3.00')
+  await expect(page.getByTestId('pool-card-balance')).toContainText('5.00')
+})
+
+test('the pool shows the member’s balance over time; the console, weekly activity and the spread of balances', async () => {
+  await bob.goto(`#/pool/${pool}`)
+  const balance = bob.page.getByTestId('balance-chart')
+  await expect(balance).toContainText('Your balance over time', { timeout: 30_000 })
+  await expect(balance.getByRole('img')).toHaveAttribute('aria-label', /now 5\.00 SB, lowest 0\.00 SB, highest 5\.00 SB\.$/)
+  await gina.goto(`#/pool/${pool}/manage`)
+  await expect(gina.page.getByTestId('activity-chart').getByRole('img')).toHaveAttribute('aria-label', /^5\.00 SB paid in the last 8 weeks; .*at most 2 members took part in a week\.$/)
+  await expect(gina.page.getByTestId('spread-chart').getByRole('img')).toHaveAttribute('aria-label', '2 members, balances from −5.00 SB to 5.00 SB.')
 })
 
 test('no screen is cut or scrolls sideways at 320, 390 × 844 and 1280 px; axe on each at 390', async () => {
@@ -154,6 +165,33 @@ test('no screen is cut or scrolls sideways at 320, 390 × 844 and 1280 px; axe o
   }
 })
 
+test('tap to pay: where Web NFC exists a request link is written to a tag, and a phone that taps it opens the request', async () => {
+  const page = bob.page
+  await bob.goto(`#/pool/${pool}/req/${requestId}`)
+  await expect(page.getByTestId('request-link')).toBeVisible()
+  // Chromium here has no NFC: no button at all, rather than a broken one.
+  await expect(page.getByTestId('nfc-write')).toHaveCount(0)
+  // A stand-in NDEFReader (this machine has no NFC hardware): it keeps what would be written on the tag.
+  await bob.context.addInitScript(() => {
+    class StandInNdefReader {
+      async write(message: { records: Array<{ recordType: string; data: string }> }): Promise<void> {
+        ;(globalThis as unknown as { writtenTag: unknown }).writtenTag = message.records
+      }
+    }
+    ;(globalThis as unknown as { NDEFReader: unknown }).NDEFReader = StandInNdefReader
+  })
+  await page.reload()
+  await page.getByTestId('nfc-write').click()
+  await expect(page.getByTestId('nfc-outcome')).toHaveText('Written. A phone that taps this tag opens the link.')
+  const link = await page.getByTestId('request-link').inputValue()
+  const written = await page.evaluate(() => (globalThis as unknown as { writtenTag: Array<{ recordType: string; data: string }> }).writtenTag)
+  expect(written).toEqual([{ recordType: 'url', data: link }])
+  // The phone that taps it opens the link: the request's page, to pay it.
+  await gina.page.goto(written[0]!.data)
+  await expect(gina.page.getByTestId('pay-request')).toBeVisible()
+  await expectNothingCut(page)
+})
+
 test('screenshots of the main screens at 360 px (HEROES_SCREENS=1 only)', async () => {
   test.skip(!SHOTS, 'set HEROES_SCREENS=1 (node scripts/screens.mjs) to write docs/screens/')
   mkdirSync(SHOTS, { recursive: true })
@@ -166,7 +204,8 @@ test('screenshots of the main screens at 360 px (HEROES_SCREENS=1 only)', async 
     await person.page.setViewportSize({ width: 360, height: 760 })
     await person.goto(hash)
     await expect(person.page.getByRole('heading', { level: 1 })).toBeVisible()
-    await person.page.screenshot({ path: `${SHOTS}/${name}.png` })
+    // The console is long (invitations, members, health with its charts): the whole page.
+    await person.page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: name === 'manage' })
   }
 })
 

@@ -204,6 +204,31 @@ export const en = {
     unsupported: 'This browser cannot show notifications. The banner and the markers in the app still tell you.',
   },
 
+  charts: {
+    balanceTitle: 'Your balance over time',
+    balanceSummary: (first: string, last: string, now: string, low: string, high: string) => `Your balance from ${first} to ${last}: now ${now}, lowest ${low}, highest ${high}.`,
+    activityTitle: (weeks: number) => `What was paid each week (last ${weeks} weeks)`,
+    activitySummary: (total: string, weeks: number, busiest: string, active: number) =>
+      `${total} paid in the last ${weeks} weeks; the busiest week began ${busiest}; at most ${n(active, '1 member', `${active} members`)} took part in a week.`,
+    activityLegend: 'The number above each bar is how many members paid or were paid that week.',
+    spreadTitle: 'Spread of balances',
+    spreadSummary: (members: number, low: string, high: string) => `${n(members, '1 member', `${members} members`)}, balances from ${low} to ${high}.`,
+    spreadLegend: 'How many members have a balance in each range, from the lowest to the highest.',
+  },
+
+  nfc: {
+    write: 'Write to an NFC tag or card',
+    writing: 'Hold the tag to the back of the phone…',
+    hint: 'A phone that taps the tag or card opens this link, as if its code had been scanned.',
+    written: 'Written. A phone that taps this tag opens the link.',
+    problems: {
+      unavailable: 'This phone cannot write NFC tags.',
+      denied: 'NFC is not allowed for Heroes. Allow it in the browser’s site settings.',
+      failed: 'The tag could not be written: it may be locked, too small or moved away too soon. Try again.',
+      timeout: 'No tag was held to the phone. Try again.',
+    },
+  },
+
   profile: {
     title: 'Your name in this pool',
     prompt: 'Members of this pool see only your key. Tell them your name: it is signed and shared with this pool only, not with your other pools.',

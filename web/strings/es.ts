@@ -196,6 +196,31 @@ const strings: Strings = {
     unsupported: 'Este navegador no puede mostrar notificaciones. El aviso y las marcas en la app te lo dicen igualmente.',
   },
 
+  charts: {
+    balanceTitle: 'Tu saldo a lo largo del tiempo',
+    balanceSummary: (first: string, last: string, now: string, low: string, high: string) => `Tu saldo del ${first} al ${last}: ahora ${now}, mínimo ${low}, máximo ${high}.`,
+    activityTitle: (weeks: number) => `Lo pagado cada semana (últimas ${weeks} semanas)`,
+    activitySummary: (total: string, weeks: number, busiest: string, active: number) =>
+      `${total} pagados en las últimas ${weeks} semanas; la semana con más actividad empezó el ${busiest}; como mucho ${n(active, `${active} miembro participó`, `${active} miembros participaron`)} en una semana.`,
+    activityLegend: 'El número sobre cada barra dice cuántos miembros pagaron o cobraron esa semana.',
+    spreadTitle: 'Reparto de los saldos',
+    spreadSummary: (members: number, low: string, high: string) => `${n(members, `${members} miembro`, `${members} miembros`)}, saldos de ${low} a ${high}.`,
+    spreadLegend: 'Cuántos miembros tienen un saldo en cada tramo, del más bajo al más alto.',
+  },
+
+  nfc: {
+    write: 'Escribir en una etiqueta o tarjeta NFC',
+    writing: 'Acerca la etiqueta a la parte trasera del teléfono…',
+    hint: 'Un teléfono que toque la etiqueta o la tarjeta abre este enlace, como si hubiera escaneado su código.',
+    written: 'Escrito. Un teléfono que toque esta etiqueta abre el enlace.',
+    problems: {
+      unavailable: 'Este teléfono no puede escribir etiquetas NFC.',
+      denied: 'El NFC no está permitido para Heroes. Permítelo en los ajustes del sitio del navegador.',
+      failed: 'No se pudo escribir la etiqueta: puede estar bloqueada, ser demasiado pequeña o haberse apartado demasiado pronto. Inténtalo de nuevo.',
+      timeout: 'No se acercó ninguna etiqueta al teléfono. Inténtalo de nuevo.',
+    },
+  },
+
   profile: {
     title: 'Tu nombre en esta caja',
     prompt: 'Los miembros de esta caja solo ven tu clave. Diles tu nombre: se firma y se comparte solo con esta caja, no con tus otras cajas.',

@@ -197,6 +197,31 @@ const strings: Strings = {
     unsupported: 'Ce navigateur ne peut pas afficher de notifications. Le bandeau et les marques dans l’application vous préviennent quand même.',
   },
 
+  charts: {
+    balanceTitle: 'Votre solde au fil du temps',
+    balanceSummary: (first: string, last: string, now: string, low: string, high: string) => `Votre solde du ${first} au ${last} : maintenant ${now}, au plus bas ${low}, au plus haut ${high}.`,
+    activityTitle: (weeks: number) => `Ce qui a été payé chaque semaine (${weeks} dernières semaines)`,
+    activitySummary: (total: string, weeks: number, busiest: string, active: number) =>
+      `${total} payés ces ${weeks} dernières semaines ; la semaine la plus active a commencé le ${busiest} ; au plus ${n(active, `${active} membre a`, `${active} membres ont`)} participé en une semaine.`,
+    activityLegend: 'Le nombre au-dessus de chaque barre indique combien de membres ont payé ou été payés cette semaine-là.',
+    spreadTitle: 'Répartition des soldes',
+    spreadSummary: (members: number, low: string, high: string) => `${n(members, `${members} membre`, `${members} membres`)}, soldes de ${low} à ${high}.`,
+    spreadLegend: 'Combien de membres ont un solde dans chaque tranche, de la plus basse à la plus haute.',
+  },
+
+  nfc: {
+    write: 'Écrire sur un tag ou une carte NFC',
+    writing: 'Approchez le tag du dos du téléphone…',
+    hint: 'Un téléphone qui touche le tag ou la carte ouvre ce lien, comme s’il avait scanné son code.',
+    written: 'Écrit. Un téléphone qui touche ce tag ouvre le lien.',
+    problems: {
+      unavailable: 'Ce téléphone ne peut pas écrire de tags NFC.',
+      denied: 'Le NFC n’est pas autorisé pour Heroes. Autorisez-le dans les réglages du site du navigateur.',
+      failed: 'Le tag n’a pas pu être écrit : il est peut-être verrouillé, trop petit ou éloigné trop tôt. Réessayez.',
+      timeout: 'Aucun tag n’a été approché du téléphone. Réessayez.',
+    },
+  },
+
   profile: {
     title: 'Votre nom dans cette caisse',
     prompt: 'Les membres de cette caisse ne voient que votre clé. Dites-leur votre nom : il est signé et partagé avec cette caisse seulement, pas avec vos autres caisses.',

@@ -196,6 +196,31 @@ const strings: Strings = {
     unsupported: 'Questo browser non può mostrare notifiche. Il banner e i segni nell’app ti avvisano comunque.',
   },
 
+  charts: {
+    balanceTitle: 'Il tuo saldo nel tempo',
+    balanceSummary: (first: string, last: string, now: string, low: string, high: string) => `Il tuo saldo dal ${first} al ${last}: ora ${now}, minimo ${low}, massimo ${high}.`,
+    activityTitle: (weeks: number) => `Quanto è stato pagato ogni settimana (ultime ${weeks} settimane)`,
+    activitySummary: (total: string, weeks: number, busiest: string, active: number) =>
+      `${total} pagati nelle ultime ${weeks} settimane; la settimana più attiva è iniziata il ${busiest}; al massimo ${n(active, '1 membro ha', `${active} membri hanno`)} partecipato in una settimana.`,
+    activityLegend: 'Il numero sopra ogni barra dice quanti membri hanno pagato o sono stati pagati quella settimana.',
+    spreadTitle: 'Distribuzione dei saldi',
+    spreadSummary: (members: number, low: string, high: string) => `${n(members, '1 membro', `${members} membri`)}, saldi da ${low} a ${high}.`,
+    spreadLegend: 'Quanti membri hanno un saldo in ogni fascia, dalla più bassa alla più alta.',
+  },
+
+  nfc: {
+    write: 'Scrivi su un tag o una carta NFC',
+    writing: 'Avvicina il tag al retro del telefono…',
+    hint: 'Un telefono che tocca il tag o la carta apre questo link, come se ne avesse scansionato il codice.',
+    written: 'Scritto. Un telefono che tocca questo tag apre il link.',
+    problems: {
+      unavailable: 'Questo telefono non può scrivere tag NFC.',
+      denied: 'L’NFC non è consentito per Heroes. Consentilo nelle impostazioni del sito del browser.',
+      failed: 'Non è stato possibile scrivere il tag: potrebbe essere bloccato, troppo piccolo o allontanato troppo presto. Riprova.',
+      timeout: 'Nessun tag è stato avvicinato al telefono. Riprova.',
+    },
+  },
+
   profile: {
     title: 'Il tuo nome in questa cassa',
     prompt: 'I membri di questa cassa vedono solo la tua chiave. Di’ loro il tuo nome: è firmato e condiviso solo con questa cassa, non con le altre.',

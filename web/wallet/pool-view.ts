@@ -161,6 +161,8 @@ export interface PoolView {
   readonly unconfirmedCount: number
   /** What this member received that is not confirmed yet (the sum of the rows at risk), in a witnessed pool. */
   readonly unconfirmedIncoming: number
+  /** Every money movement of the pool in replay order (the ledger's own, shared, not copied): for the console's charts. */
+  readonly movements: readonly Movement[]
 }
 
 export interface PoolViewInput {
@@ -367,5 +369,6 @@ export function viewPool(input: PoolViewInput): PoolView {
     witnessed: input.witnessed,
     unconfirmedCount: rows.filter((row) => row.confirmation === 'unconfirmed').length,
     unconfirmedIncoming: rows.reduce((sum, row) => sum + (row.atRisk ? row.change : 0), 0),
+    movements: input.movements,
   }
 }

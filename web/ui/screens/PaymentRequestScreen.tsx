@@ -4,6 +4,7 @@ import { encodeLink } from '../../links/link-codec.ts'
 import { paymentNotesIn } from '../../wallet/payment-notes.ts'
 import type { RequestRow, StatementRow } from '../../wallet/pool-view.ts'
 import { CopyField } from '../components/CopyField.tsx'
+import { NfcWrite } from '../components/NfcWrite.tsx'
 import { QrImage } from '../components/QrImage.tsx'
 import { SigningBlocked } from '../components/SigningBlocked.tsx'
 import { iso, Words } from '../components/Words.tsx'
@@ -114,6 +115,7 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
           </div>
           <div>
             {link && <CopyField label={t.paymentRequest.link} value={link} testId="request-link" />}
+            <NfcWrite link={link} />
             <button type="button" class="secondary" disabled={busy} onClick={() => void act('cancel')} data-testid="request-cancel">
               {t.paymentRequest.cancel}
             </button>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { encodeLink } from '../../links/link-codec.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { counterpartiesOf, filterRows, isFiltering, NO_FILTER, toCoreFilter, type StatementFilterText } from '../../wallet/statement-filter.ts'
+import { BalanceChart } from '../components/Charts.tsx'
 import { CloseAccount } from '../components/CloseAccount.tsx'
 import { WitnessNotes } from '../components/Confirmation.tsx'
 import { CopyField } from '../components/CopyField.tsx'
@@ -85,6 +86,7 @@ export function PoolScreen({ pool }: { pool: string }) {
         )}
       </div>
 
+      <BalanceChart view={view} />
       <SigningBlocked pool={pool} />
       {view.frozen && <p class="notice error" role="note">{t.pool.frozen}</p>}
       {view.closed && <p class="notice" role="note">{t.pool.closed}</p>}

@@ -4,6 +4,7 @@ import { parseAmount } from '../../lib/amount.ts'
 import { encodeLink } from '../../links/link-codec.ts'
 import { paymentNotes } from '../../wallet/payment-notes.ts'
 import { CopyField } from '../components/CopyField.tsx'
+import { NfcWrite } from '../components/NfcWrite.tsx'
 import { Field } from '../components/Field.tsx'
 import { MemberSelect } from '../components/MemberSelect.tsx'
 import { QrImage } from '../components/QrImage.tsx'
@@ -101,6 +102,7 @@ export function RequestScreen({ pool }: { pool: string }) {
           <>
             <QrImage text={address} label={t.qr.imageAlt(t.request.addressTitle)} />
             <CopyField label={t.request.addressLink} value={address} testId="address-link" />
+            <NfcWrite link={address} />
           </>
         )}
       </details>
