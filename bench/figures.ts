@@ -47,6 +47,9 @@ export const GOALS: Readonly<Record<string, { readonly atMost?: number; readonly
   relay_fanout_knee_clients: { atLeast: 3_000 },
   // Issue 18: replay with demurrage on within 20 % of off.
   replay_demurrage_ratio: { atLeast: 0.8 },
+  // Issue 17: payments signed by devices replay within 20 % of the same signed by member keys.
+  replay_devices_ratio: { atLeast: 0.8 },
+  replay_revoked_devices_ratio: { atLeast: 0.8 },
   // Issue 19 names the figure without a number; 50 ms keeps routing unnoticed on a phone, offline.
   route_100_pools_ms: { atMost: 50 },
 }

@@ -66,10 +66,18 @@ export interface GenerateOptions {
   readonly demurrage?: Demurrage
   /** Time between two rounds of payments (every member pays once a round); default 61 s. */
   readonly roundMs?: number
+  /**
+   * Issue 17: each member certifies a device key right after its admit, and the device signs the
+   * member's payments; with `revokeEvery` k, every k-th member then revokes its device at the
+   * device's last entry (appended at the end, voiding nothing).
+   */
+  readonly devices?: { readonly revokeEvery?: number }
 }
 
 /** The witness's secret index in `signer`, so benchmarks can sign more checkpoints. */
 export const WITNESS_SIGNER = 100_000
+/** Secret indexes of members' device keys (issue 17), one per member from here. */
+const DEVICE_SIGNER = 200_000
 
 /** A mutual-credit pool of `count` entries: admits for `memberCount` members, then transfers among them. */
 export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(2026, 0, 1), options: GenerateOptions = {}): GeneratedPool {
@@ -94,6 +102,16 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
     admitted.set(member.key, admit.id)
     entries.push(admit)
   }
+  // The device that signs each member's payments (the member itself without devices), and its certificate.
+  const payers = options.devices ? members.map((_, i) => signer(DEVICE_SIGNER + i)) : members
+  const certificates = new Map<PublicKeyHex, EntryId>()
+  if (options.devices) {
+    members.forEach((member, i) => {
+      const cert = make(member, { type: 'device', device: payers[i]!.key, name: `Phone ${i}` }, ++now, pool, [admitted.get(member.key)!])
+      certificates.set(payers[i]!.key, cert.id)
+      entries.push(cert)
+    })
+  }
   let round = 0
   // Chains that moved since the witness's last checkpoint, and that checkpoint.
   const moved = new Map<PublicKeyHex, EntryId>([[gatekeeper.key, gatekeeper.prev!]])
@@ -114,9 +132,9 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
     const i = round % members.length
     if (i === 0) now += options.roundMs ?? 61_000
     round++
-    const from = members[i]!
+    const from = payers[i]!
     const to = members[(i + 1 + (round % 7)) % members.length]!
-    const deps = from.seq === 1 ? [admitted.get(from.key)!, admitted.get(to.key)!] : []
+    const deps = from.seq === 1 ? [certificates.get(from.key) ?? admitted.get(from.key)!, admitted.get(to.key)!] : []
     // Online: the payer's chain is covered by the latest checkpoint, which it names.
     if (checkpoint && !moved.has(from.key)) deps.push(checkpoint)
     const entry = make(from, { type: 'transfer', to: to.key, amount: 1 + (round % 50) }, Math.max(now + i, lastTime), pool, deps.sort())
@@ -128,6 +146,14 @@ export function generatePool(count: number, memberCount = 200, t0 = Date.UTC(202
   while (entries.length < count) {
     if (witness && sinceCheckpoint >= options.checkpointEvery! && entries.length + 1 < count) entries.push(nextCheckpoint())
     else entries.push(nextTransfer())
+  }
+  const revokeEvery = options.devices?.revokeEvery
+  if (revokeEvery) {
+    members.forEach((member, i) => {
+      const device = payers[i]!
+      if (i % revokeEvery !== 0 || device.prev === null) return
+      entries.push(make(member, { type: 'revoke', device: device.key, afterSeq: device.seq - 1, afterEntry: device.prev }, lastTime + 1, pool, [device.prev]))
+    })
   }
   return { pool, entries, members: members.map((m) => m.key), nextTransfer, ...(witness ? { nextCheckpoint } : {}) }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout,demurrage,paths,pathlatency]`: every
+ * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout,demurrage,paths,pathlatency,devices]`: every
  * benchmark, one table, and bench/results.json (one object per figure: name,
  * value, unit, and baseline + ratio where a baseline is measured in the same
  * run). Speed is measured here, never asserted in tests.
@@ -18,6 +18,7 @@ import { run as runFanout } from './relay-fanout.ts'
 import { run as runDemurrage } from './demurrage.ts'
 import { run as runPaths } from './between-pools.ts'
 import { run as runPathLatency } from './path-latency.ts'
+import { run as runDevices } from './devices.ts'
 import { referenceVerify } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 import { GOALS, judged, round, type Figure } from './figures.ts'
@@ -58,6 +59,7 @@ const suites: Record<string, () => Promise<void>> = {
   demurrage: () => runDemurrage({ quick, report }),
   paths: () => runPaths({ quick, report }),
   pathlatency: () => runPathLatency({ quick, report }),
+  devices: () => runDevices({ quick, report }),
 }
 
 for (const [name, suite] of Object.entries(suites)) {

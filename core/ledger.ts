@@ -1140,13 +1140,14 @@ export class Ledger {
 
   /** Which revocations count, from what is applied and what `order` is about to apply. */
   #indexRevocations(order: readonly number[]): void {
-    const ordered = new Set(order)
+    const ordered = new Uint8Array(this.#entries.length)
+    for (const at of order) ordered[at] = 1
     const verdicts = this.#verdicts
     this.#revocations = RevocationIndex.build({
       entries: this.#entries,
       index: this.#index,
       blockOf: this.#blockOf,
-      applicable: (at) => verdicts[at] !== undefined || ordered.has(at),
+      applicable: (at) => verdicts[at] !== undefined || ordered[at] === 1,
       twins: (author, seq) => this.#forkedSlots.get(author)?.get(seq),
       revokes: this.#revokes,
       certificates: this.#certificates,

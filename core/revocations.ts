@@ -73,8 +73,8 @@ const NONE: ReadonlySet<EntryId> = new Set()
 export class RevocationIndex {
   /** Verdicts of the revocations considered: undefined for one that counts. */
   readonly #verdicts = new Map<EntryId, Problem | undefined>()
-  /** Counting revocations by `member/device`. */
-  readonly #byPair = new Map<string, Revocation[]>()
+  /** Counting revocations by device, then by member (two lookups, no key to build per entry judged). */
+  readonly #byDevice = new Map<PublicKeyHex, Map<PublicKeyHex, Revocation[]>>()
 
   static readonly EMPTY = new RevocationIndex()
 
@@ -93,7 +93,7 @@ export class RevocationIndex {
    * revocation in the same block or an earlier one leaves it out?
    */
   deviceProblem(member: PublicKeyHex, entry: Entry, block: number): Problem | undefined {
-    const list = this.#byPair.get(pairKey(member, entry.author))
+    const list = this.#byDevice.get(entry.author)?.get(member)
     if (!list) return undefined
     for (const revocation of list) {
       if (revocation.block <= block && !revocation.allowed.has(entry.id)) {
@@ -111,9 +111,11 @@ export class RevocationIndex {
     const index = new RevocationIndex()
     if (input.revokes.length === 0) return index
     const { entries, blockOf } = input
+    // By id, not by arrival: which revocation a verdict names must not depend on the order entries came in.
+    const byId = (a: number, b: number) => (entries[a]!.id < entries[b]!.id ? -1 : 1)
     // Who certified each key, and in which block.
     const certifiers = new Map<PublicKeyHex, { member: PublicKeyHex; block: number }[]>()
-    for (const at of input.certificates) {
+    for (const at of [...input.certificates].sort(byId)) {
       const cert = entries[at]!
       if (cert.type !== 'device') continue
       let list = certifiers.get(cert.device)
@@ -124,7 +126,7 @@ export class RevocationIndex {
       certifiers.get(key)?.some((c) => c.member === member && c.block <= block) ?? false
 
     const byDevice: { revocation: Revocation; member: PublicKeyHex; entry: RevokeEntry; at: number }[] = []
-    for (const at of input.revokes) {
+    for (const at of [...input.revokes].sort(byId)) {
       if (!input.applicable(at)) continue
       const entry = entries[at] as RevokeEntry
       const block = blockOf[at]!
@@ -152,9 +154,9 @@ export class RevocationIndex {
       for (const member of new Set(members)) byDevice.push({ revocation, member, entry, at })
     }
     // A device's revocation counts unless the member key's own revocations of that device leave it out.
-    const memberKeyOnly = new Map(index.#byPair)
+    const memberKeyOnly = new Map([...index.#byDevice].map(([device, byMember]) => [device, new Map([...byMember].map(([m, list]) => [m, [...list]]))]))
     for (const { revocation, member, entry, at } of byDevice) {
-      const removed = memberKeyOnly.get(pairKey(member, entry.author))?.find((r) => r.block <= blockOf[at]! && !r.allowed.has(entry.id))
+      const removed = memberKeyOnly.get(entry.author)?.get(member)?.find((r) => r.block <= blockOf[at]! && !r.allowed.has(entry.id))
       if (removed) {
         if (!index.#verdicts.has(entry.id)) index.#verdicts.set(entry.id, { reason: 'device-revoked', detail: `its signer was removed by ${short(removed.id)} before it` })
         continue
@@ -166,15 +168,12 @@ export class RevocationIndex {
   }
 
   #add(member: PublicKeyHex, device: PublicKeyHex, revocation: Revocation): void {
-    const key = pairKey(member, device)
-    const list = this.#byPair.get(key)
+    let byMember = this.#byDevice.get(device)
+    if (!byMember) this.#byDevice.set(device, (byMember = new Map()))
+    const list = byMember.get(member)
     if (list) list.push(revocation)
-    else this.#byPair.set(key, [revocation])
+    else byMember.set(member, [revocation])
   }
-}
-
-function pairKey(member: PublicKeyHex, device: PublicKeyHex): string {
-  return member + '/' + device
 }
 
 /** The signer's chain from the revocation back to seq 1, and the device's chain up to the cutoff. */

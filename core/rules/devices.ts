@@ -8,7 +8,7 @@
  * stand is decided by core/revocations.ts, whatever order they arrive in.
  * A device that forks its own chain is suspended; its member is not frozen.
  */
-import type { DeviceEntry, Entry, PublicKeyHex, RevokeEntry } from '../entry.ts'
+import type { DeviceEntry, Entry, PublicKeyHex, RevokeEntry, TransferEntry } from '../entry.ts'
 import { DEVICES_PER_MEMBER_MAX } from '../limits.ts'
 import { ACCEPTED, reject, short, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
 
@@ -55,7 +55,21 @@ export function deviceActs(state: PoolState, entry: Entry, member: PublicKeyHex,
       return { problem: reject('device-cap', `the device may pay ${device.spendCap} in all and has paid ${device.spent}: at most ${Math.max(0, device.spendCap - device.spent)} more`) }
     }
   }
-  return { view: { ...entry, author: member, signer: entry.author } }
+  return { view: viewOf(entry, member) }
+}
+
+/**
+ * The entry with its member as author. A payment's view is written out field
+ * by field: an object of one fixed shape is several times faster for the
+ * rules to read than a spread copy (bench/devices.ts).
+ */
+function viewOf(entry: Entry, member: PublicKeyHex): DeviceView {
+  if (entry.type !== 'transfer') return { ...entry, author: member, signer: entry.author }
+  const view: DeviceView<TransferEntry> = {
+    v: entry.v, id: entry.id, pool: entry.pool, type: entry.type, author: member, seq: entry.seq, prev: entry.prev, deps: entry.deps,
+    time: entry.time, sig: entry.sig, to: entry.to, amount: entry.amount, memo: entry.memo, request: entry.request, signer: entry.author,
+  }
+  return view
 }
 
 /** Counts an accepted payment against the device's own cap. */
