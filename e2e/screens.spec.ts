@@ -1,6 +1,6 @@
 /**
  * Every screen, looked at as a phone and a desktop would (issue 15): nothing sticks out or is cut at
- * 320 px, at 390 × 844 and at 1280 px (expectNothingCut: no sideways scroll, no element past the
+ * 320, 360 and 390 × 844 px and at 1280 px (expectNothingCut: no sideways scroll, no element past the
  * window's edge, no button whose words are wider than it), axe with no A/AA violation on each at
  * 390 px; damaged links each get their own clear words and lose nothing; the storage warning is said
  * once, not on every visit. With HEROES_SCREENS=1 (`node scripts/screens.mjs`) it also writes
@@ -14,7 +14,7 @@ import { DESKTOP, PHONE, Person, baseUrl, chooseMember, expectNothingCut } from 
 test.describe.configure({ mode: 'serial' })
 
 const GARBLED = 'vVQ9rxw3DPwrwdY2IIr6IN0lVYpUcbpc'
-const WIDTHS = [{ width: 320, height: 700 }, { width: 390, height: 844 }, { width: 1280, height: 860 }]
+const WIDTHS = [{ width: 320, height: 700 }, { width: 360, height: 760 }, { width: 390, height: 844 }, { width: 1280, height: 860 }]
 const SHOTS = process.env.HEROES_SCREENS === '1' ? 'docs/screens' : ''
 
 let gina: Person
@@ -145,7 +145,7 @@ test('the pool shows the member’s balance over time; the console, weekly activ
   await expect(gina.page.getByTestId('spread-chart').getByRole('img')).toHaveAttribute('aria-label', '2 members, balances from −5.00 SB to 5.00 SB.')
 })
 
-test('no screen is cut or scrolls sideways at 320, 390 × 844 and 1280 px; axe on each at 390', async () => {
+test('no screen is cut or scrolls sideways at 320, 360, 390 × 844 and 1280 px; axe on each at 390', async () => {
   test.setTimeout(600_000)
   const screens: Array<[Person, string]> = [
     [gina, '#/'], [gina, '#/join'], [gina, '#/create'], [gina, '#/backup'], [gina, '#/settings'],
