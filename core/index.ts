@@ -19,6 +19,7 @@ export { type Movement, type RequestStatus, type TimeFacts, isoTime } from './po
 export { feeOf, levy, evaluate, type ListingSummary, type OrderSummary } from './rules/index.ts'
 export { UNCOVERED, parentIds } from './coverage.ts'
 export { statement, statementCsv, poolCsv, formatAmount, csvField, type StatementRow, type StatementFilter } from './statement.ts'
+export { periodsToCollect, type DuePayment, type CollectOptions } from './collecting.ts'
 export { replay, choosePool, type ReplayOptions } from './replay.ts'
 export { profilesOf, type ProfileSummary } from './profiles.ts'
 export { chainHead, type ChainHead } from './chain.ts'

@@ -58,8 +58,10 @@ test('a pool of three: the gatekeeper invites Alice and Bob', async ({ browser }
   await join(bob, bobLink, 'Bob')
 })
 
-test('Alice pays Bob every week; Bob’s phone collects the first payment by itself', async () => {
+test('Alice pays Bob every week; with Bob’s phone off, the relay collects the first payment; Bob sees it once back', async () => {
   const page = alice.page
+  await bob.openPool('Rent club')
+  await bob.setOffline(true)
   await alice.goto(`#/pool/${pool}/pay`)
   await chooseMember(page, 'Bob')
   await page.getByLabel('Amount (RC)').fill('5')
@@ -78,8 +80,14 @@ test('Alice pays Bob every week; Bob’s phone collects the first payment by its
   await expect(scheduled).toHaveCount(1)
   await expect(scheduled).toContainText(/You pay Bob .* 5\.00 RC every week, 3 times/)
 
-  // Bob's phone sees the order and collects the payment due now, with nobody pressing anything.
-  await bob.openPool('Rent club')
+  // The order names the relay's coordinator (the relay witnesses the pool): the relay collects while Bob's phone is off.
+  const lines = await page.evaluate((id) => (globalThis as unknown as { heroes: { wallet: { poolLines(p: string): string[] } } }).heroes.wallet.poolLines(id), pool)
+  expect(lines.filter((line) => line.includes('"type":"order"') && line.includes('"coordinator":'))).toHaveLength(1)
+  await expect(alice.balance()).toHaveText('−5.00 RC', { timeout: 45_000 })
+  await expect(page.getByTestId('statement-row').first()).toContainText(/Paid to Bob .*\(repeating or scheduled\)/)
+
+  // Bob's phone back: the payment is there once, whoever collected it.
+  await bob.setOffline(false)
   await expect(bob.balance()).toHaveText('5.00 RC', { timeout: 30_000 })
   const row = bob.page.getByTestId('statement-row').first()
   await expect(row).toContainText(/Received from Alice .*\(repeating or scheduled\)/)
@@ -89,9 +97,7 @@ test('Alice pays Bob every week; Bob’s phone collects the first payment by its
   await expect(bob.page.getByTestId('scheduled-stop')).toHaveCount(0)
   await expectNoOverflow(bob.page)
   await bob.shot('pool-scheduled')
-
-  await expect(alice.balance()).toHaveText('−5.00 RC', { timeout: 30_000 })
-  await expect(page.getByTestId('statement-row').first()).toContainText(/Paid to Bob .*\(repeating or scheduled\)/)
+  await expect(bob.page.getByTestId('statement-row').filter({ hasText: 'repeating or scheduled' })).toHaveCount(1)
 })
 
 test('Alice stops the order; Bob’s phone shows it stopped', async () => {

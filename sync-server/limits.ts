@@ -88,6 +88,11 @@ export const CHECKPOINT_COALESCE_MS = 100
  * (CHECKPOINT_HEADS_MAX each); the rest waits for the next interval.
  */
 export const CHECKPOINTS_IN_A_ROW_MAX = 16
+/**
+ * How often the relay's coordinator looks for standing-order payments that fell due in the pools it
+ * witnesses (coordinator.ts), beside after every change: orders repeat every minute at the most often.
+ */
+export const COORDINATE_INTERVAL_MS = 15_000
 
 /** Lines (by key) the document watcher remembers having decoded; past this it forgets them all (re-decoding is only time). */
 export const WITNESS_LINES_REMEMBERED_MAX = 100_000

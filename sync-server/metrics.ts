@@ -18,6 +18,7 @@ export interface RelayMetrics {
   readonly documentLoad: Histogram
   readonly heldMessages: Gauge
   readonly checkpointsSigned: Counter
+  readonly collectsSigned: Counter
   readonly witnessedPools: Gauge
   readonly memoryBudget: Gauge
   readonly documentsMemory: Gauge
@@ -72,6 +73,7 @@ export function createRelayMetrics(sample: RelaySamples): RelayMetrics {
       },
     }),
     checkpointsSigned: new Counter({ name: 'heroes_relay_checkpoints_signed_total', help: 'Checkpoints this relay signed as a witness and published', registers }),
+    collectsSigned: new Counter({ name: 'heroes_relay_collects_signed_total', help: 'Standing-order payments this relay collected as a coordinator and published', registers }),
     witnessedPools: new Gauge({
       name: 'heroes_relay_witnessed_pools', help: 'Pools whose policy names this relay as a witness and that it checkpoints', registers,
       collect() {

@@ -31,6 +31,7 @@ import { PeerDocuments } from './peerDocuments.ts'
 import { staticFiles } from './staticFiles.ts'
 import { verifyEd25519 } from './native-verify.ts'
 import { RelayWitness, WITNESSED_POOLS_FILE_NAME } from './witness.ts'
+import { Coordinator, coordinatorSecretOf } from './coordinator.ts'
 import { Mailboxes } from './mailbox.ts'
 
 export interface RelayOptions {
@@ -190,8 +191,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   guardEmptySaves(repo)
   // and an evicted document must not stay in the heap through upstream's loader (eviction.ts).
   guardLoadLeak(repo)
+  const coordinator = options.witness ? new Coordinator(coordinatorSecretOf(options.witness.secretKey)) : undefined
   const witness = options.witness && new RelayWitness({
     repo,
+    coordinator,
+    onCollect: () => metrics.collectsSigned.inc(),
     secretKey: options.witness.secretKey,
     checkpointIntervalMs: options.witness.checkpointIntervalMs,
     poolsMax: options.witness.poolsMax,
@@ -295,6 +299,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       // Public by nature (it is in every pool that names this relay); any origin may read it, e.g. an app creating a pool.
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' })
       response.end(JSON.stringify({ publicKey: witness.publicKey }) + '\n')
+      return
+    }
+    if (pathname === '/coordinator' && coordinator && witness) {
+      // The key an order names for this relay to collect its payments (coordinator.ts), and the witness it goes with.
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache', 'Access-Control-Allow-Origin': '*' })
+      response.end(JSON.stringify({ publicKey: coordinator.publicKey, witness: witness.publicKey }) + '\n')
       return
     }
     if (pathname === '/heads') {

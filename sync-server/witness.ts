@@ -35,8 +35,9 @@ import {
   verifyEntrySignature, type Entry, type EntryId, type PolicyEntry, type PoolEntry, type PublicKeyHex, type Verifier,
 } from '../core/index.ts'
 import { MemoryVerifiedStore, PoolSync, readDocumentLines, SHARD_KEYS_SCANNED_MAX, shardDocumentId, type SyncDocument } from '../core/sync/index.ts'
+import type { Coordinator } from './coordinator.ts'
 import {
-  CHECKPOINT_COALESCE_MS, CHECKPOINTS_IN_A_ROW_MAX, WITNESS_GENESES_WANTED_MAX, WITNESS_LINES_REMEMBERED_MAX,
+  CHECKPOINT_COALESCE_MS, CHECKPOINTS_IN_A_ROW_MAX, COORDINATE_INTERVAL_MS, WITNESS_GENESES_WANTED_MAX, WITNESS_LINES_REMEMBERED_MAX,
   WITNESS_SCAN_DOCUMENTS_PER_TURN_MAX, WITNESSED_POOLS_MAX,
 } from './limits.ts'
 
@@ -61,6 +62,10 @@ export interface WitnessOptions {
   readonly onCheckpoint?: () => void
   /** Called when a pool is refused for the cap (metrics). */
   readonly onRefused?: () => void
+  /** Collects standing orders that name it, in the pools witnessed (coordinator.ts); none: the relay collects nothing. */
+  readonly coordinator?: Coordinator
+  /** Called once per collect the coordinator signed and published (metrics). */
+  readonly onCollect?: () => void
 }
 
 interface WitnessedPool {
@@ -94,6 +99,9 @@ export class RelayWitness {
   readonly #log: (event: string, fields?: Record<string, unknown>) => void
   readonly #onCheckpoint: () => void
   readonly #onRefused: () => void
+  readonly #coordinator: Coordinator | undefined
+  readonly #onCollect: () => void
+  #coordinateTimer: NodeJS.Timeout | undefined
   readonly #pools = new Map<EntryId, WitnessedPool>()
   /** Pools that stopped naming the relay, with the entries that had named it (a new one starts the pool again). */
   readonly #stopped = new Map<EntryId, Set<EntryId>>()
@@ -127,6 +135,13 @@ export class RelayWitness {
     this.#log = options.log ?? (() => {})
     this.#onCheckpoint = options.onCheckpoint ?? (() => {})
     this.#onRefused = options.onRefused ?? (() => {})
+    this.#coordinator = options.coordinator
+    this.#onCollect = options.onCollect ?? (() => {})
+    if (this.#coordinator) {
+      // Payments fall due with nothing arriving: look every so often, not only after a change.
+      this.#coordinateTimer = setInterval(() => void this.#coordinateAll(), COORDINATE_INTERVAL_MS)
+      this.#coordinateTimer.unref()
+    }
   }
 
   /** Resumes the pools remembered in the state file. */
@@ -191,6 +206,7 @@ export class RelayWitness {
     if (this.#closed) return
     this.#closed = true
     clearTimeout(this.#scanTimer)
+    clearInterval(this.#coordinateTimer)
     for (const pool of this.#pools.values()) this.#closePool(pool)
     await this.#persisting
   }
@@ -412,12 +428,40 @@ export class RelayWitness {
         // A full checkpoint may have left heads out: the next one in a row names them, or the next interval's.
         if (row === CHECKPOINTS_IN_A_ROW_MAX - 1) pool.changed = true
       }
+      await this.#coordinate(pool, time)
     } catch (error) {
       this.#log('witness-error', { pool: shortId(pool.pool), message: messageOf(error) })
     } finally {
       pool.ticking = false
       this.#schedule(pool)
     }
+  }
+
+  /** Collects what fell due in every pool witnessed and settled, between their ticks. */
+  async #coordinateAll(): Promise<void> {
+    for (const pool of this.#pools.values()) {
+      if (pool.closed || pool.ticking || !pool.settled) continue
+      pool.ticking = true
+      try {
+        await this.#coordinate(pool, this.#now())
+      } catch (error) {
+        this.#log('coordinator-error', { pool: shortId(pool.pool), message: messageOf(error) })
+      } finally {
+        pool.ticking = false
+        this.#schedule(pool)
+      }
+    }
+  }
+
+  /** The coordinator's collects due by `time` in this pool (its chain read first: `settled`); a checkpoint follows them. */
+  async #coordinate(pool: WitnessedPool, time: number): Promise<void> {
+    if (!this.#coordinator || !pool.settled || pool.closed) return
+    pool.ledger.add([], time)
+    const sent = await this.#coordinator.collect(pool.pool, pool.ledger, pool.sync, time)
+    if (sent === 0) return
+    for (let i = 0; i < sent; i++) this.#onCollect()
+    this.#log('coordinator-collected', { pool: shortId(pool.pool), collects: sent })
+    pool.changed = true
   }
 
   #stop(pool: WitnessedPool, reason: 'not-named'): void {

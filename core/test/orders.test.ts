@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { replay, type Entry, type ReplayResult } from '../index.ts'
+import { Ledger, periodsToCollect, replay, type Entry, type ReplayResult } from '../index.ts'
 import { MINUTE, PoolBuilder, T0, actor, verdictOf, type Actor } from './fixtures.ts'
 
 const alice = actor('alice')
@@ -181,5 +181,44 @@ describe('scheduled payments', () => {
     const r2 = q.replay(ASOF)
     expect(verdictOf(r2, tooLate)).toBe('rejected:order-closed')
     expect(r2.balances[alice.key]).toBe(1000)
+  })
+})
+
+describe('which periods a collector asks for (collecting.ts)', () => {
+  const options = { retryMs: DAY, perOrderMax: 5 }
+  const ledgerOf = (p: PoolBuilder, asOf: number) => {
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, asOf)
+    return ledger
+  }
+
+  it('asks for what is due and not collected, for the payee and for the coordinator the order names', () => {
+    const p = pool()
+    const o = order(p, { everySeconds: DAY / 1000, count: 4, coordinator: relay.key })
+    collect(p, o, 0, T0 + 2 * MINUTE)
+    const ledger = ledgerOf(p, T0 + 2 * DAY + HOUR)
+    expect(periodsToCollect(ledger, bob.key, T0 + 2 * DAY + HOUR, options)).toEqual([{ order: o.id, period: 1 }, { order: o.id, period: 2 }])
+    expect(periodsToCollect(ledger, relay.key, T0 + 2 * DAY + HOUR, options)).toEqual([{ order: o.id, period: 1 }, { order: o.id, period: 2 }])
+    // Neither the payer nor a stranger collects.
+    expect(periodsToCollect(ledger, alice.key, T0 + 2 * DAY + HOUR, options)).toEqual([])
+    expect(periodsToCollect(ledger, mallory.key, T0 + 2 * DAY + HOUR, options)).toEqual([])
+  })
+
+  it('skips a period a collect waits for, asks again for a refused one only a day after the try, and nothing once revoked', () => {
+    const p = pool()
+    const o = order(p, { everySeconds: DAY / 1000, amount: 600 })
+    collect(p, o, 0, T0 + 2 * MINUTE)
+    // Alice holds 400 after the first: the second is refused.
+    const refused = collect(p, o, 1, T0 + DAY + 2 * MINUTE)
+    expect(verdictOf(p.replay(ASOF), refused)).toBe('rejected:below-min-balance')
+    // Dated ahead of the ledger's clock: waiting, so period 2 is not asked for again.
+    collect(p, o, 2, T0 + 2 * DAY + 2 * MINUTE)
+    const at = T0 + 2 * DAY + MINUTE
+    expect(periodsToCollect(ledgerOf(p, at), bob.key, at, options)).toEqual([])
+    const later = T0 + 2 * DAY + 3 * MINUTE
+    expect(periodsToCollect(ledgerOf(p, later), bob.key, later, options)).toEqual([{ order: o.id, period: 1 }])
+    p.answer('cancel', alice, o, T0 + 2 * DAY + 4 * MINUTE)
+    const revoked = T0 + 5 * DAY
+    expect(periodsToCollect(ledgerOf(p, revoked), bob.key, revoked, options)).toEqual([])
   })
 })

@@ -288,6 +288,8 @@ export function viewPool(input: PoolViewInput): PoolView {
     if (charge !== undefined) chargeRow(verdict.id, charge, entry?.time ?? 0)
     // A profile says who its author is; it is shown wherever the author appears, not as a statement row.
     if (!entry || entry.type === 'profile') continue
+    // A second ask for a period already paid (the payee's phone and the relay both collecting) is noise, not news.
+    if (entry.type === 'collect' && verdict.reason === 'order-period-paid') continue
     const money = moneyOf(entry, entries)
     const mine = entry.author === me
     const toMe = money?.to === me

@@ -37,7 +37,32 @@ export interface ProbeOptions {
 
 /** Asks the relay at `relayUrl` (its WebSocket address) which key it witnesses with. Never throws. */
 export async function probeRelayWitness(relayUrl: string, options: ProbeOptions = {}): Promise<WitnessProbe> {
-  const url = relayHttpUrl(relayUrl, '/witness')
+  const answer = await askRelay(relayUrl, '/witness', options)
+  if (!answer.ok) return answer
+  const key = witnessKeyOfAnswer(answer.text)
+  return key === undefined ? { ok: false, problem: 'invalid-answer' } : { ok: true, key }
+}
+
+export type CoordinatorProbe =
+  | { readonly ok: true; readonly coordinator: PublicKeyHex; readonly witness: PublicKeyHex }
+  | { readonly ok: false; readonly problem: WitnessProbeProblem }
+
+/**
+ * Asks the relay which key collects standing orders for it (`GET /coordinator`,
+ * sync-server/coordinator.ts) and which witness key it goes with: an order
+ * names the coordinator only in a pool that relay witnesses. Never throws.
+ */
+export async function probeRelayCoordinator(relayUrl: string, options: ProbeOptions = {}): Promise<CoordinatorProbe> {
+  const answer = await askRelay(relayUrl, '/coordinator', options)
+  if (!answer.ok) return answer
+  const coordinator = witnessKeyOfAnswer(answer.text)
+  const witness = coordinator && keyField(answer.text, 'witness')
+  return coordinator && witness ? { ok: true, coordinator, witness } : { ok: false, problem: 'invalid-answer' }
+}
+
+/** A small JSON answer from the relay's origin, or why there is none (404: the relay does not witness). */
+async function askRelay(relayUrl: string, path: string, options: ProbeOptions): Promise<{ ok: true; text: string } | { ok: false; problem: WitnessProbeProblem }> {
+  const url = relayHttpUrl(relayUrl, path)
   if (url === undefined) return { ok: false, problem: 'no-relay' }
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis)
   const controller = new AbortController()
@@ -51,16 +76,24 @@ export async function probeRelayWitness(relayUrl: string, options: ProbeOptions 
     }
     if (response.status === 404) return { ok: false, problem: 'no-witness' }
     if (!response.ok) return { ok: false, problem: 'unreachable' }
-    let text: string
     try {
-      text = await response.text()
+      return { ok: true, text: await response.text() }
     } catch {
       return { ok: false, problem: 'unreachable' }
     }
-    const key = witnessKeyOfAnswer(text)
-    return key === undefined ? { ok: false, problem: 'invalid-answer' } : { ok: true, key }
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** A 64-hex key field of a small JSON object, or undefined. */
+function keyField(text: string, field: string): PublicKeyHex | undefined {
+  if (text.length > WITNESS_ANSWER_CHARS_MAX) return undefined
+  try {
+    const value = (JSON.parse(text) as Record<string, unknown>)[field]
+    return typeof value === 'string' && KEY.test(value) ? (value as PublicKeyHex) : undefined
+  } catch {
+    return undefined
   }
 }
 

@@ -11,18 +11,22 @@
  * (ORDER_COLLECT_RETRY_SECONDS), not on every tick.
  */
 import {
-  ORDER_COLLECT_PER_RUN_MAX, ORDER_COLLECT_RETRY_SECONDS, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN,
+  ORDER_COLLECT_PER_RUN_MAX, ORDER_COLLECT_RETRY_SECONDS, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, periodsToCollect,
   type CancelEntry, type CollectEntry, type EntryId, type OrderEntry, type PublicKeyHex,
 } from '../../core/index.ts'
 import { idOf, kept, refused, type Outcome } from './outcome.ts'
 import { memoField } from './payments.ts'
+import { probeRelayCoordinator } from './pool-witness.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { WalletParts } from './wallet-parts.ts'
+
+/** How long the relay has to name its coordinator before an order is signed without one (the payee's phone collects). */
+const COORDINATOR_ANSWER_TIMEOUT_MS = 2000
 
 /** A burst of changes (a sync bringing many entries) is answered by one collection, this long after the first. */
 const COLLECT_DELAY_MS = 200
 
-export type StandingOrdersParts = Pick<WalletParts, 'pools' | 'signer' | 'now'>
+export type StandingOrdersParts = Pick<WalletParts, 'pools' | 'signer' | 'now' | 'sync'>
 
 /** What a member chooses on the pay screen: when the first payment is made, and whether and how often it repeats. */
 export interface OrderPlan {
@@ -64,8 +68,11 @@ export class StandingOrders {
     if (plan.start !== undefined && (!Number.isSafeInteger(plan.start) || plan.start < now - 60_000)) {
       return refused('order-invalid', `expected a first payment from now on, got ${new Date(plan.start).toISOString()}`)
     }
+    // The relay that witnesses the pool can collect the payments too, while the payee's phone is off.
+    const coordinator = await this.#relayCoordinator(book)
     const body = {
       type: 'order' as const, to: to as PublicKeyHex, amount,
+      ...(coordinator ? { coordinator } : {}),
       ...(every !== undefined ? { everySeconds: every } : {}),
       ...(every !== undefined && plan.count !== undefined ? { count: plan.count } : {}),
       // A scheduled payment names its date; an order that starts now takes its own time as the start.
@@ -73,6 +80,17 @@ export class StandingOrders {
       ...memoField(memo),
     }
     return idOf(await this.#parts.signer.sign<OrderEntry>(book, body))
+  }
+
+  /**
+   * The coordinator key of the relay this wallet syncs with, when that relay is the pool's primary
+   * witness (its checkpoints date the payments it collects); none offline or otherwise.
+   */
+  async #relayCoordinator(book: PoolBook): Promise<PublicKeyHex | undefined> {
+    const primary = book.ledger.policy?.witnesses?.[0]
+    if (!primary) return undefined
+    const probe = await probeRelayCoordinator(this.#parts.sync.relayUrl, { timeoutMs: COORDINATOR_ANSWER_TIMEOUT_MS })
+    return probe.ok && probe.witness === primary ? probe.coordinator : undefined
   }
 
   /** Stops a standing order or cancels a scheduled payment: no later period is paid. */
@@ -122,49 +140,20 @@ export class StandingOrders {
   async #collectIn(book: PoolBook): Promise<number> {
     if (this.#parts.signer.blocked(book)) return 0
     const now = this.#parts.now()
-    const orders = book.ledger.orders().filter((order) => order.payee === book.me && order.status === 'active')
-    if (orders.length === 0) return 0
-    const tried = this.#attempts(book)
+    const due = periodsToCollect(book.ledger, book.me, now, { retryMs: ORDER_COLLECT_RETRY_SECONDS * 1000, perOrderMax: ORDER_COLLECT_PER_RUN_MAX })
     let accepted = 0
-    for (const order of orders) {
-      const periods = book.ledger.duePeriods(order.id, now, ORDER_COLLECT_PER_RUN_MAX + tried.size)
-      let signed = 0
-      for (const period of periods) {
-        if (signed >= ORDER_COLLECT_PER_RUN_MAX) break
-        const last = tried.get(`${order.id}:${period}`)
-        if (last !== undefined && (last.standing || now - last.time < ORDER_COLLECT_RETRY_SECONDS * 1000)) continue
-        signed++
-        const outcome = await this.#parts.signer.sign<CollectEntry>(book, { type: 'collect', order: order.id, period }, { extraDeps: [order.id] })
-        if (outcome.ok) accepted++
-        // Refused now (the payer cannot pay): nothing was kept, so remember the try here until the retry is due.
-        else this.#refusedAt.set(`${book.id}:${order.id}:${period}`, now)
-      }
+    for (const { order, period } of due) {
+      const key = `${book.id}:${order}:${period}`
+      // Refused here before signing (the payer cannot pay): no entry was kept, so this session remembers the try.
+      const refusedAt = this.#refusedAt.get(key)
+      if (refusedAt !== undefined && now - refusedAt < ORDER_COLLECT_RETRY_SECONDS * 1000) continue
+      const outcome = await this.#parts.signer.sign<CollectEntry>(book, { type: 'collect', order, period }, { extraDeps: [order] })
+      if (outcome.ok) accepted++
+      else this.#refusedAt.set(key, now)
     }
     return accepted
   }
 
   /** Refused tries of this session, which leave no entry behind: by pool, order and period. */
   readonly #refusedAt = new Map<string, number>()
-
-  /**
-   * Each period this member already asked for, by `order:period`: standing
-   * when a collect of it is accepted or waiting, else the time of the last try.
-   */
-  #attempts(book: PoolBook): Map<string, { standing: boolean; time: number }> {
-    const tried = new Map<string, { standing: boolean; time: number }>()
-    for (const entry of book.store.entries.values()) {
-      if (entry.type !== 'collect' || entry.author !== book.me) continue
-      const key = `${entry.order}:${entry.period}`
-      const standing = book.ledger.verdict(entry.id)?.status !== 'rejected'
-      const was = tried.get(key)
-      tried.set(key, { standing: standing || (was?.standing ?? false), time: Math.max(entry.time, was?.time ?? 0) })
-    }
-    for (const [key, time] of this.#refusedAt) {
-      if (!key.startsWith(`${book.id}:`)) continue
-      const short = key.slice(book.id.length + 1)
-      const was = tried.get(short)
-      tried.set(short, { standing: was?.standing ?? false, time: Math.max(time, was?.time ?? 0) })
-    }
-    return tried
-  }
 }
