@@ -60,7 +60,7 @@ describe('the relay as a coordinator', () => {
     clients.push(payer)
     await payer.sync.publish(fixture.entries)
     // Until the relay holds the orders (its checkpoint covers them), then the payer's phone goes too.
-    await waitFor(async () => witnessedBy(fixture.pool, await payer.store.all(), other.id) !== undefined, 20_000, 'the orders witnessed')
+    await waitFor(async () => witnessedBy(fixture.pool, await payer.store.all(), other.id) !== undefined, 45_000, 'the orders witnessed')
     await payer.close()
 
     // Bob's phone was never online: a fresh device that knows only the genesis finds the payment collected and witnessed.
@@ -71,7 +71,7 @@ describe('the relay as a coordinator', () => {
       const entries = await device.store.all()
       collect = entries.find((entry) => entry.type === 'collect')
       return collect !== undefined && witnessedBy(fixture.pool, entries, collect.id) !== undefined
-    }, 20_000, 'a collect by the relay, covered by its checkpoint').catch((error: unknown) => {
+    }, 45_000, 'a collect by the relay, covered by its checkpoint').catch((error: unknown) => {
       console.log(relayProcess.stderr().split('\n').filter((line) => /coordinator|witness-/.test(line)).slice(-8).join('\n'))
       throw error
     })
@@ -94,5 +94,5 @@ describe('the relay as a coordinator', () => {
     const again = await relay(dir)
     expect((await keysOf(again)).coordinator).toBe(keys.coordinator)
     await again.kill('SIGTERM')
-  }, 60_000)
+  }, 150_000)
 })
