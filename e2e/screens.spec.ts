@@ -145,6 +145,24 @@ test('the pool shows the member’s balance over time; the console, weekly activ
   await expect(gina.page.getByTestId('spread-chart').getByRole('img')).toHaveAttribute('aria-label', '2 members, balances from −5.00 SB to 5.00 SB.')
 })
 
+test('a member signs a small picture with the name; a file that is not an image is refused in words', async () => {
+  const page = bob.page
+  await bob.goto(`#/pool/${pool}`)
+  const card = page.getByTestId('profile-card')
+  if ((await card.getAttribute('open')) === null) await card.locator('summary').click()
+  await page.getByLabel(/^Picture/).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') })
+  await expect(card.getByRole('alert')).toHaveText('This file is not an image this browser can read.')
+  await page.getByLabel(/^Picture/).setInputFiles('public/icons/icon-512.png')
+  await expect(page.getByTestId('profile-picture-preview')).toHaveAttribute('src', /^data:image\/(webp|jpeg);base64,/)
+  await expect(card.getByRole('alert')).toHaveCount(0)
+  await page.getByLabel('Name', { exact: true }).fill('Bob')
+  await page.getByTestId('profile-save').click()
+  await expect(card).toContainText('Shown to the pool as Bob')
+  // The gatekeeper's phone shows it beside his name once the profile arrives.
+  await gina.goto(`#/pool/${pool}/manage`)
+  await expect(gina.page.getByTestId('member-row').filter({ hasText: 'Bob' }).locator('img.avatar')).toHaveAttribute('src', /^data:image\/(webp|jpeg);base64,/, { timeout: 30_000 })
+})
+
 test('no screen is cut or scrolls sideways at 320, 360, 390 × 844 and 1280 px; axe on each at 390', async () => {
   test.setTimeout(600_000)
   const screens: Array<[Person, string]> = [

@@ -235,6 +235,12 @@ export const en = {
     shownAs: <P>(name: P) => phrase<P>`Shown to the pool as ${name}`,
     name: 'Name',
     bio: 'About you (optional)',
+    picture: 'Picture (optional): made small, shown beside your name',
+    pictureRemove: 'Remove the picture',
+    pictureProblems: {
+      'not-an-image': 'This file is not an image this browser can read.',
+      'too-detailed': 'This picture cannot be made small enough to share; try a simpler one.',
+    },
     hint: (fingerprint: string) => `Shown with your key’s fingerprint, ${fingerprint}, so others can tell you apart from anyone using the same name.`,
     save: 'Share my name',
     saved: 'Your name is signed and shared with this pool.',

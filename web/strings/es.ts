@@ -227,6 +227,12 @@ const strings: Strings = {
     shownAs: <P>(name: P) => phrase<P>`La caja te ve como ${name}`,
     name: 'Nombre',
     bio: 'Sobre ti (opcional)',
+    picture: 'Imagen (opcional): reducida, se muestra junto a tu nombre',
+    pictureRemove: 'Quitar la imagen',
+    pictureProblems: {
+      'not-an-image': 'Este archivo no es una imagen que este navegador sepa leer.',
+      'too-detailed': 'Esta imagen no se puede reducir lo bastante para compartirla; prueba con una más sencilla.',
+    },
     hint: (fingerprint: string) => `Se muestra con la huella de tu clave, ${fingerprint}, para que te distingan de quien use el mismo nombre.`,
     save: 'Compartir mi nombre',
     saved: 'Tu nombre está firmado y compartido con esta caja.',

@@ -228,6 +228,12 @@ const strings: Strings = {
     shownAs: <P>(name: P) => phrase<P>`Montré à la caisse comme ${name}`,
     name: 'Nom',
     bio: 'À propos de vous (facultatif)',
+    picture: 'Image (facultative) : réduite, affichée à côté de votre nom',
+    pictureRemove: 'Retirer l’image',
+    pictureProblems: {
+      'not-an-image': 'Ce fichier n’est pas une image que ce navigateur sait lire.',
+      'too-detailed': 'Cette image ne peut pas être assez réduite pour être partagée ; essayez-en une plus simple.',
+    },
     hint: (fingerprint: string) => `Affiché avec l’empreinte de votre clé, ${fingerprint}, pour qu’on vous distingue de quiconque porte le même nom.`,
     save: 'Partager mon nom',
     saved: 'Votre nom est signé et partagé avec cette caisse.',

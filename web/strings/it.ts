@@ -227,6 +227,12 @@ const strings: Strings = {
     shownAs: <P>(name: P) => phrase<P>`Mostrato alla cassa come ${name}`,
     name: 'Nome',
     bio: 'Su di te (facoltativo)',
+    picture: 'Immagine (facoltativa): rimpicciolita, mostrata accanto al tuo nome',
+    pictureRemove: 'Togli l’immagine',
+    pictureProblems: {
+      'not-an-image': 'Questo file non è un’immagine che il browser sa leggere.',
+      'too-detailed': 'Questa immagine non si può rimpicciolire abbastanza per condividerla; provane una più semplice.',
+    },
     hint: (fingerprint: string) => `Mostrato con l’impronta della tua chiave, ${fingerprint}, così gli altri ti distinguono da chi usa lo stesso nome.`,
     save: 'Condividi il mio nome',
     saved: 'Il tuo nome è firmato e condiviso con questa cassa.',
