@@ -53,7 +53,7 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   device: [['device', true], ['name', false], ['spendCap', false]],
   revoke: [['device', true], ['afterSeq', true], ['afterEntry', false]],
   recover: [['member', true]],
-  approve: [['entry', true]],
+  approve: [['entry', true], ['key', true]],
 }
 
 const POLICY_KEYS = ['kind', 'name', 'symbol', 'decimals', 'minBalance', 'maxBalance', 'rateLimitSeconds']
@@ -225,6 +225,7 @@ function checkShape(r: Record<string, unknown>): string | undefined {
     case 'approve':
       if (!isHex(r.entry, 32)) return `expected entry as the id of the recovery request approved, got ${show(r.entry)}`
       if (!(r.deps as string[]).includes(r.entry as string)) return 'expected the approved request among deps'
+      if (!isHex(r.key, 32)) return `expected key as the request's new public key, got ${show(r.key)}`
       return undefined
   }
 }

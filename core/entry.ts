@@ -383,6 +383,8 @@ export interface RecoverEntry extends EnvelopeFields<'recover'> {
 /** A gatekeeper approves a recovery request (named in `entry` and in `deps`). */
 export interface ApproveEntry extends EnvelopeFields<'approve'> {
   readonly entry: EntryId
+  /** The request's new key, so that every device follows its shards (core/sync/discovery.ts). */
+  readonly key: PublicKeyHex
 }
 
 export type Entry =

@@ -32,5 +32,5 @@ function recoverApprove(argv: string[], now: number): number {
   const { values } = parseFlags(argv, { ...common, entry: { type: 'string' } })
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const request = findEntry(context, values.entry, 'entry', 'recover')
-  return emit<ApproveEntry>(context, 'approve', { entry: request.id }, [request.id])
+  return emit<ApproveEntry>(context, 'approve', { entry: request.id, key: request.author }, [request.id])
 }

@@ -81,6 +81,7 @@ export function recoverRule(state: PoolState, entry: RecoverEntry, commit: boole
 export function approveRule(state: PoolState, entry: ApproveEntry, facts: TimeFacts, commit: boolean): Evaluation {
   const request = state.recoveries.get(entry.entry)
   if (!request) return reject('bad-target', `${short(entry.entry)} is not a recovery request of this pool`)
+  if (request.key !== entry.key) return reject('bad-target', `the request is by ${short(request.key)}, the approval names ${short(entry.key)}`)
   if (request.status !== 'open') return reject('not-open', 'the account was recovered already')
   if (request.approvals.includes(entry.author)) return reject('already-approved', `${short(entry.author)} approved it already`)
   if (request.member === entry.author) return reject('not-party', 'a member does not approve its own recovery')

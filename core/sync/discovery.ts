@@ -1,7 +1,8 @@
 /**
  * Which documents a device asks for, computed from the entries it already
  * holds: genesis → its author's shards → admitted and joined members' and
- * named witnesses', trustlines' gateways' and orders' coordinators' shards, and the invite slots of invites nobody has used yet. Pure.
+ * named witnesses', trustlines' gateways', orders' coordinators', members' devices' and recovering
+ * keys' shards, and the invite slots of invites nobody has used yet. Pure.
  */
 import type { DocumentId } from '@automerge/automerge-repo'
 import type { Entry, EntryId, PublicKeyHex } from '../index.ts'
@@ -90,6 +91,14 @@ export class PoolDirectory {
       case 'trust':
         // A trustline's gateway is no member but signs prepares, fulfils and cancels in its own shards.
         this.#authors.add(entry.gateway)
+        break
+      case 'device':
+        // A member's device signs in its own shards (rules/devices.ts).
+        this.#authors.add(entry.device)
+        break
+      case 'approve':
+        // A recovery's new key: its request is in its own shards, and after the recovery all it signs.
+        this.#authors.add(entry.key)
         break
     }
   }

@@ -21,7 +21,7 @@ function ask(p: PoolBuilder, key: Actor, member: Actor, time: number) {
   return p.sign(key, 'recover', { member: member.key }, { time })
 }
 function approve(p: PoolBuilder, gatekeeper: Actor, request: Entry, time: number) {
-  return p.sign(gatekeeper, 'approve', { entry: request.id }, { time, deps: [request.id] })
+  return p.sign(gatekeeper, 'approve', { entry: request.id, key: request.author }, { time, deps: [request.id] })
 }
 
 /** A pool whose creator and carol are gatekeepers; alice owes bob 300, then goes quiet. */
@@ -111,6 +111,7 @@ describe('recovery by gatekeepers', () => {
     const byMember = approve(p, bob, request, T0 + 10 * DAY + MINUTE)
     const once = approve(p, carol, request, T0 + 10 * DAY + 2 * MINUTE)
     const twice = approve(p, carol, request, T0 + 10 * DAY + 3 * MINUTE)
+    const wrongKey = p.sign(p.gatekeeper, 'approve', { entry: request.id, key: thief.key }, { time: T0 + 10 * DAY + 3 * MINUTE, deps: [request.id] })
     const creator = ask(p, thief, p.gatekeeper, T0 + 10 * DAY + 4 * MINUTE)
     const dave = actor('dave')
     p.admit(dave, T0 + 10 * DAY + 5 * MINUTE)
@@ -119,6 +120,7 @@ describe('recovery by gatekeepers', () => {
     expect(verdictOf(r, byMember)).toBe('rejected:not-authorized')
     expect(verdictOf(r, once)).toBe('accepted')
     expect(verdictOf(r, twice)).toBe('rejected:already-approved')
+    expect(verdictOf(r, wrongKey)).toBe('rejected:bad-target')
     expect(verdictOf(r, creator)).toBe('rejected:not-authorized')
     expect(verdictOf(r, member)).toBe('rejected:already-member')
     expect(r.recoveries!.find((x) => x.id === request.id)!.status).toBe('open')

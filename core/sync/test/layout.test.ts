@@ -74,6 +74,20 @@ describe('discovery: which documents a device asks for', () => {
     fixture.next(fixture.members[0]!, { type: 'order', to: fixture.members[1]!.publicKey, amount: 5, everySeconds: 86_400, coordinator: coordinator.publicKey })
     expect(documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, coordinator.publicKey, 0))
   })
+  it('follows the shards of a member\'s certified devices, and of a key a gatekeeper approved to recover an account', () => {
+    const fixture = makePool(2)
+    const phone = member()
+    const fresh = member()
+    fixture.next(fixture.members[0]!, { type: 'device', device: phone.publicKey })
+    const request = fixture.next(fresh, { type: 'recover', member: fixture.members[1]!.publicKey })
+    const heldByGatekeeper = documentsToFollow(fixture.pool, fixture.entries).map((d) => d.documentId)
+    expect(heldByGatekeeper).toContain(shardDocumentId(fixture.pool, phone.publicKey, 0))
+    const approve = fixture.next(fixture.gatekeeper, { type: 'approve', entry: request.id, key: fresh.publicKey, deps: [request.id] })
+    // a device that holds only the approval finds the request in the new key's shard
+    const others = fixture.entries.filter((e) => e.id !== request.id)
+    expect(others).toContain(approve)
+    expect(documentsToFollow(fixture.pool, others).map((d) => d.documentId)).toContain(shardDocumentId(fixture.pool, fresh.publicKey, 0))
+  })
   it('follows admitted members, and the next shard once one is full', () => {
     const fixture = makePool(2)
     const followed = documentsToFollow(fixture.pool, fixture.entries)
