@@ -13,7 +13,7 @@ import { inserted, plainText, type Text } from '../../strings/phrase.ts'
 import { money, nameOnly, timeOf, who } from '../format.ts'
 import { downloadText } from '../download.ts'
 import { hrefOf, navigate } from '../router.ts'
-import { ActivityChart, SpreadChart } from '../components/Charts.tsx'
+import { useCharts } from '../components/lazy-charts.ts'
 import { linkProblemText } from '../link-problem-text.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useFlash } from '../use-flash.ts'
@@ -41,6 +41,7 @@ export function ManageScreen({ pool }: { pool: string }) {
   const [witnessError, setWitnessError] = useState<Text>('')
   const [witnessNote, setWitnessNote] = useState<Text>('')
   const flash = useFlash()
+  const charts = useCharts((view?.movements.length ?? 0) > 0)
   useEffect(() => {
     void wallet.invites(pool).then(setInvites)
     void wallet.joinRequests(pool).then(setRequests)
@@ -221,8 +222,8 @@ export function ManageScreen({ pool }: { pool: string }) {
       <div class="card">
         <h2>{t.manage.health}</h2>
         <p>{t.manage.entries(view.entryCount)}</p>
-        <ActivityChart view={view} now={Date.now()} />
-        <SpreadChart view={view} />
+        {charts && <charts.ActivityChart view={view} now={Date.now()} />}
+        {charts && <charts.SpreadChart view={view} />}
         <p data-testid="pool-witness">{policy?.witnesses?.[0] ? t.manage.witness(iso(shortKey(policy.witnesses[0]))) : t.manage.noWitness}</p>
         {!policy?.witnesses?.length && view.creator && (
           <>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { encodeLink } from '../../links/link-codec.ts'
 import type { PoolView } from '../../wallet/pool-view.ts'
 import { counterpartiesOf, filterRows, isFiltering, NO_FILTER, toCoreFilter, type StatementFilterText } from '../../wallet/statement-filter.ts'
-import { BalanceChart } from '../components/Charts.tsx'
+import { useCharts } from '../components/lazy-charts.ts'
 import { CloseAccount } from '../components/CloseAccount.tsx'
 import { WitnessNotes } from '../components/Confirmation.tsx'
 import { CopyField } from '../components/CopyField.tsx'
@@ -32,6 +32,7 @@ export function PoolScreen({ pool }: { pool: string }) {
   const [requestLink, setRequestLink] = useState('')
   const flash = useFlash()
   const fresh = useFreshHere(pool)
+  const charts = useCharts((view?.statement.length ?? 0) > 1)
   const waitingForAdmission = record?.status === 'requested' && view?.role === 'none'
   useEffect(() => {
     if (!waitingForAdmission || !view) return
@@ -86,7 +87,7 @@ export function PoolScreen({ pool }: { pool: string }) {
         )}
       </div>
 
-      <BalanceChart view={view} />
+      {charts && <charts.BalanceChart view={view} />}
       <SigningBlocked pool={pool} />
       {view.frozen && <p class="notice error" role="note">{t.pool.frozen}</p>}
       {view.closed && <p class="notice" role="note">{t.pool.closed}</p>}
