@@ -100,8 +100,9 @@ The clock is witnessed time where a witness covered the entry. 'replay' prints "
 'statement' shows each charge as a line of type demurrage.
 A standing order pays --amount to --to every --every-seconds from --start (default: its own time), at most
 --count times and not after --until; 'order run' prints, one line each, the payments due by T that the key
-may collect (as payee, or as the --coordinator the order names) and LOG holds no collect for; each period is
-paid at most once, judged against the payer's limits when collected. 'schedule' is one payment at --at;
+may collect (as payee, or as the --coordinator the order names) and no collect in LOG stands for (a period
+refused because the payer could not pay is offered again a day after that try); each period is paid at most
+once, judged against the payer's limits when collected. 'schedule' is one payment at --at;
 'heroes cancel --entry ID' (or 'order revoke') withdraws an order or a scheduled payment. 'replay' prints
 "orders" with id, payer, payee, amount, everySeconds, paid and status (active, revoked or finished).
 'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint

@@ -3,7 +3,7 @@
  * orders and scheduled payments (core/rules/orders.ts).
  */
 import {
-  ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, encodeEntry, type CollectEntry, type EntryId, type OrderEntry,
+  ORDER_COLLECT_RETRY_SECONDS, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, encodeEntry, periodsToCollect, type CollectEntry, type EntryId, type OrderEntry,
   type PublicKeyHex, type UnsignedEntry,
 } from '../../core/index.ts'
 import { amountFlag, integerFlag, parseFlags, publicKeyFlag, required, timeFlag } from '../args.ts'
@@ -64,34 +64,29 @@ export function orderRevoke(argv: string[], now: number): number {
 
 /**
  * heroes order run: one collect line per payment due by T that the holder of
- * FILE may sign (as payee or coordinator) and that LOG holds no collect for
- * yet, whatever that collect's verdict: a second run after appending prints
- * nothing, and the validator pays a period at most once in any case.
+ * FILE may sign (as payee or coordinator), by core's periodsToCollect: none
+ * for a period a collect in LOG stands for (accepted or waiting), so a second
+ * run after appending prints nothing; a period whose collects were all refused
+ * (the payer could not pay then) again only once the last try is
+ * ORDER_COLLECT_RETRY_SECONDS old. The validator pays a period at most once in any case.
  */
 export function orderRun(argv: string[], now: number): number {
   const { values } = parseFlags(argv, common)
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   const me = context.key.publicKey as PublicKeyHex
-  const collected = new Set<string>()
-  for (const entry of context.entries) if (entry.type === 'collect') collected.add(`${entry.order}:${entry.period}`)
   let seq = context.seq
   let prev = context.prev
   let deps: EntryId[] = context.ledger.depsFor(me)
-  for (const order of context.ledger.orders()) {
-    if (order.payee !== me && order.coordinator !== me) continue
-    const periods = context.ledger.duePeriods(order.id, context.time, RUN_PAYMENTS_PER_ORDER_MAX + collected.size)
-      .filter((period) => !collected.has(`${order.id}:${period}`)).slice(0, RUN_PAYMENTS_PER_ORDER_MAX)
-    for (const period of periods) {
-      const unsigned = {
-        type: 'collect', pool: context.pool, author: me, seq, prev, deps: [...new Set([...deps, order.id])].sort(), time: context.time,
-        order: order.id, period,
-      } as unknown as UnsignedEntry<CollectEntry>
-      const entry = signOrRefuse<CollectEntry>(unsigned, context.key.secretKey)
-      process.stdout.write(encodeEntry(entry) + '\n')
-      seq++
-      prev = entry.id
-      deps = []
-    }
+  const due = periodsToCollect(context.ledger, me, context.time, { retryMs: ORDER_COLLECT_RETRY_SECONDS * 1000, perOrderMax: RUN_PAYMENTS_PER_ORDER_MAX })
+  for (const { order, period } of due) {
+    const unsigned = {
+      type: 'collect', pool: context.pool, author: me, seq, prev, deps: [...new Set([...deps, order])].sort(), time: context.time, order, period,
+    } as unknown as UnsignedEntry<CollectEntry>
+    const entry = signOrRefuse<CollectEntry>(unsigned, context.key.secretKey)
+    process.stdout.write(encodeEntry(entry) + '\n')
+    seq++
+    prev = entry.id
+    deps = []
   }
   return 0
 }

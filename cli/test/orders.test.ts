@@ -85,6 +85,24 @@ describe('heroes CLI: standing orders and scheduled payments', () => {
     expect(r.balances[keys.bob!]).toBe(350)
   })
 
+  it('order run asks again for a period the payer could not pay, a day after the refused try, not at once', async () => {
+    // Alice holds 650: a daily order of 400 pays once, then cannot.
+    const order = await append(['order', 'create', '--key', 'alice.json', '--log', 'log', '--to', keys.bob!, '--amount', '400', '--every-seconds', '86400', '--count', '3', '--time', T(60)])
+    const first = await run(['order', 'run', '--key', 'bob.json', '--log', 'log', '--time', T(61, 1)])
+    expect(first.out.trim().split('\n').map((l) => JSON.parse(l).period)).toEqual([0, 1])
+    appendFileSync(path('log'), first.out)
+    const verdicts = (await replayOf()).entries.filter((v: { type: string }) => v.type === 'collect').slice(-2).map((v: { status: string; reason?: string }) => v.reason ?? v.status)
+    expect(verdicts).toEqual(['accepted', 'below-min-balance'])
+    // Just after: nothing (the refused try is fresh). A day later, after Alice was paid: period 1 again, and 2.
+    expect((await run(['order', 'run', '--key', 'bob.json', '--log', 'log', '--time', T(61, 2)])).out).toBe('')
+    await append(['issue', '--key', 'gk.json', '--log', 'log', '--to', keys.alice!, '--amount', '1000', '--time', T(61, 3)])
+    const retried = await run(['order', 'run', '--key', 'bob.json', '--log', 'log', '--time', T(62, 2)])
+    expect(retried.out.trim().split('\n').map((l) => JSON.parse(l).period)).toEqual([1, 2])
+    appendFileSync(path('log'), retried.out)
+    const r = await replayOf()
+    expect(r.orders.find((o: { id: string }) => o.id === order.id)).toMatchObject({ paid: 3, status: 'finished' })
+  })
+
   it('refuses bad order flags with one line', async () => {
     for (const [args, message] of [
       [['order', 'create', '--to', 'x', '--amount', '1', '--every-seconds', '60'], /--to/],
