@@ -23,6 +23,7 @@ async function main(): Promise<number> {
   const failures: number[] = []
   const witness = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
   const orders = { orders: 0, paid: 0, refused: 0 }
+  const linked = { linked: 0, removed: 0, paid: 0, voided: 0 }
   const rejecting: number[] = []
   let ran = 0
   for (const [i, seed] of seeds.entries()) {
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
     messages += result.figures.messages
     for (const key of Object.keys(witness) as Array<keyof typeof witness>) witness[key] += result.figures.witness[key]
     for (const key of Object.keys(orders) as Array<keyof typeof orders>) orders[key] += result.figures.orders[key]
+    for (const key of Object.keys(linked) as Array<keyof typeof linked>) linked[key] += result.figures.devices[key]
     if (result.notes.some((note) => note.startsWith(UNHANDLED_REJECTION_NOTE))) rejecting.push(seed)
     if (!result.ok) {
       failed++
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
       console.log(`ok seed ${seed} (${result.figures.entries} entries, ${result.figures.messages} messages, ${result.figures.forged} forged lines, ${result.figures.forks} staged forks, healed in ${Math.round(result.figures.healMs / 1000)} virtual s, fingerprint ${result.fingerprint})`)
       console.log(`  witnesses: ${JSON.stringify(result.figures.witness)}`)
       console.log(`  orders: ${JSON.stringify(result.figures.orders)}`)
+      console.log(`  devices: ${JSON.stringify(result.figures.devices)}`)
       console.log(`  scenario: ${result.scenario}`)
       for (const note of result.notes) console.log(`  note: ${note}`)
       console.log(`  replay: ${replayCommand(options)}`)
@@ -70,6 +73,7 @@ async function main(): Promise<number> {
     `${witness.boundChecked} double spend(s) held to the loss bound (lost ${witness.lost} of at most ${witness.bound} in all); ${witness.attacks} attacks`,
   )
   console.log(`sim: money over time: ${orders.orders} standing order(s) and scheduled payment(s), ${orders.paid} period(s) paid, ${orders.refused} collect(s) refused`)
+  console.log(`sim: devices: ${linked.linked} linked, ${linked.removed} removed; ${linked.paid} payment(s) from device keys accepted, ${linked.voided} voided by a removal's cutoff`)
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)
   return failed > 0 ? 1 : 0
 }

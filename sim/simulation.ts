@@ -21,6 +21,7 @@ import { spendOnEach, spendTwice } from './actors/doubleSpender.ts'
 import { attackSomething } from './actors/attacks.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { collectDue, orderSomething, stopAnOrder } from './actors/standingOrders.ts'
+import { linkDevice, payFromDevice, revokeDevice } from './actors/linkedDevices.ts'
 import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
 import { FaultNetwork, RUN_MESSAGES_MAX } from './faultNetwork.ts'
@@ -36,7 +37,7 @@ import { Trace } from './trace.ts'
 import { VirtualClock } from './virtualClock.ts'
 import { Witness } from './witness.ts'
 import { WitnessRecords } from './witnessChecks.ts'
-import { allDevices, devicesOf, type PoolCast, type World } from './world.ts'
+import { allDevices, devicesOf, type LinkedDevice, type PoolCast, type World } from './world.ts'
 
 /** 2026-11-22 10:00 UTC: the sim's real time starts here. */
 export const SIM_START_MS = Date.UTC(2026, 10, 22, 10, 0, 0)
@@ -64,6 +65,11 @@ export interface SimOptions {
    * (actors/standingOrders.ts). Off with `witnesses: false`, so the old campaign's seeds replay as they ran.
    */
   readonly orders?: boolean
+  /**
+   * Honest members link a second device, pay from it and sometimes remove it (actors/linkedDevices.ts).
+   * Off with `witnesses: false`, so the old campaign's seeds replay as they ran.
+   */
+  readonly linkedDevices?: boolean
   /** Virtual time healing may take before the run is a liveness failure (30 minutes unless a test wants its verdict sooner). */
   readonly healLimitMs?: number
 }
@@ -87,6 +93,7 @@ export interface SimResult {
     readonly forks: number
     readonly witness: WitnessFigures
     readonly orders: OrderFigures
+    readonly devices: DeviceFigures
   }
 }
 
@@ -101,6 +108,37 @@ export interface OrderFigures {
 }
 
 const NO_ORDER_FIGURES: OrderFigures = { orders: 0, paid: 0, refused: 0 }
+
+/** What members' second devices did in one run (issue 17), as the gatekeepers' ledgers hold it once healed. */
+export interface DeviceFigures {
+  /** Certificates and revocations accepted. */
+  readonly linked: number
+  readonly removed: number
+  /** Payments signed by device keys: accepted, and voided by a revocation's cutoff. */
+  readonly paid: number
+  readonly voided: number
+}
+
+const NO_DEVICE_FIGURES: DeviceFigures = { linked: 0, removed: 0, paid: 0, voided: 0 }
+
+function deviceFigures(world: World): DeviceFigures {
+  let linked = 0
+  let removed = 0
+  let paid = 0
+  let voided = 0
+  for (const cast of world.pools) {
+    const devices = new Set(cast.linked.map((l) => l.device.key.publicKey as string))
+    for (const v of cast.gatekeeper.ledger.result().entries) {
+      if (v.type === 'device' && v.status === 'accepted') linked++
+      if (v.type === 'revoke' && v.status === 'accepted') removed++
+      if (v.type === 'transfer' && devices.has(v.author)) {
+        if (v.status === 'accepted') paid++
+        if (v.reason === 'device-revoked') voided++
+      }
+    }
+  }
+  return { linked, removed, paid, voided }
+}
 
 function orderFigures(world: World): OrderFigures {
   let orders = 0
@@ -165,7 +203,8 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const scenario = drawScenario(root.fork('scenario'), devicesPerPool, options.pools, options.relays)
     // Its own stream: a seed whose pools name no witness draws everything else as before witnesses existed.
     const witnessing = drawWitnesses(new Prng(seed, 'witnesses'), scenario, steps, options.witnesses !== false)
-    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, options.orders !== false && options.witnesses !== false)
+    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, options.orders !== false && options.witnesses !== false,
+      options.linkedDevices !== false && options.witnesses !== false)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
     const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}`
@@ -227,14 +266,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       figures: {
         entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
         forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
-        witness: witnessFigures, orders: orderFigures(world),
+        witness: witnessFigures, orders: orderFigures(world), devices: deviceFigures(world),
       },
     }
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return {
       seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
-      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES },
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES },
     }
   } finally {
     process.off('unhandledRejection', onRejection)
@@ -247,7 +286,7 @@ function witnessedPools(world: World): PoolCast[] {
   return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
 }
 
-function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean): World {
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -295,7 +334,29 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     const newcomer = scenario.withNewcomer ? device(`p${p}-newcomer`, keyPairFor(seed, `pool${p}/newcomer`), [plan.genesis]) : undefined
     const crasher = scenario.withCrasher ? device(`p${p}-crasher`, keyPairFor(seed, `pool${p}/crasher`), [plan.genesis]) : undefined
     const inviteKey = newcomer ? keyPairFor(seed, `pool${p}/invite-key`) : undefined
-    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined, witnessing: poolWitnessing })
+    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined, witnessing: poolWitnessing, linked: [] })
+  }
+  // Issue 17: up to two honest members per pool get a second device, drawn from a stream of its own and
+  // made after everything else, so a seed's other draws stay as they were.
+  const devicesPrng = linkedDevices ? new Prng(seed, 'devices') : undefined
+  if (devicesPrng) {
+    for (const cast of pools) {
+      for (const [i, owner] of cast.honest.slice(0, 2).entries()) {
+        if (!devicesPrng.chance(0.6)) continue
+        const name = `p${cast.plan.index}-member${i}-laptop`
+        network.addNode(name)
+        for (const relay of devicesPrng.shuffle([...relayNames]).slice(0, devicesPrng.int(1, Math.min(2, relayNames.length)))) network.wantLink(name, relay)
+        const device = new Device({
+          name, pool: cast.plan.pool, key: keyPairFor(seed, `pool${cast.plan.index}/member${i}/laptop`), initial: [cast.plan.genesis],
+          clockSkewMs: devicesPrng.int(-5_000, 5_000), network, verifier, signatureCache: cache, trace,
+        })
+        const linked: LinkedDevice = {
+          owner, device, certificate: undefined, revocation: undefined,
+          revokedSeen: (d) => linked.revocation !== undefined && d.ledger.verdict(linked.revocation.id)?.status === 'accepted',
+        }
+        ;(cast.linked as LinkedDevice[]).push(linked)
+      }
+    }
   }
 
   // Witnesses run inside their relays; each witnesses the pools whose genesis names it.
@@ -322,6 +383,7 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     seed, prng: root.fork('play'), trace, network, relays, pools, strangers, witnesses, witnessScenario: witnessing, records: new WitnessRecords(),
     attackPrng: new Prng(seed, 'attacks'),
     ordersPrng: orders ? new Prng(seed, 'orders') : undefined,
+    devicesPrng,
     truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set() },
   }
 }
@@ -410,6 +472,15 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
       if (cast.honest.length > 0 && orders.chance(0.05)) await stopAnOrder(orders.pick(cast.honest), orders, trace)
       for (const pool of world.pools) {
         for (const device of [pool.gatekeeper, ...pool.honest]) if (orders.chance(0.6)) await collectDue(device, trace)
+      }
+    }
+    // One member, several devices: a laptop linked, paying from its member's account, sometimes removed.
+    const linking = world.devicesPrng
+    if (linking) {
+      for (const linked of cast.linked) {
+        if (!linked.certificate && linking.chance(0.3)) await linkDevice(linked, trace)
+        else if (linked.certificate && linking.chance(0.6)) await payFromDevice(linked, payees, linking, trace)
+        if (linked.certificate && !linked.revocation && linking.chance(0.025)) await revokeDevice(linked, trace)
       }
     }
     // Once their phones hold the invite, the newcomer joins and (a little later, or first) the gate-crasher tries it too.

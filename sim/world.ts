@@ -35,6 +35,20 @@ export interface PoolCast {
   invite: InviteEntry | undefined
   /** How the pool is witnessed (its genesis names the keys); no witnesses: today's rules. */
   readonly witnessing: PoolWitnessing
+  /** Honest members' second devices (actors/linkedDevices.ts); empty when the run plays none. */
+  readonly linked: readonly LinkedDevice[]
+}
+
+/** A member's second device: its own key, certified by the member's phone (issue 17). */
+export interface LinkedDevice {
+  /** The member's phone, which holds the member key. */
+  readonly owner: Device
+  readonly device: Device
+  /** The certificate once the owner signed it, and the revocation once it removed the device. */
+  certificate: EntryId | undefined
+  revocation: Entry | undefined
+  /** Does this device's ledger hold an accepted revocation of it (its app then stops paying)? */
+  revokedSeen(device: Device): boolean
 }
 
 export interface StagedFork {
@@ -84,6 +98,8 @@ export interface World {
   readonly attackPrng: Prng
   /** Standing orders and scheduled payments (actors/standingOrders.ts); undefined when the run has none. */
   readonly ordersPrng: Prng | undefined
+  /** Issue 17's stream: members' second devices linked, paying, removed (actors/linkedDevices.ts); undefined when off. */
+  readonly devicesPrng: Prng | undefined
   readonly trace: Trace
   readonly network: FaultNetwork
   readonly relays: RelayNode[]
@@ -108,5 +124,6 @@ export function devicesOf(cast: PoolCast): Device[] {
   return [
     cast.gatekeeper, ...cast.honest, ...(cast.cheater ?? []), ...(cast.forger ? [cast.forger] : []),
     ...(cast.newcomer ? [cast.newcomer] : []), ...(cast.crasher ? [cast.crasher] : []),
+    ...cast.linked.map((l) => l.device),
   ]
 }
