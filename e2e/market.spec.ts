@@ -3,7 +3,7 @@
  * phone finds it offline and matches his want with it, Bob writes to Alice
  * (queued while offline, sealed end to end), Alice answers, and Bob pays from
  * the listing with the pay screen already filled in. A favourite stays on
- * Bob's phone. The relay's stored bytes never hold a word of the messages.
+ * Bob's phone; Alice edits her offer and Bob's phone shows the new version. The relay's stored bytes never hold a word of the messages.
  */
 import { expect, test } from '@playwright/test'
 import { readFileSync, readdirSync } from 'node:fs'
@@ -125,6 +125,21 @@ test('Alice offers, Bob finds and matches it offline, and pays from the listing'
     // The next visit: the match is no longer new.
     await b.getByTestId('market-button').click()
     await expect(b.getByTestId('matches').getByTestId('match-row')).toHaveAttribute('data-fresh', 'false')
+    // Alice edits her offer (form prefilled, the same edit entry as `heroes listing edit`): Bob's phone shows the new version.
+    await a.getByTestId('market-button').click()
+    await a.getByTestId('my-listings').getByTestId('listing-edit').click()
+    const form = a.getByTestId('listing-edit-form')
+    await expect(form.getByTestId('listing-title-input')).toHaveValue('Légumes Bio')
+    await expect(form.getByTestId('listing-price-input')).toHaveValue('5.00')
+    await form.getByTestId('listing-title-input').fill('Légumes Bio et fruits')
+    await form.getByTestId('listing-price-input').fill('6')
+    await form.getByTestId('listing-save').click()
+    await expect(a.getByTestId('market-flash')).toBeVisible()
+    await expect(a.getByTestId('my-listings').getByTestId('my-listing')).toHaveCount(1)
+    await expect(a.getByTestId('my-listings')).toContainText('Légumes Bio et fruits')
+    await expect(b.getByTestId('market-results').getByTestId('listing-title')).toContainText(['Légumes Bio et fruits'], { timeout: 30_000 })
+    await expect(b.getByTestId('market-results')).toContainText('6.00')
+
     // Bob's phone was offline for a while: the failed fetches of that time are expected.
     for (const person of [gatekeeper, alice, bob]) expect(person.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([])
   } finally {

@@ -759,6 +759,9 @@ const market: MarketStrings = {
     submit: 'Publicar',
     posted: 'Publicado: el teléfono de cada miembro lo encontrará, también sin conexión.',
     titleMissing: 'Ponle un título.',
+    editHeading: 'Editar tu anuncio',
+    save: 'Guardar los cambios',
+    cancel: 'Cancelar',
   },
   search: {
     heading: 'Buscar',
@@ -774,7 +777,7 @@ const market: MarketStrings = {
     yours: 'El tuyo:',
     seen: 'Marcar todo como visto',
   },
-  mine: { heading: 'Tus anuncios', none: 'No tienes anuncios abiertos.', withdraw: 'Retirar', withdrawn: 'Retirado.' },
+  mine: { heading: 'Tus anuncios', none: 'No tienes anuncios abiertos.', withdraw: 'Retirar', withdrawn: 'Retirado.', edit: 'Editar', edited: 'Guardado: el teléfono de cada miembro mostrará la nueva versión.' },
   listing: {
     price: (amount: string) => `Precio: ${amount}`,
     by: 'de',

@@ -760,6 +760,9 @@ const market: MarketStrings = {
     submit: 'Publier',
     posted: 'Publiée : le téléphone de chaque membre la trouvera, hors ligne aussi.',
     titleMissing: 'Donnez-lui un titre.',
+    editHeading: 'Modifier votre annonce',
+    save: 'Enregistrer',
+    cancel: 'Annuler',
   },
   search: {
     heading: 'Recherche',
@@ -775,7 +778,7 @@ const market: MarketStrings = {
     yours: 'La vôtre :',
     seen: 'Tout marquer comme vu',
   },
-  mine: { heading: 'Vos annonces', none: 'Vous n’avez aucune annonce ouverte.', withdraw: 'Retirer', withdrawn: 'Retirée.' },
+  mine: { heading: 'Vos annonces', none: 'Vous n’avez aucune annonce ouverte.', withdraw: 'Retirer', withdrawn: 'Retirée.', edit: 'Modifier', edited: 'Enregistrée : le téléphone de chaque membre montrera la nouvelle version.' },
   listing: {
     price: (amount: string) => `Prix : ${amount}`,
     by: 'par',

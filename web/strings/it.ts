@@ -759,6 +759,9 @@ const market: MarketStrings = {
     submit: 'Pubblica',
     posted: 'Pubblicato: il telefono di ogni membro lo troverà, anche offline.',
     titleMissing: 'Dagli un titolo.',
+    editHeading: 'Modifica il tuo annuncio',
+    save: 'Salva le modifiche',
+    cancel: 'Annulla',
   },
   search: {
     heading: 'Cerca',
@@ -774,7 +777,7 @@ const market: MarketStrings = {
     yours: 'Il tuo:',
     seen: 'Segna tutti come visti',
   },
-  mine: { heading: 'I tuoi annunci', none: 'Non hai annunci aperti.', withdraw: 'Ritira', withdrawn: 'Ritirato.' },
+  mine: { heading: 'I tuoi annunci', none: 'Non hai annunci aperti.', withdraw: 'Ritira', withdrawn: 'Ritirato.', edit: 'Modifica', edited: 'Salvato: il telefono di ogni membro mostrerà la nuova versione.' },
   listing: {
     price: (amount: string) => `Prezzo: ${amount}`,
     by: 'di',

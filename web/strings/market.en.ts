@@ -27,6 +27,9 @@ export const marketEn = {
     submit: 'Post',
     posted: 'Posted: every member’s phone will find it, offline too.',
     titleMissing: 'Give it a title.',
+    editHeading: 'Edit your listing',
+    save: 'Save changes',
+    cancel: 'Cancel',
   },
   search: {
     heading: 'Search',
@@ -42,7 +45,7 @@ export const marketEn = {
     yours: 'Yours:',
     seen: 'Mark all as seen',
   },
-  mine: { heading: 'Your listings', none: 'You have no open listings.', withdraw: 'Withdraw', withdrawn: 'Withdrawn.' },
+  mine: { heading: 'Your listings', none: 'You have no open listings.', withdraw: 'Withdraw', withdrawn: 'Withdrawn.', edit: 'Edit', edited: 'Saved: every member’s phone will show the new version.' },
   listing: {
     price: (amount: string) => `Price: ${amount}`,
     by: 'by',

@@ -79,6 +79,28 @@ describe('the marketplace on two offline phones', () => {
     expect(bobMarket.matches(pool, new Set())).toEqual([])
   })
 
+  it('edits a listing: the other phone shows the new version under the same id, and only the author may edit', async () => {
+    const aliceMarket = await alice.marketplace()
+    const bobMarket = await bob.marketplace()
+    clock += 1000
+    const offer = await aliceMarket.post(pool, { kind: 'offer', title: 'Bread', description: 'Sourdough', tags: 'bakery', category: '', price: 300 })
+    if (!offer.ok) throw new Error('offer refused')
+    await exchange(pool, alice, bob)
+    clock += 1000
+    // Bob signs an edit of Alice's listing: refused, nothing kept.
+    expect(await bobMarket.post(pool, { kind: 'offer', title: 'Mine now', description: '', tags: '', category: '', price: 1 }, offer.value)).toMatchObject({ ok: false, refusal: { reason: 'not-listing-author' } })
+    clock += 1000
+    const edited = await aliceMarket.post(pool, { kind: 'offer', title: 'Bread and rolls', description: '', tags: 'bakery, rolls', category: '', price: 350 }, offer.value)
+    if (!edited.ok) throw new Error(`edit refused: ${JSON.stringify(edited.refusal)}`)
+    await exchange(pool, alice, bob)
+    const seen = bobMarket.listings(pool)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ id: offer.value, title: 'Bread and rolls', tags: ['bakery', 'rolls'], price: 350, version: edited.value })
+    expect(seen[0]!.description).toBeUndefined()
+    expect(bobMarket.search(pool, 'rolls').map((l) => l.id)).toEqual([offer.value])
+    expect(bobMarket.search(pool, 'sourdough')).toEqual([])
+  })
+
   it('refuses a listing with a category the gatekeepers did not sign, and keeps nothing of it', async () => {
     const market = await alice.marketplace()
     clock += 1000

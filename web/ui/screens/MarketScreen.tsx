@@ -44,6 +44,8 @@ export function MarketScreen({ pool }: { pool: string }) {
   /** The listing whose author is being written to. */
   const [contacting, setContacting] = useState<string | undefined>()
   const [refusal, setRefusal] = useState<Text>('')
+  /** The id of this member's listing being edited. */
+  const [editing, setEditing] = useState<string | undefined>()
 
   useEffect(() => {
     let live = true
@@ -183,10 +185,19 @@ export function MarketScreen({ pool }: { pool: string }) {
             <h2>{m.mine.heading}</h2>
             {mine.length === 0 ? <p class="hint">{m.mine.none}</p> : (
               <ul class="plain">
-                {mine.map((l) => (
-                  <li key={l.id} class="row">
+                {mine.map((l) => editing === l.id ? (
+                  <li key={l.id}>
+                    <PostForm pool={pool} market={market} policy={policy} categories={market.categories(pool)} editing={l}
+                      onPosted={() => { setEditing(undefined); setRefusal(''); setFlash(m.mine.edited) }} onRefused={(text) => { setFlash(''); setRefusal(text) }}
+                      onCancel={() => setEditing(undefined)} />
+                  </li>
+                ) : (
+                  <li key={l.id} class="row" data-testid="my-listing">
                     <span><span class="tag">{m.kinds[l.kind]}</span> <bdi>{l.title}</bdi></span>
-                    <button type="button" class="secondary small" onClick={() => void withdraw(l)} data-testid="listing-withdraw">{m.mine.withdraw}</button>
+                    <span>
+                      <button type="button" class="secondary small" onClick={() => setEditing(l.id)} data-testid="listing-edit">{m.mine.edit}</button>{' '}
+                      <button type="button" class="secondary small" onClick={() => void withdraw(l)} data-testid="listing-withdraw">{m.mine.withdraw}</button>
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -333,18 +344,28 @@ function ListingRow(props: {
   )
 }
 
-function PostForm(props: { pool: string; market: Marketplace; policy: Policy | null; categories: readonly string[]; onPosted: () => void; onRefused: (text: Text) => void }) {
+/**
+ * Posting a listing, or (with `editing`) restating one of this member's with changes: the form
+ * starts from the listing as it stands, and the entry signed is the edit the CLI's `listing edit`
+ * signs (the whole listing again, `edits` naming the listing, which keeps its id).
+ */
+function PostForm(props: {
+  pool: string; market: Marketplace; policy: Policy | null; categories: readonly string[]; onPosted: () => void; onRefused: (text: Text) => void
+  editing?: MarketListing; onCancel?: () => void
+}) {
   const t = useStrings()
   const m = marketWords()
-  const [kind, setKind] = useState<ListingKind>('offer')
-  const [title, setTitle] = useState('')
-  const [description, setDescription] = useState('')
-  const [tags, setTags] = useState('')
-  const [category, setCategory] = useState('')
-  const [price, setPrice] = useState('')
+  const decimals = props.policy?.decimals ?? 0
+  const was = props.editing
+  const [kind, setKind] = useState<ListingKind>(was?.kind ?? 'offer')
+  const [title, setTitle] = useState(was?.title ?? '')
+  const [description, setDescription] = useState(was?.description ?? '')
+  const [tags, setTags] = useState(was ? was.tags.join(', ') : '')
+  const [category, setCategory] = useState(was?.category ?? '')
+  const [price, setPrice] = useState(was && was.price !== null ? formatAmount(was.price, decimals) : '')
   const [problem, setProblem] = useState('')
   const [signing, setSigning] = useState(false)
-  const decimals = props.policy?.decimals ?? 0
+  const name = was ? `kind-${was.id.slice(0, 8)}` : 'kind'
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault()
     if (!title.trim()) return setProblem(m.post.titleMissing)
@@ -352,7 +373,7 @@ function PostForm(props: { pool: string; market: Marketplace; policy: Policy | n
     if (parsed && !parsed.ok) return setProblem(t.pay.amountProblem[parsed.problem])
     setProblem('')
     setSigning(true)
-    const outcome = await props.market.post(props.pool, { kind, title, description, tags, category, price: parsed?.ok ? parsed.minorUnits : undefined })
+    const outcome = await props.market.post(props.pool, { kind, title, description, tags, category, price: parsed?.ok ? parsed.minorUnits : undefined }, was?.id)
     setSigning(false)
     if (!outcome.ok) return props.onRefused(refusalText(t, outcome.refusal, props.policy, Date.now()))
     // Posted: the form is emptied; a refusal above keeps what was typed.
@@ -363,12 +384,12 @@ function PostForm(props: { pool: string; market: Marketplace; policy: Policy | n
     props.onPosted()
   }
   return (
-    <form class="card" onSubmit={(event) => void submit(event)} data-testid="listing-form">
-      <h2>{m.post.heading}</h2>
+    <form class="card" onSubmit={(event) => void submit(event)} data-testid={was ? 'listing-edit-form' : 'listing-form'}>
+      <h2>{was ? m.post.editHeading : m.post.heading}</h2>
       <fieldset>
         <legend>{m.post.kind}</legend>
-        <label><input type="radio" name="kind" checked={kind === 'offer'} onChange={() => setKind('offer')} data-testid="listing-kind-offer" /> {m.post.offer}</label>
-        <label><input type="radio" name="kind" checked={kind === 'want'} onChange={() => setKind('want')} data-testid="listing-kind-want" /> {m.post.want}</label>
+        <label><input type="radio" name={name} checked={kind === 'offer'} onChange={() => setKind('offer')} data-testid="listing-kind-offer" /> {m.post.offer}</label>
+        <label><input type="radio" name={name} checked={kind === 'want'} onChange={() => setKind('want')} data-testid="listing-kind-want" /> {m.post.want}</label>
       </fieldset>
       <label>{m.post.title}<input value={title} maxLength={80} dir="auto" onInput={(e) => setTitle(e.currentTarget.value)} data-testid="listing-title-input" /></label>
       <label>{m.post.description}<textarea value={description} maxLength={1000} dir="auto" onInput={(e) => setDescription(e.currentTarget.value)} /></label>
@@ -383,7 +404,12 @@ function PostForm(props: { pool: string; market: Marketplace; policy: Policy | n
       )}
       <label>{m.post.price}<input value={price} inputMode="decimal" onInput={(e) => setPrice(e.currentTarget.value)} data-testid="listing-price-input" /></label>
       {problem && <p class="notice error" role="alert">{problem}</p>}
-      <button type="submit" disabled={signing} data-testid="listing-post">{m.post.submit}</button>
+      {was ? (
+        <p class="row">
+          <button type="submit" disabled={signing} data-testid="listing-save">{m.post.save}</button>
+          <button type="button" class="secondary" onClick={props.onCancel}>{m.post.cancel}</button>
+        </p>
+      ) : <button type="submit" disabled={signing} data-testid="listing-post">{m.post.submit}</button>}
     </form>
   )
 }
