@@ -3,7 +3,8 @@
  * phone finds it offline and matches his want with it, Bob writes to Alice
  * (queued while offline, sealed end to end), Alice answers, and Bob pays from
  * the listing with the pay screen already filled in. A favourite stays on
- * Bob's phone; Alice edits her offer and Bob's phone shows the new version. The relay's stored bytes never hold a word of the messages.
+ * Bob's phone; Alice edits her offer and Bob's phone shows the new version. Alice's phone tells
+ * the daily digest ("1 new match") once, as a system notification with nothing of the listing. The relay's stored bytes never hold a word of the messages.
  */
 import { expect, test } from '@playwright/test'
 import { readFileSync, readdirSync } from 'node:fs'
@@ -52,6 +53,9 @@ test('Alice offers, Bob finds and matches it offline, and pays from the listing'
     await expect(a.getByTestId('market-flash')).toBeVisible()
     await expect(a.getByTestId('my-listings')).toContainText('Légumes Bio')
     await alice.openPool('Veg market')
+    // Alice's phone lets the app notify, and the app is not in front (headless pages always look "visible").
+    await alice.context.grantPermissions(['notifications'])
+    await a.evaluate(() => Object.defineProperty(document, 'hasFocus', { value: () => false, configurable: true }))
 
     // Bob's phone gets it through the relay, then goes offline: search and matching still work.
     const b = bob.page
@@ -82,10 +86,24 @@ test('Alice offers, Bob finds and matches it offline, and pays from the listing'
     await bob.setOffline(false)
     await expect(bobThread.getByTestId('thread-message')).toHaveAttribute('data-queued', 'false', { timeout: 30_000 })
 
-    // Alice's pool screen gives her digest (Bob's want matches her offer, counted on her phone);
-    // she reads Bob's message without learning who wrote it, and answers (naming herself).
+    // Bob's want matches Alice's offer: her phone tells the daily digest as a system notification
+    // through the service worker, with the count and the pool's name only.
+    const poolId = await a.evaluate(() => (globalThis as unknown as { heroes: { wallet: { poolIds(): string[] } } }).heroes.wallet.poolIds()[0]!)
+    const notifications = () =>
+      a.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready
+        return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, url: (n.data as { url: string }).url }))
+      })
+    await expect.poll(notifications, { timeout: 30_000 }).toEqual([{ title: 'Veg market', body: '1 new match', url: `/#/pool/${poolId}/market` }])
+
+    // Alice's pool screen gives her digest (counted on her phone); after a reload, in front, no second digest that day.
+    // She reads Bob's message without learning who wrote it, and answers (naming herself).
+    await a.reload()
     await alice.openPool('Veg market')
     await expect(a.getByTestId('market-digest')).toHaveText('1 new match', { timeout: 30_000 })
+    await a.waitForTimeout(1_000)
+    await expect(a.getByTestId('match-digest-banner')).toHaveCount(0)
+    expect(await notifications()).toHaveLength(1)
     await a.getByTestId('market-button').click()
     const aliceThread = a.getByTestId('threads').getByTestId('thread')
     await expect(aliceThread.getByTestId('thread-message')).toHaveText([`Them: ${QUESTION}`], { timeout: 30_000 })

@@ -8,6 +8,7 @@ import { SignatureCache } from '../core/index.ts'
 import { Arrivals } from './notify/arrivals.ts'
 import type { Arrival } from './notify/arrivals-of.ts'
 import { idbWatermarkStore } from './notify/idb-watermark-store.ts'
+import { MatchDigest, type DigestDue } from './notify/match-digest.ts'
 import { appInForeground, setAppBadge, showSystemNotification } from './notify/system-notify.ts'
 import { plainText } from './strings/phrase.ts'
 import { askPersistentStorage, type PersistOutcome } from './pwa/persistent-storage.ts'
@@ -38,6 +39,7 @@ async function boot(root: HTMLElement): Promise<void> {
   const arrivals = await Arrivals.open({ source: wallet, store: idbWatermarkStore(db), onFresh: (fresh) => void tellSystem(wallet, fresh) })
   arrivals.subscribe(() => setAppBadge(arrivals.allUnseen().length))
   setAppBadge(arrivals.allUnseen().length)
+  const digest = new MatchDigest({ source: wallet, db, notify: (due) => tellDigest(wallet, due) })
   const updates = offerUpdates(() => wallet.busy || location.hash.includes('/pay'))
   let persist: PersistOutcome = 'pending'
   let warnStorage = false
@@ -46,7 +48,7 @@ async function boot(root: HTMLElement): Promise<void> {
     render(
       <WalletContext.Provider value={wallet}>
         <ArrivalsContext.Provider value={arrivals}>
-          <App persist={persist} warnStorage={warnStorage} updates={updates} />
+          <App persist={persist} warnStorage={warnStorage} updates={updates} digest={digest} />
         </ArrivalsContext.Provider>
       </WalletContext.Provider>,
       root,
@@ -54,6 +56,8 @@ async function boot(root: HTMLElement): Promise<void> {
   }
   draw()
   onLanguageChange(draw)
+  // The marketplace's daily digest, after the first screen has shown (it loads the marketplace chunk).
+  digest.start()
   persist = await askPersistentStorage()
   warnStorage = warnAboutStorageOnce(persist)
   draw()
@@ -74,6 +78,12 @@ async function tellSystem(wallet: Wallet, fresh: readonly Arrival[]): Promise<vo
     const more = mine.length > 1 ? ` (${t.notify.more(mine.length - 1)})` : ''
     await showSystemNotification(poolName(wallet, pool), plainText(arrivalPhrase(t, wallet, newest)) + more, `/#/pool/${pool}`, `arrival-${pool}`)
   }
+}
+
+/** The daily digest outside the app: the count and the pool's name, nothing of any listing; false when the banner must say it. */
+async function tellDigest(wallet: Wallet, due: DigestDue): Promise<boolean> {
+  if (appInForeground()) return false
+  return showSystemNotification(poolName(wallet, due.pool), catalogue().marketLink.newMatches(due.count), `/#/pool/${due.pool}/market`, `market-digest-${due.pool}`)
 }
 
 const root = document.getElementById('app')

@@ -737,6 +737,7 @@ const strings: Strings = {
 const marketLink: MarketLinkStrings = {
   link: 'Mercado',
   newMatches: (count: number) => n(count, `${count} coincidencia nueva`, `${count} coincidencias nuevas`),
+  digestOpen: 'Verlas',
 }
 
 const market: MarketStrings = {

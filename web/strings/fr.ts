@@ -738,6 +738,7 @@ const strings: Strings = {
 const marketLink: MarketLinkStrings = {
   link: 'Marché',
   newMatches: (count: number) => n(count, `${count} nouvelle correspondance`, `${count} nouvelles correspondances`),
+  digestOpen: 'Les voir',
 }
 
 const market: MarketStrings = {

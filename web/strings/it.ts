@@ -737,6 +737,7 @@ const strings: Strings = {
 const marketLink: MarketLinkStrings = {
   link: 'Mercato',
   newMatches: (count: number) => n(count, '1 nuovo abbinamento', `${count} nuovi abbinamenti`),
+  digestOpen: 'Vedili',
 }
 
 const market: MarketStrings = {

@@ -4,5 +4,7 @@ import { plural } from './plural.ts'
 export const marketLinkEn = {
   link: 'Marketplace',
   newMatches: (n: number) => plural('en', n, { one: '1 new match', other: `${n} new matches` }),
+  /** The daily digest banner's way to the marketplace. */
+  digestOpen: 'See them',
 }
 export type MarketLinkStrings = typeof marketLinkEn

@@ -7,7 +7,9 @@
 import { useEffect, useRef } from 'preact/hooks'
 import type { UpdateOffer } from '../pwa/update-offer.ts'
 import type { PersistOutcome } from '../pwa/persistent-storage.ts'
+import type { MatchDigest } from '../notify/match-digest.ts'
 import { ArrivalBanner } from './components/ArrivalBanner.tsx'
+import { DigestBanner } from './components/DigestBanner.tsx'
 import { SyncIndicator } from './components/SyncIndicator.tsx'
 import { UpdateBanner } from './components/UpdateBanner.tsx'
 import { hrefOf, useRoute, type Route } from './router.ts'
@@ -27,7 +29,7 @@ import { useArrivals } from './arrivals-context.ts'
 import { useStrings } from './wallet-context.ts'
 import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
 
-export function App({ persist, warnStorage, updates }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer }) {
+export function App({ persist, warnStorage, updates, digest }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer; digest?: MatchDigest }) {
   const t = useStrings()
   const route = useRoute()
   const arrivals = useArrivals()
@@ -62,6 +64,7 @@ export function App({ persist, warnStorage, updates }: { persist: PersistOutcome
         </div>
         <UpdateBanner updates={updates} />
         <ArrivalBanner openPool={route.name === 'pool' ? route.pool : undefined} />
+        <DigestBanner digest={digest} openMarket={route.name === 'market' ? route.pool : undefined} />
       </header>
       <nav class="tabs" aria-label={t.nav.main}>
         {(
