@@ -60,10 +60,13 @@ test('a pool of three: the gatekeeper invites Alice and Bob', async ({ browser }
 
 test('Alice pays Bob every week; with Bob’s phone off, the relay collects the first payment; Bob sees it once back', async () => {
   const page = alice.page
-  await bob.openPool('Rent club')
-  await bob.setOffline(true)
+  // Bob's phone is on the pool's page (straight there: the wallet's card list may still be settling after the join).
+  await bob.goto(`#/pool/${pool}`)
+  await expect(bob.page.getByRole('heading', { level: 1, name: 'Rent club' })).toBeVisible()
   await alice.goto(`#/pool/${pool}/pay`)
+  // Alice's phone knows Bob by name once his signed profile has arrived; then his phone goes off.
   await chooseMember(page, 'Bob')
+  await bob.setOffline(true)
   await page.getByLabel('Amount (RC)').fill('5')
   await page.getByLabel('Note (optional, visible to the pool)').fill('rent')
   await page.getByTestId('pay-when').locator('summary').click()
