@@ -343,7 +343,7 @@ export class PoolSync {
    * last reported heads are ours): what we wrote there has arrived. Also takes
    * back a parked document that a peer sent again (a change reached the Repo).
    * The caller runs it every PARK_CHECK_INTERVAL_MS or so: core keeps no timer
-   * of its own, so the platform (a page, a Node process) decides how it runs.
+   * of its own, so whoever owns the PoolSync decides how it runs.
    */
   parkConfirmed(): void {
     if (!this.#parkCompleteShards) return
