@@ -10,6 +10,7 @@ import { openWalletDb } from '../storage/wallet-db.ts'
 import { OfflineSyncEngine } from '../sync/sync-engine.ts'
 import { closeBlockers, canClose } from './close-account.ts'
 import { Wallet } from './wallet.ts'
+import { community as communityOf, exchange } from './test-community.ts'
 
 const POLICY: Policy = { kind: 'mutual-credit', name: 'Time bank', symbol: 'HRS', decimals: 2, minBalance: -10_000, maxBalance: 20_000, rateLimitSeconds: 60 }
 let clock = Date.UTC(2026, 10, 23, 9)
@@ -19,27 +20,9 @@ async function device(): Promise<Wallet> {
   return Wallet.open({ db: await openWalletDb(`requests-test-${++dbCount}`), sync: new OfflineSyncEngine(), now: () => clock })
 }
 
-async function exchange(pool: string, ...wallets: Wallet[]): Promise<void> {
-  for (let round = 0; round < 2; round++) for (const from of wallets) for (const to of wallets) if (from !== to) await to.ingestLines(pool, from.poolLines(pool))
-}
-
-/** A gatekeeper and two members who joined by invite; everyone has everything so far. */
-async function community(policy: Policy): Promise<{ pool: string; gatekeeper: Wallet; alice: Wallet; bob: Wallet; aliceKey: string; bobKey: string }> {
-  clock += 3_600_000
-  const gatekeeper = await device()
-  const alice = await device()
-  const bob = await device()
-  const created = await gatekeeper.createPool(policy)
-  if (!created.ok) throw new Error(`pool: ${JSON.stringify(created.refusal)}`)
-  const pool = created.value
-  for (const member of [alice, bob]) {
-    const invite = await gatekeeper.createInvite(pool, '')
-    if (!invite.ok) throw new Error('invite')
-    clock += 1000
-    expect((await member.joinByInvite(invite.value)).ok).toBe(true)
-    await exchange(pool, gatekeeper, alice, bob)
-  }
-  return { pool, gatekeeper, alice, bob, aliceKey: alice.pool(pool)!.me, bobKey: bob.pool(pool)!.me }
+/** A gatekeeper and two members who joined by invite (test-community.ts), on this file's clock. */
+function community(policy: Policy): ReturnType<typeof communityOf> {
+  return communityOf(policy, device, (ms) => (clock += ms))
 }
 
 describe('a signed payment request', () => {

@@ -11,6 +11,7 @@ import type { Policy } from '../../core/index.ts'
 import { openWalletDb } from '../storage/wallet-db.ts'
 import { OfflineSyncEngine } from '../sync/sync-engine.ts'
 import { Wallet } from './wallet.ts'
+import { community, exchange } from './test-community.ts'
 
 const DAY_MS = 86_400_000
 const WEEK_S = 7 * 86_400
@@ -22,28 +23,11 @@ async function device(): Promise<Wallet> {
   return Wallet.open({ db: await openWalletDb(`orders-test-${++dbCount}`), sync: new OfflineSyncEngine(), now: () => clock })
 }
 
-/** Carries every entry each device knows to every other (a perfect relay). */
-async function exchange(pool: string, ...wallets: Wallet[]): Promise<void> {
-  for (let round = 0; round < 2; round++) for (const from of wallets) for (const to of wallets) if (from !== to) await to.ingestLines(pool, from.poolLines(pool))
-}
-
+/** A gatekeeper, Alice and Bob (test-community.ts), on this file's clock; then a second on. */
 async function poolOfThree(policy: Policy = POLICY): Promise<{ pool: string; gatekeeper: Wallet; alice: Wallet; bob: Wallet }> {
-  clock += 3_600_000
-  const gatekeeper = await device()
-  const alice = await device()
-  const bob = await device()
-  const created = await gatekeeper.createPool(policy)
-  if (!created.ok) throw new Error(`pool: ${JSON.stringify(created.refusal)}`)
-  const pool = created.value
-  for (const member of [alice, bob]) {
-    const invite = await gatekeeper.createInvite(pool, '')
-    if (!invite.ok) throw new Error('invite')
-    clock += 1000
-    expect((await member.joinByInvite(invite.value)).ok).toBe(true)
-    await exchange(pool, gatekeeper, alice, bob)
-  }
+  const made = await community(policy, device, (ms) => (clock += ms))
   clock += 1000
-  return { pool, gatekeeper, alice, bob }
+  return made
 }
 
 describe('a repeating payment', () => {
