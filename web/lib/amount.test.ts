@@ -19,11 +19,13 @@ describe('formatAmountIn', () => {
     expect(formatAmountIn(12345678, 2, 'it')).toBe('123.456,78')
     expect(formatAmountIn(123456, 2, 'es')).toBe('1234,56')
     expect(formatAmountIn(123456, 2, 'fr')).toBe('1\u202f234,56')
+    expect(formatAmountIn(123456, 2, 'ca')).toBe('1.234,56')
+    expect(formatAmountIn(-1250, 2, 'ca')).toBe('−12,50')
     expect(formatAmountIn(-5, 2, 'fr')).toBe('−0,05')
     expect(formatAmountIn(AMOUNT_MAX, 2, 'en').replace(/\D/g, '')).toBe(String(AMOUNT_MAX))
   })
   it('reads back with parseAmount when no grouping is shown', () => {
-    for (const locale of ['en', 'it', 'fr', 'es']) expect(parseAmount(formatAmountIn(150, 2, locale), 2)).toEqual({ ok: true, minorUnits: 150 })
+    for (const locale of ['en', 'it', 'fr', 'es', 'ca']) expect(parseAmount(formatAmountIn(150, 2, locale), 2)).toEqual({ ok: true, minorUnits: 150 })
   })
 })
 

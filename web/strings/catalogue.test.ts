@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
+import { ca } from './ca.ts'
 import { en } from './en.ts'
 import { es } from './es.ts'
 import { fr } from './fr.ts'
@@ -19,7 +20,7 @@ import { marketLinkEn } from './market-link.en.ts'
 import { marketEn } from './market.en.ts'
 import { plural } from './plural.ts'
 
-const catalogues: Record<Exclude<(typeof LANGUAGES)[number], 'en'>, Catalogue> = { it: italian, fr, es }
+const catalogues: Record<Exclude<(typeof LANGUAGES)[number], 'en'>, Catalogue> = { it: italian, fr, es, ca }
 
 /** Every difference in shape between `reference` and `other`, as paths. */
 function shapeDifferences(reference: unknown, other: unknown, path = ''): string[] {
@@ -78,7 +79,8 @@ describe('the catalogues', () => {
     expect(pickLanguage(['it-IT', 'en'])).toBe('it')
     expect(pickLanguage(['de-DE', 'fr-CA'])).toBe('fr')
     expect(pickLanguage(['ES'])).toBe('es')
-    expect(pickLanguage(['ca', 'de'])).toBe('en')
+    expect(pickLanguage(['ca-ES', 'es'])).toBe('ca')
+    expect(pickLanguage(['de', 'pt'])).toBe('en')
     expect(pickLanguage([])).toBe('en')
   })
 
@@ -91,6 +93,8 @@ describe('the catalogues', () => {
     expect(catalogues.fr.strings.manage.entries(0)).toBe('0 entrée connue sur cet appareil.')
     expect(en.manage.entries(1)).toBe('1 entry known on this device.')
     expect(catalogues.it.strings.manage.entries(2)).toBe('2 voci note su questo dispositivo.')
+    expect(catalogues.ca.strings.manage.entries(1)).toBe('1 entrada coneguda en aquest dispositiu.')
+    expect(catalogues.ca.strings.manage.entries(0)).toBe('0 entrades conegudes en aquest dispositiu.')
   })
 })
 

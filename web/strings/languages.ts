@@ -9,11 +9,11 @@ import type { Strings } from './en.ts'
 import type { MarketStrings } from './market.en.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 
-export const LANGUAGES = ['en', 'it', 'fr', 'es'] as const
+export const LANGUAGES = ['en', 'it', 'fr', 'es', 'ca'] as const
 export type Language = (typeof LANGUAGES)[number]
 
 /** Each language's name in itself, for the picker. */
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', it: 'Italiano', fr: 'Français', es: 'Español' }
+export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', it: 'Italiano', fr: 'Français', es: 'Español', ca: 'Català' }
 
 /** What a language file gives: the app's words, the marketplace's, and the marketplace link's. */
 export interface Catalogue {
@@ -45,5 +45,7 @@ export async function loadCatalogue(language: Exclude<Language, 'en'>): Promise<
       return (await import('./fr.ts')).fr
     case 'es':
       return (await import('./es.ts')).es
+    case 'ca':
+      return (await import('./ca.ts')).ca
   }
 }
