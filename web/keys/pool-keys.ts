@@ -19,11 +19,18 @@ const SALT = new TextEncoder().encode('heroes/v1/wallet')
 export type KeyDerivation =
   | { readonly kind: 'member'; readonly pool: string; readonly index: number }
   | { readonly kind: 'creator'; readonly nonce: string }
+  /** A linked device's key (web/wallet/linking.ts): one per link, from the link's random rendezvous id. */
+  | { readonly kind: 'device'; readonly nonce: string }
 
 export function derivationInfo(derivation: KeyDerivation): string {
-  return derivation.kind === 'member'
-    ? `heroes/v1/pool-key/${derivation.pool}/${derivation.index}`
-    : `heroes/v1/pool-creator-key/${derivation.nonce}`
+  switch (derivation.kind) {
+    case 'member':
+      return `heroes/v1/pool-key/${derivation.pool}/${derivation.index}`
+    case 'creator':
+      return `heroes/v1/pool-creator-key/${derivation.nonce}`
+    case 'device':
+      return `heroes/v1/device-key/${derivation.nonce}`
+  }
 }
 
 export function deriveSecretKey(seed: Uint8Array, derivation: KeyDerivation): Uint8Array {

@@ -35,6 +35,12 @@ export interface KeyRecord {
   /** Hex of the 32-byte Ed25519 secret key; derived from the seed, kept so signing needs no re-derivation. */
   readonly secretKey: string
   readonly derivation: KeyDerivation
+  /**
+   * For a linked device (web/wallet/linking.ts): the member key this device key signs for, and the
+   * `device` certificate that made it one. Absent for the member key itself.
+   */
+  readonly member?: string
+  readonly certificate?: string
 }
 
 export interface EntryRecord {

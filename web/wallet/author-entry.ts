@@ -16,6 +16,11 @@ export interface AuthorContext {
   readonly entries: Iterable<Entry>
   readonly secretKey: Uint8Array
   readonly author: PublicKeyHex
+  /**
+   * For a linked device's key: the member it signs for (whose credits it names) and its
+   * certificate, which its first entry names so that it sorts after it (docs/devices.md).
+   */
+  readonly device?: { readonly member: PublicKeyHex; readonly certificate?: EntryId }
   readonly now: number
   /** The checkpoint that makes a transfer online (witness-status.ts `coveringCheckpoint`), named only by transfers. */
   readonly checkpoint?: EntryId
@@ -26,6 +31,8 @@ export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<
   const list = [...context.entries]
   const head = chainHead(list, context.pool, context.author)
   const deps = new Set<EntryId>(extraDeps)
+  const device = context.device
+  if (device?.certificate !== undefined && head.seq === 1) deps.add(device.certificate)
   // Only spending relies on what was received; an invite or an admit naming credits would make
   // it wait (pending) on a device that has not seen them, such as a newcomer's phone offline.
   // A payment request relies on the admission only: it must sort after it, and a payer's phone
@@ -33,7 +40,7 @@ export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<
   const type = (body as { type: string }).type
   if (type === 'transfer' && context.checkpoint !== undefined && deps.size < DEPS_COUNT_MAX) deps.add(context.checkpoint)
   if (type === 'transfer' || type === 'request') {
-    for (const id of unreferencedCredits(list, context.author, type === 'request')) {
+    for (const id of unreferencedCredits(list, context.author, device?.member ?? context.author, type === 'request')) {
       if (deps.size >= DEPS_COUNT_MAX) break
       deps.add(id)
     }
@@ -51,12 +58,12 @@ export function authorEntry<E extends Entry>(context: AuthorContext, body: Body<
   return signEntry<E>(unsigned, context.secretKey)
 }
 
-/** Entries by others that credit or admit `me` and none of my entries names yet; newest first. */
-function unreferencedCredits(entries: readonly Entry[], me: PublicKeyHex, admissionOnly: boolean): EntryId[] {
+/** Entries by others that credit or admit `me` (the account) and none of the author's entries names yet; newest first. */
+function unreferencedCredits(entries: readonly Entry[], author: PublicKeyHex, me: PublicKeyHex, admissionOnly: boolean): EntryId[] {
   const referenced = new Set<EntryId>()
-  for (const entry of entries) if (entry.author === me) for (const dep of entry.deps) referenced.add(dep)
+  for (const entry of entries) if (entry.author === author) for (const dep of entry.deps) referenced.add(dep)
   return entries
-    .filter((entry) => entry.author !== me && !referenced.has(entry.id) && isAboutMe(entry, me) && (!admissionOnly || entry.type === 'admit'))
+    .filter((entry) => entry.author !== author && entry.author !== me && !referenced.has(entry.id) && isAboutMe(entry, me) && (!admissionOnly || entry.type === 'admit'))
     .sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : 1))
     .map((entry) => entry.id)
 }

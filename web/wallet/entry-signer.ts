@@ -47,7 +47,7 @@ export class EntrySigner {
 
   /** Why this device's key may not sign in `book`'s pool now, in the wallet's terms; undefined when it may. */
   blocked(book: PoolBook): WalletProblem | undefined {
-    const problem = chainGuard({ pool: book.id, author: book.me, needsChainHead: book.record.needsChainHead, entries: book.store.entries.values() })
+    const problem = chainGuard({ pool: book.id, author: book.signer, needsChainHead: book.record.needsChainHead, entries: book.store.entries.values() })
     return problem && { reason: problem.reason, ...(problem.seq !== undefined ? { detail: String(problem.seq) } : {}) }
   }
 
@@ -67,8 +67,10 @@ export class EntrySigner {
     book.refresh(now)
     const entries = book.store.entries.values()
     // Connected and the witness has seen our chain head: the payment names the checkpoint and counts as online.
-    const { checkpoint } = witnessStatus(book.ledger, book.me, isConnected(this.#parts.sync.status))
-    const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.me, now, ...(checkpoint ? { checkpoint } : {}) }, body, options.extraDeps)
+    const { checkpoint } = witnessStatus(book.ledger, book.signer, isConnected(this.#parts.sync.status))
+    const member = book.member
+    const device = member && { member, ...(book.key.certificate !== undefined ? { certificate: book.key.certificate as EntryId } : {}) }
+    const candidate = authorEntry<E>({ pool: book.id, entries, secretKey: book.secretKey, author: book.signer, ...(device ? { device } : {}), now, ...(checkpoint ? { checkpoint } : {}) }, body, options.extraDeps)
     const online = checkpoint !== undefined && candidate.deps.includes(checkpoint)
     const check = checkCandidate(book.ledger, candidate, book.store.entries.values(), this.#parts.cache, { online })
     const waiting = !check.ok && options.allowWaiting === true && WAITING_REASONS.has(check.refusal.reason)

@@ -69,7 +69,7 @@ export class Payments {
   receipt(pool: string, entryId: string): ReceiptPayload | undefined {
     const book = this.#parts.pools.get(pool)
     const entry = book?.store.entries.get(entryId)
-    if (!book || !entry || entry.author !== book.me) return undefined
+    if (!book || !entry || entry.author !== book.signer) return undefined
     const lines = receiptLines(book.store.entries, entry)
     return { kind: 'receipt', pool, lines }
   }

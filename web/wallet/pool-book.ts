@@ -46,8 +46,22 @@ export class PoolBook {
     return this.record.id as EntryId
   }
 
+  /**
+   * The account this device acts for: the member key, which balances, limits and statements are
+   * by. On a linked device that is the member its key is certified for, not the key that signs.
+   */
   get me(): PublicKeyHex {
+    return this.member ?? this.signer
+  }
+
+  /** The key this device signs with in this pool: its own chain (the member key, or a device key). */
+  get signer(): PublicKeyHex {
     return this.key.publicKey as PublicKeyHex
+  }
+
+  /** The member this device's key is certified for, when it is a linked device (kept, else as the ledger knows it). */
+  get member(): PublicKeyHex | undefined {
+    return (this.key.member as PublicKeyHex | undefined) ?? this.#ledger.memberOfDevice(this.signer)
   }
 
   get ledger(): Ledger {
@@ -66,6 +80,12 @@ export class PoolBook {
     this.#view = null
   }
 
+  /** The member key and every device key certified for it, as this ledger knows them. */
+  accountKeys(): ReadonlySet<PublicKeyHex> {
+    const me = this.me
+    return new Set([me, this.signer, ...(this.#ledger.member(me)?.devices ?? []).map((device) => device.key)])
+  }
+
   /** Forces the next view to be rebuilt (delivery or contacts changed). */
   touch(): void {
     this.#view = null
@@ -78,6 +98,8 @@ export class PoolBook {
       this.#view = viewPool({
         pool: this.id,
         me: this.me,
+        keys: this.accountKeys(),
+        signer: this.signer,
         result,
         entries: this.store.entries,
         movements: this.#ledger.movements(),

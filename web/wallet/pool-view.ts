@@ -168,6 +168,13 @@ export interface PoolView {
 export interface PoolViewInput {
   readonly pool: string
   readonly me: string
+  /**
+   * Every key of this account: the member key and its devices (docs/devices.md). What any of them
+   * signed is this member's row, rejected ones included (a removed device's later entries). Default: `me`.
+   */
+  readonly keys?: ReadonlySet<string>
+  /** The key this device signs with (a device key on a linked device); its rows carry a delivery mark. Default: `me`. */
+  readonly signer?: string
   readonly result: ReplayResult
   readonly entries: ReadonlyMap<string, Entry>
   /** Money movements in replay order (Ledger.movements): what each row changed, demurrage charges included. */
@@ -255,6 +262,8 @@ export function requestRows(result: ReplayResult, entries: ReadonlyMap<string, E
 
 export function viewPool(input: PoolViewInput): PoolView {
   const { result, me, entries, delivery } = input
+  const keys = input.keys ?? new Set([me])
+  const signer = input.signer ?? me
   const summary = result.members[me]
   const role: Role = summary ? summary.role : 'none'
   const requests = requestRows(result, entries, me)
@@ -291,9 +300,9 @@ export function viewPool(input: PoolViewInput): PoolView {
     // A second ask for a period already paid (the payee's phone and the relay both collecting) is noise, not news.
     if (entry.type === 'collect' && verdict.reason === 'order-period-paid') continue
     const money = moneyOf(entry, entries)
-    const mine = entry.author === me
+    const mine = keys.has(entry.author)
     const toMe = money?.to === me
-    const paysMe = money?.from === me
+    const paysMe = money?.from != null && keys.has(money.from)
     const aboutMe = (entry.type === 'admit' && entry.member === me) || (entry.type === 'order' && entry.to === me)
     // An entry of a kind the screens do not describe yet (a path payment's fulfil, say) still shows when it moved this member's money.
     if (!mine && !toMe && !paysMe && !aboutMe && !changeOf.has(entry.id)) continue
@@ -316,7 +325,8 @@ export function viewPool(input: PoolViewInput): PoolView {
       status: verdict.status,
       ...(verdict.reason ? { reason: verdict.reason } : {}),
       ...(verdict.detail ? { detail: verdict.detail } : {}),
-      ...(mine ? { delivery: delivery.get(entry.id) ?? 'device' } : {}),
+      // Another device of this account: it reached this one through a relay.
+      ...(mine ? { delivery: delivery.get(entry.id) ?? (entry.author === signer ? 'device' : 'relay') } : {}),
       balanceAfter: running,
       outgoing: mine && money !== undefined && entry.type === 'transfer',
       ...(awaiting ? { awaiting } : {}),

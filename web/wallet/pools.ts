@@ -33,6 +33,8 @@ export interface NewPool {
   readonly needsChainHead: boolean
   /** Kept from a backup; a pool new here joins now. */
   readonly joinedAt?: number
+  /** A linked device's key: the member it signs for and its certificate (linking.ts). */
+  readonly device?: { readonly member: string; readonly certificate: string }
 }
 
 export class Pools {
@@ -71,7 +73,7 @@ export class Pools {
     const { genesis, derivation } = pool
     const secretKey = pool.secretKey ?? this.#parts.settings.secretKey(derivation)
     const record: PoolRecord = { id: genesis.id, genesisLine: encodeEntry(genesis), relayUrl: pool.relayUrl, status: pool.status, joinedAt: pool.joinedAt ?? this.#parts.now(), needsChainHead: pool.needsChainHead }
-    const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secretKey), secretKey: toHex(secretKey), derivation }
+    const key: KeyRecord = { pool: genesis.id, publicKey: publicKeyOf(secretKey), secretKey: toHex(secretKey), derivation, ...(pool.device ?? {}) }
     const tx = this.#parts.db.transaction(['pools', 'keys'], 'readwrite')
     await Promise.all([tx.objectStore('pools').put(record), tx.objectStore('keys').put(key), tx.done])
     const book = await this.#open(record, key)
@@ -167,17 +169,17 @@ export class Pools {
         onCaughtUp: () => void this.#caughtUp(book),
         onOwnChainFetched: () => void this.#ownChainFetched(book),
       },
-      { author: book.me },
+      { author: book.signer },
     )
     // Entries signed here that no relay confirmed yet (an earlier session offline) go out again.
-    const undelivered = [...store.entries.values()].filter((entry) => entry.author === book.me && book.delivery.get(entry.id) === 'device')
+    const undelivered = [...store.entries.values()].filter((entry) => entry.author === book.signer && book.delivery.get(entry.id) === 'device')
     if (undelivered.length > 0) book.follow.publish(undelivered)
     this.#scheduleWake()
     return book
   }
 
   async #markDelivered(book: PoolBook, ids: readonly EntryId[]): Promise<void> {
-    const fresh = ids.filter((id) => book.delivery.get(id) !== 'relay' && book.store.entries.get(id)?.author === book.me)
+    const fresh = ids.filter((id) => book.delivery.get(id) !== 'relay' && book.store.entries.get(id)?.author === book.signer)
     if (fresh.length === 0) return
     const tx = this.#parts.db.transaction('delivery', 'readwrite')
     await Promise.all([...fresh.map((id) => tx.store.put({ id, pool: book.id, state: 'relay', at: this.#parts.now() })), tx.done])

@@ -17,6 +17,7 @@
  * - pool-export.ts, wallet-backup.ts: lines and CSV for people; backup and restore
  * - marketplace.ts, favourites.ts: listings, search and matches, loaded on first use
  * - standing-orders.ts: repeating and scheduled payments, and collecting what falls due to this member
+ * - device-tools.ts: this member's devices, linking one, recovery by gatekeepers, loaded on first use
  */
 import { SignatureCache, type MemberLimits, type Policy, type PublicKeyHex, type StatementFilter } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
@@ -40,6 +41,7 @@ import { WalletSettings } from './wallet-settings.ts'
 import { StandingOrders } from './standing-orders.ts'
 import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
 import type { Marketplace } from './marketplace.ts'
+import type { DeviceTools } from './device-tools.ts'
 
 export type { Outcome, WalletProblem } from './outcome.ts'
 
@@ -64,6 +66,7 @@ export class Wallet {
   readonly #listeners = new Set<() => void>()
   #version = 0
   #marketplace: Promise<Marketplace> | undefined
+  #devices: Promise<DeviceTools> | undefined
 
   private constructor(options: WalletOptions) {
     const base = { db: options.db, sync: options.sync, now: options.now ?? Date.now, cache: options.cache ?? new SignatureCache(), changed: () => this.#changed() }
@@ -185,7 +188,7 @@ export class Wallet {
   /** Whether the pool has a witness, whether a payment now counts as online, and the offline allowance left. */
   witnessStatus(pool: string): WitnessStatus | undefined {
     const book = this.#parts.pools.get(pool)
-    return book && witnessStatus(book.ledger, book.me, isConnected(this.#parts.sync.status))
+    return book && witnessStatus(book.ledger, book.signer, isConnected(this.#parts.sync.status))
   }
 
   /**
@@ -400,6 +403,12 @@ export class Wallet {
   marketplace(): Promise<Marketplace> {
     this.#marketplace ??= import('./marketplace.ts').then(({ Marketplace }) => new Marketplace(this.#parts))
     return this.#marketplace
+  }
+
+  /** Devices, linking and recovery (device-tools.ts), loaded on first use like the marketplace. */
+  devices(): Promise<DeviceTools> {
+    this.#devices ??= import('./device-tools.ts').then(({ deviceTools }) => deviceTools(this.#parts))
+    return this.#devices
   }
 
   // ---- backup and restore (wallet-backup.ts) -------------------------------------
