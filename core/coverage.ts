@@ -32,6 +32,10 @@ import type { ParentTable } from './parent-table.ts'
 
 /** Block of an entry no counted checkpoint covers. */
 export const UNCOVERED = 0x7fffffff
+/** A prev position (`prevAt`) for an entry at seq 1. */
+export const NO_PREV = -1
+/** A prev position (`prevAt`) for an entry whose prev had not arrived when last looked for. */
+export const PREV_UNRESOLVED = -2
 
 export interface CountedCheckpoint {
   readonly at: number
@@ -174,8 +178,13 @@ export interface Assignment {
  * Assigns blocks: for each counted checkpoint from `from` on, in rank order,
  * every entry of its past not yet in a block joins its block. One whose past
  * is not all present stops it, and so does a misdated one (`Assignment`).
+ *
+ * The walk reads positions and times from flat arrays (`prevAt`, resolved here
+ * when a late prev has come; `timeOf`, each entry's claimed time) rather than
+ * from the entry objects: at 100k entries, touching each object once more is
+ * most of this pass's cost (bench/witness.ts, docs/performance.md).
  */
-export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevAt: readonly number[] | undefined, skewMs: number): Assignment {
+export function assignBlocks(input: CoverageInput, counted: readonly CountedCheckpoint[], from: number, blockOf: Int32Array, prevAt: number[], timeOf: Float64Array, skewMs: number): Assignment {
   const { entries, index, parents } = input
   const stack: number[] = []
   const collected: number[] = []
@@ -194,15 +203,17 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
     }
     while (stack.length > 0) {
       const at = stack.pop()!
-      const entry = entries[at]!
-      if (entry.prev !== null) {
-        // The prev's position is usually known already: no lookup by id.
-        let prev = prevAt ? prevAt[at]! : -1
-        if (prev < 0) prev = index.get(entry.prev) ?? -1
-        if (prev < 0) {
+      let prev = prevAt[at]!
+      if (prev === PREV_UNRESOLVED) {
+        // Rare: the prev arrived after its child. Otherwise the position is known, no lookup by id.
+        const found = index.get(entries[at]!.prev!)
+        if (found === undefined) {
           complete = false
           break
         }
+        prevAt[at] = prev = found
+      }
+      if (prev !== NO_PREV) {
         if (blockOf[prev] === UNCOVERED) {
           blockOf[prev] = rank
           stack.push(prev)
@@ -229,7 +240,7 @@ export function assignBlocks(input: CoverageInput, counted: readonly CountedChec
     }
     const latest = checkpoint.time + skewMs
     for (const at of collected) {
-      if (entries[at]!.time > latest) {
+      if (timeOf[at]! > latest) {
         for (const marked of collected) blockOf[marked] = UNCOVERED
         return { assigned: r - from, misdated: { checkpoint: checkpoint.at, entry: at } }
       }

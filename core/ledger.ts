@@ -42,7 +42,7 @@ import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role
 import { demurrageDue, duePeriods, evaluate, openListings, orderSummaries, type ListingSummary, type OrderSummary } from './rules/index.ts'
 import { prepareSummaries, trustlineSummaries, type PrepareSummary, type TrustlineSummary } from './rules/index.ts'
 import { ParentTable } from './parent-table.ts'
-import { UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
+import { NO_PREV, PREV_UNRESOLVED, UNCOVERED, assignBlocks, countedCheckpoints, erasOf, parentIds, type CountedCheckpoint, type CoverageInput, type WitnessFork } from './coverage.ts'
 import { SignatureCache, verifyEntrySignature } from './verify.ts'
 import { referenceVerify, type Verifier } from './keys.ts'
 import { CLOCK_SKEW_MS_MAX, DEPS_COUNT_MAX, ONLINE_COVER_MS_MAX } from './limits.ts'
@@ -179,10 +179,6 @@ interface AuthorChain {
   head: number
 }
 
-/** `#prevAt` for an entry at seq 1. */
-const NO_PREV = -1
-/** `#prevAt` for an entry whose prev had not arrived when last looked for. */
-const PREV_UNRESOLVED = -2
 
 export class Ledger {
   readonly pool: EntryId
@@ -214,6 +210,8 @@ export class Ledger {
   #blockOf = new Int32Array(0)
   /** Effective time of each position, set when it is ordered. */
   #effTime = new Float64Array(0)
+  /** Claimed time of each position (`entry.time`), for passes that should not touch the entry objects. */
+  #claimedTime = new Float64Array(0)
 
   /** Entries refused before ordering: bad signature or another pool. */
   readonly #refused = new Map<EntryId, { entry: Entry; reason: 'bad-signature' | 'wrong-pool' }>()
@@ -300,6 +298,7 @@ export class Ledger {
       this.#unapplied.push(at)
       this.#grow(at + 1)
       this.#blockOf[at] = UNCOVERED
+      this.#claimedTime[at] = entry.time
       if (id === this.pool) {
         this.#genesisAt = at
         witnessInput = true
@@ -749,7 +748,7 @@ export class Ledger {
   #assignNewBlocks(): number {
     let total = 0
     for (;;) {
-      const step = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, this.#prevAt, CLOCK_SKEW_MS_MAX)
+      const step = assignBlocks(this.#coverageInput(), this.#counted, this.#assigned, this.#blockOf, this.#prevAt, this.#claimedTime, CLOCK_SKEW_MS_MAX)
       this.#assigned += step.assigned
       total += step.assigned
       if (step.misdated === undefined) return total
@@ -784,6 +783,9 @@ export class Ledger {
     const times = new Float64Array(capacity)
     times.set(this.#effTime)
     this.#effTime = times
+    const claimed = new Float64Array(capacity)
+    claimed.set(this.#claimedTime)
+    this.#claimedTime = claimed
   }
 
   /** (block, effective time, id) ascending: the order key. */
@@ -827,6 +829,8 @@ export class Ledger {
     const blocks = new Int32Array(n)
     const times = new Float64Array(n)
     const ids: string[] = new Array<string>(n)
+    // Read from the entry once here, so that the edge loop below never touches a child's object.
+    const checkpoints = new Uint8Array(n)
     // Edges parent → child between unapplied entries, as two parallel lists: at most a prev and the
     // deps and heads of each, counted first so that the lists never grow.
     let degrees = n
@@ -842,6 +846,7 @@ export class Ledger {
       // Effective time from parents already applied; raised below by parents applied in this round.
       times[k] = entry.time
       ids[k] = entry.id
+      if (entry.type === 'checkpoint') checkpoints[k] = 1
       if (block === UNCOVERED && entry.time > asOf) blocked[k] = 1
       if (k !== genesisPlace && genesisPlace >= 0) waiting[k]!++
       let prev = prevAt[at]!
@@ -903,12 +908,12 @@ export class Ledger {
       effTime[at] = times[k]!
       order.push(at)
       const parentTime = times[k]!
-      const isCheckpoint = entries[at]!.type === 'checkpoint'
+      const isCheckpoint = checkpoints[k] === 1
       for (let e = first[k]!, end = first[k + 1]!; e < end; e++) {
         const child = children[e]!
         // A child's effective time is raised by its prev and deps, not by a checkpoint it names as a head
         // (a checkpoint is only ever a child through heads; its own prev is another checkpoint).
-        if (!(entries[todo[child]!]!.type === 'checkpoint' && !isCheckpoint) && parentTime > times[child]!) times[child] = parentTime
+        if (parentTime > times[child]! && (isCheckpoint || checkpoints[child] === 0)) times[child] = parentTime
         if (--waiting[child]! === 0 && !blocked[child]) heap.push(child)
       }
       if (k === genesisPlace) {
