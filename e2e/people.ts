@@ -25,9 +25,12 @@ export class Person {
     })
   }
 
-  /** `locale` sets the browser's language (navigator.language), which the app follows until Settings say otherwise. */
-  static async open(browser: Browser, name: string, viewport = PHONE, locale?: string): Promise<Person> {
-    const context = await browser.newContext({ viewport, baseURL: baseUrl(), ...(locale ? { locale } : {}) })
+  /**
+   * `locale` sets the browser's language (navigator.language), which the app follows until Settings say otherwise;
+   * `base` is the relay serving the app (a spec's own relay; the shared one by default).
+   */
+  static async open(browser: Browser, name: string, viewport = PHONE, locale?: string, base = baseUrl()): Promise<Person> {
+    const context = await browser.newContext({ viewport, baseURL: base, ...(locale ? { locale } : {}) })
     const page = await context.newPage()
     const person = new Person(name, context, page)
     await page.goto('/')

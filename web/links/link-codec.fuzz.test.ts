@@ -88,7 +88,7 @@ async function expectWellFormed(result: Awaited<ReturnType<typeof decodeLink>>):
   if (!result.ok) {
     expect(PROBLEMS.has(result.problem), `unexpected problem ${String(result.problem)}`).toBe(true)
     expect(Object.keys(result).filter((key) => key !== 'kind').sort()).toEqual(['ok', 'problem'])
-    if (result.kind !== undefined) expect(['invite', 'pay', 'join-request', 'pool', 'receipt', 'request']).toContain(result.kind)
+    if (result.kind !== undefined) expect(['invite', 'pay', 'join-request', 'pool', 'receipt', 'request', 'cross']).toContain(result.kind)
     return
   }
   expect(await decodeLink(await encodeLink(result.payload, ORIGIN))).toEqual(result)

@@ -17,6 +17,7 @@ const samples: LinkPayload[] = [
   { kind: 'receipt', pool: POOL, lines: ['{"t":1}', '{"p":0}'] },
   { kind: 'request', pool: POOL, lines: ['{"q":1}', '{"j":0}'], name: 'Bob' },
   { kind: 'request', pool: POOL, lines: ['{"q":1}'] },
+  { kind: 'cross', pool: POOL, relay: '', genesis: '{"g":1}', to: KEY, amount: 500, condition: 'd'.repeat(64), name: 'Dave' },
 ]
 
 describe('Heroes links', () => {
@@ -43,7 +44,7 @@ describe('Heroes links', () => {
     // A known prefix with a broken rest is a damaged link of that kind (the app names it).
     expect(await decodeLink('https://example.com/#/p/!!!')).toEqual({ ok: false, problem: 'garbled', kind: 'pay' })
     expect(await decodeLink('hello')).toEqual({ ok: false, problem: 'not-a-heroes-link' })
-    expect(await decodeLink('#/x/abc')).toEqual({ ok: false, problem: 'not-a-heroes-link' })
+    expect(await decodeLink('#/z/abc')).toEqual({ ok: false, problem: 'not-a-heroes-link' })
   })
 
   it('refuses links over the size limit and decompression bombs', async () => {
@@ -72,6 +73,16 @@ describe('Heroes links', () => {
       for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)]
       const result = await decodeLink(`#/${'iopr'[run % 4]}/${text}`)
       expect(typeof result.ok).toBe('boolean')
+    }
+  })
+})
+
+describe('cross-pool payment links (issue 19)', () => {
+  it('refuses a link whose amount, key or condition is not what a payment needs, never throwing', async () => {
+    const base = { kind: 'cross' as const, pool: POOL, relay: '', genesis: '{"g":1}', to: KEY, amount: 500, condition: 'd'.repeat(64) }
+    for (const bad of [{ amount: 0 }, { amount: -5 }, { amount: 1.5 }, { amount: 2 ** 60 }, { to: 'zz' }, { condition: 'D'.repeat(64) }, { condition: 'd'.repeat(63) }, { genesis: '' }]) {
+      const link = await encodeLink({ ...base, ...bad } as LinkPayload, ORIGIN)
+      expect(await decodeLink(link), JSON.stringify(bad)).toEqual({ ok: false, problem: 'missing-fields', kind: 'cross' })
     }
   })
 })

@@ -16,7 +16,7 @@ export const LINK_JSON_BYTES_MAX = 16_000
 /** Most gatekeeper entries an invite link carries besides genesis and the invite itself. */
 export const INVITE_CHAIN_ENTRIES_MAX = 8
 
-const PREFIX_OF_KIND: Record<LinkKind, string> = { invite: 'i', pay: 'p', 'join-request': 'r', pool: 'o', receipt: 'e', request: 'q' }
+const PREFIX_OF_KIND: Record<LinkKind, string> = { invite: 'i', pay: 'p', 'join-request': 'r', pool: 'o', receipt: 'e', request: 'q', cross: 'x' }
 const KIND_OF_PREFIX = new Map<string, LinkKind>(Object.entries(PREFIX_OF_KIND).map(([kind, prefix]) => [prefix, kind as LinkKind]))
 
 export type LinkProblem = 'not-a-heroes-link' | 'garbled' | 'too-long' | 'missing-fields'
@@ -102,6 +102,13 @@ function checkFields(kind: LinkKind, fields: unknown): LinkPayload | undefined {
       const lines = f['lines'], name = optionalText('name')
       if (!Array.isArray(lines) || lines.length === 0 || lines.length > INVITE_CHAIN_ENTRIES_MAX + 1 || !lines.every((line) => typeof line === 'string') || name === null) return undefined
       return { kind, pool, lines: lines as string[], ...(name ? { name } : {}) }
+    }
+    case 'cross': {
+      const relay = text('relay'), genesis = text('genesis'), to = text('to'), condition = text('condition'), name = optionalText('name')
+      const amount = f['amount']
+      if (relay === undefined || !genesis || !to || !HEX64.test(to) || !condition || !HEX64.test(condition) || name === null) return undefined
+      if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) return undefined
+      return { kind, pool, relay, genesis, to, amount, condition, ...(name ? { name } : {}) }
     }
     case 'receipt': {
       const lines = f['lines']

@@ -81,5 +81,26 @@ export interface ReceiptPayload {
   readonly lines: readonly string[]
 }
 
-export type LinkPayload = InvitePayload | PayPayload | RequestPayload | JoinRequestPayload | PoolPayload | ReceiptPayload
+/**
+ * Pay a member of another pool (issue 19): the payee's pool (its genesis, so a
+ * payer's phone can follow it and read its rate and trust), the payee's key,
+ * the amount to arrive in the payee's pool, and the hashlock condition whose
+ * preimage only the payee's phone holds. Nothing here is trusted for money:
+ * the route and rates come from the pools' signed entries, and the payee's
+ * pool pays only what its own gateway was paid.
+ */
+export interface CrossPayload {
+  readonly kind: 'cross'
+  readonly pool: string
+  readonly relay: string
+  readonly genesis: string
+  readonly to: string
+  readonly amount: number
+  /** SHA-256 of the payee's secret preimage, hex. */
+  readonly condition: string
+  /** The payee's self-chosen display name; untrusted, shown as text only. */
+  readonly name?: string
+}
+
+export type LinkPayload = InvitePayload | PayPayload | RequestPayload | JoinRequestPayload | PoolPayload | ReceiptPayload | CrossPayload
 export type LinkKind = LinkPayload['kind']

@@ -10,6 +10,7 @@ import type { EntryType, Reason } from '../../core/index.ts'
 import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
+import { crossCa } from './cross.ca.ts'
 import type { MarketStrings } from './market.en.ts'
 import { ordersCa } from './orders.ca.ts'
 import { phrase } from './phrase.ts'
@@ -146,6 +147,8 @@ const strings: Strings = {
   },
 
   pool: {
+    /** The pool screen's way to trustlines and payments between pools (issue 19). */
+    acrossLink: 'Altres comunitats',
     balance: 'Saldo',
     creditLine: <P>(min: P) => phrase<P>`Pots baixar fins a ${min}.`,
     onHold: <P>(amount: P) => phrase<P>`${amount} retinguts fins que els beneficiaris els acceptin.`,
@@ -665,7 +668,7 @@ const strings: Strings = {
       'too-long': 'Aquest enllaç és massa llarg per ser de Heroes.',
       'missing-fields': 'Aquest enllaç està incomplet. Torna’l a demanar.',
     },
-    damagedTitle: { invite: 'Invitació malmesa', pool: 'Enllaç de caixa malmès', pay: 'Enllaç de pagament malmès', 'join-request': 'Sol·licitud d’adhesió malmesa', request: 'Sol·licitud de pagament malmesa', receipt: 'Rebut malmès' },
+    damagedTitle: { invite: 'Invitació malmesa', pool: 'Enllaç de caixa malmès', pay: 'Enllaç de pagament malmès', 'join-request': 'Sol·licitud d’adhesió malmesa', request: 'Sol·licitud de pagament malmesa', receipt: 'Rebut malmès', cross: 'Sol·licitud d’una altra comunitat malmesa' },
     damaged: {
       invite: 'Aquesta invitació està malmesa: hi falta una part o ha canviat, així que no et pot fer entrar. Demana al guardià que te la torni a enviar; si ningú no l’ha feta servir, la mateixa invitació encara serveix.',
       pool: 'Aquest enllaç de caixa està malmès: hi falta una part o ha canviat. Demana a un membre o al guardià que te’l torni a enviar.',
@@ -673,6 +676,7 @@ const strings: Strings = {
       'join-request': 'Aquesta sol·licitud d’adhesió està malmesa: hi falta una part o ha canviat. Demana a la persona nouvinguda que te la torni a enviar o que et mostri el seu codi.',
       request: 'Aquesta sol·licitud de pagament està malmesa: hi falta una part o ha canviat, així que no es pot pagar. Demana a qui l’ha feta que te la torni a enviar o que et mostri el seu codi.',
       receipt: 'Aquest rebut està malmès: hi falta una part o ha canviat, així que no s’ha desat res. Demana a qui ha pagat que te’l torni a mostrar.',
+      cross: 'Aquesta sol·licitud de pagament d’una altra comunitat està malmesa: hi falta una part o ha canviat, així que no es pot pagar res. Demana al beneficiari que te la torni a enviar o que et mostri el seu codi.',
     },
     unknownTitle: 'Aquest enllaç no es pot obrir',
     nothingChanged: 'No s’ha signat ni canviat res al teu moneder.',
@@ -820,4 +824,4 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const ca: Catalogue = { strings, market, marketLink }
+export const ca: Catalogue = { strings, market, marketLink, cross: crossCa }

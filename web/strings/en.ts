@@ -150,6 +150,8 @@ export const en = {
   },
 
   pool: {
+    /** The pool screen's way to trustlines and payments between pools (issue 19). */
+    acrossLink: 'Other communities',
     balance: 'Balance',
     creditLine: <P>(min: P) => phrase<P>`You may go down to ${min}.`,
     onHold: <P>(amount: P) => phrase<P>`${amount} on hold until payees accept.`,
@@ -669,7 +671,7 @@ export const en = {
       'too-long': 'This link is too long to be a Heroes link.',
       'missing-fields': 'This link is incomplete. Ask for it again.',
     },
-    damagedTitle: { invite: 'Damaged invitation', pool: 'Damaged pool link', pay: 'Damaged payment link', 'join-request': 'Damaged join request', request: 'Damaged payment request', receipt: 'Damaged receipt' },
+    damagedTitle: { invite: 'Damaged invitation', pool: 'Damaged pool link', pay: 'Damaged payment link', 'join-request': 'Damaged join request', request: 'Damaged payment request', receipt: 'Damaged receipt', cross: 'Damaged payment from another community' },
     damaged: {
       invite: 'This invitation is damaged: part of it is missing or changed, so it cannot let you in. Ask the gatekeeper to send it again; if nobody has used it, the same invitation still works.',
       pool: 'This pool link is damaged: part of it is missing or changed. Ask a member or the gatekeeper to send it again.',
@@ -677,6 +679,7 @@ export const en = {
       'join-request': 'This join request is damaged: part of it is missing or changed. Ask the newcomer to send it again or to show their code.',
       request: 'This payment request is damaged: part of it is missing or changed, so it cannot be paid. Ask the requester to send it again or to show its code.',
       receipt: 'This receipt is damaged: part of it is missing or changed, so nothing was kept. Ask the payer to show it again.',
+      cross: 'This payment request from another community is damaged: part of it is missing or changed, so nothing can be paid. Ask the payee to send it again or to show its code.',
     },
     unknownTitle: 'This link cannot be opened',
     nothingChanged: 'Nothing was signed or changed in your wallet.',

@@ -6,6 +6,7 @@ import type { EntryType, Reason } from '../../core/index.ts'
 import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
+import { crossEs } from './cross.es.ts'
 import type { MarketStrings } from './market.en.ts'
 import { ordersEs } from './orders.es.ts'
 import { phrase } from './phrase.ts'
@@ -142,6 +143,8 @@ const strings: Strings = {
   },
 
   pool: {
+    /** The pool screen's way to trustlines and payments between pools (issue 19). */
+    acrossLink: 'Otras comunidades',
     balance: 'Saldo',
     creditLine: <P>(min: P) => phrase<P>`Puedes bajar hasta ${min}.`,
     onHold: <P>(amount: P) => phrase<P>`${amount} retenidos hasta que los beneficiarios acepten.`,
@@ -661,7 +664,7 @@ const strings: Strings = {
       'too-long': 'Este enlace es demasiado largo para ser de Heroes.',
       'missing-fields': 'Este enlace está incompleto. Pídelo de nuevo.',
     },
-    damagedTitle: { invite: 'Invitación dañada', pool: 'Enlace de caja dañado', pay: 'Enlace de pago dañado', 'join-request': 'Solicitud de adhesión dañada', request: 'Solicitud de pago dañada', receipt: 'Recibo dañado' },
+    damagedTitle: { invite: 'Invitación dañada', pool: 'Enlace de caja dañado', pay: 'Enlace de pago dañado', 'join-request': 'Solicitud de adhesión dañada', request: 'Solicitud de pago dañada', receipt: 'Recibo dañado', cross: 'Solicitud de otra comunidad dañada' },
     damaged: {
       invite: 'Esta invitación está dañada: falta una parte o ha cambiado, así que no puede dejarte entrar. Pide al guardián que la envíe de nuevo; si nadie la ha usado, la misma invitación sigue sirviendo.',
       pool: 'Este enlace de caja está dañado: falta una parte o ha cambiado. Pide a un miembro o al guardián que lo envíe de nuevo.',
@@ -669,6 +672,7 @@ const strings: Strings = {
       'join-request': 'Esta solicitud de adhesión está dañada: falta una parte o ha cambiado. Pide al recién llegado que la envíe de nuevo o que te muestre su código.',
       request: 'Esta solicitud de pago está dañada: falta una parte o ha cambiado, así que no se puede pagar. Pide a quien la hizo que la envíe de nuevo o que te muestre su código.',
       receipt: 'Este recibo está dañado: falta una parte o ha cambiado, así que no se guardó nada. Pide a quien pagó que te lo muestre de nuevo.',
+      cross: 'Esta solicitud de pago de otra comunidad está dañada: falta una parte o ha cambiado, así que no se puede pagar nada. Pide al beneficiario que la envíe de nuevo o que te muestre su código.',
     },
     unknownTitle: 'Este enlace no se puede abrir',
     nothingChanged: 'No se firmó ni cambió nada en tu cartera.',
@@ -816,4 +820,4 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const es: Catalogue = { strings, market, marketLink }
+export const es: Catalogue = { strings, market, marketLink, cross: crossEs }

@@ -6,6 +6,7 @@ import type { EntryType, Reason } from '../../core/index.ts'
 import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
+import { crossFr } from './cross.fr.ts'
 import type { MarketStrings } from './market.en.ts'
 import { ordersFr } from './orders.fr.ts'
 import { phrase } from './phrase.ts'
@@ -143,6 +144,8 @@ const strings: Strings = {
   },
 
   pool: {
+    /** The pool screen's way to trustlines and payments between pools (issue 19). */
+    acrossLink: 'Autres communautés',
     balance: 'Solde',
     creditLine: <P>(min: P) => phrase<P>`Vous pouvez descendre jusqu’à ${min}.`,
     onHold: <P>(amount: P) => phrase<P>`${amount} en attente jusqu’à l’acceptation des bénéficiaires.`,
@@ -662,7 +665,7 @@ const strings: Strings = {
       'too-long': 'Ce lien est trop long pour être un lien Heroes.',
       'missing-fields': 'Ce lien est incomplet. Redemandez-le.',
     },
-    damagedTitle: { invite: 'Invitation abîmée', pool: 'Lien de caisse abîmé', pay: 'Lien de paiement abîmé', 'join-request': 'Demande d’adhésion abîmée', request: 'Demande de paiement abîmée', receipt: 'Reçu abîmé' },
+    damagedTitle: { invite: 'Invitation abîmée', pool: 'Lien de caisse abîmé', pay: 'Lien de paiement abîmé', 'join-request': 'Demande d’adhésion abîmée', request: 'Demande de paiement abîmée', receipt: 'Reçu abîmé', cross: 'Demande d’une autre communauté abîmée' },
     damaged: {
       invite: 'Cette invitation est abîmée : une partie manque ou a changé, elle ne peut donc pas vous faire entrer. Demandez au gardien de la renvoyer ; si personne ne l’a utilisée, la même invitation marche encore.',
       pool: 'Ce lien de caisse est abîmé : une partie manque ou a changé. Demandez à un membre ou au gardien de le renvoyer.',
@@ -670,6 +673,7 @@ const strings: Strings = {
       'join-request': 'Cette demande d’adhésion est abîmée : une partie manque ou a changé. Demandez au nouveau venu de la renvoyer ou de montrer son code.',
       request: 'Cette demande de paiement est abîmée : une partie manque ou a changé, elle ne peut donc pas être payée. Demandez au demandeur de la renvoyer ou de montrer son code.',
       receipt: 'Ce reçu est abîmé : une partie manque ou a changé, rien n’a donc été gardé. Demandez au payeur de le montrer à nouveau.',
+      cross: 'Cette demande de paiement d’une autre communauté est abîmée : une partie manque ou a changé, rien ne peut donc être payé. Demandez au bénéficiaire de l’envoyer à nouveau ou de montrer son code.',
     },
     unknownTitle: 'Ce lien ne peut pas être ouvert',
     nothingChanged: 'Rien n’a été signé ni changé dans votre portefeuille.',
@@ -817,4 +821,4 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const fr: Catalogue = { strings, market, marketLink }
+export const fr: Catalogue = { strings, market, marketLink, cross: crossFr }

@@ -6,6 +6,7 @@ import type { EntryType, Reason } from '../../core/index.ts'
 import type { Strings } from './en.ts'
 import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
+import { crossIt } from './cross.it.ts'
 import type { MarketStrings } from './market.en.ts'
 import { ordersIt } from './orders.it.ts'
 import { phrase } from './phrase.ts'
@@ -142,6 +143,8 @@ const strings: Strings = {
   },
 
   pool: {
+    /** The pool screen's way to trustlines and payments between pools (issue 19). */
+    acrossLink: 'Altre comunità',
     balance: 'Saldo',
     creditLine: <P>(min: P) => phrase<P>`Puoi scendere fino a ${min}.`,
     onHold: <P>(amount: P) => phrase<P>`${amount} bloccati finché i beneficiari non accettano.`,
@@ -661,7 +664,7 @@ const strings: Strings = {
       'too-long': 'Questo link è troppo lungo per essere un link di Heroes.',
       'missing-fields': 'Questo link è incompleto. Chiedilo di nuovo.',
     },
-    damagedTitle: { invite: 'Invito danneggiato', pool: 'Link della cassa danneggiato', pay: 'Link di pagamento danneggiato', 'join-request': 'Richiesta di adesione danneggiata', request: 'Richiesta di pagamento danneggiata', receipt: 'Ricevuta danneggiata' },
+    damagedTitle: { invite: 'Invito danneggiato', pool: 'Link della cassa danneggiato', pay: 'Link di pagamento danneggiato', 'join-request': 'Richiesta di adesione danneggiata', request: 'Richiesta di pagamento danneggiata', receipt: 'Ricevuta danneggiata', cross: 'Richiesta da un’altra comunità danneggiata' },
     damaged: {
       invite: 'Questo invito è danneggiato: una parte manca o è cambiata, quindi non può farti entrare. Chiedi al custode di rimandarlo; se nessuno l’ha usato, lo stesso invito funziona ancora.',
       pool: 'Questo link della cassa è danneggiato: una parte manca o è cambiata. Chiedi a un membro o al custode di rimandarlo.',
@@ -669,6 +672,7 @@ const strings: Strings = {
       'join-request': 'Questa richiesta di adesione è danneggiata: una parte manca o è cambiata. Chiedi al nuovo arrivato di rimandarla o di mostrarti il suo codice.',
       request: 'Questa richiesta di pagamento è danneggiata: una parte manca o è cambiata, quindi non si può pagare. Chiedi a chi l’ha fatta di rimandarla o di mostrarti il codice.',
       receipt: 'Questa ricevuta è danneggiata: una parte manca o è cambiata, quindi non è stato conservato nulla. Chiedi a chi ha pagato di mostrartela di nuovo.',
+      cross: 'Questa richiesta di pagamento da un’altra comunità è danneggiata: una parte manca o è cambiata, quindi non si può pagare nulla. Chiedi al beneficiario di inviarla di nuovo o di mostrarti il suo codice.',
     },
     unknownTitle: 'Questo link non si può aprire',
     nothingChanged: 'Nel tuo portafoglio non è stato firmato né cambiato nulla.',
@@ -816,4 +820,4 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const it: Catalogue = { strings, market, marketLink }
+export const it: Catalogue = { strings, market, marketLink, cross: crossIt }

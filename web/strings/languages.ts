@@ -8,6 +8,7 @@
 import type { Strings } from './en.ts'
 import type { MarketStrings } from './market.en.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
+import type { CrossStrings } from './cross.en.ts'
 
 export const LANGUAGES = ['en', 'it', 'fr', 'es', 'ca'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -21,6 +22,8 @@ export interface Catalogue {
   /** Undefined for English, whose marketplace words load with the marketplace screen. */
   readonly market?: MarketStrings
   readonly marketLink: MarketLinkStrings
+  /** Undefined for English, whose words between pools load with those screens. */
+  readonly cross?: CrossStrings
 }
 
 export function isLanguage(value: unknown): value is Language {

@@ -28,6 +28,7 @@ import { TransactionScreen } from './screens/TransactionScreen.tsx'
 import { useArrivals } from './arrivals-context.ts'
 import { useStrings } from './wallet-context.ts'
 import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
+import { LazyAcrossScreen } from './screens/LazyCrossPool.tsx'
 
 export function App({ persist, warnStorage, updates, digest }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer; digest?: MatchDigest }) {
   const t = useStrings()
@@ -48,7 +49,7 @@ export function App({ persist, warnStorage, updates, digest }: { persist: Persis
     }
     scrollTo(0, 0)
   }, [hrefOf(route)])
-  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' || route.name === 'market' ? 'home' : route.name
+  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' || route.name === 'market' || route.name === 'across' ? 'home' : route.name
   return (
     <>
       <a class="skip" href="#main" onClick={(event) => { event.preventDefault(); main.current?.focus() }}>
@@ -116,6 +117,8 @@ function Screen({ route, persist, warnStorage }: { route: Route; persist: Persis
       return <ManageScreen pool={route.pool} key={route.pool} />
     case 'market':
       return <LazyMarketScreen pool={route.pool} key={route.pool} />
+    case 'across':
+      return <LazyAcrossScreen pool={route.pool} key={route.pool} />
     case 'payment-request':
       return <PaymentRequestScreen pool={route.pool} request={route.request} key={route.request} />
     case 'transaction':

@@ -16,17 +16,19 @@ export type Route =
   | { name: 'manage'; pool: string }
   /** The pool's marketplace: listings, search, matches (loaded on first visit). */
   | { name: 'market'; pool: string }
+  /** Between pools (issue 19): this pool's trustlines, asking a member of another pool to pay, payments across pools (loaded on first visit). */
+  | { name: 'across'; pool: string }
   /** One signed payment request: pay it, refuse it, or (the requester's own) show or withdraw it. */
   | { name: 'payment-request'; pool: string; request: string }
   /** One transaction (any entry of the statement): everything about it, and a link to share. */
   | { name: 'transaction'; pool: string; entry: string }
-  /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt, `q/…` signed payment request. */
+  /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt, `q/…` signed payment request, `x/…` a payment from another pool. */
   | { name: 'link'; link: string }
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '')
   const [head = '', second = '', third = '', fourth = ''] = path.split('/')
-  if (/^[ioepqr]$/.test(head) && second) return { name: 'link', link: `${head}/${second}` }
+  if (/^[ioepqrx]$/.test(head) && second) return { name: 'link', link: `${head}/${second}` }
   switch (head) {
     case 'create':
     case 'join':
@@ -35,7 +37,7 @@ export function parseRoute(hash: string): Route {
       return { name: head }
     case 'pool':
       if (!/^[0-9a-f]{64}$/.test(second)) return { name: 'home' }
-      if (third === 'pay' || third === 'request' || third === 'manage' || third === 'market') return { name: third, pool: second }
+      if (third === 'pay' || third === 'request' || third === 'manage' || third === 'market' || third === 'across') return { name: third, pool: second }
       if (third === 'req' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'payment-request', pool: second, request: fourth }
       if (third === 'tx' && /^[0-9a-f]{64}$/.test(fourth)) return { name: 'transaction', pool: second, entry: fourth }
       return { name: 'pool', pool: second }
@@ -54,6 +56,7 @@ export function hrefOf(route: Route): string {
     case 'request':
     case 'manage':
     case 'market':
+    case 'across':
       return `#/pool/${route.pool}/${route.name}`
     case 'payment-request':
       return `#/pool/${route.pool}/req/${route.request}`

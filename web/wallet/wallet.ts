@@ -18,6 +18,7 @@
  * - marketplace.ts, favourites.ts: listings, search and matches, loaded on first use
  * - standing-orders.ts: repeating and scheduled payments, and collecting what falls due to this member
  * - device-tools.ts: this member's devices, linking one, recovery by gatekeepers, loaded on first use
+ * - cross-pool.ts: paying and being paid between pools (issue 19), loaded on first use
  */
 import { SignatureCache, type MemberLimits, type Policy, type PublicKeyHex, type StatementFilter } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
@@ -42,6 +43,7 @@ import { StandingOrders } from './standing-orders.ts'
 import { isConnected, witnessStatus, type WitnessStatus } from './witness-status.ts'
 import type { Marketplace } from './marketplace.ts'
 import type { DeviceTools } from './device-tools.ts'
+import type { CrossPool } from './cross-pool.ts'
 
 export type { Outcome, WalletProblem } from './outcome.ts'
 
@@ -67,6 +69,8 @@ export class Wallet {
   #version = 0
   #marketplace: Promise<Marketplace> | undefined
   #devices: Promise<DeviceTools> | undefined
+  #crossPool: Promise<CrossPool> | undefined
+  #crossPoolLoaded: CrossPool | undefined
 
   private constructor(options: WalletOptions) {
     const base = { db: options.db, sync: options.sync, now: options.now ?? Date.now, cache: options.cache ?? new SignatureCache(), changed: () => this.#changed() }
@@ -91,6 +95,8 @@ export class Wallet {
     const wallet = new Wallet(options)
     await wallet.#parts.settings.load()
     await wallet.#parts.pools.load()
+    // A phone that asked to be paid from another pool fulfils by itself when the payment arrives: load that module now.
+    if (await options.db.get('settings', 'cross-pool')) void wallet.crossPool()
     wallet.#changed()
     return wallet
   }
@@ -411,6 +417,20 @@ export class Wallet {
     return this.#devices
   }
 
+  // ---- between pools (cross-pool.ts) --------------------------------------------------
+
+  /** Paying and being paid between pools (issue 19), loaded on first use: routes, requests, trustlines, and what it does by itself. */
+  crossPool(): Promise<CrossPool> {
+    this.#crossPool ??= import('./cross-pool.ts').then(async ({ CrossPool }) => {
+      const cross = new CrossPool(this.#parts)
+      await cross.load()
+      this.#crossPoolLoaded = cross
+      void cross.run()
+      return cross
+    })
+    return this.#crossPool
+  }
+
   // ---- backup and restore (wallet-backup.ts) -------------------------------------
 
   /** What a backup file holds: the phrase, every pool with the entries known, the contacts. */
@@ -437,5 +457,6 @@ export class Wallet {
     for (const listener of this.#listeners) listener()
     // Money that fell due to this member is collected whatever screen is open.
     this.#orders.schedule()
+    void this.#crossPoolLoaded?.run()
   }
 }

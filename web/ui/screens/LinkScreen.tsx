@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { LazyCrossPayScreen } from './LazyCrossPool.tsx'
 import { decodeEntry, type PoolEntry } from '../../../core/index.ts'
 import { formatAmount } from '../../lib/amount.ts'
 import { decodeLink, type LinkDecode } from '../../links/link-codec.ts'
@@ -91,6 +92,8 @@ export function LinkScreen({ link }: { link: string }) {
       return <PoolCard payload={decoded.payload} />
     case 'join-request':
       return <AdmitCard payload={decoded.payload} />
+    case 'cross':
+      return <LazyCrossPayScreen payload={decoded.payload} />
     case 'receipt':
     case 'request':
     case 'pay':

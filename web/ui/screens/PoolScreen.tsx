@@ -79,7 +79,7 @@ export function PoolScreen({ pool }: { pool: string }) {
           {view.maxBalance !== null && t.pool.maxBalance(iso(money(view.maxBalance, policy)))}
         </p>
         {view.supply !== undefined && <p class="hint">{t.pool.supply(iso(money(view.supply, policy)))}</p>}
-        {view.held > 0 && <p class="hint">{t.pool.onHold(iso(money(view.held, policy)))}</p>}
+        {view.held > 0 && <p class="hint" data-testid="on-hold">{t.pool.onHold(iso(money(view.held, policy)))}</p>}
         {policy?.demurrage && (
           <p class="hint" data-testid="demurrage-policy">
             {t.orders.demurragePolicy(percent(policy.demurrage.rateNum, policy.demurrage.rateDen), t.orders.period(policy.demurrage.periodSeconds), iso(money(policy.demurrage.freeBase, policy)))}
@@ -127,6 +127,9 @@ export function PoolScreen({ pool }: { pool: string }) {
             </a>
           )}
           {view.role !== 'none' && !view.closed && <MarketLink pool={pool} />}
+          {(view.policy?.hourRate !== undefined || view.role === 'gatekeeper') && (
+            <a class="button secondary" href={hrefOf({ name: 'across', pool })} data-testid="across-button">{t.pool.acrossLink}</a>
+          )}
           {view.role === 'gatekeeper' && (
             <a class="button secondary" href={hrefOf({ name: 'manage', pool })} data-testid="manage-button">
               {t.pool.manage}
