@@ -29,6 +29,7 @@ import { useArrivals } from './arrivals-context.ts'
 import { useStrings } from './wallet-context.ts'
 import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
 import { LazyAcrossScreen } from './screens/LazyCrossPool.tsx'
+import { LazyDevices } from './screens/LazyDevices.tsx'
 
 export function App({ persist, warnStorage, updates, digest }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer; digest?: MatchDigest }) {
   const t = useStrings()
@@ -49,7 +50,7 @@ export function App({ persist, warnStorage, updates, digest }: { persist: Persis
     }
     scrollTo(0, 0)
   }, [hrefOf(route)])
-  const section = route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' || route.name === 'market' || route.name === 'across' ? 'home' : route.name
+  const section = route.name === 'link-device' || route.name === 'recover' || route.name === 'device-link' || route.name === 'recovery-link' ? 'settings' : route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' || route.name === 'market' || route.name === 'across' ? 'home' : route.name
   return (
     <>
       <a class="skip" href="#main" onClick={(event) => { event.preventDefault(); main.current?.focus() }}>
@@ -125,5 +126,11 @@ function Screen({ route, persist, warnStorage }: { route: Route; persist: Persis
       return <TransactionScreen pool={route.pool} entry={route.entry} key={route.entry} />
     case 'link':
       return <LinkScreen link={route.link} key={route.link} />
+    case 'link-device':
+    case 'recover':
+      return <LazyDevices view={route.name} key={route.name} />
+    case 'device-link':
+    case 'recovery-link':
+      return <LazyDevices view={route.name} link={route.link} key={route.link} />
   }
 }

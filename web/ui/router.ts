@@ -22,6 +22,12 @@ export type Route =
   | { name: 'payment-request'; pool: string; request: string }
   /** One transaction (any entry of the statement): everything about it, and a link to share. */
   | { name: 'transaction'; pool: string; entry: string }
+  /** Devices (docs/devices.md), loaded on first use: a new device's "Link this device", and the member's recovery. */
+  | { name: 'link-device' }
+  | { name: 'recover' }
+  /** A new device's link code opened on the existing device (`d/…`), and a recovery request's (`v/…`) on a gatekeeper's. */
+  | { name: 'device-link'; link: string }
+  | { name: 'recovery-link'; link: string }
   /** A Heroes link opened: `i/…` invite, `o/…` pool, `p/…` payment, `r/…` join request, `e/…` receipt, `q/…` signed payment request, `x/…` a payment from another pool. */
   | { name: 'link'; link: string }
 
@@ -29,11 +35,14 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '')
   const [head = '', second = '', third = '', fourth = ''] = path.split('/')
   if (/^[ioepqrx]$/.test(head) && second) return { name: 'link', link: `${head}/${second}` }
+  if ((head === 'd' || head === 'v') && second) return { name: head === 'd' ? 'device-link' : 'recovery-link', link: second }
   switch (head) {
     case 'create':
     case 'join':
     case 'backup':
     case 'settings':
+    case 'link-device':
+    case 'recover':
       return { name: head }
     case 'pool':
       if (!/^[0-9a-f]{64}$/.test(second)) return { name: 'home' }
@@ -64,6 +73,10 @@ export function hrefOf(route: Route): string {
       return `#/pool/${route.pool}/tx/${route.entry}`
     case 'link':
       return `#/${route.link}`
+    case 'device-link':
+      return `#/d/${route.link}`
+    case 'recovery-link':
+      return `#/v/${route.link}`
     default:
       return `#/${route.name}`
   }

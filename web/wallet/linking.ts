@@ -20,7 +20,6 @@
 import { decodeEntry, encodeEntry, publicKeyOf, verifyEntrySignature, type EntryId, type PoolEntry, type PublicKeyHex } from '../../core/index.ts'
 import type { KeyDerivation } from '../keys/pool-keys.ts'
 import { decodeDeviceLink, DEVICE_LINK_TTL_MS, encodeDeviceLink, linkMailbox, oneTimeBox, openAnswer, sealAnswer, type DeviceLinkAnswer, type DeviceLinkCode } from '../links/device-link.ts'
-import { relayHttpUrl } from '../sync/default-relay.ts'
 import { deviceProblem, type DeviceOutcome, type Devices } from './devices.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
@@ -166,6 +165,23 @@ export class Linking {
       return false
     }
   }
+}
+
+/**
+ * The mailbox's HTTP address on a relay's origin (ws: → http:, wss: → https:), or undefined for
+ * an address that is not a relay's. As default-relay.ts's relayHttpUrl, written out here so that
+ * this lazily loaded module shares no module with the first load.
+ */
+function relayHttpUrl(relayUrl: string, path: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(relayUrl.trim())
+  } catch {
+    return undefined
+  }
+  const secure = url.protocol === 'wss:' || url.protocol === 'https:'
+  if (!secure && url.protocol !== 'ws:' && url.protocol !== 'http:') return undefined
+  return `${secure ? 'https:' : 'http:'}//${url.host}${path}`
 }
 
 function hex(bytes: Uint8Array): string {

@@ -4,6 +4,7 @@ import { defaultRelayUrl, normalizeRelayUrl } from '../../sync/default-relay.ts'
 import { Field } from '../components/Field.tsx'
 import { LanguagePicker } from '../components/LanguagePicker.tsx'
 import { NotificationSettings } from '../components/NotificationSettings.tsx'
+import { LazyDevices } from './LazyDevices.tsx'
 import { useStrings, useWallet } from '../wallet-context.ts'
 
 export function SettingsScreen({ persist }: { persist: PersistOutcome }) {
@@ -41,6 +42,7 @@ export function SettingsScreen({ persist }: { persist: PersistOutcome }) {
           <span role="status" class="hint">{nameNote}</span>
         </div>
       </form>
+      <LazyDevices view="settings" />
       <NotificationSettings />
       <h2>{t.settings.storage}</h2>
       <p data-testid="storage-state">{persist === 'granted' ? t.storage.granted : persist === 'pending' ? '' : t.storage[persist]}</p>
