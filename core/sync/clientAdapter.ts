@@ -7,13 +7,26 @@
  * clients get ECONNRESET and the process dies with an uncaught exception (a
  * relay peered with the dead one included). Here errors are swallowed: the
  * socket closes and the adapter reconnects, as it does after ECONNREFUSED.
+ *
+ * Upstream's close handler also schedules a reconnect that disconnect() does
+ * not cancel: a Repo shut down soon after its peer died dialled again a
+ * moment later, and kept dialling, so a relay whose peer had died never
+ * exited after SIGTERM. Here a disconnected adapter stays disconnected.
  */
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 
 export class ResilientWebSocketClientAdapter extends WebSocketClientAdapter {
+  /** Set by disconnect(): no reconnect, scheduled or not, dials again. */
+  #stopped = false
+
   constructor(url: string, retryIntervalMs: number) {
     super(url, retryIntervalMs)
     this.onError = () => {}
+  }
+
+  override connect(peerId: Parameters<WebSocketClientAdapter['connect']>[0], peerMetadata?: Parameters<WebSocketClientAdapter['connect']>[1]): void {
+    if (this.#stopped) return
+    super.connect(peerId, peerMetadata)
   }
 
   /**
@@ -23,14 +36,20 @@ export class ResilientWebSocketClientAdapter extends WebSocketClientAdapter {
    * and a send on a closing socket throws). Callers use it when progress stalls.
    */
   reconnect(): void {
+    if (this.#stopped) return
     const peerId = this.peerId
     const peerMetadata = this.peerMetadata
-    this.disconnect()
+    this.#drop()
     if (peerId) this.connect(peerId, peerMetadata)
   }
 
-  /** Upstream asserts a socket exists; a second disconnect (shutdown after close) must be harmless. */
+  /** For good: upstream asserts a socket exists, so a second disconnect (shutdown after close) must be harmless. */
   override disconnect(): void {
+    this.#stopped = true
+    this.#drop()
+  }
+
+  #drop(): void {
     if (!this.socket || !this.peerId) return
     // Upstream removes its listeners, then closes: a socket still connecting then emits 'error'
     // with nobody listening, which in Node is an uncaught exception.

@@ -1,5 +1,6 @@
 /**
- * Two relays peered with each other converge, and a pool survives the loss of one.
+ * Two relays peered with each other converge, a pool survives the loss of one,
+ * and the survivor still stops cleanly.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,5 +42,9 @@ describe('two peered relays', () => {
     expect(b.child.exitCode).toBeNull()
     const health = await fetch(`${b.httpUrl}/healthz`)
     expect(health.status).toBe(200)
+    // Its peer is gone and it keeps dialling it; SIGTERM still ends it (upstream's scheduled reconnect
+    // used to outlive the Repo's shutdown: core/sync/clientAdapter.ts).
+    const exit = await Promise.race([b.kill('SIGTERM'), new Promise((resolve) => setTimeout(() => resolve('still running 15 s after SIGTERM'), 15_000))])
+    expect(exit).toBe(0)
   }, 90_000)
 })
