@@ -83,6 +83,7 @@ usage:
   heroes relay [--host 127.0.0.1] [--port N] [--data-dir DIR] [--peer URL]...
                [--witness-key FILE] [--checkpoint-interval-seconds N]   (default: DIR/witness-key.json, made once; 5 s)
                [--memory-budget-mb N]   (default 512: idle documents leave memory past it)
+               [--storage postgres://USER@HOST:PORT/DB]   (documents in PostgreSQL, shared by several relays; default DIR)
   heroes sync --relay URL --log LOG [--timeout-seconds N]
   heroes start
 

@@ -16,7 +16,8 @@ import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import * as Automerge from '@automerge/automerge'
-import type { Chunk, DocumentId, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo'
+import type { Chunk, DocumentId, StorageKey } from '@automerge/automerge-repo'
+import type { RelayStorage } from './relayStorage.ts'
 
 /** What the relay learns from its storage: when a document's save starts and ends, and what a load found. */
 export interface StorageHooks {
@@ -27,7 +28,7 @@ export interface StorageHooks {
   onLoaded?(documentId: DocumentId, heads: string[]): void
 }
 
-export class DiskStorageAdapter implements StorageAdapterInterface {
+export class DiskStorageAdapter implements RelayStorage {
   readonly baseDirectory: string
   /** Bytes on disk per first key segment (a document id), per file. */
   readonly #sizes = new Map<string, Map<string, number>>()
@@ -58,6 +59,10 @@ export class DiskStorageAdapter implements StorageAdapterInterface {
       const first = parts[0]! + parts[1]!
       this.#record(first, file, (await stat(file)).size)
     }
+  }
+
+  describe(): string {
+    return this.baseDirectory
   }
 
   totalBytes(): number {

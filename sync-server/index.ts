@@ -9,4 +9,5 @@ export {
 export { DocumentEviction, guardEmptySaves } from './eviction.ts'
 export { CLOSE_CODES, type CloseReason } from './closeCodes.ts'
 export { DiskStorageAdapter } from './diskStorage.ts'
+export { isPostgresUrl, openRelayStorage, storageNodeIdOf, type RelayStorage } from './relayStorage.ts'
 export { ConnectionGuard, type GuardVerdict } from './connectionGuard.ts'

@@ -144,3 +144,11 @@ export const HEADS_QUERY_BYTES_MAX = 2 * 1024 * 1024
 
 /** Documents whose heads digest the relay remembers after they left memory (oldest forgotten first: then they count as changed). */
 export const HEADS_REMEMBERED_MAX = 200_000
+
+// ---- PostgreSQL storage (--storage postgres://…) ----------------------------
+
+/** Connections one relay keeps to the database: automerge-repo saves a document at a time per save debounce, loads in parallel. */
+export const POSTGRES_CONNECTIONS_MAX = 8
+
+/** How long a query waits for a connection before it fails (the database is down): the relay holds the change back meanwhile. */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000

@@ -16,7 +16,7 @@ import { breakSyncStorms, headsDigest, ResilientWebSocketClientAdapter } from '.
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE_CODES } from './closeCodes.ts'
 import * as Automerge from '@automerge/automerge'
-import { DiskStorageAdapter } from './diskStorage.ts'
+import { openRelayStorage, type RelayStorage } from './relayStorage.ts'
 import { DurableForwarding, type SaveToken } from './durableForwarding.ts'
 import { DocumentEviction, guardEmptySaves, guardLoadLeak } from './eviction.ts'
 import { GuardedServerAdapter } from './guardedServerAdapter.ts'
@@ -39,8 +39,13 @@ export interface RelayOptions {
   readonly host?: string
   /** 0 picks a free port. */
   readonly port?: number
-  /** Where documents live; created if missing. */
+  /** Where the relay keeps its state (documents too, unless `storage` names a database); created if missing. */
   readonly dataDir: string
+  /**
+   * A postgres:// URL: documents live in that database, which several relays may share
+   * (sync-server/postgresStorage.ts). Undefined: in DATA_DIR/automerge.
+   */
+  readonly storage?: string
   /** Other relays to sync with, as ws://host:port/sync URLs. */
   readonly peers?: readonly string[]
   readonly limits?: Partial<RelayLimits>
@@ -76,7 +81,7 @@ export interface Relay {
   /** ws://host:port/sync */
   readonly syncUrl: string
   readonly repo: Repo
-  readonly storage: DiskStorageAdapter
+  readonly storage: RelayStorage
   readonly metrics: RelayMetrics
   readonly limits: RelayLimits
   /** The witness, when the relay was given a key. */
@@ -112,7 +117,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (storedDigests.size >= HEADS_REMEMBERED_MAX) storedDigests.delete(storedDigests.keys().next().value!)
     storedDigests.set(documentId, headsDigest(heads))
   }
-  const storage = new DiskStorageAdapter(join(options.dataDir, 'automerge'), {
+  const storage = await openRelayStorage(options.storage, options.dataDir, {
     onSaving: (documentId) => forwarding.saving(documentId),
     onSaved: (documentId, token) => {
       late.adapter?.pendingBytes.delete(documentId)
@@ -127,7 +132,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       late.witness?.noteDocument(documentId)
     },
   })
-  await storage.init()
+  try {
+    await storage.init()
+  } catch (error) {
+    await storage.close().catch(() => {})
+    throw new Error(`expected the relay's storage ${storage.describe()} to open, got ${(error as Error).message}`, { cause: error })
+  }
   const sweeper = setInterval(() => forwarding.sweep(), DURABLE_SWEEP_INTERVAL_MS)
   sweeper.unref()
 
@@ -367,7 +377,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080)
   const urlHost = host.includes(':') ? `[${host}]` : host
-  log('relay-started', { host, port, dataDir: options.dataDir, peers: options.peers ?? [], storedBytes: storage.totalBytes(), ...(witness ? { witness: witness.publicKey } : {}) })
+  log('relay-started', { host, port, dataDir: options.dataDir, storage: storage.describe(), peers: options.peers ?? [], storedBytes: storage.totalBytes(), ...(witness ? { witness: witness.publicKey } : {}) })
   // After listening: resuming pools reads their documents, which should not delay the port.
   if (witness) await witness.start()
 

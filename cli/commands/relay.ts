@@ -2,6 +2,7 @@
  * heroes relay [--host 127.0.0.1] [--port 8080] [--data-dir DIR] [--peer ws://…/sync]…
  *              [--static-dir DIR] [--header "Name: value"]… [limit flags]
  *              [--witness-key FILE] [--checkpoint-interval-seconds N] [--memory-budget-mb N]
+ *              [--storage postgres://USER@HOST:PORT/DB]
  *
  * Runs a relay until SIGTERM or SIGINT, then writes every document to disk and
  * exits 0. Prints one line when it listens (tests read the port from it), and
@@ -14,6 +15,11 @@
  * `--memory-budget-mb N` (default 512): past their share of it, the documents
  * used least recently leave memory and load again from disk when asked for
  * (sync-server/eviction.ts); /metrics has `heroes_relay_memory_budget_bytes`.
+ *
+ * `--storage postgres://…`: documents live in that PostgreSQL database, which
+ * several relay processes behind one address may share (give each its own
+ * --data-dir and --peer the others for live changes); sync-server/postgresStorage.ts.
+ * Without it they live in DIR/automerge.
  */
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -21,7 +27,7 @@ import { integerFlag, parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { readKeyFile } from '../files.ts'
 import {
-  CHECKPOINT_INTERVAL_SECONDS_DEFAULT, CHECKPOINT_INTERVAL_SECONDS_MAX, DEFAULT_RELAY_LIMITS, loadOrCreateWitnessKey, MEMORY_BUDGET_MB_DEFAULT,
+  CHECKPOINT_INTERVAL_SECONDS_DEFAULT, CHECKPOINT_INTERVAL_SECONDS_MAX, DEFAULT_RELAY_LIMITS, isPostgresUrl, loadOrCreateWitnessKey, MEMORY_BUDGET_MB_DEFAULT,
   MEMORY_BUDGET_MB_MIN, startRelay,
   type Relay, type RelayLimits,
 } from '../../sync-server/index.ts'
@@ -45,6 +51,7 @@ const OPTIONS = {
   'witness-key': { type: 'string' },
   'checkpoint-interval-seconds': { type: 'string' },
   'memory-budget-mb': { type: 'string' },
+  storage: { type: 'string' },
   ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: 'string' }])),
 } as const
 
@@ -61,6 +68,8 @@ export interface RelayCommandOptions {
   checkpointIntervalSeconds: number
   /** MiB the relay aims to stay under; idle documents leave memory past their share of it. */
   memoryBudgetMb: number
+  /** A postgres:// URL where documents live; undefined: DATA_DIR/automerge. */
+  storage: string | undefined
 }
 
 /** Reads the relay's flags; throws UsageError saying what was expected and what came. */
@@ -98,9 +107,13 @@ export function parseRelayFlags(argv: string[], defaults: { port?: number; dataD
     ?? CHECKPOINT_INTERVAL_SECONDS_DEFAULT
   // Up to 1 TiB: the budget is multiplied into bytes, which must stay a safe integer.
   const memoryBudgetMb = integerFlag(values['memory-budget-mb'] as string | undefined, 'memory-budget-mb', MEMORY_BUDGET_MB_MIN, 1024 * 1024) ?? MEMORY_BUDGET_MB_DEFAULT
+  const storage = values.storage as string | undefined
+  if (storage !== undefined && !isPostgresUrl(storage)) {
+    throw new UsageError(`expected --storage a PostgreSQL URL (postgres://user@host:5432/database), got ${JSON.stringify(storage.replace(/\/\/[^@/]*@/, '//…@'))}`)
+  }
   return {
     host, port, dataDir, peers, staticDir: (values['static-dir'] as string | undefined) ?? defaults.staticDir, headers, limits: limits as unknown as RelayLimits,
-    witnessKeyFile, checkpointIntervalSeconds, memoryBudgetMb,
+    witnessKeyFile, checkpointIntervalSeconds, memoryBudgetMb, storage,
   }
 }
 
@@ -152,13 +165,15 @@ export async function runRelay(options: RelayCommandOptions): Promise<number> {
       log,
       witness: { secretKey, checkpointIntervalMs: options.checkpointIntervalSeconds * 1000 },
       memoryBudgetMb: options.memoryBudgetMb,
+      ...(options.storage !== undefined ? { storage: options.storage } : {}),
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    process.stderr.write(`heroes relay: cannot listen on ${options.host}:${options.port}: ${code ?? (error as Error).message}\n`)
+    const storageFailed = (error as Error).message.startsWith("expected the relay's storage")
+    process.stderr.write(`heroes relay: ${storageFailed ? (error as Error).message : `cannot listen on ${options.host}:${options.port}: ${code ?? (error as Error).message}`}\n`)
     return 1
   }
-  process.stdout.write(`relay listening on ${relay.httpUrl} (WebSocket ${relay.syncUrl}, data in ${options.dataDir}, witness ${relay.witness!.publicKey})\n`)
+  process.stdout.write(`relay listening on ${relay.httpUrl} (WebSocket ${relay.syncUrl}, data in ${options.storage === undefined ? options.dataDir : `${relay.storage.describe()} and ${options.dataDir}`}, witness ${relay.witness!.publicKey})\n`)
   return await new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       process.stderr.write(JSON.stringify({ time: new Date().toISOString(), event: 'signal', signal }) + '\n')
