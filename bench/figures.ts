@@ -45,6 +45,9 @@ export const GOALS: Readonly<Record<string, { readonly atMost?: number; readonly
   relay_cold_pool_first_entry_ms: { atMost: 200 },
   // Issue 14: thousands of light clients on one relay (bench/relay-fanout.ts; relay_fanout_p99_ms above, with 1,000).
   relay_fanout_knee_clients: { atLeast: 3_000 },
+  // Issue 14: several relays (bench/relay-federated.ts).
+  relay_federated_p99_ms: { atMost: 1_000 },
+  relay_postgres_fanout_p99_ms: { atMost: 1_000 },
   // Issue 18: replay with demurrage on within 20 % of off.
   replay_demurrage_ratio: { atLeast: 0.8 },
   // Issue 17: payments signed by devices replay within 20 % of the same signed by member keys.

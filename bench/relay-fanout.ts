@@ -40,7 +40,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const now = (): number => performance.timeOrigin + performance.now()
 
 /** One follower: a socket, and for its document a plain automerge document and sync state. */
-class LightFollower {
+export class LightFollower {
   readonly #socket: WebSocket
   readonly #peerId: string
   readonly #documentId: DocumentId
@@ -106,7 +106,7 @@ interface Step {
   readonly relayCpuPercent: number
 }
 
-async function relayCpuSeconds(pid: number): Promise<number> {
+export async function relayCpuSeconds(pid: number): Promise<number> {
   const { readFileSync } = await import('node:fs')
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100

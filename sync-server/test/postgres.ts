@@ -51,8 +51,12 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** Starts a fresh cluster; throws POSTGRES_MISSING when none is installed. */
-export async function startPostgres(database = 'heroes'): Promise<TestPostgres> {
+/**
+ * Starts a fresh cluster; throws POSTGRES_MISSING when none is installed.
+ * Tests run it without fsync (a test's data need not survive the machine);
+ * benchmarks ask for `fsync: true`, as an operator would run it.
+ */
+export async function startPostgres(database = 'heroes', options: { fsync?: boolean } = {}): Promise<TestPostgres> {
   const bin = postgresBinDir()
   if (!bin) throw new Error(POSTGRES_MISSING)
   const asRoot = process.getuid?.() === 0
@@ -76,7 +80,7 @@ export async function startPostgres(database = 'heroes'): Promise<TestPostgres> 
   }
   const port = await freePort()
   const server: ChildProcess = spawn(join(bin, 'postgres'), [
-    '-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=60',
+    '-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', `fsync=${options.fsync ? 'on' : 'off'}`, '-c', 'max_connections=60',
   ], { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) })
   let log = ''
   server.stderr!.on('data', (chunk: Buffer) => {
