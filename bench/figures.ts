@@ -48,6 +48,9 @@ export const GOALS: Readonly<Record<string, { readonly atMost?: number; readonly
   // Issue 14: several relays (bench/relay-federated.ts).
   relay_federated_p99_ms: { atMost: 1_000 },
   relay_postgres_fanout_p99_ms: { atMost: 1_000 },
+  // Issue 14: beside the official automerge-repo sync server (bench/relay-vs-official.ts).
+  relay_vs_official_fanout_p99_ratio: { atMost: 1.2 },
+  relay_vs_official_rss_ratio: { atMost: 1.5 },
   // Issue 18: replay with demurrage on within 20 % of off.
   replay_demurrage_ratio: { atLeast: 0.8 },
   // Issue 17: payments signed by devices replay within 20 % of the same signed by member keys.

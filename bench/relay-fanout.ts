@@ -97,13 +97,15 @@ export class LightFollower {
   }
 }
 
-interface Step {
+export interface Step {
   readonly followers: number
   readonly p50: number
   readonly p99: number
   readonly delivered: number
   readonly expected: number
   readonly relayCpuPercent: number
+  /** The server's peak resident memory (VmHWM) by the end, MiB. */
+  readonly rssMb: number
 }
 
 export async function relayCpuSeconds(pid: number): Promise<number> {
@@ -112,9 +114,36 @@ export async function relayCpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-async function measure(followers: number, seconds: number): Promise<Step> {
+/** A sync server under measurement, in a process of its own. */
+export interface ServerUnderTest {
+  readonly syncUrl: string
+  readonly pid: number
+  stop(): Promise<void>
+}
+
+/** The Heroes relay (sync-server/main.ts) on a fresh data folder. */
+export async function startHeroesRelay(): Promise<ServerUnderTest> {
   const dataDir = mkdtempSync(join(tmpdir(), 'heroes-bench-fanout-'))
   const relay = await spawnRelay(['--port', '0', '--data-dir', dataDir, ...RELAY_FLAGS])
+  return {
+    syncUrl: relay.syncUrl, pid: relay.child.pid!,
+    async stop() {
+      await relay.kill('SIGKILL')
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MiB. */
+export async function peakRssMb(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs')
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return match ? Number(match[1]) / 1024 : Number.NaN
+}
+
+/** `followers` light followers on a server from `start`, one publisher writing for `seconds`. */
+export async function measure(followers: number, seconds: number, start: () => Promise<ServerUnderTest> = startHeroesRelay): Promise<Step> {
+  const relay = await start()
   const documents = Math.ceil(followers / FOLLOWERS_PER_DOCUMENT)
   const adapter = new ResilientWebSocketClientAdapter(relay.syncUrl, 500)
   const publisher = new Repo({ network: [adapter], peerId: `bench-publisher-${process.pid}` as PeerId })
@@ -142,7 +171,7 @@ async function measure(followers: number, seconds: number): Promise<Step> {
     await sleep(2000 + followers) // the first syncs settle
     log(`${followers} followers on ${documents} documents connected in ${round((performance.now() - started) / 1000, 1)} s`)
     publishing = true
-    const cpuBefore = await relayCpuSeconds(relay.child.pid!)
+    const cpuBefore = await relayCpuSeconds(relay.pid)
     const cpuStarted = performance.now()
     let published = 0
     const deadline = performance.now() + seconds * 1000
@@ -156,18 +185,18 @@ async function measure(followers: number, seconds: number): Promise<Step> {
       await sleep(1000 / PUBLISHES_PER_SECOND)
     }
     await sleep(5000) // late arrivals count, up to 5 s after the last publish
-    const cpu = ((await relayCpuSeconds(relay.child.pid!)) - cpuBefore) / ((performance.now() - cpuStarted) / 1000)
+    const cpu = ((await relayCpuSeconds(relay.pid)) - cpuBefore) / ((performance.now() - cpuStarted) / 1000)
+    const rssMb = await peakRssMb(relay.pid)
     publishing = false
     const expected = published * FOLLOWERS_PER_DOCUMENT
     // Deliveries that never came count as the wait itself, so a lost message raises the p99 instead of vanishing.
     const missing = Math.max(0, expected - latencies.length)
     const all = [...latencies, ...Array.from({ length: missing }, () => 5000 + seconds * 1000)]
-    return { followers, p50: percentile(all, 50), p99: percentile(all, 99), delivered: latencies.length, expected, relayCpuPercent: cpu * 100 }
+    return { followers, p50: percentile(all, 50), p99: percentile(all, 99), delivered: latencies.length, expected, relayCpuPercent: cpu * 100, rssMb }
   } finally {
     for (const follower of opened) follower.close()
     await publisher.shutdown().catch(() => {})
-    await relay.kill('SIGKILL')
-    rmSync(dataDir, { recursive: true, force: true })
+    await relay.stop()
   }
 }
 

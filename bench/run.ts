@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout,federated,demurrage,paths,pathlatency,devices]`: every
+ * `npm run bench [-- --quick] [--only=verify,replay,sync,catchup,app,witness,market,relaymem,fanout,federated,official,demurrage,paths,pathlatency,devices]`: every
  * benchmark, one table, and bench/results.json (one object per figure: name,
  * value, unit, and baseline + ratio where a baseline is measured in the same
  * run). Speed is measured here, never asserted in tests.
@@ -16,6 +16,7 @@ import { run as runMarket } from './market.ts'
 import { run as runRelayMemory } from './relay-memory.ts'
 import { run as runFanout } from './relay-fanout.ts'
 import { run as runFederated } from './relay-federated.ts'
+import { run as runOfficial } from './relay-vs-official.ts'
 import { run as runDemurrage } from './demurrage.ts'
 import { run as runPaths } from './between-pools.ts'
 import { run as runPathLatency } from './path-latency.ts'
@@ -58,6 +59,7 @@ const suites: Record<string, () => Promise<void>> = {
   relaymem: () => runRelayMemory({ quick, report }),
   fanout: () => runFanout({ quick, report }),
   federated: () => runFederated({ quick, report }),
+  official: () => runOfficial({ quick, report }),
   demurrage: () => runDemurrage({ quick, report }),
   paths: () => runPaths({ quick, report }),
   pathlatency: () => runPathLatency({ quick, report }),
