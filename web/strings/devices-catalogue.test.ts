@@ -26,7 +26,7 @@ function samples(value: unknown): string[] {
 }
 
 describe('the devices catalogues', () => {
-  for (const language of ['it', 'fr', 'es'] as const) {
+  for (const language of ['it', 'fr', 'es', 'ca'] as const) {
     it(`${language} has every key of English, with the same shape, and prints no undefined`, () => {
       const catalogue = DEVICES_STRINGS[language]
       expect(catalogue).toBeDefined()

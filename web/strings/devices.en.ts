@@ -1,7 +1,7 @@
 /**
  * Devices, linking and recovery, in English (docs/devices.md). Loaded with
  * the devices screens (ui/screens/DevicesScreens.tsx), not in the first load;
- * devices.it.ts, devices.fr.ts and devices.es.ts have the same keys (checked by
+ * devices.it.ts, devices.fr.ts, devices.es.ts and devices.ca.ts have the same keys (checked by
  * devices-catalogue.test.ts). Functions take names and figures already
  * formatted; the screen isolates names.
  */

@@ -364,7 +364,7 @@ function RecoverAccount({ tools, d }: { tools: DeviceTools; d: DevicesStrings })
 
 // ---- recovery: the gatekeeper's queue ---------------------------------------------------------
 
-function RecoveryQueue({ pool, tools, d, highlight }: { pool: string; tools: DeviceTools; d: DevicesStrings; highlight?: string }) {
+function RecoveryQueue({ pool, tools, d, highlight, titled = true }: { pool: string; tools: DeviceTools; d: DevicesStrings; highlight?: string; titled?: boolean }) {
   const problemText = useProblemText(d)
   const [text, setText] = useState('')
   const [error, setError] = useState<Text>('')
@@ -383,7 +383,7 @@ function RecoveryQueue({ pool, tools, d, highlight }: { pool: string; tools: Dev
   }
   return (
     <div class="recovery-queue" data-testid="recovery-queue">
-      <h4>{d.queueTitle}</h4>
+      {titled && <h4>{d.queueTitle}</h4>}
       {rows.length === 0 && <p class="hint">{d.queueEmpty}</p>}
       <ul>
         {rows.map((row) => (
@@ -412,6 +412,7 @@ function RecoveryQueue({ pool, tools, d, highlight }: { pool: string; tools: Dev
 
 /** A gatekeeper opened a recovery request's link: it is taken into its pool and shown in that pool's queue. */
 function RecoveryLink({ tools, d, link }: { tools: DeviceTools; d: DevicesStrings; link: string }) {
+  const wallet = k.useWallet()
   const problemText = useProblemText(d)
   const [taken, setTaken] = useState<DeviceOutcome<{ pool: string; id: string }> | undefined>(undefined)
   useEffect(() => {
@@ -422,7 +423,12 @@ function RecoveryLink({ tools, d, link }: { tools: DeviceTools; d: DevicesString
       <h1 id="recovery-link-title">{d.queueTitle}</h1>
       {taken === undefined && <p aria-busy="true">{d.loading}</p>}
       {taken && !taken.ok && <p role="alert" class="error"><k.Words text={problemText(taken)} /></p>}
-      {taken?.ok && <RecoveryQueue pool={taken.value.pool} tools={tools} d={d} highlight={taken.value.id} />}
+      {taken?.ok && (
+        <>
+          <h2><bdi>{wallet.pool(taken.value.pool)?.policy?.name ?? ''}</bdi></h2>
+          <RecoveryQueue pool={taken.value.pool} tools={tools} d={d} highlight={taken.value.id} titled={false} />
+        </>
+      )}
     </section>
   )
 }
