@@ -64,7 +64,7 @@ usage:
   heroes fulfil   --key FILE --log LOG --entry ID --preimage HEX|--preimage-file FILE [--time T] [--pool ID]
   heroes gateway forward|settle --key FILE --log LOG [--log LOG]... --entry ID [--time T]
   heroes gateway run --config FILE [--interval-seconds N] [--max-amount N] [--max-open N] [--stop-file FILE]
-                     [--metrics-port N] [--once [--time T]]
+                     [--metrics-port N] [--poll] [--once [--time T]]
   heroes device add --key MEMBER_KEY --log LOG --device PUBKEY [--name TEXT] [--spend-cap N] [--time T] [--pool ID]
   heroes device revoke --key MEMBER_KEY --log LOG --device PUBKEY [--after-seq N] [--time T] [--pool ID]
   heroes recover request --key NEW_KEY --log LOG --member OLD_PUBKEY [--time T] [--pool ID]
@@ -124,8 +124,10 @@ when the hop after it was cancelled). A fulfil counts when a witness covers it b
 after it the payer takes the hold back with 'heroes cancel --entry PREPARE'. 'replay' prints "trustlines"
 and "prepares" with their status (prepared, fulfilled, cancelled, expired).
 'gateway run' does a gateway's steps as a service: FILE is {"pools":[{"log","key","relay"}...]} (a log, the
-gateway key held in that pool, and the relay to sync it with); each round it syncs, forwards witnessed
-prepares that pay its keys, settles, and takes back its expired prepares, printing one JSON line an action.
+gateway key held in that pool, and the relay to sync it with); it keeps one live connection per relay, which
+pushes every new entry, and runs a round on each (and every --interval-seconds): it forwards witnessed
+prepares that pay its keys, settles, and takes back its expired prepares, printing one JSON line an action
+(--poll: a 'heroes sync' of each log every round instead).
 --max-amount and --max-open limit what it signs; while --stop-file exists it forwards nothing new; SIGTERM
 stops it; --metrics-port serves counters at /metrics on 127.0.0.1.
 A listing is an offer or a want; it lives until --expires, or 90 days from when a witness first saw it;

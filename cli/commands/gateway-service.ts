@@ -1,10 +1,13 @@
 /**
  * heroes gateway run --config FILE [--interval-seconds N] [--max-amount N] [--max-open N]
- *                    [--stop-file FILE] [--metrics-port N] [--once [--time T]]
+ *                    [--stop-file FILE] [--metrics-port N] [--poll] [--once [--time T]]
  *
  * The gateway as a service: it holds one key per pool it serves (the keys the
  * gatekeepers named in their trust entries), keeps each pool's log in step with
- * its relay (`heroes sync`), and every round:
+ * its relay, and runs a round whenever a relay pushes a new entry (gateway-live.ts:
+ * one live connection per relay, every served pool's documents followed), and at
+ * the latest every --interval-seconds (expiries need a clock). With --poll (and
+ * with --once) it runs `heroes sync` of every log each round instead. Each round:
  *
  * - forwards: a prepare paying one of its keys, witnessed (final) in its pool,
  *   whose path goes on to a pool where it holds that pool's gateway key for this
@@ -34,6 +37,7 @@ import { integerFlag, parseFlags, required, timeFlag } from '../args.ts'
 import { readKeyFile, type KeyFile } from '../files.ts'
 import { RuntimeError, UsageError } from '../errors.ts'
 import { loadPool } from '../pool.ts'
+import { GatewayLive } from './gateway-live.ts'
 import { syncLog } from './sync.ts'
 
 export interface GatewayPoolConfig {
@@ -44,6 +48,8 @@ export interface GatewayPoolConfig {
 
 const MAX_OPEN_DEFAULT = 100
 const INTERVAL_SECONDS_DEFAULT = 1
+/** After a push, wait this long for the rest of a batch (an entry and the checkpoint covering it) before the round. */
+const PUSH_SETTLE_MS = 20
 
 /** One pool the service serves: its log judged now, and the key it holds there. */
 interface Served {
@@ -192,6 +198,7 @@ class Metrics {
   readonly counts = new Map<string, number>()
   rounds = 0
   syncFailures = 0
+  pushed = 0
   count(action: Action): void {
     const key = action.action === 'not-forwarded' || action.entry ? action.action : `${action.action}_failed`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
@@ -203,6 +210,8 @@ class Metrics {
       ...[...this.counts].sort().map(([action, n]) => `heroes_gateway_actions_total{action="${action}"} ${n}`),
       '# TYPE heroes_gateway_rounds_total counter', `heroes_gateway_rounds_total ${this.rounds}`,
       '# TYPE heroes_gateway_sync_failures_total counter', `heroes_gateway_sync_failures_total ${this.syncFailures}`,
+      '# HELP heroes_gateway_pushed_entries_total Entries a relay pushed on a live connection that were new to the logs.',
+      '# TYPE heroes_gateway_pushed_entries_total counter', `heroes_gateway_pushed_entries_total ${this.pushed}`,
       '# TYPE heroes_gateway_stopped gauge', `heroes_gateway_stopped ${stopped ? 1 : 0}`,
     ]
     return lines.join('\n') + '\n'
@@ -222,7 +231,7 @@ async function syncPool(config: GatewayPoolConfig, metrics: Metrics): Promise<vo
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, {
     config: { type: 'string' }, 'interval-seconds': { type: 'string' }, 'max-amount': { type: 'string' }, 'max-open': { type: 'string' },
-    'stop-file': { type: 'string' }, 'metrics-port': { type: 'string' }, once: { type: 'boolean' }, time: { type: 'string' },
+    'stop-file': { type: 'string' }, 'metrics-port': { type: 'string' }, once: { type: 'boolean' }, time: { type: 'string' }, poll: { type: 'boolean' },
   })
   if (values.time !== undefined && !values.once) throw new UsageError('expected --time only with --once (a service signs at its clock)')
   const clock = (): number => (values.time !== undefined ? timeFlag(values.time, 'time', Date.now()) : Date.now())
@@ -259,38 +268,70 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`heroes gateway: metrics on http://127.0.0.1:${typeof address === 'object' && address ? address.port : metricsPort}/metrics\n`)
   }
   let stopping = false
+  // A round is due: a relay pushed an entry, the timer ran out, or a signal asks to stop.
+  let wake: (() => void) | undefined
+  /** Woken while a round ran: the next wait ends at once. */
+  let pending = false
+  const woken = (): void => {
+    const resolve = wake
+    wake = undefined
+    if (resolve) resolve()
+    else pending = true
+  }
   const stop = (): void => {
     stopping = true
+    woken()
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  // Live unless asked to poll: every pool needs a relay, and a one-shot round has nothing to wait for.
+  const live = !values.poll && !values.once && configs.every((config) => config.relay) ? new GatewayLive(() => setTimeout(woken, PUSH_SETTLE_MS)) : undefined
   try {
-    for (;;) {
+    if (live) {
+      // Caught up once the slow, confirmed way; from then on the relays push.
       for (const config of configs) await syncPool(config, metrics)
+      for (const config of configs) await live.follow(config.log, config.relay!)
+      process.stderr.write(`heroes gateway: live on ${new Set(configs.map((c) => c.relay)).size} relay(s), a round on every new entry and every ${intervalMs / 1000} s\n`)
+    }
+    for (;;) {
+      if (!live) for (const config of configs) await syncPool(config, metrics)
       const now = clock()
       const served = load(configs, now)
       const actions = planRound(served, now, { maxAmount, maxOpen, stopped: stopped() })
-      const changed = new Set<GatewayPoolConfig>()
+      const changed = new Map<GatewayPoolConfig, Entry[]>()
       for (const action of actions) {
         metrics.count(action)
         if (action.entry) {
           const where = served.find((s) => s.pool === action.entry!.pool)!
           appendFileSync(where.config.log, encodeEntry(action.entry) + '\n')
-          changed.add(where.config)
+          changed.set(where.config, [...(changed.get(where.config) ?? []), action.entry])
         }
         process.stdout.write(JSON.stringify({
           action: action.action, pool: action.pool, prepare: action.prepare, ...(action.entry ? { entry: action.entry.id } : {}), ...(action.reason ? { reason: action.reason } : {}),
         }) + '\n')
       }
-      for (const config of changed) await syncPool(config, metrics)
+      for (const [config, entries] of changed) {
+        if (live) await live.publish(entries[0]!.pool, entries)
+        else await syncPool(config, metrics)
+      }
       metrics.rounds++
+      if (live) metrics.pushed = live.stats.pushed
       if (values.once || stopping) return 0
-      await new Promise((done) => setTimeout(done, intervalMs))
+      if (!pending) {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        await new Promise<void>((done) => {
+          wake = done
+          timer = setTimeout(woken, intervalMs)
+        })
+        clearTimeout(timer)
+      }
+      pending = false
       if (stopping) return 0
     }
   } finally {
     process.off('SIGTERM', stop)
     process.off('SIGINT', stop)
+    await live?.close()
     await new Promise<void>((done) => (server ? server.close(() => done()) : done()))
   }
 }

@@ -101,14 +101,14 @@ async function world() {
 function gatewayServices(w: Awaited<ReturnType<typeof world>>) {
   const metricsOf: Record<string, () => Promise<string>> = {}
   const logsOf: Record<string, () => string> = {}
-  const service = async (link: string, x: string, y: string) => {
+  const service = async (link: string, x: string, y: string, extra: string[] = []) => {
     for (const pool of [x, y]) writeFileSync(w.path(`gw${link}-${pool}.log`), w.genesisLine(pool))
     const key = (pool: string) => `gw${pool}${pool === x ? y : x}.json`
     writeFileSync(w.path(`gw${link}.config.json`), JSON.stringify({
       pools: [x, y].map((pool) => ({ log: `gw${link}-${pool}.log`, key: key(pool), relay: w.relays[pool]!.syncUrl })),
     }))
     const child = spawn(process.execPath, [join(ROOT, 'bin/heroes.mjs'), 'gateway', 'run', '--config', w.path(`gw${link}.config.json`),
-      '--interval-seconds', '1', '--metrics-port', '0', '--stop-file', w.path(`stop-${link}`), '--max-amount', '100000'], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+      '--interval-seconds', '1', '--metrics-port', '0', '--stop-file', w.path(`stop-${link}`), '--max-amount', '100000', ...extra], { cwd: w.dir, stdio: ['ignore', 'pipe', 'pipe'] })
     services.push(child)
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -228,11 +228,12 @@ describe('between pools on real relays', () => {
     expect(codes).toEqual([0, 0])
   }, 300_000)
 
-  it('a stale quote and a trust lowered after the quote fail cleanly: the gateways refuse at once and every hold comes back', async () => {
+  it('a stale quote and a trust lowered after the quote fail cleanly: the gateways refuse at once and every hold comes back (one service polling)', async () => {
     const w = await world()
     const { service, metricsOf, logsOf } = gatewayServices(w)
     const ab = await service('AB', 'A', 'B')
-    const bc = await service('BC', 'B', 'C')
+    // The B–C service syncs each log every round instead of being pushed (--poll): both ways of keeping up are covered.
+    const bc = await service('BC', 'B', 'C', ['--poll'])
     writeFileSync(w.path('stop-BC'), '')
     const payHeld = async (amount: number, label: string) => {
       const { condition } = JSON.parse((await w.run(['hashlock', '--preimage-out', `${label}.json`])).out)
@@ -274,6 +275,50 @@ describe('between pools on real relays', () => {
     expect(Object.keys(c.prepares ?? {})).toEqual([])
     expect(c.trustlines[w.pools.B!]).toMatchObject({ limitHours: 10, limit: 333, balance: 0 })
 
+    ab.kill('SIGTERM')
+    bc.kill('SIGTERM')
+  }, 300_000)
+
+  it('a relay that dies and a gateway killed mid-payment come back: the live gateways reconnect, the restarted one resumes from its logs, and every hop completes', async () => {
+    const w = await world()
+    const { service, logsOf } = gatewayServices(w)
+    const ab = await service('AB', 'A', 'B')
+    let bc = await service('BC', 'B', 'C')
+    const logs = () => `${logsOf.AB!()}\n${logsOf.BC!()}`
+    // Relay B (the middle pool's, which both services hold live connections to) dies and comes back on its port and data.
+    const relayB = w.relays.B!
+    await relayB.kill('SIGKILL')
+    const reborn = await spawnRelay(['--port', String(relayB.port), '--data-dir', w.path('relay-B'), '--checkpoint-interval-seconds', '1'])
+    processes.push(reborn)
+    w.relays.B = reborn
+
+    writeFileSync(w.path('stop-BC'), '')
+    const { condition } = JSON.parse((await w.run(['hashlock', '--preimage-out', 'down.json'])).out)
+    for (const name of ['A', 'B', 'C']) await w.sync(name)
+    const first = await w.append('A.log', ['pay', '--path', '--key', 'alice.json', ...LOGS, '--to-pool', w.pools.C!, '--to', w.keys.carol!,
+      '--amount', '1000', '--condition', condition, '--expires-seconds', '900'])
+    await w.sync('A')
+    try {
+      // The A–B gateway, reconnected to the new relay B, forwards into B.
+      await w.until('B', 'the payment prepared in B through the restarted relay', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === condition && p.status === 'prepared'), 60)
+      // The B–C gateway goes down mid-payment (no chance to finish a round), and comes back without its stop file.
+      bc.kill('SIGKILL')
+      await new Promise((resolve) => (bc.exitCode !== null || bc.signalCode !== null ? resolve(null) : bc.once('exit', resolve)))
+      rmSync(w.path('stop-BC'))
+      bc = await service('BC', 'B', 'C')
+      const c = await w.until('C', 'the payment prepared to carol', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === condition && p.to === w.keys.carol && p.status === 'prepared'), 60)
+      const [id] = Object.entries(c.prepares as Json).find(([, p]) => (p as Json).condition === condition)!
+      await w.append('C.log', ['fulfil', '--key', 'carol.json', '--log', 'C.log', '--entry', id, '--preimage-file', 'down.json'])
+      await w.sync('C')
+      const a = await w.until('A', 'the first hop fulfilled', (r) => r.prepares?.[first.id]?.status === 'fulfilled', 60)
+      expect(a.balances[w.keys.alice!]).toBe(-1500)
+      const b = await w.until('B', 'the middle hop fulfilled', (r) => Object.values((r.prepares ?? {}) as Json).some((p: Json) => p.condition === condition && p.status === 'fulfilled'), 60)
+      // Exactly one hop per pool: the restarted gateway forwarded once, from what its logs held.
+      expect(Object.values((b.prepares ?? {}) as Json).filter((p: Json) => p.condition === condition)).toHaveLength(1)
+      expect(Object.values(((await w.replayOf('C.log')).prepares ?? {}) as Json).filter((p: Json) => p.condition === condition)).toHaveLength(1)
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${logs()}`)
+    }
     ab.kill('SIGTERM')
     bc.kill('SIGTERM')
   }, 300_000)
