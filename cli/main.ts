@@ -49,6 +49,7 @@ usage:
   heroes transfer --key FILE --log LOG --request ID [--time T] [--pool ID]
   heroes payout   --key FILE --log LOG --to PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
   heroes request  --key FILE --log LOG --from PUBKEY --amount N [--memo TEXT] [--time T] [--pool ID]
+                     [--every-seconds N [--count K] [--until T] [--start T] [--coordinator PUBKEY]]
   heroes accept|reject|cancel --key FILE --log LOG --entry ID [--time T] [--pool ID]
   heroes close    --key FILE --log LOG [--time T] [--pool ID]
   heroes profile  --key FILE --log LOG --name NAME [--bio TEXT] [--initials ABC] [--picture FILE.png|jpg|webp] [--time T] [--pool ID]
@@ -106,6 +107,14 @@ refused because the payer could not pay is offered again a day after that try); 
 once, judged against the payer's limits when collected. 'schedule' is one payment at --at;
 'heroes cancel --entry ID' (or 'order revoke') withdraws an order or a scheduled payment. 'replay' prints
 "orders" with id, payer, payee, amount, everySeconds, paid and status (active, revoked or finished).
+A recurring request ('request --every-seconds N', rent or dues) asks for --amount every N seconds from
+--start (default: when the payer accepts), at most --count times and not after --until; without --from,
+any member may accept it, each once. The payer accepts it once ('heroes accept --entry ID'): that accept is a
+standing order on the request's terms (its id is the order's, with "request" naming the request in
+"orders"), collected by the requester or --coordinator with 'order run'; periods due before the accept are
+not owed. Payer or requester ends it with 'heroes cancel --entry ACCEPT_ID'. 'replay' prints the request
+with everySeconds, count, start, until, coordinator and "orders" (the accepts), status "accepted" once the
+payer named accepted it.
 'heroes witness' prints one checkpoint: what LOG holds that verifies and the key's last checkpoint
 did not cover, at T.
 Between pools: 'pool update --hour-rate NUM/DEN' says one whole unit of the pool is worth NUM/DEN HOUR;

@@ -32,7 +32,7 @@ const BODY_KEYS: Record<EntryType, ReadonlyArray<readonly [string, boolean]>> = 
   transfer: [['to', true], ['amount', true], ['memo', false], ['request', false]],
   invite: [['invitee', true], ['minBalance', false], ['maxBalance', false]],
   join: [['invite', true], ['invitee', true], ['inviteSig', true]],
-  request: [['amount', true], ['memo', false], ['from', false]],
+  request: [['amount', true], ['memo', false], ['from', false], ['everySeconds', false], ['count', false], ['until', false], ['start', false], ['coordinator', false]],
   accept: [['entry', true]],
   reject: [['entry', true], ['memo', false]],
   cancel: [['entry', true]],
@@ -141,7 +141,7 @@ function checkShape(r: Record<string, unknown>): string | undefined {
     case 'request':
       if (!isIntIn(r.amount, 1, AMOUNT_MAX)) return `expected amount a whole number from 1 to ${AMOUNT_MAX} (minor units), got ${show(r.amount)}`
       if (r.from !== undefined && (!isHex(r.from, 32) || r.from === r.author)) return `expected from as the payer's public key (not the requester's), got ${show(r.from)}`
-      return r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX)
+      return checkRecurring(r) ?? (r.memo === undefined ? undefined : checkText('memo', r.memo, 0, MEMO_CHARS_MAX))
     case 'accept':
     case 'reject':
     case 'cancel':
@@ -443,6 +443,20 @@ function checkPolicy(policy: unknown): string | undefined {
   if (p.softMinBalance !== undefined && !isIntIn(p.softMinBalance, p.minBalance as number, 0)) return `expected policy.softMinBalance from policy.minBalance to 0, got ${show(p.softMinBalance)}`
   if (p.softMaxBalance !== undefined && !isIntIn(p.softMaxBalance, 1, p.maxBalance === null ? BALANCE_ABS_MAX : (p.maxBalance as number))) return `expected policy.softMaxBalance from 1 to policy.maxBalance, got ${show(p.softMaxBalance)}`
   return checkWitnessFields(p, 'policy.')
+}
+
+/** A recurring request's schedule (rules/recurring.ts): the order's bounds; without everySeconds, none of it. */
+function checkRecurring(r: Record<string, unknown>): string | undefined {
+  if (r.everySeconds === undefined) {
+    for (const key of ['count', 'until', 'start', 'coordinator']) if (r[key] !== undefined) return `expected ${key} only on a recurring request (with everySeconds)`
+    return undefined
+  }
+  if (!isIntIn(r.everySeconds, ORDER_EVERY_SECONDS_MIN, ORDER_EVERY_SECONDS_MAX)) return `expected everySeconds from ${ORDER_EVERY_SECONDS_MIN} to ${ORDER_EVERY_SECONDS_MAX}, got ${show(r.everySeconds)}`
+  if (r.count !== undefined && !isIntIn(r.count, 1, ORDER_COUNT_MAX)) return `expected count from 1 to ${ORDER_COUNT_MAX}, got ${show(r.count)}`
+  if (r.start !== undefined && !isIntIn(r.start, TIME_MS_MIN, TIME_MS_MAX)) return `expected start a time in ms since 1970, got ${show(r.start)}`
+  if (r.until !== undefined && !isIntIn(r.until, (r.start as number | undefined) ?? (r.time as number), TIME_MS_MAX)) return `expected until a time in ms at or after the first payment, got ${show(r.until)}`
+  if (r.coordinator !== undefined && (!isHex(r.coordinator, 32) || r.coordinator === r.author)) return `expected coordinator a public key other than the requester's, got ${show(r.coordinator)}`
+  return undefined
 }
 
 function checkMemberLimits(r: Record<string, unknown>): string | undefined {

@@ -149,12 +149,26 @@ export interface TransferEntry extends EnvelopeFields<'transfer'> {
   readonly request?: EntryId
 }
 
-/** A payee asks for a payment: shown as a QR or link, paid by a transfer naming it. */
+/**
+ * A payee asks for a payment: shown as a QR or link, paid by a transfer naming it. With
+ * `everySeconds` it is a recurring request (rent, dues; rules/recurring.ts): the payer accepts it
+ * once with an `accept`, which becomes a standing order on the request's terms, collected like one.
+ */
 export interface RequestEntry extends EnvelopeFields<'request'> {
   readonly amount: number
   readonly memo?: string
-  /** The payer asked; absent means whoever pays it first (a shop's QR). */
+  /** The payer asked; absent means whoever pays it first (a shop's QR), or, recurring, every member who accepts it. */
   readonly from?: PublicKeyHex
+  /** Recurring: seconds between payments (the other fields below need it). */
+  readonly everySeconds?: number
+  /** Recurring: payments at most, counted from `start`. */
+  readonly count?: number
+  /** Recurring: no payment falls due after this time, ms. */
+  readonly until?: number
+  /** Recurring: when the first payment falls due, ms (default: when the payer accepts); periods due before the accept are not owed. */
+  readonly start?: number
+  /** Recurring: a key (a relay's, say) that may collect the payments for the requester. */
+  readonly coordinator?: PublicKeyHex
 }
 
 /**

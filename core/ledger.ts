@@ -38,7 +38,7 @@
 import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
-import { PoolState, isoTime, short, type Movement, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
+import { PoolState, isoTime, short, type Movement, type RequestState, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
 import { demurrageDue, duePeriods, evaluate, openListings, orderSummaries, type ListingSummary, type OrderSummary } from './rules/index.ts'
 import { prepareSummaries, trustlineSummaries, type PrepareSummary, type TrustlineSummary } from './rules/index.ts'
 import { ParentTable } from './parent-table.ts'
@@ -97,6 +97,14 @@ export interface RequestSummary {
   readonly memo?: string
   readonly status: RequestStatus
   readonly settledBy?: EntryId
+  /** A recurring request's schedule (rules/recurring.ts): seconds between payments, and the bounds it names. */
+  readonly everySeconds?: number
+  readonly count?: number
+  readonly start?: number
+  readonly until?: number
+  readonly coordinator?: PublicKeyHex
+  /** The standing orders accepting it made (the accepts' ids, which are the orders' ids). */
+  readonly orders?: readonly EntryId[]
 }
 
 /** One key the pool names as a witness, or that signed checkpoints in it. */
@@ -674,7 +682,7 @@ export class Ledger {
       const r = state.requests.get(id)!
       requests[id] = {
         payee: r.payee, amount: r.amount, ...(r.from ? { from: r.from } : {}), ...(r.memo !== undefined ? { memo: r.memo } : {}),
-        status: r.status, ...(r.settledBy ? { settledBy: r.settledBy } : {}),
+        status: r.status, ...(r.settledBy ? { settledBy: r.settledBy } : {}), ...recurringSummary(r),
       }
     }
 
@@ -1211,4 +1219,14 @@ const INITIATED_VERDICT: Verdict = Object.freeze({ status: 'initiated' })
 
 function refusedDetail(reason: 'bad-signature' | 'wrong-pool'): string {
   return reason === 'bad-signature' ? 'a signature does not verify' : 'the entry names another pool'
+}
+
+/** What `replay` adds to a recurring request's summary. */
+function recurringSummary(r: RequestState): Partial<RequestSummary> {
+  const terms = r.recurring
+  if (!terms) return {}
+  return {
+    everySeconds: terms.everyMs / 1000, ...(terms.count !== null ? { count: terms.count } : {}), ...(terms.start !== undefined ? { start: terms.start } : {}),
+    ...(terms.until !== null ? { until: terms.until } : {}), ...(terms.coordinator ? { coordinator: terms.coordinator } : {}), orders: r.orders ?? [],
+  }
 }

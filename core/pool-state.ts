@@ -35,7 +35,18 @@ export interface InviteState {
   usedBy: PublicKeyHex | undefined
 }
 
-export type RequestStatus = 'open' | 'paid' | 'rejected' | 'cancelled'
+/** `accepted`: a recurring request to one payer, who accepted it (its payments are a standing order's). */
+export type RequestStatus = 'open' | 'paid' | 'rejected' | 'cancelled' | 'accepted'
+
+/** A recurring request's schedule (rules/recurring.ts), as an order's. */
+export interface RecurringTerms {
+  readonly everyMs: number
+  readonly count: number | null
+  /** Undefined: from when the payer accepts. */
+  readonly start: number | undefined
+  readonly until: number | null
+  readonly coordinator: PublicKeyHex | undefined
+}
 
 export interface RequestState {
   readonly payee: PublicKeyHex
@@ -43,8 +54,12 @@ export interface RequestState {
   readonly from: PublicKeyHex | undefined
   readonly memo: string | undefined
   status: RequestStatus
-  /** The transfer that paid it, or the reject/cancel that closed it. */
+  /** The transfer that paid it, or the reject/cancel that closed it, or the accept of a recurring request to one payer. */
   settledBy: EntryId | undefined
+  /** Present on a recurring request. */
+  readonly recurring?: RecurringTerms
+  /** The standing orders accepting it made (ids of the accepts); replaced, never changed in place. */
+  orders?: readonly EntryId[]
 }
 
 /** A change of balances, recorded where it happens in the order; statements are made from these. */
@@ -84,6 +99,10 @@ export interface OrderState {
   revoked: boolean
   /** Periods paid, each once. */
   readonly paid: Set<number>
+  /** The recurring request whose accept made this order (rules/recurring.ts); absent for an order the payer wrote. */
+  readonly request?: EntryId
+  /** The first period it promises: periods of a recurring request due before the payer accepted are not owed. Absent: 0. */
+  readonly firstPeriod?: number
 }
 
 /** The demurrage in force (rules/demurrage.ts), with the time its period boundaries count from. */

@@ -53,6 +53,7 @@ export const REJECTION_REASONS = {
   'not-due': 'That payment of the standing order is not due yet.',
   'order-period-paid': 'That period of the standing order was already paid.',
   'order-limit': 'The payer already has as many open standing orders as a pool allows.',
+  'request-ended': 'The recurring request promises no payment from the time it was accepted on (its count or end date is past).',
   'no-hour-rate': 'The pool has no rate to HOUR, so it cannot trust or be paid from another pool.',
   'invalid-trustline': 'The trustline names a key that cannot be this pool\'s gateway for that pool.',
   'trust-below-balance': 'The trustline would be lower than what the gateway already owes under it.',

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs'
 import {
   BALANCE_ABS_MAX, DEPS_COUNT_MAX, FEE_BASIS_POINTS_MAX, OFFLINE_ALLOWANCE_SECONDS_DEFAULT, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT,
+  ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN,
   RATE_LIMIT_SECONDS_DEFAULT, RATE_LIMIT_SECONDS_MAX, POOL_DECIMALS_MAX, encodeEntry, generateSecretKey, isHex,
   publicKeyOf, signJoinInvite, toHex, type Entry, type EntryId, type PolicyEntry, type PoolEntry, type PoolKind, type RequestEntry,
   type PublicKeyHex,
@@ -167,24 +168,49 @@ export function payout(argv: string[], now: number): number {
   return emit(context, 'payout', { to, amount, ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, payeeDeps(context, to))
 }
 
-/** heroes request --from PUBKEY --amount N [--memo M]: a payee asks for a payment. */
+/**
+ * heroes request --from PUBKEY --amount N [--memo M]: a payee asks for a payment. With --every-seconds
+ * it is a recurring request (rent, dues; core/rules/recurring.ts): the payer accepts it once
+ * (heroes accept --entry ID) and the payee collects each period with 'order run'.
+ */
 export function requestPayment(argv: string[], now: number): number {
-  const { values } = parseFlags(argv, { ...common, from: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' } })
+  const { values } = parseFlags(argv, {
+    ...common, from: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' },
+    'every-seconds': { type: 'string' }, count: { type: 'string' }, until: { type: 'string' }, start: { type: 'string' }, coordinator: { type: 'string' },
+  })
   const from = values.from === undefined ? undefined : publicKeyFlag(values.from, 'from')
   const amount = amountFlag(values.amount)
+  const everySeconds = integerFlag(values['every-seconds'], 'every-seconds', ORDER_EVERY_SECONDS_MIN, ORDER_EVERY_SECONDS_MAX)
+  const count = integerFlag(values.count, 'count', 1, ORDER_COUNT_MAX)
+  const until = values.until === undefined ? undefined : timeFlag(values.until, 'until', 0)
+  const start = values.start === undefined ? undefined : timeFlag(values.start, 'start', 0)
+  const coordinator = values.coordinator === undefined ? undefined : publicKeyFlag(values.coordinator, 'coordinator')
+  if (everySeconds === undefined) {
+    const named = (['count', 'until', 'start', 'coordinator'] as const).find((flag) => values[flag] !== undefined)
+    if (named) throw new UsageError(`expected --${named} only with --every-seconds (a recurring request)`)
+  }
   const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
   if (from === actingKey(context)) throw new UsageError('expected --from another member, got the requester itself')
-  return emit(context, 'request', { amount, ...(from ? { from } : {}), ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}) }, from ? payeeDeps(context, from) : [])
+  if (coordinator !== undefined && coordinator === actingKey(context)) throw new UsageError('expected --coordinator a key other than the requester\'s')
+  if (until !== undefined && until < (start ?? context.time)) throw new UsageError('expected --until at or after the first payment (--start, or the request\'s own time)')
+  const recurring = everySeconds === undefined ? {} : {
+    everySeconds, ...(count !== undefined ? { count } : {}), ...(until !== undefined ? { until } : {}), ...(start !== undefined ? { start } : {}),
+    ...(coordinator ? { coordinator } : {}),
+  }
+  return emit(context, 'request', { amount, ...(from ? { from } : {}), ...(values.memo ? { memo: values.memo.normalize('NFC') } : {}), ...recurring }, from ? payeeDeps(context, from) : [])
 }
 
-/** heroes accept|reject|cancel --entry ID: answers a two-step transfer or a request. */
+/**
+ * heroes accept|reject|cancel --entry ID: answers a two-step transfer or a request. Accepting a
+ * recurring request makes the accept a standing order; cancelling that accept ends it (payer or payee).
+ */
 export function answer(type: 'accept' | 'reject' | 'cancel') {
   return (argv: string[], now: number): number => {
     const { values } = parseFlags(argv, { ...common, entry: { type: 'string' }, ...(type === 'reject' ? { memo: { type: 'string' } } : {}) })
     const context = loadAuthor(required(values.key, 'key'), required(values.log, 'log'), values.time, now, values.pool)
     const target = findEntry(context, values.entry, 'entry')
-    const orders = type === 'cancel' ? ', or, to cancel, a standing order, scheduled payment or prepare' : ''
-    const cancellable = type === 'cancel' && (target.type === 'order' || target.type === 'prepare')
+    const orders = type === 'cancel' ? ', or, to cancel, a standing order, scheduled payment, accepted recurring request or prepare' : ''
+    const cancellable = type === 'cancel' && (target.type === 'order' || target.type === 'prepare' || (target.type === 'accept' && context.ledger.orders().some((o) => o.id === target.id)))
     if (target.type !== 'transfer' && target.type !== 'request' && !cancellable) throw new UsageError(`expected --entry a transfer or request${orders}, got a ${target.type}`)
     const memo = (values as { memo?: string }).memo
     return emit(context, type, { entry: target.id, ...(memo ? { memo: memo.normalize('NFC') } : {}) }, [target.id])

@@ -50,7 +50,9 @@ export function deviceActs(state: PoolState, entry: Entry, member: PublicKeyHex,
   }
   const device = state.devices.byKey.get(entry.author)!
   if (device.spendCap !== undefined) {
-    if (entry.type === 'order' || entry.type === 'prepare') return { problem: reject('device-cap', `a device with a spending cap cannot promise payments (${entry.type}); sign it with the member key`) }
+    // Accepting a recurring request promises payments as an order does.
+    const promising = entry.type === 'order' || entry.type === 'prepare' || (entry.type === 'accept' && state.requests.get(entry.entry)?.recurring !== undefined)
+    if (promising) return { problem: reject('device-cap', `a device with a spending cap cannot promise payments (${entry.type}); sign it with the member key`) }
     if (entry.type === 'transfer' && device.spent + entry.amount > device.spendCap) {
       return { problem: reject('device-cap', `the device may pay ${device.spendCap} in all and has paid ${device.spent}: at most ${Math.max(0, device.spendCap - device.spent)} more`) }
     }

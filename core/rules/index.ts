@@ -1,6 +1,6 @@
 /**
  * The rule book: one dispatch by entry type over named rules, one file per
- * concern (membership, payments, requests, policy, witnesses and time,
+ * concern (membership, payments, requests and recurring requests, policy, witnesses and time,
  * listings and categories, profiles). The ledger has already checked the signature, the
  * chain and forks; `evaluate` judges one entry against the state in replay
  * order and, with `commit`, makes the change an accepted entry brings, so the
@@ -17,6 +17,7 @@ import { checkpointRule, noteOnline, witnessedTimeProblem } from './witnesses.ts
 import { listingRule, unlistRule } from './listings.ts'
 import { categoriesRule } from './categories.ts'
 import { collectRule, collector, orderRule, revokeOrderRule } from './orders.ts'
+import { acceptRecurringRule } from './recurring.ts'
 import { trustRule, isGateway } from './trustlines.ts'
 import { cancelPrepareRule, fulfilRule, prepareRule } from './hashlocks.ts'
 import { advanceDemurrageClock, chargeTouched, demurrageDueOn, restartDemurrage, startDemurrage, tickRule } from './demurrage.ts'
@@ -97,7 +98,8 @@ function judge(state: PoolState, entry: Exclude<Entry, PoolEntry | CheckpointEnt
     case 'reject':
     case 'cancel':
       return answerTransferRule(state, entry, commit) ?? revokeOrderRule(state, entry, commit)
-        ?? (entry.type === 'cancel' ? cancelPrepareRule(state, entry, facts, commit) : undefined) ?? answerRequestRule(state, entry, commit)
+        ?? (entry.type === 'cancel' ? cancelPrepareRule(state, entry, facts, commit) : undefined)
+        ?? (entry.type === 'accept' ? acceptRecurringRule(state, entry, facts, commit) : undefined) ?? answerRequestRule(state, entry, commit)
     case 'order':
       return orderRule(state, entry, facts, commit)
     case 'collect':

@@ -28,6 +28,7 @@ export function dueAt(order: Pick<OrderState, 'start' | 'everyMs'>, period: numb
 
 /** Does this order promise a payment for `period` at all (within count and until)? */
 export function promises(order: OrderState, period: number): boolean {
+  if (period < (order.firstPeriod ?? 0)) return false
   if (period >= (order.everyMs === null ? 1 : (order.count ?? Infinity))) return false
   return order.until === null || dueAt(order, period) <= order.until
 }
@@ -35,7 +36,7 @@ export function promises(order: OrderState, period: number): boolean {
 export function isOpen(order: OrderState): boolean {
   if (order.revoked) return false
   if (order.everyMs === null) return order.paid.size === 0
-  return order.count === null || order.paid.size < order.count
+  return order.count === null || order.paid.size < order.count - (order.firstPeriod ?? 0)
 }
 
 /** A payer signs an order: to a member, within the open-orders cap. */
@@ -104,12 +105,17 @@ export function collectRule(state: PoolState, entry: CollectEntry, facts: TimeFa
   return ACCEPTED
 }
 
-/** The payer revokes (cancels) its order; undefined when `entry.entry` is not an order. */
+/**
+ * The payer revokes (cancels) its order; undefined when `entry.entry` is not an order. An order made
+ * by accepting a recurring request may also be ended by its payee, who asked for it.
+ */
 export function revokeOrderRule(state: PoolState, entry: AcceptEntry | RejectEntry | CancelEntry, commit: boolean): Evaluation | undefined {
   const order = state.orders.get(entry.entry)
   if (!order) return undefined
   if (entry.type !== 'cancel') return reject('bad-target', `a standing order is not ${entry.type}ed; its payer revokes it with a cancel`)
-  if (entry.author !== order.payer) return reject('not-party', 'only the payer may revoke a standing order')
+  if (entry.author !== order.payer && !(order.request !== undefined && entry.author === order.payee)) {
+    return reject('not-party', order.request !== undefined ? 'only the payer or the payee may end a recurring payment' : 'only the payer may revoke a standing order')
+  }
   if (!isOpen(order)) return reject('not-open', order.revoked ? 'the order was already revoked' : 'the order is fully paid')
   if (commit) order.revoked = true
   return ACCEPTED
@@ -131,6 +137,10 @@ export interface OrderSummary {
   /** Periods paid so far. */
   readonly paid: number
   readonly status: 'active' | 'revoked' | 'finished'
+  /** The recurring request whose accept made this order (its id is the accept's). */
+  readonly request?: EntryId
+  /** The first period it promises, when not 0 (a recurring request accepted after its start). */
+  readonly firstPeriod?: number
 }
 
 export function orderSummaries(state: PoolState): OrderSummary[] {
@@ -142,6 +152,7 @@ export function orderSummaries(state: PoolState): OrderSummary[] {
       start: o.start, count: o.count, until: o.until,
       ...(o.coordinator ? { coordinator: o.coordinator } : {}), ...(o.memo !== undefined ? { memo: o.memo } : {}),
       paid: o.paid.size, status: o.revoked ? 'revoked' : isOpen(o) ? 'active' : 'finished',
+      ...(o.request !== undefined ? { request: o.request } : {}), ...(o.firstPeriod ? { firstPeriod: o.firstPeriod } : {}),
     })
   }
   return out
@@ -151,7 +162,7 @@ export function orderSummaries(state: PoolState): OrderSummary[] {
 export function duePeriods(order: OrderState, time: number, max: number): number[] {
   const periods: number[] = []
   if (order.revoked) return periods
-  for (let period = 0; periods.length < max && promises(order, period) && dueAt(order, period) <= time; period++) {
+  for (let period = order.firstPeriod ?? 0; periods.length < max && promises(order, period) && dueAt(order, period) <= time; period++) {
     if (!order.paid.has(period)) periods.push(period)
     if (order.everyMs === null) break
   }

@@ -85,7 +85,8 @@ export class PoolDirectory {
         this.#usedInvites.add(entry.invite)
         break
       case 'order':
-        // A standing order's coordinator is no member but collects the payments in its own shards.
+      case 'request':
+        // A standing order's (or recurring request's) coordinator is no member but collects the payments in its own shards.
         if (entry.coordinator) this.#authors.add(entry.coordinator)
         break
       case 'trust':

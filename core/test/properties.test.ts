@@ -139,9 +139,17 @@ function build(s: { witnessed?: boolean; issued: boolean; twoStep?: boolean; fee
     }
     if (a.kind === 'request' && a.from !== a.to) {
       const payee = ACTORS[a.to]!
-      const request = p.request(payee, a.amount, timeFor(payee, a.dt), ACTORS[a.from]!)
+      // A third of them recurring (rules/recurring.ts): accepting one makes a standing order the collects below pay.
+      const request = a.amount % 3 === 0
+        ? p.sign(payee, 'request', { amount: a.amount, from: ACTORS[a.from]!.key, everySeconds: 60 * (1 + (a.amount % 2)), ...(a.amount % 4 ? { count: 2 } : {}) }, { time: timeFor(payee, a.dt) })
+        : p.request(payee, a.amount, timeFor(payee, a.dt), ACTORS[a.from]!)
       answerable.push(request)
-      if (a.pay) p.payRequest(ACTORS[a.from]!, request, timeFor(ACTORS[a.from]!, a.dt + MINUTE), payee)
+      if (a.pay && request.type === 'request' && 'everySeconds' in request) {
+        const accepted = p.answer('accept', ACTORS[a.from]!, request, timeFor(ACTORS[a.from]!, a.dt + MINUTE))
+        orders.push({ ...accepted, to: payee.key } as Entry & { to: PublicKeyHex })
+        // the payee collects the first payment at once, half of the time
+        if (a.dt % 2 === 0) p.sign(payee, 'collect', { order: accepted.id, period: 0 }, { time: timeFor(payee, MINUTE), deps: [accepted.id] })
+      } else if (a.pay) p.payRequest(ACTORS[a.from]!, request, timeFor(ACTORS[a.from]!, a.dt + MINUTE), payee)
     }
     if (a.kind === 'answer' && answerable.length > 0) {
       const target = answerable[a.pick % answerable.length]! as Entry & { to?: PublicKeyHex; amount: number }
@@ -149,7 +157,8 @@ function build(s: { witnessed?: boolean; issued: boolean; twoStep?: boolean; fee
       const payer = ACTORS.find((x) => x.key === target.author)!
       const payee = target.type === 'transfer' ? ACTORS.find((x) => x.key === target.to)! : ACTORS.find((x) => x.key === (target as { from?: string }).from) ?? payer
       const who = a.how === 'cancel' ? (a.pick % 5 === 0 ? payee : payer) : a.pick % 5 === 0 ? payer : payee
-      p.answer(a.how, who, target, timeFor(who, a.dt))
+      const answer = p.answer(a.how, who, target, timeFor(who, a.dt))
+      if (a.how === 'accept' && target.type === 'request' && 'everySeconds' in target) orders.push({ ...answer, to: target.author } as Entry & { to: PublicKeyHex })
     }
     if (a.kind === 'tick') {
       const who = a.by === 0 ? p.gatekeeper : ACTORS[a.by - 1]!
@@ -388,12 +397,15 @@ describe('the generator', () => {
       const p = build(s)
       const result = replay(p.entries, { asOf: ASOF, cache })
       if (result.demurrageCollected) seen.set('demurrage charged', (seen.get('demurrage charged') ?? 0) + 1)
+      const fromRequests = (result.orders ?? []).filter((o) => o.request !== undefined)
+      if (fromRequests.length > 0) seen.set('recurring request accepted', (seen.get('recurring request accepted') ?? 0) + 1)
+      if (fromRequests.some((o) => o.paid > 0)) seen.set('recurring request paid', (seen.get('recurring request paid') ?? 0) + 1)
       for (const v of result.entries) {
         const key = v.reason ?? v.status
         seen.set(key, (seen.get(key) ?? 0) + 1)
       }
     }
-    for (const key of ['accepted', 'initiated', 'rate-limit', 'below-min-balance', 'equivocation', 'not-member', 'frozen', 'rejected-by-payee', 'close-blocked', 'wrong-pool-type', 'not-open', 'offline-cap', 'not-witness', 'not-ticker', 'no-demurrage', 'demurrage charged', 'not-due', 'order-period-paid', 'not-collector']) {
+    for (const key of ['accepted', 'initiated', 'rate-limit', 'below-min-balance', 'equivocation', 'not-member', 'frozen', 'rejected-by-payee', 'close-blocked', 'wrong-pool-type', 'not-open', 'offline-cap', 'not-witness', 'not-ticker', 'no-demurrage', 'demurrage charged', 'not-due', 'order-period-paid', 'not-collector', 'recurring request accepted', 'recurring request paid']) {
       expect(seen.get(key) ?? 0, `${key} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0)
     }
   })
