@@ -3,7 +3,9 @@
  * Alice sets up a weekly payment to Bob on the pay screen; Bob's phone collects
  * the first payment by itself; both statements show it and the pool screens
  * list the order; Alice stops it. A payment on a later date is listed and can
- * be cancelled. No page scrolls sideways on a phone.
+ * be cancelled. Bob asks Alice for rent every 30 days (a recurring request);
+ * Alice accepts it once and it is paid as a standing order. No page scrolls
+ * sideways on a phone.
  */
 import { expect, test } from '@playwright/test'
 import { DESKTOP, PHONE, Person, chooseMember, expectNoOverflow } from './people.ts'
@@ -138,6 +140,51 @@ test('a payment on a later date is listed until then, and can be cancelled', asy
   await later.getByRole('button', { name: 'Cancel' }).click()
   await expect(later).toHaveAttribute('data-status', 'revoked')
   await expect(bob.balance()).toHaveText('5.00 RC')
+  expect(alice.errors).toEqual([])
+  expect(bob.errors).toEqual([])
+})
+
+test('Bob asks Alice for rent every 30 days; Alice accepts once; the first payment is collected and both Scheduled lists show it', async () => {
+  await bob.goto(`#/pool/${pool}/request`)
+  const b = bob.page
+  await b.getByLabel('Amount (RC)').fill('3')
+  await b.getByLabel('What it is for').fill('room rent')
+  await chooseMember(b, 'Alice', 'Who should pay')
+  await b.getByLabel('Repeat').selectOption({ label: 'Every 30 days' })
+  await b.getByLabel(/^How many times/).fill('2')
+  await expect(b.getByTestId('request-repeat-hint')).toContainText('The payer accepts once')
+  await expectNoOverflow(b)
+  await b.getByRole('button', { name: 'Sign the request' }).click()
+  await expect(b.getByTestId('request-repeats')).toHaveText('Repeats every 30 days, 2 times')
+  await expect(b.getByTestId('request-link')).toHaveValue(/#\/q\//)
+  const link = await b.getByTestId('request-link').inputValue()
+
+  const a = alice.page
+  await a.goto(link)
+  await expect(a.getByRole('heading', { level: 1 })).toHaveText(/^Bob .* asks for 3\.00 RC$/)
+  await expect(a.getByTestId('request-repeats')).toHaveText('Repeats every 30 days, 2 times')
+  await expect(a.getByTestId('accept-hint')).toBeVisible()
+  await expect(a.getByTestId('pay-request')).toHaveCount(0)
+  await expectNoOverflow(a)
+  await alice.shot('accept-recurring-request')
+  await a.getByTestId('accept-request').click()
+  await expect(a.getByTestId('request-done')).toContainText('Accepted.')
+  await expect(a.getByTestId('request-state')).toContainText('Accepted')
+  await expect(a.getByTestId('accept-request')).toHaveCount(0)
+
+  // The accept is a standing order: in Alice's Scheduled list, and the first 30-day period is due at once.
+  await alice.goto(`#/pool/${pool}`)
+  const mine = a.getByTestId('scheduled-item').filter({ hasText: 'every 30 days' })
+  await expect(mine).toContainText(/You pay Bob .* 3\.00 RC every 30 days, 2 times/)
+  await expect(mine).toHaveAttribute('data-status', 'active')
+  await expect(alice.balance()).toHaveText('−8.00 RC', { timeout: 45_000 })
+  await expect(mine).toContainText('1 of 2 paid', { timeout: 30_000 })
+  await bob.goto(`#/pool/${pool}`)
+  await expect(bob.balance()).toHaveText('8.00 RC', { timeout: 30_000 })
+  const theirs = b.getByTestId('scheduled-item').filter({ hasText: 'every 30 days' })
+  await expect(theirs).toContainText(/Alice .* pays you 3\.00 RC every 30 days, 2 times/)
+  // Bob asked for it, so Bob may end it too.
+  await expect(theirs.getByTestId('scheduled-stop')).toHaveCount(1)
   expect(alice.errors).toEqual([])
   expect(bob.errors).toEqual([])
 })

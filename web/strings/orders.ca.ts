@@ -51,4 +51,11 @@ export const ordersCa: OrdersStrings = {
   period: (seconds: number) =>
     seconds % 86_400 === 0 ? n(seconds / 86_400, 'dia', `${seconds / 86_400} dies`) : seconds % 3_600 === 0 ? n(seconds / 3_600, 'hora', `${seconds / 3_600} hores`) : n(seconds, 'segon', `${seconds} segons`),
   whenSummary: 'Quan: ara',
+  requestRepeatHint: 'Qui paga accepta una sola vegada. Després el teu telèfon (o el relé de la caixa) cobra cada pagament quan venç, comprovat segons els límits de qui paga en aquell moment.',
+  requestRepeats: (every: string) => `Es repeteix ${every}`,
+  acceptRequest: <P>(amount: P, name: P, every: string) => phrase<P>`Accepta: paga ${amount} a ${name} ${every}`,
+  acceptHint: 'Signes una sola vegada. Cada pagament es cobra quan venç i es comprova segons els teus límits en aquell moment. El pots aturar quan vulguis a Programats i periòdics.',
+  acceptedFlash: 'Acceptada. És a la teva llista Programats i periòdics; la pots aturar des d’allà.',
+  stateAccepted: 'Acceptada: es paga cada període com a pagament repetit',
+  acceptedByYou: 'La vas acceptar: cada pagament és a la teva llista Programats i periòdics.',
 }

@@ -63,6 +63,14 @@ export const ordersEn = {
     seconds % 86_400 === 0 ? n(seconds / 86_400, 'day', `${seconds / 86_400} days`) : seconds % 3_600 === 0 ? n(seconds / 3_600, 'hour', `${seconds / 3_600} hours`) : n(seconds, 'second', `${seconds} seconds`),
   /** The pay screen's folded When/Repeat line while it says "now". */
   whenSummary: 'When: now',
+  // Recurring requests (rent, dues): asked by the payee, accepted once by the payer
+  requestRepeatHint: 'The payer accepts once. Your phone (or the pool’s relay) then collects each payment when it falls due, checked against the payer’s limits then.',
+  requestRepeats: (every: string) => `Repeats ${every}`,
+  acceptRequest: <P>(amount: P, name: P, every: string) => phrase<P>`Accept: pay ${amount} to ${name} ${every}`,
+  acceptHint: 'You sign once. Each payment is collected when it falls due and checked against your limits then. You can stop it at any time under Scheduled and repeating.',
+  acceptedFlash: 'Accepted. It is in your list of scheduled and repeating payments; you can stop it there.',
+  stateAccepted: 'Accepted: paid each period as a repeating payment',
+  acceptedByYou: 'You accepted it: each payment is in your list of scheduled and repeating payments.',
 }
 
 export type OrdersStrings = typeof ordersEn

@@ -51,4 +51,11 @@ export const ordersEs: OrdersStrings = {
   period: (seconds: number) =>
     seconds % 86_400 === 0 ? n(seconds / 86_400, 'día', `${seconds / 86_400} días`) : seconds % 3_600 === 0 ? n(seconds / 3_600, 'hora', `${seconds / 3_600} horas`) : n(seconds, 'segundo', `${seconds} segundos`),
   whenSummary: 'Cuándo: ahora',
+  requestRepeatHint: 'Quien paga acepta una sola vez. Después tu teléfono (o el relé de la caja) cobra cada pago a su vencimiento, comprobado según los límites de quien paga en ese momento.',
+  requestRepeats: (every: string) => `Se repite ${every}`,
+  acceptRequest: <P>(amount: P, name: P, every: string) => phrase<P>`Aceptar: pagar ${amount} a ${name} ${every}`,
+  acceptHint: 'Firmas una sola vez. Cada pago se cobra a su vencimiento y se comprueba según tus límites en ese momento. Puedes detenerlo cuando quieras en Programados y recurrentes.',
+  acceptedFlash: 'Aceptada. Está en tu lista Programados y recurrentes; puedes detenerla ahí.',
+  stateAccepted: 'Aceptada: se paga cada periodo como pago repetido',
+  acceptedByYou: 'La aceptaste: cada pago está en tu lista Programados y recurrentes.',
 }

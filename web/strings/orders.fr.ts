@@ -51,4 +51,11 @@ export const ordersFr: OrdersStrings = {
   period: (seconds: number) =>
     seconds % 86_400 === 0 ? n(seconds / 86_400, 'jour', `${seconds / 86_400} jours`) : seconds % 3_600 === 0 ? n(seconds / 3_600, 'heure', `${seconds / 3_600} heures`) : n(seconds, 'seconde', `${seconds} secondes`),
   whenSummary: 'Quand : maintenant',
+  requestRepeatHint: 'Le payeur accepte une seule fois. Ensuite, votre téléphone (ou le relais de la caisse) encaisse chaque paiement à son échéance, vérifié selon les limites du payeur à ce moment-là.',
+  requestRepeats: (every: string) => `Se répète ${every}`,
+  acceptRequest: <P>(amount: P, name: P, every: string) => phrase<P>`Accepter : payer ${amount} à ${name} ${every}`,
+  acceptHint: 'Vous signez une seule fois. Chaque paiement est encaissé à son échéance et vérifié selon vos limites à ce moment-là. Vous pouvez l’arrêter à tout moment dans Programmés et récurrents.',
+  acceptedFlash: 'Acceptée. Elle est dans votre liste Programmés et récurrents ; vous pouvez l’y arrêter.',
+  stateAccepted: 'Acceptée : payée à chaque période comme paiement répété',
+  acceptedByYou: 'Vous l’avez acceptée : chaque paiement est dans votre liste Programmés et récurrents.',
 }

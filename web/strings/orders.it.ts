@@ -51,4 +51,11 @@ export const ordersIt: OrdersStrings = {
   period: (seconds: number) =>
     seconds % 86_400 === 0 ? n(seconds / 86_400, 'giorno', `${seconds / 86_400} giorni`) : seconds % 3_600 === 0 ? n(seconds / 3_600, 'ora', `${seconds / 3_600} ore`) : n(seconds, 'secondo', `${seconds} secondi`),
   whenSummary: 'Quando: adesso',
+  requestRepeatHint: 'Chi paga accetta una volta sola. Poi il tuo telefono (o il relay della cassa) incassa ogni pagamento alla scadenza, controllato rispetto ai limiti di chi paga in quel momento.',
+  requestRepeats: (every: string) => `Si ripete ${every}`,
+  acceptRequest: <P>(amount: P, name: P, every: string) => phrase<P>`Accetta: paga ${amount} a ${name} ${every}`,
+  acceptHint: 'Firmi una volta sola. Ogni pagamento viene incassato alla scadenza e controllato rispetto ai tuoi limiti in quel momento. Puoi fermarlo quando vuoi in Programmati e ricorrenti.',
+  acceptedFlash: 'Accettata. È nella tua lista Programmati e ricorrenti; puoi fermarla da lì.',
+  stateAccepted: 'Accettata: pagata a ogni periodo come pagamento ripetuto',
+  acceptedByYou: 'L’hai accettata: ogni pagamento è nella tua lista Programmati e ricorrenti.',
 }

@@ -74,6 +74,11 @@ export interface RequestRow {
   /** The transfer that paid it, or the refusal or withdrawal that closed it. */
   readonly settledBy?: string
   readonly direction: 'in' | 'out' | 'other'
+  /** A recurring request (rent, dues): seconds between payments, and how many at most. */
+  readonly everySeconds?: number
+  readonly count?: number
+  /** The standing order this member's accept of a recurring request made (its id is the accept's). */
+  readonly acceptedByMe?: string
 }
 
 /**
@@ -94,6 +99,8 @@ export interface OrderRow {
   readonly paid: number
   readonly status: OrderSummary['status']
   readonly nextDueAt: number | null
+  /** The recurring request this order accepted: its payee may end it too. */
+  readonly request?: string
 }
 
 export interface MemberRow {
@@ -233,7 +240,8 @@ export function orderRows(orders: readonly OrderSummary[], entries: ReadonlyMap<
       memo: o.memo ?? '',
       paid: o.paid,
       status: o.status,
-      nextDueAt: active ? o.start + o.paid * (o.everySeconds ?? 0) * 1000 : null,
+      nextDueAt: active ? o.start + ((o.firstPeriod ?? 0) + o.paid) * (o.everySeconds ?? 0) * 1000 : null,
+      ...(o.request !== undefined ? { request: o.request } : {}),
     })
   }
   const timeOf = (id: string): number => entries.get(id)?.time ?? 0
@@ -243,8 +251,10 @@ export function orderRows(orders: readonly OrderSummary[], entries: ReadonlyMap<
 /** The pool's requests as this member sees them, oldest first (requests without a known entry go last). */
 export function requestRows(result: ReplayResult, entries: ReadonlyMap<string, Entry>, me: string): RequestRow[] {
   const rows: RequestRow[] = []
+  const orderOf = new Map((result.orders ?? []).filter((o) => o.request !== undefined && o.payer === me).map((o) => [o.request as string, o.id as string]))
   for (const [id, r] of Object.entries(result.requests ?? {})) {
     const direction = r.payee === me ? 'out' : r.from === me ? 'in' : 'other'
+    const accepted = orderOf.get(id)
     rows.push({
       id,
       time: entries.get(id)?.time ?? Number.MAX_SAFE_INTEGER,
@@ -255,6 +265,8 @@ export function requestRows(result: ReplayResult, entries: ReadonlyMap<string, E
       status: r.status,
       ...(r.settledBy ? { settledBy: r.settledBy } : {}),
       direction,
+      ...(r.everySeconds !== undefined ? { everySeconds: r.everySeconds } : {}), ...(r.count !== undefined ? { count: r.count } : {}),
+      ...(accepted ? { acceptedByMe: accepted } : {}),
     })
   }
   return rows.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1))
@@ -368,7 +380,7 @@ export function viewPool(input: PoolViewInput): PoolView {
     orders: orderRows(result.orders ?? [], entries, me),
     statement: rows,
     requests: requestById,
-    requestsToPay: requests.filter((row) => row.direction === 'in' && row.status === 'open'),
+    requestsToPay: requests.filter((row) => row.direction === 'in' && row.status === 'open' && row.acceptedByMe === undefined),
     requestsOpen: requests.filter((row) => row.direction === 'out' && row.status === 'open'),
     transfersWaiting: rows.filter((row) => row.awaiting !== undefined).reverse(),
     members,

@@ -140,3 +140,47 @@ describe('a pool with demurrage', () => {
     expect(alice.pool(pool)!.statement.some((row) => row.type === 'demurrage')).toBe(false)
   })
 })
+
+describe('a recurring request', () => {
+  it('is asked by the payee, accepted once by the payer, collected each period by the payee’s phone, and ended by either', async () => {
+    const { pool, gatekeeper, alice, bob } = await poolOfThree()
+    const aliceKey = alice.pool(pool)!.me
+    const bobKey = bob.pool(pool)!.me
+    const asked = await bob.orders.ask(pool, 700, 'rent', aliceKey, { everySeconds: WEEK_S, count: 3 })
+    expect(asked.ok).toBe(true)
+    if (!asked.ok) return
+    await exchange(pool, alice, bob)
+    expect(alice.pool(pool)!.requestsToPay).toMatchObject([{ id: asked.value, everySeconds: WEEK_S, count: 3, amount: 700, direction: 'in', status: 'open' }])
+    clock += 1000
+    const accepted = await alice.orders.accept(pool, asked.value)
+    expect(accepted.ok).toBe(true)
+    if (!accepted.ok) return
+    // Accepted once: no longer asked of Alice; in both Scheduled lists, the order's id the accept's.
+    expect(alice.pool(pool)!.requestsToPay).toEqual([])
+    expect(alice.pool(pool)!.requests.get(asked.value)).toMatchObject({ status: 'accepted', acceptedByMe: accepted.value })
+    expect(alice.pool(pool)!.orders).toMatchObject([{ id: accepted.value, direction: 'out', counterparty: bobKey, amount: 700, everySeconds: WEEK_S, count: 3, request: asked.value, status: 'active' }])
+    expect((await alice.orders.accept(pool, asked.value)).ok).toBe(false)
+    await exchange(pool, alice, bob)
+    clock += 1000
+    expect(await bob.orders.collectDue()).toBe(1)
+    clock += 7 * DAY_MS
+    expect(await bob.orders.collectDue()).toBe(1)
+    await exchange(pool, gatekeeper, alice, bob)
+    expect(alice.pool(pool)!.balance).toBe(-1400)
+    expect(bob.pool(pool)!.orders).toMatchObject([{ direction: 'in', counterparty: aliceKey, paid: 2, request: asked.value, nextDueAt: expect.any(Number) }])
+    // Bob, who asked, ends it: the third week is never collected.
+    clock += 1000
+    expect((await bob.orders.stop(pool, accepted.value)).ok).toBe(true)
+    await exchange(pool, alice, bob)
+    clock += 14 * DAY_MS
+    expect(await bob.orders.collectDue()).toBe(0)
+    expect(alice.pool(pool)!.orders[0]).toMatchObject({ status: 'revoked', paid: 2 })
+    expect(bob.pool(pool)!.balance).toBe(1400)
+  })
+
+  it('refuses a bad plan and asking oneself before signing', async () => {
+    const { pool, alice } = await poolOfThree()
+    expect(await alice.orders.ask(pool, 500, '', undefined, { everySeconds: 5 })).toMatchObject({ ok: false, refusal: { reason: 'order-invalid' } })
+    expect(await alice.orders.ask(pool, 500, '', alice.pool(pool)!.me, { everySeconds: WEEK_S })).toMatchObject({ ok: false, refusal: { reason: 'pay-yourself' } })
+  })
+})

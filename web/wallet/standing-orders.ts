@@ -1,7 +1,8 @@
 /**
  * Money over time, as a member uses it: a payment that repeats (a standing
- * order), a payment on a later date (a scheduled payment), stopping either,
- * and, on the payee's phone, collecting each payment when it falls due.
+ * order), a payment on a later date (a scheduled payment), a recurring
+ * request (rent, dues) and accepting one, stopping any of them, and, on the
+ * payee's phone, collecting each payment when it falls due.
  *
  * The payer signs the order once (core/rules/orders.ts); each payment is a
  * `collect` entry the payee's app signs when due. The validator pays a period
@@ -12,7 +13,7 @@
  */
 import {
   ORDER_COLLECT_PER_RUN_MAX, ORDER_COLLECT_RETRY_SECONDS, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, periodsToCollect,
-  type CancelEntry, type CollectEntry, type EntryId, type OrderEntry, type PublicKeyHex,
+  type AcceptEntry, type CancelEntry, type CollectEntry, type EntryId, type OrderEntry, type PublicKeyHex, type RequestEntry,
 } from '../../core/index.ts'
 import { idOf, kept, refused, type Outcome } from './outcome.ts'
 import { memoField } from './payments.ts'
@@ -58,16 +59,9 @@ export class StandingOrders {
     if (!book) return refused('unknown-pool')
     if (to === book.me) return refused('pay-yourself')
     const every = plan.everySeconds
-    if (every !== undefined && (!Number.isSafeInteger(every) || every < ORDER_EVERY_SECONDS_MIN || every > ORDER_EVERY_SECONDS_MAX)) {
-      return refused('order-invalid', `expected a repeat every ${ORDER_EVERY_SECONDS_MIN}–${ORDER_EVERY_SECONDS_MAX} seconds, got ${every}`)
-    }
-    if (plan.count !== undefined && (!Number.isSafeInteger(plan.count) || plan.count < 1 || plan.count > ORDER_COUNT_MAX)) {
-      return refused('order-invalid', `expected 1–${ORDER_COUNT_MAX} payments, got ${plan.count}`)
-    }
     const now = this.#parts.now()
-    if (plan.start !== undefined && (!Number.isSafeInteger(plan.start) || plan.start < now - 60_000)) {
-      return refused('order-invalid', `expected a first payment from now on, got ${new Date(plan.start).toISOString()}`)
-    }
+    const problem = planProblem(plan, now)
+    if (problem) return refused('order-invalid', problem)
     // The relay that witnesses the pool can collect the payments too, while the payee's phone is off.
     const coordinator = await this.#relayCoordinator(book)
     const body = {
@@ -91,6 +85,39 @@ export class StandingOrders {
     if (!primary) return undefined
     const probe = await probeRelayCoordinator(this.#parts.sync.relayUrl, { timeoutMs: COORDINATOR_ANSWER_TIMEOUT_MS })
     return probe.ok && probe.witness === primary ? probe.coordinator : undefined
+  }
+
+  /**
+   * Signs a recurring request (rent, dues: core/rules/recurring.ts): `amount`
+   * every `plan.everySeconds`, of `from` or, without it, of any member who
+   * accepts it. The relay that witnesses the pool is named as coordinator, as
+   * for an order, so payments are collected while this phone is off.
+   */
+  async ask(pool: string, amount: number, memo: string, from: string | undefined, plan: OrderPlan & { readonly everySeconds: number }): Promise<Outcome<string>> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    if (from === book.me) return refused('pay-yourself')
+    const problem = planProblem(plan, this.#parts.now())
+    if (problem) return refused('order-invalid', problem)
+    const coordinator = await this.#relayCoordinator(book)
+    const body = {
+      type: 'request' as const, amount, everySeconds: plan.everySeconds,
+      ...(from ? { from: from as PublicKeyHex } : {}), ...(plan.count !== undefined ? { count: plan.count } : {}),
+      ...(plan.start !== undefined && plan.start > this.#parts.now() ? { start: plan.start } : {}),
+      ...(coordinator ? { coordinator } : {}), ...memoField(memo),
+    }
+    return idOf(await this.#parts.signer.sign<RequestEntry>(book, body))
+  }
+
+  /**
+   * Accepts a recurring request: this member's accept becomes a standing order
+   * on the request's terms, shown in Scheduled, collected by the requester's
+   * phone (or its relay) each period. Returns the order's id (the accept's).
+   */
+  async accept(pool: string, request: string): Promise<Outcome<string>> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    return idOf(await this.#parts.signer.sign<AcceptEntry>(book, { type: 'accept', entry: request as EntryId }, { extraDeps: [request as EntryId] }))
   }
 
   /** Stops a standing order or cancels a scheduled payment: no later period is paid. */
@@ -156,4 +183,19 @@ export class StandingOrders {
 
   /** Refused tries of this session, which leave no entry behind: by pool, order and period. */
   readonly #refusedAt = new Map<string, number>()
+}
+
+/** What is wrong with a plan that the validator would refuse (interval, count, a start in the past), if anything. */
+function planProblem(plan: OrderPlan, now: number): string | undefined {
+  const every = plan.everySeconds
+  if (every !== undefined && (!Number.isSafeInteger(every) || every < ORDER_EVERY_SECONDS_MIN || every > ORDER_EVERY_SECONDS_MAX)) {
+    return `expected a repeat every ${ORDER_EVERY_SECONDS_MIN}–${ORDER_EVERY_SECONDS_MAX} seconds, got ${every}`
+  }
+  if (plan.count !== undefined && (!Number.isSafeInteger(plan.count) || plan.count < 1 || plan.count > ORDER_COUNT_MAX)) {
+    return `expected 1–${ORDER_COUNT_MAX} payments, got ${plan.count}`
+  }
+  if (plan.start !== undefined && (!Number.isSafeInteger(plan.start) || plan.start < now - 60_000)) {
+    return `expected a first payment from now on, got ${new Date(plan.start).toISOString()}`
+  }
+  return undefined
 }

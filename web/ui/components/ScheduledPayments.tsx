@@ -65,7 +65,8 @@ export function ScheduledPayments({ pool, view }: { pool: string; view: PoolView
               {row.everySeconds !== null && t.orders.separator + t.orders.paidSoFar(row.paid, row.count)}
               {row.nextDueAt !== null && t.orders.separator + t.orders.next(timeOf(row.nextDueAt))}
             </p>
-            {row.direction === 'out' && row.status === 'active' && (
+            {/* The payer stops what it pays; the payee may end what it asked for by a recurring request. */}
+            {(row.direction === 'out' || row.request !== undefined) && row.status === 'active' && (
               <div class="row">
                 <button type="button" class="secondary small" disabled={busy} onClick={() => void stop(row)} aria-describedby={`order-${row.id}`} data-testid="scheduled-stop">
                   {row.everySeconds === null ? t.orders.cancel : t.orders.stop}

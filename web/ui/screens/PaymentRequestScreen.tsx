@@ -14,6 +14,7 @@ import { Person } from '../components/Person.tsx'
 import { hrefOf } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
+import { everyText } from '../components/ScheduledPayments.tsx'
 
 type Strings = ReturnType<typeof useStrings>
 
@@ -69,16 +70,18 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
   const amountText = money(row.amount, policy)
   const amount = iso(amountText)
   const amountOf = (value: number): VNode => iso(money(value, policy))
-  const act = async (what: 'pay' | 'reject' | 'cancel'): Promise<void> => {
+  // A recurring request (rent, dues) is accepted once, not paid: the accept is a standing order.
+  const every = row.everySeconds === undefined ? undefined : everyText(t, row.everySeconds) + (row.count !== undefined ? t.orders.timesText(row.count) : '')
+  const act = async (what: 'pay' | 'accept' | 'reject' | 'cancel'): Promise<void> => {
     setBusy(true)
     setRefusal('')
-    const outcome = what === 'pay' ? await wallet.payRequest(pool, request) : await wallet.answer(pool, request, what)
+    const outcome = what === 'pay' ? await wallet.payRequest(pool, request) : what === 'accept' ? await wallet.orders.accept(pool, request) : await wallet.answer(pool, request, what)
     setBusy(false)
     if (!outcome.ok) return setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
-    setDone(what === 'pay' ? t.paymentRequest.paidFlash(inserted(amountText), inserted(payeeName)) : what === 'reject' ? t.paymentRequest.refused : t.paymentRequest.cancelled2)
+    setDone(what === 'pay' ? t.paymentRequest.paidFlash(inserted(amountText), inserted(payeeName)) : what === 'accept' ? t.orders.acceptedFlash : what === 'reject' ? t.paymentRequest.refused : t.paymentRequest.cancelled2)
   }
   const askedOfMe = row.from === view.me
-  const canPay = !mine && row.status === 'open' && (row.from === undefined || askedOfMe)
+  const canPay = !mine && row.status === 'open' && (row.from === undefined || askedOfMe) && row.acceptedByMe === undefined
   const notes = canPay ? paymentNotesIn(view, row.payee, row.amount) : undefined
   const payable = Math.max(0, view.balance - view.held - view.minBalance)
 
@@ -87,11 +90,12 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
       {back}
       <h1 id="payment-request-title">{mine ? t.paymentRequest.titleMine(amount) : t.paymentRequest.titleTheirs(payee, amount)}</h1>
       {row.memo && <p class="memo">“<bdi>{row.memo}</bdi>”</p>}
+      {every && <p class="hint" data-testid="request-repeats">{t.orders.requestRepeats(every)}</p>}
       <p class="hint">
         {row.from === undefined ? t.paymentRequest.askedOfAnyone : askedOfMe ? t.paymentRequest.askedOfYou : t.paymentRequest.askedOf(<Person pool={pool} member={row.from} />)}
         {row.time < Number.MAX_SAFE_INTEGER && <> · <time dateTime={new Date(row.time).toISOString()}>{timeOf(row.time)}</time></>}
       </p>
-      <p class={`notice ${row.status === 'paid' ? 'ok' : row.status === 'open' ? '' : 'warn'}`} role="status" data-testid="request-state">
+      <p class={`notice ${row.status === 'paid' || row.status === 'accepted' ? 'ok' : row.status === 'open' ? '' : 'warn'}`} role="status" data-testid="request-state">
         <strong>{t.paymentRequest.state}: </strong>
         {stateText(t, row, settlerName(t, view.statement.find((r) => r.id === row.settledBy), (key) => nameOnly(wallet, pool, key)))}
       </p>
@@ -123,7 +127,8 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
         </div>
       )}
 
-      {!mine && row.status === 'open' && !canPay && <p class="notice">{t.paymentRequest.notForYou}</p>}
+      {row.acceptedByMe !== undefined && !done && <p class="notice ok" data-testid="request-accepted-by-you">{t.orders.acceptedByYou}</p>}
+      {!mine && row.status === 'open' && !canPay && row.acceptedByMe === undefined && <p class="notice">{t.paymentRequest.notForYou}</p>}
       {canPay && notes && (
         <div class="card review" role="group" aria-labelledby="payment-request-title">
           <p class="hint" data-testid="payable">{t.pay.available(amountOf(payable))}</p>
@@ -138,11 +143,18 @@ export function PaymentRequestScreen({ pool, request }: { pool: string; request:
               {t.pay.softMaxWarning(iso(payeeName), amountOf(notes.aboveSoftMax.after), amountOf(notes.aboveSoftMax.level))}
             </p>
           )}
-          {policy?.twoStep && <p class="hint">{t.paymentRequest.noTwoStep}</p>}
+          {policy?.twoStep && !every && <p class="hint">{t.paymentRequest.noTwoStep}</p>}
+          {every && <p class="hint" data-testid="accept-hint">{t.orders.acceptHint}</p>}
           <div class="row">
-            <button type="button" disabled={busy} onClick={() => void act('pay')} data-testid="pay-request">
-              {busy ? t.paymentRequest.signing : t.paymentRequest.pay(amount, iso(payeeName))}
-            </button>
+            {every ? (
+              <button type="button" disabled={busy} onClick={() => void act('accept')} data-testid="accept-request">
+                {busy ? t.paymentRequest.signing : t.orders.acceptRequest(amount, iso(payeeName), every)}
+              </button>
+            ) : (
+              <button type="button" disabled={busy} onClick={() => void act('pay')} data-testid="pay-request">
+                {busy ? t.paymentRequest.signing : t.paymentRequest.pay(amount, iso(payeeName))}
+              </button>
+            )}
             {askedOfMe && (
               <button type="button" class="secondary" disabled={busy} onClick={() => void act('reject')} data-testid="refuse-request">
                 {t.paymentRequest.refuse}
@@ -175,5 +187,7 @@ function stateText(t: Strings, row: RequestRow, payer: string | undefined): Comp
       return t.paymentRequest.rejected
     case 'cancelled':
       return t.paymentRequest.cancelled
+    case 'accepted':
+      return t.orders.stateAccepted
   }
 }

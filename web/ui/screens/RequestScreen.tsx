@@ -15,6 +15,7 @@ import { money } from '../format.ts'
 import { hrefOf, navigate } from '../router.ts'
 import { refusalText } from '../refusal-text.ts'
 import { useStrings, useWallet } from '../wallet-context.ts'
+import { REPEAT_SECONDS } from '../components/ScheduledPayments.tsx'
 
 /**
  * Ask to be paid. The main path signs a `request` entry (exact amount, note,
@@ -31,6 +32,10 @@ export function RequestScreen({ pool }: { pool: string }) {
   const [amount, setAmount] = useState(prefill?.amount ?? '')
   const [memo, setMemo] = useState(prefill?.memo ?? '')
   const [from, setFrom] = useState(prefill?.from ?? '')
+  /** A recurring request (rent, dues): how often, and how many times at most (empty: until stopped). */
+  const [repeat, setRepeat] = useState<'' | keyof typeof REPEAT_SECONDS>('')
+  const [times, setTimes] = useState('')
+  const [timesError, setTimesError] = useState('')
   const [name, setName] = useState(wallet.displayName)
   const [amountError, setAmountError] = useState('')
   const [refusal, setRefusal] = useState<Text>('')
@@ -58,9 +63,14 @@ export function RequestScreen({ pool }: { pool: string }) {
     setRefusal('')
     if (!parsed.ok) return setAmountError(t.pay.amountProblem[parsed.problem])
     setAmountError('')
+    const count = times.trim() === '' ? undefined : Number(times.trim())
+    if (repeat && count !== undefined && (!Number.isSafeInteger(count) || count < 1)) return setTimesError(t.orders.timesProblem)
+    setTimesError('')
     if (name.trim() !== wallet.displayName) await wallet.setDisplayName(name)
     setSigning(true)
-    const outcome = await wallet.makeRequest(pool, parsed.minorUnits, memo, from || undefined)
+    const outcome = repeat
+      ? await wallet.orders.ask(pool, parsed.minorUnits, memo, from || undefined, { everySeconds: REPEAT_SECONDS[repeat], ...(count !== undefined ? { count } : {}) })
+      : await wallet.makeRequest(pool, parsed.minorUnits, memo, from || undefined)
     setSigning(false)
     if (outcome.ok) navigate({ name: 'payment-request', pool, request: outcome.value })
     else setRefusal(refusalText(t, outcome.refusal, policy, Date.now()))
@@ -78,6 +88,21 @@ export function RequestScreen({ pool }: { pool: string }) {
         <Field id="request-amount" label={t.request.amount(iso(policy?.symbol ?? ''))} value={amount} onInput={setAmount} error={amountError || undefined} inputMode="decimal" required />
         <Field id="request-memo" label={t.request.memo} value={memo} onInput={setMemo} dir="auto" />
         <MemberSelect id="request-from" label={t.request.from} noneLabel={t.request.fromAnyone} pool={pool} members={view.members} me={view.me} value={from} onChange={setFrom} />
+        <div class="field">
+          <label for="request-repeat">{t.orders.repeat}</label>
+          <select id="request-repeat" value={repeat} onChange={(event) => setRepeat(event.currentTarget.value as typeof repeat)} data-testid="request-repeat">
+            <option value="">{t.orders.repeatNone}</option>
+            {(Object.keys(REPEAT_SECONDS) as (keyof typeof REPEAT_SECONDS)[]).map((name) => (
+              <option key={name} value={name}>{t.orders.repeatEvery[name]}</option>
+            ))}
+          </select>
+        </div>
+        {repeat && (
+          <>
+            <Field id="request-times" label={t.orders.times} value={times} onInput={setTimes} error={timesError || undefined} inputMode="numeric" />
+            <p class="hint" data-testid="request-repeat-hint">{t.orders.requestRepeatHint}</p>
+          </>
+        )}
         <Field id="request-name" label={t.request.name} value={name} onInput={setName} autoComplete="nickname" dir="auto" />
         {notes && notes.levy > 0 && <p class="hint" data-testid="request-levy">{t.request.levy(iso(money(notes.received, policy)), iso(money(notes.levy, policy)))}</p>}
         {notes?.aboveSoftMax && (
