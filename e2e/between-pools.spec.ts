@@ -143,6 +143,9 @@ test('Alice in one pool pays Bob in another through the gateway; both balances m
     await expect(line).toHaveCount(1)
     await expect(line.getByTestId('trust-used')).toHaveText('0.00 HIL')
     await expect(line.getByTestId('trust-available')).toHaveText('20.00 HIL')
+    // Only a gatekeeper changes a trustline: a member sees no button for it.
+    await expect(bob.page.getByTestId('trust-change')).toHaveCount(0)
+    await expect(bob.page.getByTestId('trust-add')).toHaveCount(0)
 
     // Alice opens the link: route, both amounts and the rates before she confirms.
     await alice.page.goto(`/${link.slice(link.indexOf('#'))}`)
@@ -218,3 +221,45 @@ test('a payment nobody forwards expires in witnessed time, and Alice\'s money co
     await bob.close()
   }
 })
+
+test('a gatekeeper sets the pool\'s rate at creation, trusts another community from the console and changes the limit', async ({ browser }) => {
+  const keeper = await Person.open(browser, 'keeper', undefined, undefined, base)
+  const page = keeper.page
+  try {
+    await page.getByRole('link', { name: 'New pool', exact: true }).click()
+    await page.getByLabel('Name', { exact: true }).fill('Valley')
+    await page.getByLabel('Symbol', { exact: true }).fill('VAL')
+    await page.getByLabel('One unit’s worth in HOUR', { exact: false }).fill('1/3')
+    await page.getByRole('button', { name: 'Create pool' }).click()
+    await expect(page.getByRole('heading', { name: 'Manage Valley' })).toBeVisible()
+    const valley = /#\/pool\/([0-9a-f]{64})/.exec(page.url())![1]!
+    await page.goto(`/#/pool/${valley}`)
+    await page.getByTestId('across-button').click()
+    await expect(page.getByTestId('pool-rate')).toHaveText('1 VAL = 1/3 HOUR')
+    await expect(page.getByTestId('trustlines-none')).toBeVisible()
+
+    const gateway = (JSON.parse(cli(['keygen'])) as { publicKey: string }).publicKey
+    await page.getByTestId('trust-add').locator('summary').click()
+    await page.getByLabel('Its pool id', { exact: false }).fill(pools.R!)
+    await page.getByLabel('The gateway key', { exact: false }).fill(gateway)
+    await page.getByLabel('Limit in HOUR', { exact: false }).fill('many')
+    await page.getByTestId('trust-sign').click()
+    await expect(page.getByRole('alert')).toHaveText('Enter a whole number of HOUR, 0 or more.')
+    await page.getByLabel('Limit in HOUR', { exact: false }).fill('5')
+    await page.getByTestId('trust-sign').click()
+    const line = page.getByTestId('trustline')
+    await expect(line).toHaveAttribute('data-peer', pools.R!)
+    // 5 HOUR at ⅓ HOUR a unit: 15.00 VAL.
+    await expect(line.getByTestId('trust-limit')).toHaveText('5 HOUR (15.00 VAL)')
+    await expect(line.getByTestId('trust-available')).toHaveText('15.00 VAL')
+
+    await line.getByTestId('trust-change').click()
+    await page.getByLabel('Limit in HOUR', { exact: false }).fill('2')
+    await page.getByTestId('trust-sign').click()
+    await expect(page.getByTestId('trustline').getByTestId('trust-limit')).toHaveText('2 HOUR (6.00 VAL)')
+    expect(keeper.errors).toEqual([])
+  } finally {
+    await keeper.close()
+  }
+})
+

@@ -524,6 +524,7 @@ const strings: Strings = {
     levy: 'Taxa sobre cada pagament per al fons comú, en percentatge (buit: cap; com a màxim 20)',
     softMin: 'Avisa els membres quan el saldo baixi de (opcional; quant per sota de zero)',
     softMax: 'Avisa els membres quan el saldo superi (opcional)',
+    hourRate: 'Valor d’una unitat en HOUR, per intercanviar amb altres comunitats: 1 o una fracció com 1/2 (opcional)',
     twoStep: 'Els beneficiaris accepten cada pagament (dos passos)',
     twoStepHint: 'Un pagament espera, amb l’import retingut, fins que el beneficiari l’accepta; si es rebutja o es retira, s’allibera.',
     submit: 'Crea la caixa',

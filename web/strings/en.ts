@@ -527,6 +527,7 @@ export const en = {
     levy: 'Levy on each payment for the pool’s commons, in percent (empty: none; at most 20)',
     softMin: 'Warn members when their balance goes below (optional; how far below zero)',
     softMax: 'Warn members when their balance goes above (optional)',
+    hourRate: 'One unit’s worth in HOUR, to trade with other communities: 1 or a fraction like 1/2 (optional)',
     twoStep: 'Payees accept each payment (two steps)',
     twoStepHint: 'A payment waits, its amount on hold, until the payee accepts it; refused or withdrawn, it is released.',
     submit: 'Create pool',

@@ -520,6 +520,7 @@ const strings: Strings = {
     levy: 'Tasa sobre cada pago para el fondo común, en porcentaje (vacío: ninguna; como máximo 20)',
     softMin: 'Avisar a los miembros cuando su saldo baje de (opcional; cuánto por debajo de cero)',
     softMax: 'Avisar a los miembros cuando su saldo supere (opcional)',
+    hourRate: 'Valor de una unidad en HOUR, para intercambiar con otras comunidades: 1 o una fracción como 1/2 (opcional)',
     twoStep: 'Los beneficiarios aceptan cada pago (dos pasos)',
     twoStepHint: 'Un pago espera, con su importe retenido, hasta que el beneficiario lo acepta; si se rechaza o se retira, se libera.',
     submit: 'Crear la caja',

@@ -521,6 +521,7 @@ const strings: Strings = {
     levy: 'Prélèvement sur chaque paiement pour le fonds commun, en pourcentage (vide : aucun ; au plus 20)',
     softMin: 'Prévenir les membres quand leur solde passe sous (facultatif ; jusqu’où sous zéro)',
     softMax: 'Prévenir les membres quand leur solde dépasse (facultatif)',
+    hourRate: 'Valeur d’une unité en HOUR, pour échanger avec d’autres communautés : 1 ou une fraction comme 1/2 (facultatif)',
     twoStep: 'Les bénéficiaires acceptent chaque paiement (deux étapes)',
     twoStepHint: 'Un paiement attend, son montant bloqué, jusqu’à ce que le bénéficiaire l’accepte ; refusé ou retiré, il est libéré.',
     submit: 'Créer la caisse',

@@ -520,6 +520,7 @@ const strings: Strings = {
     levy: 'Prelievo su ogni pagamento per il fondo comune, in percentuale (vuoto: nessuno; al massimo 20)',
     softMin: 'Avvisa i membri quando il saldo scende sotto (facoltativo; quanto sotto zero)',
     softMax: 'Avvisa i membri quando il saldo supera (facoltativo)',
+    hourRate: 'Valore di un’unità in HOUR, per scambiare con altre comunità: 1 o una frazione come 1/2 (facoltativo)',
     twoStep: 'I beneficiari accettano ogni pagamento (due passaggi)',
     twoStepHint: 'Un pagamento aspetta, con l’importo bloccato, finché il beneficiario non lo accetta; se rifiutato o ritirato, viene sbloccato.',
     submit: 'Crea la cassa',

@@ -14,6 +14,7 @@ import { openWalletDb } from '../storage/wallet-db.ts'
 import { OfflineSyncEngine } from '../sync/sync-engine.ts'
 import { CROSS_POOL_SETTINGS_KEY } from './cross-pool.ts'
 import { Wallet } from './wallet.ts'
+import { community } from './test-community.ts'
 
 const POLICY: Policy = { kind: 'mutual-credit', name: 'Riverside', symbol: 'RIV', decimals: 2, minBalance: -10_000, maxBalance: 200_000, rateLimitSeconds: 0 }
 let clock = Date.UTC(2026, 11, 7, 12)
@@ -106,3 +107,41 @@ describe('paying a request from another pool', () => {
     expect(cross.quote(own.value as CrossPayload)).toMatchObject({ ok: false, reason: 'same-pool' })
   })
 })
+
+describe('a gatekeeper\'s trust in another pool', () => {
+  const RATED: Policy = { ...POLICY, hourRate: { num: 1, den: 2 } }
+  const PEER = 'c'.repeat(64)
+  const GATEWAY = 'd'.repeat(64)
+
+  it('signs a trustline the pool shows with its limit in HOUR and in units, and changes it', async () => {
+    const { wallet } = await device()
+    const pool = await poolOf(wallet, 'Hilltop')
+    const cross = await wallet.crossPool()
+    expect(await cross.setTrust(pool, PEER, 10, GATEWAY)).toMatchObject({ ok: false, refusal: { reason: 'no-hour-rate' } })
+    const rated = await wallet.createPool({ ...RATED, name: 'Rated' })
+    if (!rated.ok) throw new Error('pool')
+    clock += 1000
+    expect((await cross.setTrust(rated.value, PEER, 10, GATEWAY)).ok).toBe(true)
+    // 10 HOUR at ½ HOUR a unit, 2 decimals: 20.00 units.
+    expect(cross.trustlines(rated.value)).toMatchObject([{ peer: PEER, gateway: GATEWAY, limitHours: 10, limit: 2000, used: 0, available: 2000 }])
+    clock += 1000
+    expect((await cross.setTrust(rated.value, PEER, 4, GATEWAY)).ok).toBe(true)
+    expect(cross.trustlines(rated.value)).toMatchObject([{ limitHours: 4, limit: 800 }])
+  })
+
+  it('refuses a member who is not a gatekeeper, a member as gateway, and malformed input, signing nothing', async () => {
+    let now = clock
+    const made = await community(RATED, async () => (await device()).wallet, (ms) => (clock = now += ms))
+    const { pool, gatekeeper, alice, bobKey } = made
+    const before = alice.poolLines(pool).length
+    expect(await (await alice.crossPool()).setTrust(pool, PEER, 10, GATEWAY)).toMatchObject({ ok: false, refusal: { reason: 'not-authorized' } })
+    const cross = await gatekeeper.crossPool()
+    expect(await cross.setTrust(pool, PEER, 10, bobKey)).toMatchObject({ ok: false, refusal: { reason: 'invalid-trustline' } })
+    for (const [peer, limit, gateway] of [['zz', 10, GATEWAY], [PEER, -1, GATEWAY], [PEER, 1.5, GATEWAY], [PEER, 10, 'GW'], [pool, 10, GATEWAY]] as const) {
+      expect(await cross.setTrust(pool, peer, limit, gateway), `${peer} ${limit} ${gateway}`).toMatchObject({ ok: false, refusal: { reason: 'invalid-trustline' } })
+    }
+    expect(alice.poolLines(pool).length).toBe(before)
+    expect(cross.trustlines(pool)).toEqual([])
+  })
+})
+

@@ -14,10 +14,10 @@
 import {
   Ledger, decodeEntry, encodeEntry, findRoute, gatewayFor, manifestOf, toHex, verifyEntrySignature,
   type CancelEntry, type Entry, type EntryId, type FulfilEntry, type PoolManifest, type PrepareEntry, type PrepareSummary, type PublicKeyHex,
-  type RouteFailure, type TrustlineSummary,
+  type RouteFailure, type TrustEntry, type TrustlineSummary,
 } from '../../core/index.ts'
 import { sha256Bytes } from '../../core/hash.ts'
-import { PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX } from '../../core/limits.ts'
+import { PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX } from '../../core/limits.ts'
 import { MemoryVerifiedStore } from '../../core/sync/verifiedStore.ts'
 import type { CrossPayload } from '../links/link-payloads.ts'
 import type { PoolFollow } from '../sync/sync-engine.ts'
@@ -329,6 +329,25 @@ export class CrossPool {
       const name = this.manifest(peer)?.name
       return { ...line, peer: peer as EntryId, ...(name !== undefined ? { peerName: name } : {}), used: Math.max(0, -line.balance) }
     })
+  }
+
+  /**
+   * A gatekeeper's trust in another pool: "this pool trusts `peer` up to
+   * `limitHours` HOUR", its side held by `gateway` (a key the gatekeeper names,
+   * not a member). A later one for the same peer replaces the line; 0 ends it.
+   * The validator refuses what the pool cannot take (not a gatekeeper, no
+   * rate, a gateway that is a member or serves another peer, a limit below
+   * what the peer already owes under it); malformed input is refused first.
+   */
+  async setTrust(pool: string, peer: string, limitHours: number, gateway: string): Promise<Outcome<string>> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    const hex = /^[0-9a-f]{64}$/
+    if (!hex.test(peer) || peer === pool || !hex.test(gateway) || !Number.isSafeInteger(limitHours) || limitHours < 0 || limitHours > TRUST_HOURS_MAX) {
+      return { ok: false, refusal: { reason: 'invalid-trustline' } }
+    }
+    const signed = await this.#parts.signer.sign<TrustEntry>(book, { type: 'trust', peer: peer as EntryId, limitHours, gateway: gateway as PublicKeyHex })
+    return signed.ok ? { ok: true, value: signed.value.id } : signed
   }
 
   // ---- what this phone does by itself ----------------------------------------------

@@ -30,6 +30,8 @@ export function CreatePoolScreen() {
   const [levy, setLevy] = useState('')
   const [softMin, setSoftMin] = useState('')
   const [softMax, setSoftMax] = useState('')
+  /** One whole unit's worth in HOUR, "1" or "1/2" (issue 19); empty: no rate, no trade with other pools. */
+  const [hourRate, setHourRate] = useState('')
   const [error, setError] = useState<Text>('')
   /** The relay's answer to GET /witness; undefined while asking. */
   const [probe, setProbe] = useState<WitnessProbe | undefined>(undefined)
@@ -59,6 +61,10 @@ export function CreatePoolScreen() {
     if (softParsed && (!softParsed.ok || softParsed.minorUnits > creditParsed.minorUnits)) return setError(t.create.numberProblem(t.create.softMin))
     const softMaxParsed = softMax.trim() !== '' ? parseAmount(softMax, digits) : null
     if (softMaxParsed && (!softMaxParsed.ok || (maxParsed?.ok && softMaxParsed.minorUnits > maxParsed.minorUnits))) return setError(t.create.numberProblem(t.create.softMax))
+    const hour = /^\s*(\d{1,9})\s*(?:\/\s*(\d{1,9})\s*)?$/.exec(hourRate)
+    const hourNum = hour ? Number(hour[1]) : 0
+    const hourDen = hour?.[2] !== undefined ? Number(hour[2]) : 1
+    if (hourRate.trim() !== '' && (!hour || hourNum < 1 || hourDen < 1)) return setError(t.create.numberProblem(t.create.hourRate))
     const policy: Policy = {
       kind,
       name: name.trim().normalize('NFC'),
@@ -71,6 +77,7 @@ export function CreatePoolScreen() {
       ...(levyParsed && levyParsed.ok ? { feeBasisPoints: levyParsed.minorUnits } : {}),
       ...(softParsed && softParsed.ok ? { softMinBalance: -softParsed.minorUnits } : {}),
       ...(softMaxParsed && softMaxParsed.ok ? { softMaxBalance: softMaxParsed.minorUnits } : {}),
+      ...(hour ? { hourRate: { num: hourNum, den: hourDen } } : {}),
     }
     const pastedKey = pasted.trim() === '' ? undefined : parseWitnessKey(pasted)
     if (pasted.trim() !== '' && pastedKey === undefined) return setPastedError(t.create.witnessKeyProblem)
@@ -110,6 +117,7 @@ export function CreatePoolScreen() {
         {kind === 'mutual-credit' && <Field id="pool-soft-min" label={t.create.softMin} value={softMin} onInput={setSoftMin} inputMode="decimal" />}
         <Field id="pool-soft-max" label={t.create.softMax} value={softMax} onInput={setSoftMax} inputMode="decimal" />
         <Field id="pool-levy" label={t.create.levy} value={levy} onInput={setLevy} inputMode="decimal" />
+        <Field id="pool-hour-rate" label={t.create.hourRate} value={hourRate} onInput={setHourRate} />
         <label class="choice">
           <input type="checkbox" checked={twoStep} onChange={(event) => setTwoStep(event.currentTarget.checked)} />
           <span>

@@ -110,6 +110,9 @@ export function AcrossScreen({ pool }: { pool: string }) {
 
 function Trustlines({ cross, pool, policy }: { cross: CrossPool; pool: string; policy: Policy | null }) {
   const c = words()
+  const wallet = useWallet()
+  const gatekeeper = wallet.pool(pool)?.role === 'gatekeeper'
+  const [editing, setEditing] = useState<string | undefined>()
   const lines = cross.trustlines(pool)
   const units = (value: number): string => amountIn(value, policy ? { decimals: policy.decimals, symbol: policy.symbol } : undefined)
   return (
@@ -128,23 +131,74 @@ function Trustlines({ cross, pool, policy }: { cross: CrossPool; pool: string; p
                 <th scope="col">{c.trustUsed}</th>
                 <th scope="col">{c.trustHeld}</th>
                 <th scope="col">{c.trustAvailable}</th>
+                {gatekeeper && <th scope="col"><span class="visually-hidden">{c.trustChange}</span></th>}
               </tr>
             </thead>
             <tbody>
               {lines.map((line) => (
                 <tr key={line.peer} data-testid="trustline" data-peer={line.peer}>
                   <th scope="row"><bdi>{line.peerName ?? line.peer.slice(0, 8)}</bdi></th>
-                  <td>{c.hours(line.limitHours)} <span class="hint">(<bdi>{units(line.limit)}</bdi>)</span></td>
+                  <td data-testid="trust-limit">{c.hours(line.limitHours)} <span class="hint">(<bdi>{units(line.limit)}</bdi>)</span></td>
                   <td data-testid="trust-used"><bdi>{units(line.used)}</bdi></td>
                   <td><bdi>{units(line.held)}</bdi></td>
                   <td data-testid="trust-available"><bdi>{units(line.available)}</bdi></td>
+                  {gatekeeper && (
+                    <td>
+                      <button type="button" class="secondary" onClick={() => setEditing(line.peer)} data-testid="trust-change">{c.trustChange}</button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {gatekeeper && editing !== undefined && (
+        <TrustForm key={editing} cross={cross} pool={pool} peer={editing} gateway={lines.find((l) => l.peer === editing)?.gateway ?? ''} limit={String(lines.find((l) => l.peer === editing)?.limitHours ?? '')} onDone={() => setEditing(undefined)} />
+      )}
+      {gatekeeper && editing === undefined && policy?.hourRate && (
+        <details data-testid="trust-add">
+          <summary>{c.trustAddHeading}</summary>
+          <TrustForm cross={cross} pool={pool} peer="" gateway="" limit="" onDone={() => undefined} />
+        </details>
+      )}
     </div>
+  )
+}
+
+/** A gatekeeper's new limit for a trustline, or a new trustline (the peer pool's id and the gateway key are pasted). */
+function TrustForm({ cross, pool, peer, gateway, limit, onDone }: { cross: CrossPool; pool: string; peer: string; gateway: string; limit: string; onDone: () => void }) {
+  const c = words()
+  const t = useStrings()
+  const wallet = useWallet()
+  const fresh = peer === ''
+  const [peerText, setPeer] = useState(peer)
+  const [gatewayText, setGateway] = useState(gateway)
+  const [limitText, setLimit] = useState(limit)
+  const [problem, setProblem] = useState<Text>('')
+  const [saved, setSaved] = useState(false)
+  const [signing, setSigning] = useState(false)
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    setSaved(false)
+    const hours = Number(limitText.trim())
+    if (limitText.trim() === '' || !Number.isSafeInteger(hours) || hours < 0) return setProblem(c.trustLimitProblem)
+    setProblem('')
+    setSigning(true)
+    const outcome = await cross.setTrust(pool, peerText.trim().toLowerCase(), hours, gatewayText.trim().toLowerCase())
+    setSigning(false)
+    if (!outcome.ok) return setProblem(refusalText(t, outcome.refusal, wallet.pool(pool)?.policy ?? null, Date.now()))
+    setSaved(true)
+    if (!fresh) onDone()
+  }
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate data-testid="trust-form">
+      {fresh && <Field id="trust-peer" label={c.trustAddPool} value={peerText} onInput={setPeer} />}
+      {fresh && <Field id="trust-gateway" label={c.trustAddGateway} value={gatewayText} onInput={setGateway} />}
+      <Field id="trust-limit" label={c.trustNewLimit} value={limitText} onInput={setLimit} inputMode="numeric" error={problem} />
+      <button type="submit" disabled={signing} data-testid="trust-sign">{signing ? c.paySigning : c.trustSign}</button>
+      {saved && <p class="notice" role="status" data-testid="trust-saved">{c.trustSaved}</p>}
+    </form>
   )
 }
 
