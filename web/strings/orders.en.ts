@@ -71,6 +71,18 @@ export const ordersEn = {
   acceptedFlash: 'Accepted. It is in your list of scheduled and repeating payments; you can stop it there.',
   stateAccepted: 'Accepted: paid each period as a repeating payment',
   acceptedByYou: 'You accepted it: each payment is in your list of scheduled and repeating payments.',
+  // The gatekeeper console: setting demurrage
+  demurrageTitle: 'Demurrage',
+  demurrageIntro: 'A charge on holding money: each period, every member pays this share of what they hold above the free base to the commons. It counts from when you sign it.',
+  demurrageRate: 'Rate per period, in percent',
+  demurrageDays: 'Period, in days',
+  demurrageBase: 'Free base: nothing is charged up to this balance (optional)',
+  demurrageSave: 'Sign the demurrage rule',
+  demurrageTurnOff: 'Turn demurrage off',
+  demurrageSet: 'Signed: the pool charges demurrage from now on.',
+  demurrageOff: 'Signed: the pool charges no demurrage from now on.',
+  demurrageRateProblem: 'Enter a rate above 0 and below 100, for example 2 or 0.5.',
+  demurrageDaysProblem: 'Enter a whole number of days, 1 or more (at most ten years).',
 }
 
 export type OrdersStrings = typeof ordersEn

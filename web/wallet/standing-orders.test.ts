@@ -184,3 +184,20 @@ describe('a recurring request', () => {
     expect(await alice.orders.ask(pool, 500, '', alice.pool(pool)!.me, { everySeconds: WEEK_S })).toMatchObject({ ok: false, refusal: { reason: 'pay-yourself' } })
   })
 })
+
+describe('demurrage set from the gatekeeper console', () => {
+  it('a gatekeeper signs it and turns it off; a member cannot; a bad rule is refused before signing', async () => {
+    const { pool, gatekeeper, alice, bob } = await poolOfThree()
+    const rule = { rateNum: 20_000, rateDen: 1_000_000, periodSeconds: 30 * 86_400, freeBase: 1000 }
+    expect((await gatekeeper.orders.setDemurrage(pool, rule)).ok).toBe(true)
+    expect(gatekeeper.pool(pool)!.policy?.demurrage).toEqual(rule)
+    await exchange(pool, gatekeeper, alice, bob)
+    expect(alice.pool(pool)!.policy?.demurrage).toEqual(rule)
+    expect(await alice.orders.setDemurrage(pool, null)).toMatchObject({ ok: false, refusal: { reason: 'not-authorized' } })
+    expect(await gatekeeper.orders.setDemurrage(pool, { ...rule, periodSeconds: 3600 })).toMatchObject({ ok: false, refusal: { reason: 'order-invalid' } })
+    expect(await gatekeeper.orders.setDemurrage(pool, { ...rule, rateNum: 1_000_000 })).toMatchObject({ ok: false, refusal: { reason: 'order-invalid' } })
+    clock += 1000
+    expect((await gatekeeper.orders.setDemurrage(pool, null)).ok).toBe(true)
+    expect(gatekeeper.pool(pool)!.policy?.demurrage ?? null).toBeNull()
+  })
+})

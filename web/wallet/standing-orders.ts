@@ -12,6 +12,7 @@
  * (ORDER_COLLECT_RETRY_SECONDS), not on every tick.
  */
 import {
+  DEMURRAGE_PERIOD_SECONDS_MAX, DEMURRAGE_PERIOD_SECONDS_MIN, DEMURRAGE_RATE_DEN_MAX, type Demurrage, type PolicyEntry,
   ORDER_COLLECT_PER_RUN_MAX, ORDER_COLLECT_RETRY_SECONDS, ORDER_COUNT_MAX, ORDER_EVERY_SECONDS_MAX, ORDER_EVERY_SECONDS_MIN, periodsToCollect,
   type AcceptEntry, type CancelEntry, type CollectEntry, type EntryId, type OrderEntry, type PublicKeyHex, type RequestEntry,
 } from '../../core/index.ts'
@@ -118,6 +119,24 @@ export class StandingOrders {
     const book = this.#parts.pools.get(pool)
     if (!book) return refused('unknown-pool')
     return idOf(await this.#parts.signer.sign<AcceptEntry>(book, { type: 'accept', entry: request as EntryId }, { extraDeps: [request as EntryId] }))
+  }
+
+  /**
+   * A gatekeeper sets the pool's demurrage (a `policy` entry: a rate per period above a free base,
+   * to the commons; core/rules/demurrage.ts), or turns it off with null. It counts from where the
+   * entry is in the log; the validator refuses it from anyone but a gatekeeper.
+   */
+  async setDemurrage(pool: string, demurrage: Demurrage | null): Promise<Outcome> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    if (demurrage) {
+      const { rateNum, rateDen, periodSeconds, freeBase } = demurrage
+      const whole = [rateNum, rateDen, periodSeconds, freeBase].every(Number.isSafeInteger)
+      if (!whole || rateNum < 1 || rateNum >= rateDen || rateDen > DEMURRAGE_RATE_DEN_MAX || periodSeconds < DEMURRAGE_PERIOD_SECONDS_MIN || periodSeconds > DEMURRAGE_PERIOD_SECONDS_MAX || freeBase < 0) {
+        return refused('order-invalid', `expected a rate between 0 and 1 (at most ${DEMURRAGE_RATE_DEN_MAX} parts), a period of ${DEMURRAGE_PERIOD_SECONDS_MIN}–${DEMURRAGE_PERIOD_SECONDS_MAX} s and a free base from 0`)
+      }
+    }
+    return kept(await this.#parts.signer.sign<PolicyEntry>(book, { type: 'policy', policy: { demurrage } }))
   }
 
   /** Stops a standing order or cancels a scheduled payment: no later period is paid. */

@@ -1,3 +1,4 @@
+import { DemurrageSetting } from '../components/DemurrageSetting.tsx'
 import { useEffect, useState } from 'preact/hooks'
 import { parseAmount } from '../../lib/amount.ts'
 import { shortKey } from '../../lib/short-key.ts'
@@ -239,6 +240,7 @@ export function ManageScreen({ pool }: { pool: string }) {
         {witnessNote && <p class="notice" role="status" data-testid="witness-added"><Words text={witnessNote} /></p>}
         {view.commons !== undefined && <p>{t.manage.commons(iso(money(view.commons, policy)))}</p>}
         {view.demurrageCollected !== undefined && <p data-testid="demurrage-collected">{t.orders.demurrageCollected(iso(money(view.demurrageCollected, policy)))}</p>}
+        <DemurrageSetting pool={pool} policy={policy} />
         <p>
           <button type="button" class="secondary" data-testid="pool-csv" onClick={() => {
               const text = wallet.poolCsv(pool)
