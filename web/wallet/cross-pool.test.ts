@@ -133,6 +133,8 @@ describe('a gatekeeper\'s trust in another pool', () => {
     let now = clock
     const made = await community(RATED, async () => (await device()).wallet, (ms) => (clock = now += ms))
     const { pool, gatekeeper, alice, bobKey } = made
+    // Later than Bob's join: an entry at the same millisecond may sort before it (ties go by id).
+    clock = now += 1000
     const before = alice.poolLines(pool).length
     expect(await (await alice.crossPool()).setTrust(pool, PEER, 10, GATEWAY)).toMatchObject({ ok: false, refusal: { reason: 'not-authorized' } })
     const cross = await gatekeeper.crossPool()
