@@ -152,3 +152,32 @@ export const POSTGRES_CONNECTIONS_MAX = 8
 
 /** How long a query waits for a connection before it fails (the database is down): the relay holds the change back meanwhile. */
 export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000
+
+// ---- Web Push (push.ts) -------------------------------------------------------
+
+/** Browser subscriptions the relay keeps (one per installed app, naming its pools). */
+export const PUSH_SUBSCRIPTIONS_MAX = 10_000
+
+/** Pools one subscription names. */
+export const PUSH_POOLS_PER_SUBSCRIPTION_MAX = 64
+
+/** Characters of a push endpoint URL (the big push services' are under 500). */
+export const PUSH_ENDPOINT_CHARS_MAX = 1_024
+
+/** Bytes of one POST /push/subscribe or /push/unsubscribe body. */
+export const PUSH_REQUEST_BYTES_MAX = 8 * 1024
+
+/** Least milliseconds between two pushes of one pool to one subscription; changes in between make one push at the end. */
+export const PUSH_INTERVAL_MS_MIN = 30_000
+
+/** How long a push service keeps a wake-up for an unreachable phone: a day (older news is found by syncing anyway). */
+export const PUSH_TTL_SECONDS = 86_400
+
+/** Milliseconds the relay waits for a push service's answer. */
+export const PUSH_SEND_TIMEOUT_MS = 10_000
+
+/**
+ * Hosts of the browsers' push services, the only places a subscription may make the relay post to:
+ * Chrome and Edge's FCM, Firefox's autopush, Safari's Apple push, Windows' WNS.
+ */
+export const PUSH_HOSTS_DEFAULT: readonly string[] = ['fcm.googleapis.com', 'updates.push.services.mozilla.com', '*.push.apple.com', '*.notify.windows.com']

@@ -33,6 +33,7 @@ import { verifyEd25519 } from './native-verify.ts'
 import { RelayWitness, WITNESSED_POOLS_FILE_NAME } from './witness.ts'
 import { Coordinator, coordinatorSecretOf } from './coordinator.ts'
 import { Mailboxes } from './mailbox.ts'
+import { PushRelay, type PushOptions } from './push.ts'
 
 export interface RelayOptions {
   /** Loopback unless the operator says otherwise. */
@@ -61,6 +62,8 @@ export interface RelayOptions {
   readonly memoryBudgetMb?: number
   /** Eviction timing, for tests (limits.ts has the defaults). */
   readonly eviction?: { readonly idleMsMin?: number; readonly idleMsMax?: number; readonly sweepIntervalMs?: number }
+  /** Web Push to the browsers that follow a witnessed pool (push.ts); false: no /push/ endpoints. */
+  readonly push?: PushOptions | false
 }
 
 export interface RelayWitnessOptions {
@@ -86,6 +89,8 @@ export interface Relay {
   readonly limits: RelayLimits
   /** The witness, when the relay was given a key. */
   readonly witness: RelayWitness | undefined
+  /** Web Push (push.ts), unless turned off. */
+  readonly push: PushRelay | undefined
   /** Takes idle documents out of memory (they load again from disk on demand). */
   readonly eviction: DocumentEviction
   /** Open client connections. */
@@ -201,6 +206,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   guardEmptySaves(repo)
   // and an evicted document must not stay in the heap through upstream's loader (eviction.ts).
   guardLoadLeak(repo)
+  const push = options.push === false ? undefined : new PushRelay({ ...options.push, dataDir: options.dataDir, log })
   const coordinator = options.witness ? new Coordinator(coordinatorSecretOf(options.witness.secretKey)) : undefined
   const witness = options.witness && new RelayWitness({
     repo,
@@ -215,6 +221,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     log,
     onCheckpoint: () => metrics.checkpointsSigned.inc(),
     onRefused: () => metrics.limitHits.inc({ limit: 'witnessedPools' }),
+    onPoolChanged: (pool) => push?.poolChanged(pool),
   })
   late.witness = witness
   const eviction = new DocumentEviction({
@@ -339,6 +346,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       return
     }
     if (await mailboxes.handle(request, response, pathname ?? '/')) return
+    if (push && (await push.handle(request, response, pathname ?? '/'))) return
     if (pathname === '/metrics') {
       const body = await metrics.registry.metrics()
       response.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
@@ -393,6 +401,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       clearInterval(evictionTimer)
       // No checkpoint starts once closing began; the state file is written.
       await witness?.close()
+      await push?.close()
       try {
         await withTimeout(flush(), SHUTDOWN_FLUSH_TIMEOUT_MS)
       } catch (error) {
@@ -418,7 +427,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   return {
     host, port, httpUrl: `http://${urlHost}:${port}`, syncUrl: `ws://${urlHost}:${port}/sync`,
-    repo, storage, metrics, limits, witness, eviction,
+    repo, storage, metrics, limits, witness, push, eviction,
     connectionCount: () => sockets.size,
     flush, close,
   }

@@ -66,6 +66,8 @@ export interface WitnessOptions {
   readonly coordinator?: Coordinator
   /** Called once per collect the coordinator signed and published (metrics). */
   readonly onCollect?: () => void
+  /** Called when entries by someone else than the relay arrive in a pool witnessed (Web Push wakes its followers: push.ts). */
+  readonly onPoolChanged?: (pool: EntryId) => void
 }
 
 interface WitnessedPool {
@@ -101,6 +103,7 @@ export class RelayWitness {
   readonly #onRefused: () => void
   readonly #coordinator: Coordinator | undefined
   readonly #onCollect: () => void
+  readonly #onPoolChanged: (pool: EntryId) => void
   #coordinateTimer: NodeJS.Timeout | undefined
   readonly #pools = new Map<EntryId, WitnessedPool>()
   /** Pools that stopped naming the relay, with the entries that had named it (a new one starts the pool again). */
@@ -137,6 +140,7 @@ export class RelayWitness {
     this.#onRefused = options.onRefused ?? (() => {})
     this.#coordinator = options.coordinator
     this.#onCollect = options.onCollect ?? (() => {})
+    this.#onPoolChanged = options.onPoolChanged ?? (() => {})
     if (this.#coordinator) {
       // Payments fall due with nothing arriving: look every so often, not only after a change.
       this.#coordinateTimer = setInterval(() => void this.#coordinateAll(), COORDINATE_INTERVAL_MS)
@@ -381,6 +385,7 @@ export class RelayWitness {
     if (others) {
       pool.changed = true
       this.#schedule(pool)
+      this.#onPoolChanged(pool.pool)
     }
   }
 
