@@ -61,6 +61,10 @@ async function boot(root: HTMLElement): Promise<void> {
   persist = await askPersistentStorage()
   warnStorage = warnAboutStorageOnce(persist)
   draw()
+  // Web Push, when this browser is subscribed: the relay hears the pools followed now (joined since).
+  if ('PushManager' in window) {
+    void import('./notify/web-push.ts').then((push) => push.refreshWebPush(wallet.poolIds(), catalogue()))
+  }
   // Exposed for end-to-end tests and for curious auditors in the console: read-only use only.
   ;(globalThis as { heroes?: unknown }).heroes = { wallet }
 }

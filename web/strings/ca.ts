@@ -12,6 +12,7 @@ import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import { crossCa } from './cross.ca.ts'
 import type { MarketStrings } from './market.en.ts'
+import type { PushStrings } from './push.en.ts'
 import { ordersCa } from './orders.ca.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
@@ -826,4 +827,20 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const ca: Catalogue = { strings, market, marketLink, cross: crossCa }
+const push: PushStrings = {
+  title: 'Desperta l’app tancada (Web Push)',
+  intro: 'El teu relé pot demanar al servei push del navegador (el de Google, Mozilla, Apple o Microsoft, segons el navegador) que desperti Heroes quan arribi alguna cosa nova a una de les teves caixes, fins i tot amb l’app tancada. El missatge anomena la caixa i res més: cap import, nom ni nota. El relé sap que aquest navegador segueix aquestes caixes.',
+  enable: 'Desperta’m a través del relé',
+  enabling: 'Activant…',
+  on: 'Web Push està activat per a les teves caixes en aquest telèfon.',
+  disable: 'Desactiva Web Push',
+  off: 'Web Push està desactivat.',
+  problems: {
+    denied: 'Web Push necessita les notificacions, que aquest navegador no permet a Heroes.',
+    'no-relay': 'Aquest relé no ofereix Web Push.',
+    'push-service': 'Aquest navegador no ha pogut contactar amb el seu servei push (sense xarxa, o un navegador que no en té). Torna-ho a provar més tard.',
+  },
+  notice: 'Hi ha novetats al teu moneder. Obre Heroes per veure-les.',
+}
+
+export const ca: Catalogue = { strings, market, marketLink, cross: crossCa, push }

@@ -19,6 +19,7 @@ import { LANGUAGES, pickLanguage, type Catalogue } from './languages.ts'
 import { marketLinkEn } from './market-link.en.ts'
 import { marketEn } from './market.en.ts'
 import { crossEn } from './cross.en.ts'
+import { pushEn } from './push.en.ts'
 import { plural } from './plural.ts'
 
 const catalogues: Record<Exclude<(typeof LANGUAGES)[number], 'en'>, Catalogue> = { it: italian, fr, es, ca }
@@ -70,9 +71,10 @@ describe('the catalogues', () => {
       expect(shapeDifferences(marketEn, catalogue.market, `${code}.market`)).toEqual([])
       expect(shapeDifferences(marketLinkEn, catalogue.marketLink, `${code}.marketLink`)).toEqual([])
       expect(shapeDifferences(crossEn, catalogue.cross, `${code}.cross`)).toEqual([])
+      expect(shapeDifferences(pushEn, catalogue.push, `${code}.push`)).toEqual([])
     })
     it(`${code}'s sentences print no undefined, NaN or [object Object]`, () => {
-      const bad = [...sampleTexts(catalogue.strings), ...sampleTexts(catalogue.market), ...sampleTexts(catalogue.marketLink), ...sampleTexts(catalogue.cross)].filter(([, text]) => /undefined|NaN|\[object/.test(text))
+      const bad = [...sampleTexts(catalogue.strings), ...sampleTexts(catalogue.market), ...sampleTexts(catalogue.marketLink), ...sampleTexts(catalogue.cross), ...sampleTexts(catalogue.push)].filter(([, text]) => /undefined|NaN|\[object/.test(text))
       expect(bad).toEqual([])
     })
   }

@@ -8,6 +8,7 @@ import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import { crossEs } from './cross.es.ts'
 import type { MarketStrings } from './market.en.ts'
+import type { PushStrings } from './push.en.ts'
 import { ordersEs } from './orders.es.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
@@ -822,4 +823,20 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const es: Catalogue = { strings, market, marketLink, cross: crossEs }
+const push: PushStrings = {
+  title: 'Despertar la app cerrada (Web Push)',
+  intro: 'Tu relé puede pedir al servicio push de tu navegador (el de Google, Mozilla, Apple o Microsoft, según el navegador) que despierte Heroes cuando llegue algo nuevo a una de tus cajas, aunque la app esté cerrada. El mensaje nombra la caja y nada más: ningún importe, nombre ni nota. El relé sabe que este navegador sigue estas cajas.',
+  enable: 'Despertarme a través del relé',
+  enabling: 'Activando…',
+  on: 'Web Push está activado para tus cajas en este teléfono.',
+  disable: 'Desactivar Web Push',
+  off: 'Web Push está desactivado.',
+  problems: {
+    denied: 'Web Push necesita las notificaciones, que este navegador niega a Heroes.',
+    'no-relay': 'Este relé no ofrece Web Push.',
+    'push-service': 'Este navegador no pudo contactar con su servicio push (sin red, o un navegador sin él). Inténtalo más tarde.',
+  },
+  notice: 'Hay novedades en tu cartera. Abre Heroes para verlas.',
+}
+
+export const es: Catalogue = { strings, market, marketLink, cross: crossEs, push }

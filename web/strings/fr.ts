@@ -8,6 +8,7 @@ import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import { crossFr } from './cross.fr.ts'
 import type { MarketStrings } from './market.en.ts'
+import type { PushStrings } from './push.en.ts'
 import { ordersFr } from './orders.fr.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
@@ -823,4 +824,20 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const fr: Catalogue = { strings, market, marketLink, cross: crossFr }
+const push: PushStrings = {
+  title: 'Réveiller l’app fermée (Web Push)',
+  intro: 'Votre relais peut demander au service push de votre navigateur (celui de Google, Mozilla, Apple ou Microsoft, selon le navigateur) de réveiller Heroes quand du nouveau arrive dans une de vos caisses, même app fermée. Le message nomme la caisse et rien d’autre : ni montant, ni nom, ni note. Le relais apprend que ce navigateur suit ces caisses.',
+  enable: 'Me réveiller par le relais',
+  enabling: 'Activation…',
+  on: 'Web Push est activé pour vos caisses sur ce téléphone.',
+  disable: 'Désactiver Web Push',
+  off: 'Web Push est désactivé.',
+  problems: {
+    denied: 'Web Push a besoin des notifications, que ce navigateur refuse à Heroes.',
+    'no-relay': 'Ce relais ne propose pas Web Push.',
+    'push-service': 'Ce navigateur n’a pas pu joindre son service push (pas de réseau, ou un navigateur sans). Réessayez plus tard.',
+  },
+  notice: 'Du nouveau dans votre portefeuille. Ouvrez Heroes pour le voir.',
+}
+
+export const fr: Catalogue = { strings, market, marketLink, cross: crossFr, push }

@@ -8,6 +8,7 @@ import type { Catalogue } from './languages.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import { crossIt } from './cross.it.ts'
 import type { MarketStrings } from './market.en.ts'
+import type { PushStrings } from './push.en.ts'
 import { ordersIt } from './orders.it.ts'
 import { phrase } from './phrase.ts'
 import { plural } from './plural.ts'
@@ -822,4 +823,20 @@ const market: MarketStrings = {
   refusals: {},
 }
 
-export const it: Catalogue = { strings, market, marketLink, cross: crossIt }
+const push: PushStrings = {
+  title: 'Svegliare l’app chiusa (Web Push)',
+  intro: 'Il tuo relay può chiedere al servizio push del browser (di Google, Mozilla, Apple o Microsoft, secondo il browser) di svegliare Heroes quando arriva qualcosa di nuovo in una delle tue casse, anche ad app chiusa. Il messaggio nomina la cassa e nient’altro: nessun importo, nome o nota. Il relay viene a sapere che questo browser segue queste casse.',
+  enable: 'Svegliami tramite il relay',
+  enabling: 'Attivazione…',
+  on: 'Web Push è attivo per le tue casse su questo telefono.',
+  disable: 'Disattiva Web Push',
+  off: 'Web Push è disattivato.',
+  problems: {
+    denied: 'Web Push ha bisogno delle notifiche, che questo browser rifiuta a Heroes.',
+    'no-relay': 'Questo relay non offre Web Push.',
+    'push-service': 'Questo browser non ha raggiunto il suo servizio push (niente rete, o un browser senza). Riprova più tardi.',
+  },
+  notice: 'Qualcosa di nuovo nel tuo portafoglio. Apri Heroes per vederlo.',
+}
+
+export const it: Catalogue = { strings, market, marketLink, cross: crossIt, push }

@@ -9,6 +9,7 @@ import type { Strings } from './en.ts'
 import type { MarketStrings } from './market.en.ts'
 import type { MarketLinkStrings } from './market-link.en.ts'
 import type { CrossStrings } from './cross.en.ts'
+import type { PushStrings } from './push.en.ts'
 
 export const LANGUAGES = ['en', 'it', 'fr', 'es', 'ca'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -24,6 +25,8 @@ export interface Catalogue {
   readonly marketLink: MarketLinkStrings
   /** Undefined for English, whose words between pools load with those screens. */
   readonly cross?: CrossStrings
+  /** Undefined for English, whose Web Push words load with the Web Push settings (push.en.ts). */
+  readonly push?: PushStrings
 }
 
 export function isLanguage(value: unknown): value is Language {
