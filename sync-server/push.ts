@@ -25,9 +25,9 @@
  *   Logs carry a short hash of an endpoint, never the endpoint (it is a capability).
  */
 import { createHash, type JsonWebKey } from 'node:crypto'
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import {
   PUSH_ENDPOINT_CHARS_MAX, PUSH_HOSTS_DEFAULT, PUSH_INTERVAL_MS_MIN, PUSH_POOLS_PER_SUBSCRIPTION_MAX, PUSH_REQUEST_BYTES_MAX,
   PUSH_SEND_TIMEOUT_MS, PUSH_SUBSCRIPTIONS_MAX, PUSH_TTL_SECONDS,
@@ -264,6 +264,8 @@ export class PushRelay {
 
 function loadOrCreateVapidKeys(file: string): VapidKeys {
   if (existsSync(file)) return vapidKeysFromJwk(JSON.parse(readFileSync(file, 'utf8')) as JsonWebKey)
+  // With its documents in PostgreSQL the relay may not have made its data directory yet.
+  mkdirSync(dirname(file), { recursive: true })
   const { keys, jwk } = generateVapidKeys()
   writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 })
   return keys
