@@ -3,6 +3,7 @@
  * failing seed with its replay command and trace, and the rate in seeds per
  * second. Exits 1 if any seed failed.
  */
+import { SHARD_ENTRIES } from '../core/sync/limits.ts'
 import { parseSimArgs } from './args.ts'
 import { formatFailure, replayCommand } from './report.ts'
 import { UNHANDLED_REJECTION_NOTE, runSimulation, type SimOptions } from './simulation.ts'
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
   const witness = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
   const orders = { orders: 0, paid: 0, refused: 0 }
   const linked = { linked: 0, removed: 0, paid: 0, voided: 0 }
+  let longChains = 0
   const rejecting: number[] = []
   let ran = 0
   for (const [i, seed] of seeds.entries()) {
@@ -40,6 +42,7 @@ async function main(): Promise<number> {
     for (const key of Object.keys(witness) as Array<keyof typeof witness>) witness[key] += result.figures.witness[key]
     for (const key of Object.keys(orders) as Array<keyof typeof orders>) orders[key] += result.figures.orders[key]
     for (const key of Object.keys(linked) as Array<keyof typeof linked>) linked[key] += result.figures.devices[key]
+    longChains += result.figures.chainsPastFirstShard
     if (result.notes.some((note) => note.startsWith(UNHANDLED_REJECTION_NOTE))) rejecting.push(seed)
     if (!result.ok) {
       failed++
@@ -74,6 +77,7 @@ async function main(): Promise<number> {
   )
   console.log(`sim: money over time: ${orders.orders} standing order(s) and scheduled payment(s), ${orders.paid} period(s) paid, ${orders.refused} collect(s) refused`)
   console.log(`sim: devices: ${linked.linked} linked, ${linked.removed} removed; ${linked.paid} payment(s) from device keys accepted, ${linked.voided} voided by a removal's cutoff`)
+  console.log(`sim: shards: ${longChains} chain(s) went past their first shard (${SHARD_ENTRIES} entries)`)
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)
   return failed > 0 ? 1 : 0
 }

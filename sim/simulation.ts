@@ -22,6 +22,7 @@ import { attackSomething } from './actors/attacks.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { collectDue, orderSomething, stopAnOrder } from './actors/standingOrders.ts'
 import { linkDevice, payFromDevice, revokeDevice } from './actors/linkedDevices.ts'
+import { chainsPastFirstShard, longHistory } from './longHistory.ts'
 import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
 import { FaultNetwork, RUN_MESSAGES_MAX } from './faultNetwork.ts'
@@ -70,6 +71,11 @@ export interface SimOptions {
    * Off with `witnesses: false`, so the old campaign's seeds replay as they ran.
    */
   readonly linkedDevices?: boolean
+  /**
+   * Some pools have a member whose chain is a shard long before the run (longHistory.ts).
+   * Off with `witnesses: false`, so the old campaign's seeds replay as they ran.
+   */
+  readonly longChains?: boolean
   /** Virtual time healing may take before the run is a liveness failure (30 minutes unless a test wants its verdict sooner). */
   readonly healLimitMs?: number
 }
@@ -94,6 +100,8 @@ export interface SimResult {
     readonly witness: WitnessFigures
     readonly orders: OrderFigures
     readonly devices: DeviceFigures
+    /** Authors whose chain went past its first shard (issue 14). */
+    readonly chainsPastFirstShard: number
   }
 }
 
@@ -204,7 +212,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     // Its own stream: a seed whose pools name no witness draws everything else as before witnesses existed.
     const witnessing = drawWitnesses(new Prng(seed, 'witnesses'), scenario, steps, options.witnesses !== false)
     const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, options.orders !== false && options.witnesses !== false,
-      options.linkedDevices !== false && options.witnesses !== false)
+      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
     const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}`
@@ -267,13 +275,14 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
         entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
         forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
         witness: witnessFigures, orders: orderFigures(world), devices: deviceFigures(world),
+        chainsPastFirstShard: world.pools.reduce((n, cast) => n + chainsPastFirstShard(cast.gatekeeper.ledger.entries()), 0),
       },
     }
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return {
       seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
-      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES },
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES, chainsPastFirstShard: 0 },
     }
   } finally {
     process.off('unhandledRejection', onRejection)
@@ -286,7 +295,7 @@ function witnessedPools(world: World): PoolCast[] {
   return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
 }
 
-function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean): World {
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -324,13 +333,16 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
       const skew = setup.chance(0.5) ? setup.int(-scenario.skewMaxMs, scenario.skewMaxMs) : setup.int(-5_000, 5_000)
       return new Device({ name, pool: plan.pool, key, initial, clockSkewMs: skew, network, verifier, signatureCache: cache, trace })
     }
-    const gatekeeper = device(`p${p}-gatekeeper`, plan.gatekeeper, plan.founding)
     const members = [...plan.members]
     const cheaterKey = scenario.withCheater ? members.shift() : undefined
     const forgerKey = scenario.withForger ? members.shift() : undefined
+    // Issue 14: in some pools the first honest member's chain is a shard long already (longHistory.ts).
+    const history = longChains ? longHistory(seed, plan, members[0]) : []
+    if (history.length > 0) trace.note(`pool ${p}: member0 starts with ${history.length} entries of its own (its next ones go past the first shard)`)
+    const gatekeeper = device(`p${p}-gatekeeper`, plan.gatekeeper, [...plan.founding, ...history])
     const cheater = cheaterKey ? Array.from({ length: phones }, (_, i) => device(`p${p}-cheater-${'abcd'[i]}`, cheaterKey, [plan.genesis])) : undefined
     const forger = forgerKey ? device(`p${p}-forger`, forgerKey, [plan.genesis]) : undefined
-    const honest = members.map((key, i) => device(`p${p}-member${i}`, key, [plan.genesis]))
+    const honest = members.map((key, i) => device(`p${p}-member${i}`, key, i === 0 && history.length > 0 ? [...plan.founding, ...history] : [plan.genesis]))
     const newcomer = scenario.withNewcomer ? device(`p${p}-newcomer`, keyPairFor(seed, `pool${p}/newcomer`), [plan.genesis]) : undefined
     const crasher = scenario.withCrasher ? device(`p${p}-crasher`, keyPairFor(seed, `pool${p}/crasher`), [plan.genesis]) : undefined
     const inviteKey = newcomer ? keyPairFor(seed, `pool${p}/invite-key`) : undefined
