@@ -102,6 +102,19 @@ describe('one member on two devices', () => {
     expect((await c.alice.devices()).devices.list(c.pool)!.find((d) => d.key === laptopKey)?.lastActivity).toBe(clock)
   })
 
+  it('restores a linked device from its backup file as the same device of the same member', async () => {
+    const laptopKey = await link()
+    const snapshot = await laptop.snapshot()
+    const again = await device()
+    await again.restore(snapshot)
+    await exchange(c.pool, c.alice, again)
+    expect(again.pool(c.pool)?.me).toBe(c.aliceKey)
+    const rows = (await again.devices()).devices.list(c.pool)!
+    expect(rows.find((row) => row.thisDevice)?.key).toBe(laptopKey)
+    // Restored keys wait for their own chain from a relay before they sign (chain-guard.ts), as any restore.
+    expect(again.signingBlocked(c.pool)?.reason).toBe('needs-chain-head')
+  })
+
   it('removes a lost device: what it signed before stands, what it signs after is rejected on every device', async () => {
     const laptopKey = await link()
     clock += 61_000
