@@ -11,22 +11,40 @@
  * Upstream's close handler also schedules a reconnect that disconnect() does
  * not cancel: a Repo shut down soon after its peer died dialled again a
  * moment later, and kept dialling, so a relay whose peer had died never
- * exited after SIGTERM. Here a disconnected adapter stays disconnected.
+ * exited after SIGTERM. Here that reconnect belongs to the connection it was
+ * scheduled for: disconnect() (or reconnect()) makes it a no-op. An explicit
+ * connect() after disconnect() still dials (a device coming back online).
  */
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 
 export class ResilientWebSocketClientAdapter extends WebSocketClientAdapter {
-  /** Set by disconnect(): no reconnect, scheduled or not, dials again. */
-  #stopped = false
+  /** Bumped when a connection is dropped on purpose: a reconnect scheduled before then is stale. */
+  #session = 0
+  /** Upstream's retry interval is running (from connect until the socket opens): its ticks dial, so a close schedules nothing more. */
+  #retrying = false
 
   constructor(url: string, retryIntervalMs: number) {
     super(url, retryIntervalMs)
     this.onError = () => {}
+    const upstreamOnOpen = this.onOpen
+    this.onOpen = () => {
+      this.#retrying = false
+      upstreamOnOpen()
+    }
+    // Upstream's close handler, with its reconnect tied to this session.
+    this.onClose = () => {
+      if (this.remotePeerId) this.emit('peer-disconnected', { peerId: this.remotePeerId })
+      if (this.retryInterval <= 0 || this.#retrying) return
+      const session = this.#session
+      setTimeout(() => {
+        if (session === this.#session && this.peerId) this.connect(this.peerId, this.peerMetadata)
+      }, this.retryInterval)
+    }
   }
 
   override connect(peerId: Parameters<WebSocketClientAdapter['connect']>[0], peerMetadata?: Parameters<WebSocketClientAdapter['connect']>[1]): void {
-    if (this.#stopped) return
     super.connect(peerId, peerMetadata)
+    this.#retrying = true
   }
 
   /**
@@ -36,20 +54,20 @@ export class ResilientWebSocketClientAdapter extends WebSocketClientAdapter {
    * and a send on a closing socket throws). Callers use it when progress stalls.
    */
   reconnect(): void {
-    if (this.#stopped) return
     const peerId = this.peerId
     const peerMetadata = this.peerMetadata
     this.#drop()
     if (peerId) this.connect(peerId, peerMetadata)
   }
 
-  /** For good: upstream asserts a socket exists, so a second disconnect (shutdown after close) must be harmless. */
+  /** Upstream asserts a socket exists; a second disconnect (shutdown after close) must be harmless. */
   override disconnect(): void {
-    this.#stopped = true
     this.#drop()
   }
 
   #drop(): void {
+    this.#session++
+    this.#retrying = false
     if (!this.socket || !this.peerId) return
     // Upstream removes its listeners, then closes: a socket still connecting then emits 'error'
     // with nobody listening, which in Node is an uncaught exception.
