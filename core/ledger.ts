@@ -626,6 +626,11 @@ export class Ledger {
     return state ? duePeriods(state, time, max) : []
   }
 
+  /** Where the demurrage in force counts its period boundaries from (ms), or undefined without demurrage. */
+  get demurrageAnchor(): number | undefined {
+    return this.#state.demurrage?.anchor
+  }
+
   /** Demurrage the commons has collected in all. */
   get demurrageCollected(): number {
     return this.#state.demurrageCollected

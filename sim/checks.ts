@@ -126,6 +126,7 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       const when = asOf === FAR_FUTURE_MS ? 'far future' : 'latest real time'
       for (const problem of moneyProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
       for (const problem of communityProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
+      for (const problem of demurrageProblems(ledger, ledger.demurrageAnchor ?? cast.plan.genesis.time)) violations.push(`${tag} (${when}): demurrage: ${problem}`)
       const result = ledger.result()
       for (const problem of forkProblems(result, all, cast, world)) violations.push(`${tag} (${when}): ${problem}`)
       if (asOf === FAR_FUTURE_MS) {
@@ -205,6 +206,41 @@ function moneyProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): strin
     }
     lastTransfer.set(entry.author, time)
   }
+  return problems
+}
+
+/**
+ * Demurrage (issue 18), from where its boundaries count (`anchor`; the sim never changes the rate):
+ * walking the movements in order, each account is charged at most once for each period boundary (the boundary a
+ * charge reaches strictly increases per account), never more than the rate allows on what it held
+ * above the free base over the boundaries since its last charge (plus one minor unit of carried
+ * remainder), and the charges add up to what the commons says it collected.
+ */
+export function demurrageProblems(ledger: Pick<Ledger, 'result' | 'movements'>, anchor: number): string[] {
+  const result = ledger.result()
+  const d = result.policy?.demurrage
+  if (!d) return []
+  const problems: string[] = []
+  const periodMs = d.periodSeconds * 1000
+  const rate = d.rateNum / d.rateDen
+  const balances = new Map<string, number>()
+  const reached = new Map<string, number>()
+  let collected = 0
+  for (const m of ledger.movements()) {
+    if (m.demurrage) {
+      const boundary = Math.floor((m.time - anchor) / periodMs)
+      const before = reached.get(m.from!) ?? 0
+      if (boundary <= before) problems.push(`${m.from!.slice(0, 6)} charged ${m.amount} at ${m.at.slice(0, 8)} for boundary ${boundary}, already charged up to ${before}`)
+      const excess = (balances.get(m.from!) ?? 0) - d.freeBase
+      const bound = Math.ceil(excess * (1 - Math.pow(1 - rate, boundary - before))) + 1
+      if (m.amount > bound) problems.push(`${m.from!.slice(0, 6)} charged ${m.amount} at ${m.at.slice(0, 8)}, more than ${bound} (${boundary - before} boundaries on ${excess} above the free base)`)
+      reached.set(m.from!, boundary)
+      collected += m.amount
+    }
+    if (m.from !== null) balances.set(m.from, (balances.get(m.from) ?? 0) - m.amount)
+    balances.set(m.to, (balances.get(m.to) ?? 0) + m.amount - m.fee)
+  }
+  if (collected !== (result.demurrageCollected ?? 0)) problems.push(`charges add up to ${collected}, the commons says ${result.demurrageCollected ?? 0} collected`)
   return problems
 }
 

@@ -26,6 +26,7 @@ async function main(): Promise<number> {
   const orders = { orders: 0, paid: 0, refused: 0 }
   const linked = { linked: 0, removed: 0, paid: 0, voided: 0 }
   let longChains = 0
+  const demurrage = { pools: 0, charges: 0, collected: 0, ticks: 0, ticksRefused: 0, nights: 0 }
   const rejecting: number[] = []
   let ran = 0
   for (const [i, seed] of seeds.entries()) {
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
     for (const key of Object.keys(orders) as Array<keyof typeof orders>) orders[key] += result.figures.orders[key]
     for (const key of Object.keys(linked) as Array<keyof typeof linked>) linked[key] += result.figures.devices[key]
     longChains += result.figures.chainsPastFirstShard
+    for (const key of Object.keys(demurrage) as Array<keyof typeof demurrage>) demurrage[key] += result.figures.demurrage[key]
     if (result.notes.some((note) => note.startsWith(UNHANDLED_REJECTION_NOTE))) rejecting.push(seed)
     if (!result.ok) {
       failed++
@@ -53,6 +55,7 @@ async function main(): Promise<number> {
       console.log(`  witnesses: ${JSON.stringify(result.figures.witness)}`)
       console.log(`  orders: ${JSON.stringify(result.figures.orders)}`)
       console.log(`  devices: ${JSON.stringify(result.figures.devices)}`)
+      console.log(`  demurrage: ${JSON.stringify(result.figures.demurrage)}`)
       console.log(`  scenario: ${result.scenario}`)
       for (const note of result.notes) console.log(`  note: ${note}`)
       console.log(`  replay: ${replayCommand(options)}`)
@@ -76,6 +79,11 @@ async function main(): Promise<number> {
     `${witness.boundChecked} double spend(s) held to the loss bound (lost ${witness.lost} of at most ${witness.bound} in all); ${witness.attacks} attacks`,
   )
   console.log(`sim: money over time: ${orders.orders} standing order(s) and scheduled payment(s), ${orders.paid} period(s) paid, ${orders.refused} collect(s) refused`)
+  console.log(
+    `sim: demurrage: ${demurrage.pools} pool(s) charging it (founded a day or two before the run, or witnessed and sleeping through a night), ` +
+    `${demurrage.nights} seed(s) with a night; ${demurrage.charges} charge(s) collecting ${demurrage.collected} minor units for the commons, ` +
+    `${demurrage.ticks} tick(s) accepted, ${demurrage.ticksRefused} refused`,
+  )
   console.log(`sim: devices: ${linked.linked} linked, ${linked.removed} removed; ${linked.paid} payment(s) from device keys accepted, ${linked.voided} voided by a removal's cutoff`)
   console.log(`sim: shards: ${longChains} chain(s) went past their first shard (${SHARD_ENTRIES} entries)`)
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)

@@ -5,7 +5,7 @@
  * A witnessed pool's genesis also names its witnesses (primary first) and
  * the offline limits its honest members respect.
  */
-import { signEntry, toHex, type Entry, type EntryId, type Policy, type PoolEntry, type PublicKeyHex } from '../core/index.ts'
+import { signEntry, toHex, type Demurrage, type Entry, type EntryId, type Policy, type PoolEntry, type PublicKeyHex } from '../core/index.ts'
 import { keyPairFor, type KeyPair } from './keys.ts'
 import type { Prng } from './prng.ts'
 
@@ -31,7 +31,17 @@ export interface WitnessPolicy {
   readonly inviteTtlSeconds: number | undefined
 }
 
-export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng, witnessed?: WitnessPolicy): PoolPlan {
+/**
+ * Demurrage for a pool (issue 18): its rate, and how long before the run the pool was founded, so
+ * that a run of minutes crosses its daily boundaries (drawn by actors/demurrage.ts).
+ */
+export interface DemurragePlan {
+  readonly demurrage: Demurrage
+  /** The genesis is dated this long before the run's start. */
+  readonly foundedBeforeMs: number
+}
+
+export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng, witnessed?: WitnessPolicy, demurrage?: DemurragePlan): PoolPlan {
   const gatekeeper = keyPairFor(seed, `pool${index}/gatekeeper`)
   const issued = prng.chance(0.35)
   const policy: Policy = {
@@ -49,9 +59,10 @@ export function planPool(seed: number, index: number, memberCount: number, start
       ...(witnessed.offlineAllowanceSeconds !== undefined ? { offlineAllowanceSeconds: witnessed.offlineAllowanceSeconds } : {}),
       ...(witnessed.inviteTtlSeconds !== undefined ? { inviteTtlSeconds: witnessed.inviteTtlSeconds } : {}),
     } : {}),
+    ...(demurrage ? { demurrage: demurrage.demurrage } : {}),
   }
   const genesis = signEntry<PoolEntry>({
-    type: 'pool', author: gatekeeper.publicKey, seq: 1, prev: null, deps: [], time: startMs,
+    type: 'pool', author: gatekeeper.publicKey, seq: 1, prev: null, deps: [], time: startMs - (demurrage?.foundedBeforeMs ?? 0),
     policy, nonce: toHex(prng.bytes(16)),
   }, gatekeeper.secretKey)
   const pool = genesis.id
@@ -77,8 +88,10 @@ export function planPool(seed: number, index: number, memberCount: number, start
 export function describePolicy(policy: Policy): string {
   const fee = policy.feeBasisPoints ? ` fee ${policy.feeBasisPoints}bp` : ''
   const twoStep = policy.twoStep ? ' two-step' : ''
+  const d = policy.demurrage
+  const demurrage = d ? ` demurrage ${d.rateNum}/${d.rateDen} per ${d.periodSeconds}s above ${d.freeBase}` : ''
   const witnesses = policy.witnesses?.length ? ` witnesses ${policy.witnesses.map((key) => key.slice(0, 6)).join('+')} offline ≤${policy.offlineCountMax}×/${policy.offlineAmountMax}` : ''
-  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}${twoStep}${witnesses}`
+  return `${policy.kind} min ${policy.minBalance} max ${policy.maxBalance ?? '∞'} rate ${policy.rateLimitSeconds}s${fee}${twoStep}${witnesses}${demurrage}`
 }
 
 export type { PublicKeyHex }

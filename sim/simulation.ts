@@ -27,6 +27,7 @@ import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
 import { FaultNetwork, RUN_MESSAGES_MAX } from './faultNetwork.ts'
 import { describePolicy, planPool, type PoolPlan } from './poolSetup.ts'
+import { drawDemurrage, drawNight, tick, type Night } from './actors/demurrage.ts'
 import { Prng } from './prng.ts'
 import { keyPairFor } from './keys.ts'
 import { RelayNode } from './relayNode.ts'
@@ -102,6 +103,7 @@ export interface SimResult {
     readonly devices: DeviceFigures
     /** Authors whose chain went past its first shard (issue 14). */
     readonly chainsPastFirstShard: number
+    readonly demurrage: DemurrageFigures
   }
 }
 
@@ -116,6 +118,43 @@ export interface OrderFigures {
 }
 
 const NO_ORDER_FIGURES: OrderFigures = { orders: 0, paid: 0, refused: 0 }
+
+/** What demurrage did in one run (issue 18), as the gatekeepers' ledgers hold it once healed. */
+export interface DemurrageFigures {
+  /** Pools that charge it (founded a day or two before the run). */
+  readonly pools: number
+  /** Charges (one movement each, one or more boundaries) and what they collected for the commons. */
+  readonly charges: number
+  readonly collected: number
+  /** Gatekeepers' ticks accepted, and refused (within an hour of the last). */
+  readonly ticks: number
+  readonly ticksRefused: number
+  /** 1 when the world slept a day or two at one step (drawNight). */
+  readonly nights: number
+}
+
+const NO_DEMURRAGE_FIGURES: DemurrageFigures = { pools: 0, charges: 0, collected: 0, ticks: 0, ticksRefused: 0, nights: 0 }
+
+function demurrageFigures(world: World): DemurrageFigures {
+  let pools = 0
+  let charges = 0
+  let collected = 0
+  let ticks = 0
+  let ticksRefused = 0
+  for (const cast of world.pools) {
+    if (!cast.plan.policy.demurrage) continue
+    pools++
+    const ledger = cast.gatekeeper.ledger
+    for (const m of ledger.movements()) if (m.demurrage) charges++
+    collected += ledger.demurrageCollected
+    for (const v of ledger.result().entries) {
+      if (v.type !== 'tick') continue
+      if (v.status === 'accepted') ticks++
+      else if (v.status === 'rejected') ticksRefused++
+    }
+  }
+  return { pools, charges, collected, ticks, ticksRefused, nights: world.night ? 1 : 0 }
+}
 
 /** What members' second devices did in one run (issue 17), as the gatekeepers' ledgers hold it once healed. */
 export interface DeviceFigures {
@@ -211,8 +250,11 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const scenario = drawScenario(root.fork('scenario'), devicesPerPool, options.pools, options.relays)
     // Its own stream: a seed whose pools name no witness draws everything else as before witnesses existed.
     const witnessing = drawWitnesses(new Prng(seed, 'witnesses'), scenario, steps, options.witnesses !== false)
-    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, options.orders !== false && options.witnesses !== false,
-      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false)
+    const moneyOverTime = options.orders !== false && options.witnesses !== false
+    // Issue 18: a night (a day or two while everyone sleeps) in some seeds, from a stream of its own.
+    const night = moneyOverTime ? drawNight(new Prng(seed, 'night'), steps) : undefined
+    const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, moneyOverTime,
+      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false, night)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
     const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}`
@@ -274,7 +316,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       figures: {
         entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
         forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
-        witness: witnessFigures, orders: orderFigures(world), devices: deviceFigures(world),
+        witness: witnessFigures, orders: orderFigures(world), devices: deviceFigures(world), demurrage: demurrageFigures(world),
         chainsPastFirstShard: world.pools.reduce((n, cast) => n + chainsPastFirstShard(cast.gatekeeper.ledger.entries()), 0),
       },
     }
@@ -282,7 +324,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return {
       seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
-      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES, chainsPastFirstShard: 0 },
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES, chainsPastFirstShard: 0, demurrage: NO_DEMURRAGE_FIGURES },
     }
   } finally {
     process.off('unhandledRejection', onRejection)
@@ -295,7 +337,7 @@ function witnessedPools(world: World): PoolCast[] {
   return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
 }
 
-function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean): World {
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean, night: Night | undefined): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -318,13 +360,18 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
   const setup = root.fork('setup')
   const cache = new SignatureCache()
   const witnessKeys = witnessing.witnesses.map((plan) => keyPairFor(seed, `witness/${plan.name}`))
+  // Issue 18: demurrage in pools without a witness, founded a day or two before the run, from a stream of its own.
+  const demurragePrng = orders ? new Prng(seed, 'demurrage') : undefined
   const pools: PoolCast[] = []
   for (let p = 0; p < scenario.pools; p++) {
     const poolWitnessing = witnessing.pools[p]!
     const phones = poolWitnessing.cheaterPhones
     const memberDevices = scenario.devicesPerPool - 1 - (scenario.withCheater ? phones - 1 : 0)
     const witnessPolicy = poolWitnessing.witnesses.length === 0 ? undefined : { ...poolWitnessing, keys: poolWitnessing.witnesses.map((w) => witnessKeys[w]!.publicKey) }
-    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup, witnessPolicy)
+    // Unwitnessed pools are founded a day or two before the run; witnessed ones (whose demurrage clock is
+    // witnessed time, starting with the run) charge it only in a seed with a night to sleep through.
+    const demurrage = !demurragePrng ? undefined : !witnessPolicy ? drawDemurrage(demurragePrng) : night ? drawDemurrage(demurragePrng, false) : undefined
+    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup, witnessPolicy, demurrage)
     const device = (name: string, key: PoolPlan['gatekeeper'], initial: readonly Entry[]): Device => {
       network.addNode(name)
       // Each phone reaches one or two relays.
@@ -395,6 +442,8 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     seed, prng: root.fork('play'), trace, network, relays, pools, strangers, witnesses, witnessScenario: witnessing, records: new WitnessRecords(),
     attackPrng: new Prng(seed, 'attacks'),
     ordersPrng: orders ? new Prng(seed, 'orders') : undefined,
+    ticksPrng: orders ? new Prng(seed, 'ticks') : undefined,
+    night,
     devicesPrng,
     truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set() },
   }
@@ -424,6 +473,10 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
 
   for (let step = 0; step < steps; step++) {
     await clock.advance(prng.int(1_000, 90_000))
+    if (world.night?.step === step) {
+      clock.sleep(world.night.ms)
+      trace.note(`night: everyone sleeps ${Math.round(world.night.ms / 60_000)} virtual minutes`)
+    }
     for (const device of allDevices(world)) {
       const offline = (offlineUntil.get(device.name) ?? -1) > step
       if (network.isOnline(device.name) === offline) {
@@ -486,6 +539,8 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
         for (const device of [pool.gatekeeper, ...pool.honest]) if (orders.chance(0.6)) await collectDue(device, trace)
       }
     }
+    // Demurrage: the gatekeeper of a pool that charges it sometimes ticks (its own stream).
+    if (world.ticksPrng && cast.plan.policy.demurrage && world.ticksPrng.chance(0.15)) await tick(cast.gatekeeper, trace)
     // One member, several devices: a laptop linked, paying from its member's account, sometimes removed.
     const linking = world.devicesPrng
     if (linking) {

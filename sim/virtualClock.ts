@@ -143,6 +143,16 @@ export class VirtualClock {
     await realTurn()
   }
 
+  /**
+   * The whole world sleeps for `ms` (a night, a suspended machine): the clock moves on and every
+   * pending timer with it, so none fires early and nothing runs during the night.
+   */
+  sleep(ms: number): void {
+    const by = Math.max(0, ms)
+    this.#now += by
+    for (const [id, timer] of this.#timers) this.#timers.set(id, { ...timer, due: timer.due + by })
+  }
+
   #schedule(callback: (...args: unknown[]) => void, ms: number | undefined, args: unknown[], repeatMs: number | undefined): VirtualTimeout {
     if (typeof callback !== 'function') throw new TypeError('expected a callback function')
     const id = this.#nextId++

@@ -3,6 +3,7 @@
  * checks, plus the ground truth the checks compare devices against (what was
  * forged, which forks were staged, what reached a relay).
  */
+import type { Night } from './actors/demurrage.ts'
 import type { Repo } from '@automerge/automerge-repo'
 import type { Entry, EntryId, InviteEntry, PublicKeyHex } from '../core/index.ts'
 import type { Device } from './device.ts'
@@ -98,6 +99,10 @@ export interface World {
   readonly attackPrng: Prng
   /** Standing orders and scheduled payments (actors/standingOrders.ts); undefined when the run has none. */
   readonly ordersPrng: Prng | undefined
+  /** Issue 18's stream for gatekeepers' demurrage ticks; undefined when off. */
+  readonly ticksPrng: Prng | undefined
+  /** Issue 18: the step after which the whole world sleeps a day or two (demurrage boundaries pass), if any. */
+  readonly night: Night | undefined
   /** Issue 17's stream: members' second devices linked, paying, removed (actors/linkedDevices.ts); undefined when off. */
   readonly devicesPrng: Prng | undefined
   readonly trace: Trace
