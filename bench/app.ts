@@ -36,8 +36,8 @@ const STARTUP_IMPORTS = [
   // web/main.tsx boot(): the sync engine loads right after the wallet opens, on every launch.
   { specifier: './sync/automerge-sync-engine.ts', chunk: 'automerge-sync-engine' },
 ]
-/** Loaded only when a screen needs them: showing a QR code, scanning one, the marketplace, the screens between pools, the charts, a language other than English. */
-const ON_DEMAND_IMPORTS = ['qrcode', 'barcode-detector/ponyfill', 'zxing-wasm/reader/zxing_reader.wasm?url', './marketplace.ts', './MarketScreen.tsx', './cross-pool.ts', './CrossPoolScreens.tsx', './Charts.tsx', './it.ts', './fr.ts', './es.ts']
+/** Loaded only when a screen needs them: showing a QR code, scanning one, the marketplace, the screens between pools, the charts, a language other than English, the gatekeeper's console, an opened link, creating a pool, the backup (web/ui/screens/lazy-screens.tsx). */
+const ON_DEMAND_IMPORTS = ['qrcode', 'barcode-detector/ponyfill', 'zxing-wasm/reader/zxing_reader.wasm?url', './marketplace.ts', './MarketScreen.tsx', './cross-pool.ts', './CrossPoolScreens.tsx', './Charts.tsx', './it.ts', './fr.ts', './es.ts', './ManageScreen.tsx', './LinkScreen.tsx', './CreatePoolScreen.tsx', './BackupScreen.tsx', './ca.ts', './device-tools.ts', './WebPushSettings.tsx', './DevicesScreens.tsx']
 
 const RELAY_START_MS_MAX = 30_000
 const BALANCE_MS_MAX = 15_000

@@ -13,12 +13,8 @@ import { DigestBanner } from './components/DigestBanner.tsx'
 import { SyncIndicator } from './components/SyncIndicator.tsx'
 import { UpdateBanner } from './components/UpdateBanner.tsx'
 import { hrefOf, useRoute, type Route } from './router.ts'
-import { BackupScreen } from './screens/BackupScreen.tsx'
-import { CreatePoolScreen } from './screens/CreatePoolScreen.tsx'
 import { HomeScreen } from './screens/HomeScreen.tsx'
 import { JoinScreen } from './screens/JoinScreen.tsx'
-import { LinkScreen } from './screens/LinkScreen.tsx'
-import { ManageScreen } from './screens/ManageScreen.tsx'
 import { PayScreen } from './screens/PayScreen.tsx'
 import { PaymentRequestScreen } from './screens/PaymentRequestScreen.tsx'
 import { PoolScreen } from './screens/PoolScreen.tsx'
@@ -30,6 +26,7 @@ import { useStrings } from './wallet-context.ts'
 import { LazyMarketScreen } from './screens/LazyMarketScreen.tsx'
 import { LazyAcrossScreen } from './screens/LazyCrossPool.tsx'
 import { LazyDevices } from './screens/LazyDevices.tsx'
+import { LazyBackupScreen, LazyCreatePoolScreen, LazyLinkScreen, LazyManageScreen } from './screens/lazy-screens.tsx'
 
 export function App({ persist, warnStorage, updates, digest }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer; digest?: MatchDigest }) {
   const t = useStrings()
@@ -101,11 +98,11 @@ function Screen({ route, persist, warnStorage }: { route: Route; persist: Persis
     case 'home':
       return <HomeScreen persist={persist} warnStorage={warnStorage} />
     case 'create':
-      return <CreatePoolScreen />
+      return <LazyCreatePoolScreen />
     case 'join':
       return <JoinScreen />
     case 'backup':
-      return <BackupScreen />
+      return <LazyBackupScreen />
     case 'settings':
       return <SettingsScreen persist={persist} />
     case 'pool':
@@ -115,7 +112,7 @@ function Screen({ route, persist, warnStorage }: { route: Route; persist: Persis
     case 'request':
       return <RequestScreen pool={route.pool} key={route.pool} />
     case 'manage':
-      return <ManageScreen pool={route.pool} key={route.pool} />
+      return <LazyManageScreen pool={route.pool} key={route.pool} />
     case 'market':
       return <LazyMarketScreen pool={route.pool} key={route.pool} />
     case 'across':
@@ -125,7 +122,7 @@ function Screen({ route, persist, warnStorage }: { route: Route; persist: Persis
     case 'transaction':
       return <TransactionScreen pool={route.pool} entry={route.entry} key={route.entry} />
     case 'link':
-      return <LinkScreen link={route.link} key={route.link} />
+      return <LazyLinkScreen link={route.link} key={route.link} />
     case 'link-device':
     case 'recover':
       return <LazyDevices view={route.name} key={route.name} />
