@@ -28,6 +28,9 @@ import { LazyAcrossScreen } from './screens/LazyCrossPool.tsx'
 import { LazyDevices } from './screens/LazyDevices.tsx'
 import { LazyBackupScreen, LazyCreatePoolScreen, LazyLinkScreen, LazyManageScreen } from './screens/lazy-screens.tsx'
 
+/** How long after a route change the heading of a screen still loading (a lazy chunk) gets focus when it shows. */
+const LAZY_HEADING_WAIT_MS = 5_000
+
 export function App({ persist, warnStorage, updates, digest }: { persist: PersistOutcome; warnStorage: boolean; updates: UpdateOffer; digest?: MatchDigest }) {
   const t = useStrings()
   const route = useRoute()
@@ -40,12 +43,27 @@ export function App({ persist, warnStorage, updates, digest }: { persist: Persis
       first.current = false
       return
     }
-    const heading = main.current?.querySelector('h1')
-    if (heading) {
-      heading.setAttribute('tabindex', '-1')
-      heading.focus()
-    }
     scrollTo(0, 0)
+    const focusHeading = (): boolean => {
+      const heading = main.current?.querySelector('h1')
+      if (!heading) return false
+      // A screen that loads on first visit shows its heading a moment later: never take focus from a field the member is already in.
+      if (!(document.activeElement instanceof HTMLElement && document.activeElement.closest('input, textarea, select'))) {
+        heading.setAttribute('tabindex', '-1')
+        heading.focus()
+      }
+      return true
+    }
+    if (focusHeading() || !main.current) return
+    const observer = new MutationObserver(() => {
+      if (focusHeading()) observer.disconnect()
+    })
+    observer.observe(main.current, { childList: true, subtree: true })
+    const stop = setTimeout(() => observer.disconnect(), LAZY_HEADING_WAIT_MS)
+    return () => {
+      observer.disconnect()
+      clearTimeout(stop)
+    }
   }, [hrefOf(route)])
   const section = route.name === 'link-device' || route.name === 'recover' || route.name === 'device-link' || route.name === 'recovery-link' ? 'settings' : route.name === 'pool' || route.name === 'pay' || route.name === 'request' || route.name === 'manage' || route.name === 'payment-request' || route.name === 'market' || route.name === 'across' ? 'home' : route.name
   return (
