@@ -144,6 +144,9 @@ test('the pool shows the member’s balance over time; the console, weekly activ
   await gina.goto(`#/pool/${pool}/manage`)
   await expect(gina.page.getByTestId('activity-chart').getByRole('img')).toHaveAttribute('aria-label', /^5\.00 SB paid in the last 8 weeks; .*at most 2 members took part in a week\.$/)
   await expect(gina.page.getByTestId('spread-chart').getByRole('img')).toHaveAttribute('aria-label', '2 members, balances from −5.00 SB to 5.00 SB.')
+  // The backup screen loads on first visit (its own chunk): its heading still gets focus when it shows.
+  await gina.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Backup' }).click()
+  await expect(gina.page.getByRole('heading', { level: 1 })).toBeFocused()
 })
 
 test('a member signs a small picture with the name; a file that is not an image is refused in words', async () => {
