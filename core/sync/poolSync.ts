@@ -46,7 +46,7 @@ export interface PoolSyncOptions {
    */
   readonly parkCompleteShards?: boolean
   /**
-   * Judges many lines at once elsewhere (worker threads), for large batches
+   * Judges many lines at once elsewhere (a helper its owner provides), for large batches
    * (a device joining a big pool): it must return exactly what
    * `judgeLines(lines, pool, verify, () => false)` returns with a verifier
    * that gives the reference verdicts. Accepted entries are then recorded as
@@ -498,7 +498,7 @@ export class PoolSync {
       try {
         judgement = await this.#judgeBatch(lines, this.pool)
       } catch (error) {
-        // The helper is gone (workers stopped): judge here instead.
+        // The helper is gone: judge here instead.
         this.#fail(error)
       }
       if (this.#closed) return

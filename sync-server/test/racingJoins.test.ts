@@ -11,10 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { replay, signJoinInvite, type InviteEntry, type JoinEntry } from '../../index.ts'
-import { startRelay, type Relay } from '../../../sync-server/index.ts'
-import { connectClient, ids, waitFor, type TestClient } from '../../../sync-server/test/clients.ts'
-import { makePool, member } from './poolFixture.ts'
+import { replay, signJoinInvite, type InviteEntry, type JoinEntry } from '../../core/index.ts'
+import { startRelay, type Relay } from '../index.ts'
+import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
+import { makePool, member } from '../../core/sync/test/poolFixture.ts'
 
 describe('racing joins with one invite', () => {
   let relay: Relay

@@ -3,19 +3,18 @@
  * lines to a judgeBatch helper (worker threads on a Node device). The helper
  * is trusted like a verifier, so it must give judgeLines' verdicts; PoolSync
  * records its accepted entries as verified, and judges the lines itself when
- * the helper fails. Also: the patch cache PoolSync lets go of is only a cache.
+ * the helper fails, against a real relay.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as Automerge from '@automerge/automerge'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SignatureCache, verifyEntrySignature, type Entry, type EntryId } from '../../index.ts'
-import { forgetPatchCache, judgeLines, JUDGE_BATCH_LINES_MIN, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement } from '../index.ts'
-import { startRelay, type Relay } from '../../../sync-server/index.ts'
-import { connectClient, ids, waitFor, type TestClient } from '../../../sync-server/test/clients.ts'
-import { makePool, type PoolFixture } from './poolFixture.ts'
+import { SignatureCache, verifyEntrySignature, type Entry, type EntryId } from '../../core/index.ts'
+import { judgeLines, JUDGE_BATCH_LINES_MIN, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement } from '../../core/sync/index.ts'
+import { startRelay, type Relay } from '../index.ts'
+import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
+import { makePool, type PoolFixture } from '../../core/sync/test/poolFixture.ts'
 
 type JudgeBatch = (lines: ReadonlyArray<readonly [string, string]>, pool: EntryId) => Promise<LineJudgement>
 
@@ -99,29 +98,4 @@ describe('judging a batch of lines elsewhere', () => {
     expect(carol.sync.stats().errors).toBe(calls)
     expect(carol.sync.stats().lastError).toBe('the workers are gone')
   }, 30_000)
-})
-
-describe('forgetPatchCache', () => {
-  it('drops the patches automerge keeps on a document, and a diff still gives them', () => {
-    let doc = Automerge.from<{ entries: Record<string, Automerge.ImmutableString> }>({ entries: {} })
-    const before = Automerge.getHeads(doc)
-    doc = Automerge.change(doc, (draft) => {
-      draft.entries.a = new Automerge.ImmutableString('line a')
-      draft.entries.b = new Automerge.ImmutableString('line b')
-    })
-    const after = Automerge.getHeads(doc)
-    const expected = Automerge.diff(doc, before, after)
-    const state = (doc as unknown as Record<symbol, Record<string, unknown>>)[Symbol.for('_am_meta')]!
-    expect('mostRecentPatch' in state).toBe(true)
-    forgetPatchCache(doc)
-    expect('mostRecentPatch' in state).toBe(false)
-    expect(Automerge.diff(doc, before, after)).toEqual(expected)
-    expect(doc.entries.a?.val).toBe('line a')
-  })
-
-  it('ignores anything that is not an automerge document', () => {
-    expect(() => forgetPatchCache(undefined)).not.toThrow()
-    expect(() => forgetPatchCache({ entries: 'nothing' })).not.toThrow()
-    expect(() => forgetPatchCache(null)).not.toThrow()
-  })
 })

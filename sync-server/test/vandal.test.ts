@@ -9,11 +9,11 @@ import * as Automerge from '@automerge/automerge'
 import { Repo } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { replay, type Entry } from '../../index.ts'
-import { shardDocumentId, type SyncDocument } from '../index.ts'
-import { startRelay, type Relay } from '../../../sync-server/index.ts'
-import { connectClient, ids, waitFor, type TestClient } from '../../../sync-server/test/clients.ts'
-import { makePool } from './poolFixture.ts'
+import { replay, type Entry } from '../../core/index.ts'
+import { shardDocumentId, type SyncDocument } from '../../core/sync/index.ts'
+import { startRelay, type Relay } from '../index.ts'
+import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
+import { makePool } from '../../core/sync/test/poolFixture.ts'
 
 const balancesOf = async (client: TestClient, pool: string): Promise<Record<string, number>> =>
   replay(await client.store.all(), { asOf: 4e12, pool: pool as never }).balances
