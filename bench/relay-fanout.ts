@@ -24,20 +24,50 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as Automerge from '@automerge/automerge'
-import { cbor, Repo, type DocumentId, type PeerId } from '@automerge/automerge-repo'
+import { cbor, Repo, type DocHandle, type DocumentId, type PeerId } from '@automerge/automerge-repo'
 import { WebSocket } from 'ws'
 import { firstChangeOf, ResilientWebSocketClientAdapter, shardDocumentId, type SyncDocument } from '../core/sync/index.ts'
 import { spawnRelay } from '../sync-server/test/relayProcess.ts'
 import { percentile, round, type BenchContext } from './figures.ts'
 
-const FOLLOWERS_PER_DOCUMENT = 10
-const PUBLISHES_PER_SECOND = 20
+export const FOLLOWERS_PER_DOCUMENT = 10
+export const PUBLISHES_PER_SECOND = 20
 const KNEE_P99_MS = 1_000
-const RELAY_FLAGS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
+export const RELAY_FLAGS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
 
 const log = (line: string): void => void process.stderr.write(`  ${line}\n`)
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-const now = (): number => performance.timeOrigin + performance.now()
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export const now = (): number => performance.timeOrigin + performance.now()
+
+/** A publisher: a Repo on `syncUrl` holding `documents` shard documents, each already on the relay with one change. */
+export async function openPublisher(syncUrl: string, label: string, documents: number, author: string): Promise<{ publisher: Repo; ids: DocumentId[]; handles: Array<DocHandle<SyncDocument>> }> {
+  const adapter = new ResilientWebSocketClientAdapter(syncUrl, 500)
+  const publisher = new Repo({ network: [adapter], peerId: `${label}-${process.pid}` as PeerId })
+  while (publisher.peers.length === 0) await sleep(5)
+  const ids = Array.from({ length: documents }, (_, i) => shardDocumentId(author.repeat(64) as never, i.toString(16).padStart(64, '0') as never, 0))
+  const handles = ids.map((id) => publisher.import<SyncDocument>(firstChangeOf(id), { docId: id }))
+  // Every document on the relay before anyone follows it.
+  for (const handle of handles) handle.change((doc) => {
+    doc.entries['start/x'] = new Automerge.ImmutableString('start')
+  })
+  await publisher.flush(ids)
+  return { publisher, ids, handles }
+}
+
+/** Writes PUBLISHES_PER_SECOND changes a second round the documents for `seconds`, each keyed by its publish time; returns how many. */
+export async function publishFor(handles: ReadonlyArray<DocHandle<SyncDocument>>, seconds: number): Promise<number> {
+  let published = 0
+  const deadline = performance.now() + seconds * 1000
+  while (performance.now() < deadline) {
+    const key = `${published}/${now()}`
+    handles[published % handles.length]!.change((doc) => {
+      doc.entries[key] = new Automerge.ImmutableString(key)
+    })
+    published++
+    await sleep(1000 / PUBLISHES_PER_SECOND)
+  }
+  return published
+}
 
 /** One follower: a socket, and for its document a plain automerge document and sync state. */
 export class LightFollower {
@@ -145,18 +175,11 @@ export async function peakRssMb(pid: number): Promise<number> {
 export async function measure(followers: number, seconds: number, start: () => Promise<ServerUnderTest> = startHeroesRelay): Promise<Step> {
   const relay = await start()
   const documents = Math.ceil(followers / FOLLOWERS_PER_DOCUMENT)
-  const adapter = new ResilientWebSocketClientAdapter(relay.syncUrl, 500)
-  const publisher = new Repo({ network: [adapter], peerId: `bench-publisher-${process.pid}` as PeerId })
   const opened: LightFollower[] = []
+  let publisher: Repo | undefined
   try {
-    while (publisher.peers.length === 0) await sleep(5)
-    const ids = Array.from({ length: documents }, (_, i) => shardDocumentId('f'.repeat(64) as never, i.toString(16).padStart(64, '0') as never, 0))
-    const handles = ids.map((id) => publisher.import<SyncDocument>(firstChangeOf(id), { docId: id }))
-    // Every document on the relay before anyone follows it.
-    for (const handle of handles) handle.change((doc) => {
-      doc.entries['start/x'] = new Automerge.ImmutableString('start')
-    })
-    await publisher.flush(ids)
+    const { publisher: opening, ids, handles } = await openPublisher(relay.syncUrl, 'bench-publisher', documents, 'f')
+    publisher = opening
     await sleep(1000)
     const latencies: number[] = []
     let publishing = false
@@ -173,17 +196,7 @@ export async function measure(followers: number, seconds: number, start: () => P
     publishing = true
     const cpuBefore = await relayCpuSeconds(relay.pid)
     const cpuStarted = performance.now()
-    let published = 0
-    const deadline = performance.now() + seconds * 1000
-    while (performance.now() < deadline) {
-      const handle = handles[published % documents]!
-      const key = `${published}/${now()}`
-      handle.change((doc) => {
-        doc.entries[key] = new Automerge.ImmutableString(key)
-      })
-      published++
-      await sleep(1000 / PUBLISHES_PER_SECOND)
-    }
+    const published = await publishFor(handles, seconds)
     await sleep(5000) // late arrivals count, up to 5 s after the last publish
     const cpu = ((await relayCpuSeconds(relay.pid)) - cpuBefore) / ((performance.now() - cpuStarted) / 1000)
     const rssMb = await peakRssMb(relay.pid)
@@ -195,7 +208,7 @@ export async function measure(followers: number, seconds: number, start: () => P
     return { followers, p50: percentile(all, 50), p99: percentile(all, 99), delivered: latencies.length, expected, relayCpuPercent: cpu * 100, rssMb }
   } finally {
     for (const follower of opened) follower.close()
-    await publisher.shutdown().catch(() => {})
+    await publisher?.shutdown().catch(() => {})
     await relay.stop()
   }
 }

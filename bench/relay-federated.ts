@@ -18,21 +18,13 @@ import { pathToFileURL } from 'node:url'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as Automerge from '@automerge/automerge'
-import { Repo, type PeerId } from '@automerge/automerge-repo'
-import { firstChangeOf, ResilientWebSocketClientAdapter, shardDocumentId, type SyncDocument } from '../core/sync/index.ts'
+import type { Repo } from '@automerge/automerge-repo'
 import { freePort, spawnRelay, type RelayProcess } from '../sync-server/test/relayProcess.ts'
 import { startPostgres } from '../sync-server/test/postgres.ts'
-import { LightFollower, relayCpuSeconds } from './relay-fanout.ts'
+import { FOLLOWERS_PER_DOCUMENT, LightFollower, now, openPublisher, PUBLISHES_PER_SECOND, publishFor, RELAY_FLAGS, relayCpuSeconds, sleep } from './relay-fanout.ts'
 import { percentile, round, type BenchContext } from './figures.ts'
 
-const FOLLOWERS_PER_DOCUMENT = 10
-const PUBLISHES_PER_SECOND = 20
-const RELAY_FLAGS = ['--messages-per-second-max', '100000', '--connections-max', '10000', '--documents-per-connection-max', '100000']
-
 const log = (line: string): void => void process.stderr.write(`  ${line}\n`)
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
-const now = (): number => performance.timeOrigin + performance.now()
 
 interface Topology {
   readonly relays: number
@@ -61,15 +53,9 @@ async function measure(followers: number, seconds: number, topology: Topology): 
       relays.push(await spawnRelay(['--port', String(port), '--data-dir', dirs[i]!, ...RELAY_FLAGS, ...storage, ...peers]))
     }
     const documents = Math.ceil(followers / FOLLOWERS_PER_DOCUMENT)
-    const adapter = new ResilientWebSocketClientAdapter(relays[0]!.syncUrl, 500)
-    publisher = new Repo({ network: [adapter], peerId: `bench-federated-publisher-${process.pid}` as PeerId })
-    while (publisher.peers.length === 0) await sleep(5)
-    const ids = Array.from({ length: documents }, (_, i) => shardDocumentId('e'.repeat(64) as never, i.toString(16).padStart(64, '0') as never, 0))
-    const handles = ids.map((id) => publisher!.import<SyncDocument>(firstChangeOf(id), { docId: id }))
-    for (const handle of handles) handle.change((doc) => {
-      doc.entries['start/x'] = new Automerge.ImmutableString('start')
-    })
-    await publisher.flush(ids)
+    const opening = await openPublisher(relays[0]!.syncUrl, 'bench-federated-publisher', documents, 'e')
+    publisher = opening.publisher
+    const { ids, handles } = opening
     await sleep(1000 + 500 * topology.relays)
     const local: number[] = []
     const remote: number[] = []
@@ -89,17 +75,7 @@ async function measure(followers: number, seconds: number, topology: Topology): 
     publishing = true
     const cpuBefore = await Promise.all(relays.map((relay) => relayCpuSeconds(relay.child.pid!)))
     const cpuStarted = performance.now()
-    let published = 0
-    const deadline = performance.now() + seconds * 1000
-    while (performance.now() < deadline) {
-      const handle = handles[published % documents]!
-      const key = `${published}/${now()}`
-      handle.change((doc) => {
-        doc.entries[key] = new Automerge.ImmutableString(key)
-      })
-      published++
-      await sleep(1000 / PUBLISHES_PER_SECOND)
-    }
+    const published = await publishFor(handles, seconds)
     await sleep(5000)
     const elapsed = (performance.now() - cpuStarted) / 1000
     const cpu = await Promise.all(relays.map(async (relay, i) => (((await relayCpuSeconds(relay.child.pid!)) - cpuBefore[i]!) / elapsed) * 100))
