@@ -18,6 +18,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import * as Automerge from '@automerge/automerge'
 import type { Chunk, DocumentId, StorageKey } from '@automerge/automerge-repo'
 import type { RelayStorage } from './relayStorage.ts'
+import { StoredSizes } from './storedSizes.ts'
 
 /** What the relay learns from its storage: when a document's save starts and ends, and what a load found. */
 export interface StorageHooks {
@@ -31,8 +32,7 @@ export interface StorageHooks {
 export class DiskStorageAdapter implements RelayStorage {
   readonly baseDirectory: string
   /** Bytes on disk per first key segment (a document id), per file. */
-  readonly #sizes = new Map<string, Map<string, number>>()
-  #totalBytes = 0
+  readonly #sizes = new StoredSizes(`${sep}sync-state${sep}`)
   /** Documents whose chunks would not load as one (kept as they are; automerge-repo loads them its own way). */
   readonly #notCompactable = new Set<string>()
   readonly #hooks: StorageHooks
@@ -57,7 +57,7 @@ export class DiskStorageAdapter implements RelayStorage {
       const parts = relative(this.baseDirectory, file).split(sep)
       if (parts.length < 2) continue
       const first = parts[0]! + parts[1]!
-      this.#record(first, file, (await stat(file)).size)
+      this.#sizes.record(first, file, (await stat(file)).size)
     }
   }
 
@@ -66,22 +66,20 @@ export class DiskStorageAdapter implements RelayStorage {
   }
 
   totalBytes(): number {
-    return this.#totalBytes
+    return this.#sizes.totalBytes()
   }
 
   documentBytes(documentId: DocumentId): number {
-    let bytes = 0
-    for (const [file, size] of this.#sizes.get(documentId) ?? []) if (!file.includes(`${sep}sync-state${sep}`)) bytes += size
-    return bytes
+    return this.#sizes.documentBytes(documentId)
   }
 
   /** Bytes of documents only (chunks and sync states), which the disk quota counts. */
   documentsBytes(): number {
-    return this.#totalBytes - (this.#sizes.get('storage-adapter-id') ? [...this.#sizes.get('storage-adapter-id')!.values()].reduce((a, b) => a + b, 0) : 0)
+    return this.#sizes.documentsBytes()
   }
 
   documentCount(): number {
-    return this.#sizes.size
+    return this.#sizes.documentCount()
   }
 
   async load(key: StorageKey): Promise<Uint8Array | undefined> {
@@ -126,7 +124,7 @@ export class DiskStorageAdapter implements RelayStorage {
     const temporary = `${path}.${process.pid}.${this.#temporaryCounter++}.tmp`
     await writeFile(temporary, data)
     await rename(temporary, path)
-    this.#record(key[0]!, path, data.byteLength)
+    this.#sizes.record(key[0]!, path, data.byteLength)
     if (isDocument) this.#hooks.onSaved?.(key[0] as DocumentId, token)
   }
 
@@ -138,7 +136,7 @@ export class DiskStorageAdapter implements RelayStorage {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
     }
-    this.#forget(key[0]!, path)
+    this.#sizes.forget(key[0]!, path)
   }
 
   async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
@@ -157,7 +155,7 @@ export class DiskStorageAdapter implements RelayStorage {
 
   async removeRange(keyPrefix: StorageKey): Promise<void> {
     const dir = this.#path(keyPrefix)
-    for (const file of await walk(dir)) this.#forget(keyPrefix[0]!, file)
+    for (const file of await walk(dir)) this.#sizes.forget(keyPrefix[0]!, file)
     await rm(dir, { recursive: true, force: true })
   }
 
@@ -214,22 +212,6 @@ export class DiskStorageAdapter implements RelayStorage {
   #keyOf(file: string): StorageKey {
     const parts = relative(this.baseDirectory, file).split(sep)
     return [parts[0]! + parts[1]!, ...parts.slice(2)]
-  }
-
-  #record(first: string, path: string, size: number): void {
-    let files = this.#sizes.get(first)
-    if (!files) this.#sizes.set(first, (files = new Map()))
-    this.#totalBytes += size - (files.get(path) ?? 0)
-    files.set(path, size)
-  }
-
-  #forget(first: string, path: string): void {
-    const files = this.#sizes.get(first)
-    const size = files?.get(path)
-    if (!files || size === undefined) return
-    this.#totalBytes -= size
-    files.delete(path)
-    if (files.size === 0) this.#sizes.delete(first)
   }
 }
 

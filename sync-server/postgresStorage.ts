@@ -26,6 +26,7 @@ import type { Chunk, DocumentId, StorageKey } from '@automerge/automerge-repo'
 import pg from 'pg'
 import type { StorageHooks } from './diskStorage.ts'
 import type { RelayStorage } from './relayStorage.ts'
+import { StoredSizes } from './storedSizes.ts'
 import { POSTGRES_CONNECTIONS_MAX, POSTGRES_CONNECT_TIMEOUT_MS } from './limits.ts'
 
 /** The table, made when missing. */
@@ -40,9 +41,8 @@ export class PostgresStorageAdapter implements RelayStorage {
   readonly #url: URL
   readonly #nodeId: string
   readonly #hooks: StorageHooks
-  /** Bytes per document as this relay last saw them (its own writes and what it loaded), by key. */
-  readonly #sizes = new Map<string, Map<string, number>>()
-  #totalBytes = 0
+  /** Bytes per document as this relay last saw them (its own writes and what it loaded), by row key. */
+  readonly #sizes = new StoredSizes(`${SEPARATOR}sync-state${SEPARATOR}`)
   readonly #notCompactable = new Set<string>()
   readonly #inFlight = new Set<Promise<unknown>>()
   #closed = false
@@ -79,7 +79,7 @@ export class PostgresStorageAdapter implements RelayStorage {
     const { rows } = await this.#pool.query<{ key: string; bytes: number }>(`SELECT key, octet_length(data) AS bytes FROM ${CHUNKS_TABLE}`)
     for (const { key, bytes } of rows) {
       const logical = this.#logical(key)
-      if (logical) this.#record(logical[0]!, key, Number(bytes))
+      if (logical) this.#sizes.record(logical[0]!, key, Number(bytes))
     }
   }
 
@@ -91,23 +91,19 @@ export class PostgresStorageAdapter implements RelayStorage {
   }
 
   totalBytes(): number {
-    return this.#totalBytes
+    return this.#sizes.totalBytes()
   }
 
   documentBytes(documentId: DocumentId): number {
-    let bytes = 0
-    for (const [key, size] of this.#sizes.get(documentId) ?? []) if (!key.includes(`${SEPARATOR}sync-state${SEPARATOR}`)) bytes += size
-    return bytes
+    return this.#sizes.documentBytes(documentId)
   }
 
   documentsBytes(): number {
-    let own = 0
-    for (const size of this.#sizes.get('storage-adapter-id')?.values() ?? []) own += size
-    return this.#totalBytes - own
+    return this.#sizes.documentsBytes()
   }
 
   documentCount(): number {
-    return this.#sizes.size
+    return this.#sizes.documentCount()
   }
 
   async load(key: StorageKey): Promise<Uint8Array | undefined> {
@@ -126,7 +122,7 @@ export class PostgresStorageAdapter implements RelayStorage {
       `INSERT INTO ${CHUNKS_TABLE} (key, data) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET data = EXCLUDED.data`,
       [physical, Buffer.from(data.buffer, data.byteOffset, data.byteLength)],
     ))
-    this.#record(key[0]!, physical, data.byteLength)
+    this.#sizes.record(key[0]!, physical, data.byteLength)
     if (isDocument) this.#hooks.onSaved?.(key[0] as DocumentId, token)
   }
 
@@ -134,7 +130,7 @@ export class PostgresStorageAdapter implements RelayStorage {
     if (this.#closed) return
     const physical = this.#physical(key)
     await this.#track(this.#pool.query(`DELETE FROM ${CHUNKS_TABLE} WHERE key = $1`, [physical]))
-    this.#forget(key[0]!, physical)
+    this.#sizes.forget(key[0]!, physical)
   }
 
   async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
@@ -156,8 +152,8 @@ export class PostgresStorageAdapter implements RelayStorage {
     if (this.#closed) return
     const prefix = this.#physicalPrefix(keyPrefix)
     await this.#track(this.#pool.query(`DELETE FROM ${CHUNKS_TABLE} WHERE key = $1 OR (key >= $2 AND key < $3)`, [prefix, prefix + SEPARATOR, prefix + AFTER_SEPARATOR]))
-    for (const key of [...(this.#sizes.get(keyPrefix[0]!)?.keys() ?? [])]) {
-      if (key === prefix || key.startsWith(prefix + SEPARATOR)) this.#forget(keyPrefix[0]!, key)
+    for (const key of this.#sizes.items(keyPrefix[0]!)) {
+      if (key === prefix || key.startsWith(prefix + SEPARATOR)) this.#sizes.forget(keyPrefix[0]!, key)
     }
   }
 
@@ -180,7 +176,7 @@ export class PostgresStorageAdapter implements RelayStorage {
       return undefined
     }
     this.#hooks.onLoaded?.(documentId as DocumentId, Automerge.getHeads(doc))
-    for (const row of rows) this.#record(documentId, row.key, row.data.byteLength)
+    for (const row of rows) this.#sizes.record(documentId, row.key, row.data.byteLength)
     if (rows.length === 1) return [{ key: this.#logical(rows[0]!.key)!, data: new Uint8Array(rows[0]!.data) }]
     const compacted = Automerge.save(doc)
     const key: StorageKey = [documentId, 'snapshot', `compacted-${createHash('sha256').update(compacted).digest('hex').slice(0, 32)}`]
@@ -190,8 +186,8 @@ export class PostgresStorageAdapter implements RelayStorage {
       await client.query(`INSERT INTO ${CHUNKS_TABLE} (key, data) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [kept, Buffer.from(compacted)])
       await client.query(`DELETE FROM ${CHUNKS_TABLE} WHERE key = ANY($1)`, [merged])
     }))
-    this.#record(documentId, kept, compacted.byteLength)
-    for (const physical of merged) this.#forget(documentId, physical)
+    this.#sizes.record(documentId, kept, compacted.byteLength)
+    for (const physical of merged) this.#sizes.forget(documentId, physical)
     this.compactions++
     return [{ key, data: compacted }]
   }
@@ -251,22 +247,6 @@ export class PostgresStorageAdapter implements RelayStorage {
     if (parts[0] === 'storage-adapter-id') return parts.length === 2 && parts[1] === this.#nodeId ? ['storage-adapter-id'] : undefined
     if (parts[1] === 'sync-state') return parts.length === 4 && parts[2] === this.#nodeId ? [parts[0]!, 'sync-state', parts[3]!] : undefined
     return parts
-  }
-
-  #record(first: string, key: string, size: number): void {
-    let keys = this.#sizes.get(first)
-    if (!keys) this.#sizes.set(first, (keys = new Map()))
-    this.#totalBytes += size - (keys.get(key) ?? 0)
-    keys.set(key, size)
-  }
-
-  #forget(first: string, key: string): void {
-    const keys = this.#sizes.get(first)
-    const size = keys?.get(key)
-    if (!keys || size === undefined) return
-    this.#totalBytes -= size
-    keys.delete(key)
-    if (keys.size === 0) this.#sizes.delete(first)
   }
 }
 
