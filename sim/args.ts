@@ -1,4 +1,6 @@
-/** `npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--no-witnesses] [--seconds T] [--quiet]` */
+/** `npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--no-witnesses] [--seconds T] [--processes N] [--quiet]` */
+
+import { availableParallelism } from 'node:os'
 
 export interface SimArgs {
   /** One seed to replay; when given, --seeds is ignored. */
@@ -17,9 +19,11 @@ export interface SimArgs {
   readonly noWitnesses: boolean
   /** Start no seed after this many seconds (a campaign with a time budget); the summary still prints. */
   readonly seconds: number | undefined
+  /** Child processes running seeds at once (default: one per core, at most two). */
+  readonly processes: number
 }
 
-const USAGE = 'usage: npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--no-witnesses] [--seconds T] [--quiet]'
+const USAGE = 'usage: npm run sim -- [--seeds N] [--seed S] [--first F] [--devices D] [--steps K] [--pools P] [--relays R] [--stock-relay] [--no-witnesses] [--seconds T] [--processes N] [--quiet]'
 
 export function parseSimArgs(argv: readonly string[]): SimArgs {
   const values = new Map<string, string>()
@@ -31,7 +35,7 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
       continue
     }
     const [name, inline] = arg.split('=', 2) as [string, string | undefined]
-    if (!['--seeds', '--seed', '--first', '--devices', '--steps', '--pools', '--relays', '--seconds'].includes(name)) throw new Error(`unknown option ${arg}\n${USAGE}`)
+    if (!['--seeds', '--seed', '--first', '--devices', '--steps', '--pools', '--relays', '--seconds', '--processes'].includes(name)) throw new Error(`unknown option ${arg}\n${USAGE}`)
     const value = inline ?? argv[++i]
     if (value === undefined) throw new Error(`expected a value after ${name}\n${USAGE}`)
     values.set(name, value)
@@ -56,5 +60,6 @@ export function parseSimArgs(argv: readonly string[]): SimArgs {
     stockRelay: flags.has('--stock-relay'),
     noWitnesses: flags.has('--no-witnesses'),
     seconds: int('--seconds', undefined, 1),
+    processes: int('--processes', Math.max(1, Math.min(2, availableParallelism())), 1)!,
   }
 }

@@ -1,12 +1,13 @@
 /**
- * The simulation's command line: runs seeds one after another, prints every
- * failing seed with its replay command and trace, and the rate in seeds per
- * second. Exits 1 if any seed failed.
+ * The simulation's command line: runs seeds in child processes (one per core,
+ * seedProcesses.ts), prints every failing seed with its replay command and
+ * trace, and the rate in seeds per second. Exits 1 if any seed failed.
  */
 import { SHARD_ENTRIES } from '../core/sync/limits.ts'
 import { parseSimArgs } from './args.ts'
 import { formatFailure, replayCommand } from './report.ts'
-import { UNHANDLED_REJECTION_NOTE, runSimulation, type SimOptions } from './simulation.ts'
+import { SEEDS_PER_CHILD, runSeedsInChildren, type SeedSummary } from './seedProcesses.ts'
+import { runSimulation, type SimOptions } from './simulation.ts'
 
 async function main(): Promise<number> {
   let args
@@ -16,7 +17,12 @@ async function main(): Promise<number> {
     console.error((error as Error).message)
     return 2
   }
-  const seeds = args.seed !== undefined ? [args.seed] : Array.from({ length: args.seeds }, (_, i) => args.first + i)
+  const options: Omit<SimOptions, 'seed'> = {
+    devices: args.devices, steps: args.steps, pools: args.pools, relays: args.relays, stockRelay: args.stockRelay,
+    ...(args.noWitnesses ? { witnesses: false } : {}),
+  }
+  if (args.seed !== undefined) return replayOne({ ...options, seed: args.seed })
+  const seeds = Array.from({ length: args.seeds }, (_, i) => args.first + i)
   const started = performance.now()
   let failed = 0
   let entries = 0
@@ -28,49 +34,39 @@ async function main(): Promise<number> {
   let longChains = 0
   const demurrage = { pools: 0, charges: 0, collected: 0, ticks: 0, ticksRefused: 0, nights: 0 }
   const rejecting: number[] = []
-  let ran = 0
-  for (const [i, seed] of seeds.entries()) {
-    // A campaign with a time budget stops starting seeds when it is spent (and still prints its summary).
-    if (args.seconds !== undefined && performance.now() - started > args.seconds * 1000) break
-    ran++
-    const options: SimOptions = {
-      seed, devices: args.devices, steps: args.steps, pools: args.pools, relays: args.relays, stockRelay: args.stockRelay,
-      ...(args.noWitnesses ? { witnesses: false } : {}),
+  const ran: number[] = []
+  const onSeed = (summary: SeedSummary): void => {
+    ran.push(summary.seed)
+    const figures = summary.figures
+    if (figures !== null) {
+      entries += figures.entries
+      messages += figures.messages
+      for (const key of Object.keys(witness) as Array<keyof typeof witness>) witness[key] += figures.witness[key]
+      for (const key of Object.keys(orders) as Array<keyof typeof orders>) orders[key] += figures.orders[key]
+      for (const key of Object.keys(linked) as Array<keyof typeof linked>) linked[key] += figures.devices[key]
+      longChains += figures.chainsPastFirstShard
+      for (const key of Object.keys(demurrage) as Array<keyof typeof demurrage>) demurrage[key] += figures.demurrage[key]
     }
-    const result = await runSimulation(options)
-    entries += result.figures.entries
-    messages += result.figures.messages
-    for (const key of Object.keys(witness) as Array<keyof typeof witness>) witness[key] += result.figures.witness[key]
-    for (const key of Object.keys(orders) as Array<keyof typeof orders>) orders[key] += result.figures.orders[key]
-    for (const key of Object.keys(linked) as Array<keyof typeof linked>) linked[key] += result.figures.devices[key]
-    longChains += result.figures.chainsPastFirstShard
-    for (const key of Object.keys(demurrage) as Array<keyof typeof demurrage>) demurrage[key] += result.figures.demurrage[key]
-    if (result.notes.some((note) => note.startsWith(UNHANDLED_REJECTION_NOTE))) rejecting.push(seed)
-    if (!result.ok) {
+    if (summary.unhandledRejection) rejecting.push(summary.seed)
+    if (summary.failure !== null) {
       failed++
-      failures.push(seed)
-      console.log(formatFailure(result, options))
-    } else if (args.seed !== undefined) {
-      console.log(`ok seed ${seed} (${result.figures.entries} entries, ${result.figures.messages} messages, ${result.figures.forged} forged lines, ${result.figures.forks} staged forks, healed in ${Math.round(result.figures.healMs / 1000)} virtual s, fingerprint ${result.fingerprint})`)
-      console.log(`  witnesses: ${JSON.stringify(result.figures.witness)}`)
-      console.log(`  orders: ${JSON.stringify(result.figures.orders)}`)
-      console.log(`  devices: ${JSON.stringify(result.figures.devices)}`)
-      console.log(`  demurrage: ${JSON.stringify(result.figures.demurrage)}`)
-      console.log(`  scenario: ${result.scenario}`)
-      for (const note of result.notes) console.log(`  note: ${note}`)
-      console.log(`  replay: ${replayCommand(options)}`)
-      console.log(`  last ${result.trace.length} events:\n${result.trace.map((line) => `    ${line}`).join('\n')}`)
+      failures.push(summary.seed)
+      console.log(summary.failure)
     }
-    const done = i + 1
-    if (!args.quiet && seeds.length > 1 && (done % 25 === 0 || done === seeds.length)) {
+    const done = ran.length
+    if (!args.quiet && (done % 25 === 0 || done === seeds.length)) {
       const seconds = (performance.now() - started) / 1000
       console.log(`${done}/${seeds.length} seeds, ${failed} failed, ${(done / seconds).toFixed(2)} seeds/s`)
     }
   }
+  // A campaign with a time budget stops starting seeds when it is spent (and still prints its summary).
+  const deadlineMs = args.seconds !== undefined ? Date.now() + args.seconds * 1000 : undefined
+  await runSeedsInChildren(seeds, options, { processes: args.processes, batchSeeds: Math.min(SEEDS_PER_CHILD, Math.ceil(seeds.length / args.processes)), ...(deadlineMs !== undefined ? { deadlineMs } : {}), onSeed })
+  failures.sort((a, b) => a - b)
+  rejecting.sort((a, b) => a - b)
   const seconds = (performance.now() - started) / 1000
-  const range = ran === 0 ? '' : ` (seeds ${seeds[0]}–${seeds[ran - 1]}${ran < seeds.length ? `, stopped at the ${args.seconds} s budget` : ''})`
   console.log(
-    `sim: ${ran} seed(s)${range} in ${seconds.toFixed(1)} s (${(ran / seconds).toFixed(2)} seeds/s), ${failed} failed; ` +
+    `sim: ${ran.length} seed(s)${describeRan(ran, seeds.length, args.seconds)} in ${seconds.toFixed(1)} s (${(ran.length / seconds).toFixed(2)} seeds/s, ${args.processes} process(es)), ${failed} failed; ` +
     `${entries} entries, ${messages} messages${failures.length > 0 ? `; failing seeds: ${failures.slice(0, 50).join(' ')}` : ''}`,
   )
   console.log(
@@ -88,6 +84,37 @@ async function main(): Promise<number> {
   console.log(`sim: shards: ${longChains} chain(s) went past their first shard (${SHARD_ENTRIES} entries)`)
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)
   return failed > 0 ? 1 : 0
+}
+
+/** `--seed S`: one run in this process, with its figures, notes and trace even when it passes. */
+async function replayOne(options: SimOptions): Promise<number> {
+  const result = await runSimulation(options)
+  if (!result.ok) {
+    console.log(formatFailure(result, options))
+    return 1
+  }
+  const seed = options.seed
+  console.log(`ok seed ${seed} (${result.figures.entries} entries, ${result.figures.messages} messages, ${result.figures.forged} forged lines, ${result.figures.forks} staged forks, healed in ${Math.round(result.figures.healMs / 1000)} virtual s, fingerprint ${result.fingerprint})`)
+  console.log(`  witnesses: ${JSON.stringify(result.figures.witness)}`)
+  console.log(`  orders: ${JSON.stringify(result.figures.orders)}`)
+  console.log(`  devices: ${JSON.stringify(result.figures.devices)}`)
+  console.log(`  demurrage: ${JSON.stringify(result.figures.demurrage)}`)
+  console.log(`  scenario: ${result.scenario}`)
+  for (const note of result.notes) console.log(`  note: ${note}`)
+  console.log(`  replay: ${replayCommand(options)}`)
+  console.log(`  last ${result.trace.length} events:\n${result.trace.map((line) => `    ${line}`).join('\n')}`)
+  return 0
+}
+
+/** " (seeds 1–10000)", or which seeds a time budget left out. */
+function describeRan(ran: readonly number[], asked: number, budgetSeconds: number | undefined): string {
+  if (ran.length === 0) return ''
+  const sorted = [...ran].sort((a, b) => a - b)
+  const first = sorted[0]!
+  const last = sorted.at(-1)!
+  const gaps = last - first + 1 - sorted.length
+  const cut = ran.length < asked ? `, stopped at the ${budgetSeconds} s budget` : ''
+  return ` (seeds ${first}–${last}${gaps > 0 ? `, ${gaps} between them not started` : ''}${cut})`
 }
 
 process.exitCode = await main()

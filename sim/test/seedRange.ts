@@ -1,14 +1,12 @@
 /**
  * Runs a range of small seeds for the test suite and fails with every failing seed's report.
  *
- * The seeds run in child processes, one per core (at most two), each taking every other seed:
- * vitest gives the sim files one worker on a two-core machine, and a run is one thread, so the
- * other core would otherwise idle. Each seed is deterministic and independent of the others, so
- * where it runs changes nothing but the wall time.
+ * The seeds run in child processes, one per core (at most two; seedProcesses.ts): vitest gives
+ * the sim files one worker on a two-core machine, and a run is one thread, so the other core
+ * would otherwise idle.
  */
-import { spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { runSeedsInChildren } from '../seedProcesses.ts'
 import type { SimOptions } from '../simulation.ts'
 
 /**
@@ -18,30 +16,14 @@ import type { SimOptions } from '../simulation.ts'
  */
 export const TEST_SIZES = { devices: 4, steps: 8, pools: 1 } as const
 
-const CHILD = fileURLToPath(new URL('./seedChild.ts', import.meta.url))
-
-export async function failuresIn(first: number, count: number, sizes: Partial<SimOptions> = TEST_SIZES): Promise<string[]> {
-  const children = Math.max(1, Math.min(2, availableParallelism()))
-  const slices = Array.from({ length: children }, (_, k) => Array.from({ length: count }, (_, i) => first + i).filter((_, i) => i % children === k))
-  const results = await Promise.all(slices.map((seeds) => runChild(seeds, sizes)))
-  return results.flat().sort((a, b) => seedOf(a) - seedOf(b))
-}
-
-function runChild(seeds: readonly number[], sizes: Partial<SimOptions>): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ seeds, sizes })], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => (out += chunk))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('{"failures":'))
-      if (code !== 0 || line === undefined) reject(new Error(`expected the seed child to end with its failures, got exit code ${code}:\n${out.slice(-2000)}`))
-      else resolve((JSON.parse(line) as { failures: string[] }).failures)
-    })
+export async function failuresIn(first: number, count: number, sizes: Omit<SimOptions, 'seed'> = TEST_SIZES): Promise<string[]> {
+  const failures: Array<{ seed: number; report: string }> = []
+  const seeds = Array.from({ length: count }, (_, i) => first + i)
+  const processes = Math.max(1, Math.min(2, availableParallelism()))
+  // Half the range per child: the test's seeds fit one child's memory, and a child's start costs ~1 s.
+  await runSeedsInChildren(seeds, sizes, {
+    processes, batchSeeds: Math.ceil(count / processes),
+    onSeed: (summary) => { if (summary.failure !== null) failures.push({ seed: summary.seed, report: summary.failure }) },
   })
-}
-
-function seedOf(report: string): number {
-  return Number(/^FAIL seed (\d+)/.exec(report)?.[1] ?? 0)
+  return failures.sort((a, b) => a.seed - b.seed).map((f) => f.report)
 }
