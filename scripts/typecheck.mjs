@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-const projects = ['core', 'core/test', 'core/sync', 'core/sync/test', 'cli', 'sync-server', 'web', 'web/sw', 'bench', 'e2e', 'sim']
+const projects = ['core', 'core/test', 'core/sync', 'core/sync/test', 'node', 'cli', 'sync-server', 'web', 'web/sw', 'bench', 'e2e', 'sim']
 let ok = true
 for (const project of projects) {
   const config = `${project}/tsconfig.json`

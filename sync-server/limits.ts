@@ -1,6 +1,6 @@
 /**
  * The relay's limits, units last. Each is a `heroes relay` flag (see
- * cli/commands/relay.ts); these are the defaults a volunteer gets without
+ * sync-server/command.ts); these are the defaults a volunteer gets without
  * thinking. A client that goes past one is cut off (closeCodes.ts); every
  * other client carries on.
  *

@@ -18,7 +18,7 @@ import { encodeEntry, generateSecretKey, publicKeyOf, type AdmitEntry, type Entr
 import { firstChangeOf, readDocumentLines, shardDocumentId, type SyncDocument } from '../../core/sync/index.ts'
 import { makePool, member } from '../../core/sync/test/poolFixture.ts'
 import { DiskStorageAdapter, guardEmptySaves, startRelay, type Relay } from '../index.ts'
-import { parseRelayFlags } from '../../cli/commands/relay.ts'
+import { parseRelayFlags } from '../command.ts'
 import { USAGE } from '../../cli/main.ts'
 import { cleanUpAfterAll } from './cleanup.ts'
 import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
