@@ -498,7 +498,7 @@ export class Ledger {
 
   /** Effective time of `key`'s last accepted transfer, for telling a member when the next one may go. */
   lastTransferTime(key: PublicKeyHex): number | undefined {
-    return this.#state.lastTransferTime.get(key)
+    return this.#state.lastTransferTime.get(key)?.time
   }
 
   /** Where `author`'s next entry goes: among verified entries only, following the lower id at a fork. */

@@ -204,14 +204,31 @@ export function isoTime(ms: number): string {
   return Number.isNaN(date.getTime()) ? `${ms} ms` : date.toISOString()
 }
 
+
+
+/** A time per key that changes in place (PoolState.lastTransferTime, lastActive). */
+export interface TimeBox {
+  time: number
+}
+
+function copyBoxes(boxes: ReadonlyMap<PublicKeyHex, TimeBox>): Map<PublicKeyHex, TimeBox> {
+  const copy = new Map<PublicKeyHex, TimeBox>()
+  for (const [key, box] of boxes) copy.set(key, { time: box.time })
+  return copy
+}
+/** Shared by every pool without witnesses: the getter is read for each transfer. */
+const NO_WITNESSES: readonly PublicKeyHex[] = Object.freeze([])
 export class PoolState {
   /** The policy in force: the genesis with every accepted policy change applied. */
   policy: Policy | undefined
   creator: PublicKeyHex | undefined
   members = new Map<PublicKeyHex, MemberState>()
   balances = new Map<PublicKeyHex, number>()
-  /** Effective time of each member's last accepted transfer, for the rate limit. */
-  lastTransferTime = new Map<PublicKeyHex, number>()
+  /**
+   * Effective time of each member's last accepted transfer, for the rate limit. In a box changed
+   * in place: one lookup per transfer instead of a get and a set (clone copies the boxes).
+   */
+  lastTransferTime = new Map<PublicKeyHex, TimeBox>()
   invites = new Map<EntryId, InviteState>()
   inviteKeys = new Set<PublicKeyHex>()
   /** Authors who signed two entries at one place in their chain, frozen from where that became visible. */
@@ -263,8 +280,8 @@ export class PoolState {
   devices = new DeviceBook()
   /** Recovery requests by id (rules/recovery.ts); replaced, never changed in place. */
   recoveries = new Map<EntryId, RecoveryState>()
-  /** When each key last signed anything (witnessed time where covered): an active owner blocks a recovery. */
-  lastActive = new Map<PublicKeyHex, number>()
+  /** When each key last signed anything (witnessed time where covered): an active owner blocks a recovery. Boxed like lastTransferTime. */
+  lastActive = new Map<PublicKeyHex, TimeBox>()
 
   /**
    * A copy for the ledger to keep at the last witnessed point and replay the rest on: independent
@@ -276,7 +293,7 @@ export class PoolState {
     copy.creator = this.creator
     copy.members = new Map(this.members)
     copy.balances = new Map(this.balances)
-    copy.lastTransferTime = new Map(this.lastTransferTime)
+    copy.lastTransferTime = copyBoxes(this.lastTransferTime)
     copy.invites = new Map([...this.invites].map(([id, invite]) => [id, { ...invite }]))
     copy.inviteKeys = new Set(this.inviteKeys)
     copy.equivocators = new Set(this.equivocators)
@@ -307,7 +324,7 @@ export class PoolState {
     copy.links = this.links.clone()
     copy.devices = this.devices.size === 0 ? new DeviceBook() : this.devices.clone()
     copy.recoveries = new Map(this.recoveries)
-    copy.lastActive = new Map(this.lastActive)
+    copy.lastActive = copyBoxes(this.lastActive)
     return copy
   }
 
@@ -316,7 +333,8 @@ export class PoolState {
   }
 
   heldBy(key: PublicKeyHex): number {
-    return this.held.get(key) ?? 0
+    // Most pools never hold anything (two-step payments are opt-in): no lookup then.
+    return this.held.size === 0 ? 0 : (this.held.get(key) ?? 0)
   }
 
   /** The lowest balance `key` may reach by paying. */
@@ -344,7 +362,7 @@ export class PoolState {
 
   /** The pool's witnesses in force, primary first; empty when it has none. */
   get witnesses(): readonly PublicKeyHex[] {
-    return this.policy?.witnesses ?? []
+    return this.policy?.witnesses ?? NO_WITNESSES
   }
 
   get witnessed(): boolean {

@@ -34,7 +34,7 @@ import { BALANCE_ABS_MAX, TICK_INTERVAL_SECONDS_MIN } from '../limits.ts'
 import {
   ACCEPTED, isoTime, reject, short, type DemurrageState, type Evaluation, type PoolState, type TimeFacts,
 } from '../pool-state.ts'
-import { authorMayAct } from './membership.ts'
+import { authorMayAct, refused } from './membership.ts'
 import { collectParties } from './orders.ts'
 
 /**
@@ -186,8 +186,8 @@ export function restartDemurrage(state: PoolState, d: Demurrage | null | undefin
 export function tickRule(state: PoolState, entry: TickEntry, facts: TimeFacts, time: number, commit: boolean): Evaluation {
   if (!state.witnesses.includes(entry.author)) {
     const may = authorMayAct(state, entry, facts, commit)
-    if ('problem' in may) return may.problem.status === 'rejected' && may.problem.reason === 'not-member' ? reject('not-ticker', `${short(entry.author)} is neither a gatekeeper nor a witness of this pool`) : may.problem
-    if (may.member.role !== 'gatekeeper') return reject('not-ticker', `${short(entry.author)} is a member, not a gatekeeper or a witness`)
+    if (refused(may)) return may.status === 'rejected' && may.reason === 'not-member' ? reject('not-ticker', `${short(entry.author)} is neither a gatekeeper nor a witness of this pool`) : may
+    if (may.role !== 'gatekeeper') return reject('not-ticker', `${short(entry.author)} is a member, not a gatekeeper or a witness`)
   }
   if (!state.demurrage) return reject('no-demurrage', 'the policy in force charges no demurrage')
   const next = state.demurrageLastTick + TICK_INTERVAL_SECONDS_MIN * 1000

@@ -8,7 +8,7 @@
  */
 import type { CheckpointEntry, Entry, PoolEntry } from '../entry.ts'
 import { reject, unknownType, type Evaluation, type PoolState, type TimeFacts } from '../pool-state.ts'
-import { admitRule, authorMayAct, closeRule, freezeRule, gatekeeperProblem, inviteRule, joinRule } from './membership.ts'
+import { admitRule, authorMayAct, refused, closeRule, freezeRule, gatekeeperProblem, inviteRule, joinRule } from './membership.ts'
 import { answerTransferRule, issueRule, payoutRule, transferRule } from './payments.ts'
 import { answerRequestRule, requestRule } from './requests.ts'
 import { genesisRule, policyRule } from './policy.ts'
@@ -85,9 +85,8 @@ function judge(state: PoolState, entry: Exclude<Entry, PoolEntry | CheckpointEnt
     return cancelPrepareRule(state, entry, facts, commit) ?? reject('not-gateway', 'a gateway cancels only prepares')
   }
 
-  const may = authorMayAct(state, entry, facts, commit)
-  if ('problem' in may) return may.problem
-  const author = may.member
+  const author = authorMayAct(state, entry, facts, commit)
+  if (refused(author)) return author
   if (commit) chargeTouched(state, entry, time)
   switch (entry.type) {
     case 'transfer':

@@ -14,20 +14,25 @@ const GOVERNANCE = new Set<Entry['type']>(['admit', 'freeze', 'invite', 'policy'
  * equivocating creator keeps its governance (a fork on the creator's laptop
  * must not brick the pool) but neither pays nor is paid.
  */
-export function authorMayAct(state: PoolState, entry: Entry, facts: TimeFacts, commit: boolean): { member: MemberState } | { problem: Evaluation } {
+export function authorMayAct(state: PoolState, entry: Entry, facts: TimeFacts, commit: boolean): MemberState | Evaluation {
   const member = state.members.get(entry.author)
-  if (!member) return { problem: reject('not-member', `${short(entry.author)} is not a member of this pool`) }
-  if (state.isClosed(entry.author)) return { problem: reject('account-closed', `${short(entry.author)} closed its account`) }
-  if (member.frozen) return { problem: reject('frozen', `${short(entry.author)} is frozen`) }
+  if (!member) return reject('not-member', `${short(entry.author)} is not a member of this pool`)
+  if (state.isClosed(entry.author)) return reject('account-closed', `${short(entry.author)} closed its account`)
+  if (member.frozen) return reject('frozen', `${short(entry.author)} is frozen`)
   if (state.isEquivocator(entry.author) && !(entry.author === state.creator && GOVERNANCE.has(entry.type))) {
     // A witnessed fork leaves the standing branch its current offline segment, nothing more.
     const graced = !state.equivocators.has(entry.author) && !facts.online
     if (!graced) {
       if (commit) state.equivocators.add(entry.author)
-      return { problem: reject('frozen', `${short(entry.author)} signed two entries at one place in its chain and is frozen`) }
+      return reject('frozen', `${short(entry.author)} signed two entries at one place in its chain and is frozen`)
     }
   }
-  return { member }
+  return member
+}
+
+/** Did authorMayAct refuse? (A member's record has no `status`; it is returned as is, with no wrapper to allocate per entry.) */
+export function refused(may: MemberState | Evaluation): may is Evaluation {
+  return 'status' in may
 }
 
 /** May this key still govern (its invites still admit)? Frozen gatekeepers may not; an equivocating creator may. */

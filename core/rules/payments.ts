@@ -34,9 +34,10 @@ export function payeeProblem(state: PoolState, to: PublicKeyHex, net: number, ac
   const payee = state.members.get(to)
   if (!payee) return reject('unknown-member', `the payee ${short(to)} is not a member of this pool`)
   if (state.isClosed(to)) return reject('account-closed', `the payee ${short(to)} closed its account`)
-  if (!accepting && state.isFrozen(to)) return reject('payee-frozen', `the payee ${short(to)} is frozen`)
+  // The payee's record read once (isFrozen and maxBalanceOf would each look it up again).
+  if (!accepting && (payee.frozen || state.isEquivocator(to))) return reject('payee-frozen', `the payee ${short(to)} is frozen`)
   const balance = state.balanceOf(to)
-  const max = state.maxBalanceOf(to)
+  const max = payee.maxBalance !== undefined ? payee.maxBalance : (state.policy?.maxBalance ?? null)
   if (max !== null && balance + net > max) {
     return reject('above-max-balance', `the payee's balance ${balance}, maximum ${max}: at most ${Math.max(0, max - balance)} can be received`)
   }
@@ -58,7 +59,8 @@ function commonsProblem(state: PoolState, fee: number): Evaluation | undefined {
 export function transferRule(state: PoolState, entry: TransferEntry, author: MemberState, facts: TimeFacts, commit: boolean): Evaluation {
   const policy = state.policy!
   const rateMs = policy.rateLimitSeconds * 1000
-  const last = state.lastTransferTime.get(entry.author)
+  const lastBox = state.lastTransferTime.get(entry.author)
+  const last = lastBox?.time
   if (last !== undefined && facts.effectiveTime - last < rateMs) {
     return reject('rate-limit', `one transfer every ${policy.rateLimitSeconds} s; the next is allowed from ${isoTime(last + rateMs)}`)
   }
@@ -69,7 +71,8 @@ export function transferRule(state: PoolState, entry: TransferEntry, author: Mem
     const problem = requestProblem(request, entry.request, entry.to, entry.amount, entry.author)
     if (problem) return problem
   }
-  const { fee, carry } = levy(entry.amount, policy.feeBasisPoints ?? 0, state.feeCarry.get(entry.author) ?? 0)
+  const basisPoints = policy.feeBasisPoints ?? 0
+  const { fee, carry } = basisPoints === 0 && state.feeCarry.size === 0 ? NO_LEVY : levy(entry.amount, basisPoints, state.feeCarry.get(entry.author) ?? 0)
   const payee = payeeProblem(state, entry.to, entry.amount - fee) ?? commonsProblem(state, fee)
   if (payee) return payee
   const balance = state.balanceOf(entry.author)
@@ -84,7 +87,8 @@ export function transferRule(state: PoolState, entry: TransferEntry, author: Mem
   const twoStep = policy.twoStep === true && !request
   if (commit) {
     noteOfflineTransfer(state, entry, facts)
-    state.lastTransferTime.set(entry.author, facts.effectiveTime)
+    if (lastBox === undefined) state.lastTransferTime.set(entry.author, { time: facts.effectiveTime })
+    else lastBox.time = facts.effectiveTime
     if (twoStep) {
       state.held.set(entry.author, held + entry.amount)
       state.initiated.set(entry.id, entry)

@@ -47,7 +47,9 @@ export interface RecoverySummary {
 /** Notes that a key signed something at this time: an active owner blocks a recovery. */
 export function noteActive(state: PoolState, key: PublicKeyHex, facts: TimeFacts): void {
   const time = facts.witnessedAt ?? facts.effectiveTime
-  if ((state.lastActive.get(key) ?? -Infinity) < time) state.lastActive.set(key, time)
+  const box = state.lastActive.get(key)
+  if (box === undefined) state.lastActive.set(key, { time })
+  else if (box.time < time) box.time = time
 }
 
 /** Approvals a recovery needs now. */
@@ -97,7 +99,7 @@ export function approveRule(state: PoolState, entry: ApproveEntry, facts: TimeFa
   const now = facts.witnessedAt ?? facts.effectiveTime
   const waitMs = RECOVERY_WAIT_SECONDS * 1000
   for (const key of state.devices.signersOf(request.member)) {
-    const active = state.lastActive.get(key)
+    const active = state.lastActive.get(key)?.time
     if (active !== undefined && active > now - waitMs) {
       return reject('recovery-blocked', `${short(key)} signed an entry at ${isoTime(active)}: the account is recovered only after ${RECOVERY_WAIT_SECONDS} s without one, from ${isoTime(active + waitMs)}`)
     }
