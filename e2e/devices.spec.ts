@@ -134,6 +134,9 @@ test('Alice links her laptop by its QR code; both pay Bob offline and reach one 
   await expect.poll(() => membersOf(laptop.page), { timeout: 60_000 }).toBe(2)
   await laptop.openPool('Device bank')
   await expect(laptop.balance()).toHaveText('0.00 DV')
+  // Alice made the pool, so she is its gatekeeper; the laptop pays for her but does not govern (member key only).
+  await expect(laptop.page.getByTestId('gatekeeper-elsewhere')).toContainText('this device is a linked one')
+  await expect(laptop.page.getByTestId('manage-button')).toHaveCount(0)
   await expect.poll(() => laptop.page.evaluate((id) => (globalThis as unknown as Heroes).heroes.wallet.pool(id)?.me, pool)).toBe(
     await alice.page.evaluate((id) => (globalThis as unknown as Heroes).heroes.wallet.pool(id)?.me, pool),
   )

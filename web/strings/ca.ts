@@ -161,6 +161,7 @@ const strings: Strings = {
     pay: 'Paga',
     request: 'Demana',
     manage: 'Gestiona la caixa',
+    gatekeeperElsewhere: 'Ets guardià d’aquesta caixa, però aquest dispositiu és un dispositiu vinculat: les invitacions, les admissions, els límits i les altres tasques de guardià se signen al primer dispositiu, que guarda la clau del compte.',
     statement: 'Extracte',
     statementEmpty: 'Encara no hi ha pagaments.',
     balanceAfter: 'Saldo després',

@@ -163,6 +163,7 @@ export const en = {
     pay: 'Pay',
     request: 'Request',
     manage: 'Manage pool',
+    gatekeeperElsewhere: 'You are a gatekeeper of this pool, but this device is a linked one: invites, admissions, limits and the other gatekeeper tasks are signed on the first device, which holds the account key.',
     statement: 'Statement',
     statementEmpty: 'No payments yet.',
     balanceAfter: 'Balance after',

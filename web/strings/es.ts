@@ -157,6 +157,7 @@ const strings: Strings = {
     pay: 'Pagar',
     request: 'Pedir',
     manage: 'Gestionar la caja',
+    gatekeeperElsewhere: 'Eres guardián de esta caja, pero este es un dispositivo vinculado: las invitaciones, las admisiones, los límites y las demás tareas de guardián se firman en el primer dispositivo, que guarda la clave de la cuenta.',
     statement: 'Extracto',
     statementEmpty: 'Todavía no hay pagos.',
     balanceAfter: 'Saldo después',

@@ -158,6 +158,7 @@ const strings: Strings = {
     pay: 'Payer',
     request: 'Demander',
     manage: 'Gérer la caisse',
+    gatekeeperElsewhere: 'Vous êtes gardien de cette caisse, mais cet appareil est un appareil associé : les invitations, les admissions, les limites et les autres tâches de gardien se signent sur le premier appareil, qui détient la clé du compte.',
     statement: 'Relevé',
     statementEmpty: 'Aucun paiement pour l’instant.',
     balanceAfter: 'Solde après',

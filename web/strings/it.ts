@@ -157,6 +157,7 @@ const strings: Strings = {
     pay: 'Paga',
     request: 'Chiedi',
     manage: 'Gestisci la cassa',
+    gatekeeperElsewhere: 'Sei custode di questa cassa, ma questo è un dispositivo collegato: inviti, ammissioni, limiti e gli altri compiti del custode si firmano sul primo dispositivo, che tiene la chiave del conto.',
     statement: 'Estratto conto',
     statementEmpty: 'Ancora nessun pagamento.',
     balanceAfter: 'Saldo dopo',

@@ -61,29 +61,42 @@ describe('one member on two devices', () => {
     vi.unstubAllGlobals()
   })
 
-  /** Links the laptop to Alice's account through the sealed answer; returns the laptop's device key. */
-  async function link(): Promise<string> {
+  /** Links the laptop to Alice's account (or `owner`'s) through the sealed answer; returns the laptop's device key. */
+  async function link(owner: Wallet = c.alice): Promise<string> {
     const pending = (await laptop.devices()).linking.start('Laptop', 'https://app.test')
     expect(pending.text).toMatch(/^https:\/\/app\.test\/#\/d\/[A-Za-z0-9_-]+$/)
     expect(await (await laptop.devices()).linking.poll(pending)).toBeUndefined()
-    const alice = (await c.alice.devices()).linking
+    const alice = (await owner.devices()).linking
     const code = alice.read(pending.text)
     if (!code.ok) throw new Error(JSON.stringify(code.refusal))
     const answered = await alice.answer(c.pool, code.value, '')
     expect(answered.ok && answered.value.sent).toBe(true)
     // What the relay holds is ciphertext: neither the member key nor the pool is readable in it.
     const stored = [...relay.boxes.values()].flat().map((bytes) => new TextDecoder().decode(bytes)).join('')
-    expect(stored).not.toContain(c.aliceKey)
+    expect(stored).not.toContain(owner.pool(c.pool)!.me)
     expect(stored).not.toContain(c.pool)
     expect(await (await laptop.devices()).linking.poll(pending)).toEqual({ ok: true, value: c.pool })
     await exchange(c.pool, c.gatekeeper, c.alice, c.bob, laptop)
     return pending.code.device
   }
 
+  it("a gatekeeper's linked device pays as the gatekeeper but does not govern: the view says so, and the rules refuse its invite", async () => {
+    await link(c.gatekeeper)
+    const onLaptop = laptop.pool(c.pool)!
+    const onPhone = c.gatekeeper.pool(c.pool)!
+    expect([onLaptop.role, onLaptop.governs, onLaptop.memberKeyHere]).toEqual(['gatekeeper', false, false])
+    expect([onPhone.role, onPhone.governs, onPhone.memberKeyHere]).toEqual(['gatekeeper', true, true])
+    // What the app no longer offers there would only be refused: an invite signed by the device key.
+    const invite = await laptop.createInvite(c.pool, 'from the laptop')
+    expect(invite.ok).toBe(false)
+  })
+
   it('links a second device by its code: it acts for the member, and both devices agree on one balance after paying offline', async () => {
     const laptopKey = await link()
     expect(laptop.pool(c.pool)?.me).toBe(c.aliceKey)
     expect(laptop.pool(c.pool)?.role).toBe('member')
+    // The member key stays on the phone: the laptop may not close the account (core/rules/devices.ts).
+    expect([laptop.pool(c.pool)?.memberKeyHere, c.alice.pool(c.pool)?.memberKeyHere]).toEqual([false, true])
     const list = (await c.alice.devices()).devices.list(c.pool)!
     expect(list.map((d) => [d.memberKey, d.name, d.status, d.thisDevice])).toEqual([[true, null, 'active', true], [false, 'Laptop', 'active', false]])
     // Both pay Bob while apart (offline): the phone first, the laptop a minute later.

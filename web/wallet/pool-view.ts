@@ -125,6 +125,14 @@ export interface PoolView {
   readonly policy: Policy | null
   readonly me: string
   readonly role: Role
+  /**
+   * This device signs with the member key (not a linked device's key): only it may do what the
+   * rules keep to the member key (core/rules/devices.ts: admit, invite, issue, policy, trust,
+   * approve a recovery, close the account, add a device).
+   */
+  readonly memberKeyHere: boolean
+  /** A gatekeeper on the device that holds its member key: the one place its gatekeeper actions can be signed. */
+  readonly governs: boolean
   /** This member created the pool: the one gatekeeper who names its witnesses. */
   readonly creator: boolean
   readonly frozen: boolean
@@ -367,6 +375,8 @@ export function viewPool(input: PoolViewInput): PoolView {
     policy: result.policy,
     me,
     role,
+    memberKeyHere: signer === me,
+    governs: role === 'gatekeeper' && signer === me,
     creator: entries.get(input.pool)?.author === me,
     frozen: summary?.frozen ?? false,
     closed: summary?.closed === true,

@@ -111,7 +111,8 @@ export function AcrossScreen({ pool }: { pool: string }) {
 function Trustlines({ cross, pool, policy }: { cross: CrossPool; pool: string; policy: Policy | null }) {
   const c = words()
   const wallet = useWallet()
-  const gatekeeper = wallet.pool(pool)?.role === 'gatekeeper'
+  // Trustlines are the member key's to sign (core/rules/devices.ts): a gatekeeper's linked device only shows them.
+  const gatekeeper = wallet.pool(pool)?.governs === true
   const [editing, setEditing] = useState<string | undefined>()
   const lines = cross.trustlines(pool)
   const units = (value: number): string => amountIn(value, policy ? { decimals: policy.decimals, symbol: policy.symbol } : undefined)

@@ -103,7 +103,7 @@ function PoolDevices({ pool, tools, d }: { pool: string; tools: DeviceTools; d: 
       {tools.devices.canCertify(pool) && (adding ? <AddDevice tools={tools} d={d} pool={pool} initial="" /> : (
         <button type="button" class="secondary" onClick={() => setAdding(true)} data-testid="add-device">{d.add}</button>
       ))}
-      {view.role === 'gatekeeper' && <RecoveryQueue pool={pool} tools={tools} d={d} />}
+      {view.governs && <RecoveryQueue pool={pool} tools={tools} d={d} />}
     </div>
   )
 }

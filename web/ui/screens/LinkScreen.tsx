@@ -27,7 +27,7 @@ export function LinkScreen({ link }: { link: string }) {
       // A payment link goes straight to the pay form, pre-filled; nothing is signed without a confirmation there.
       // In an issued pool a gatekeeper does not pay: a member's request is a request for new tokens (IssueCard).
       const target = result.ok && result.payload.kind === 'pay' ? wallet.pool(result.payload.pool) : undefined
-      const isTokenRequest = target?.role === 'gatekeeper' && target.policy?.kind === 'issued'
+      const isTokenRequest = target?.governs === true && target.policy?.kind === 'issued'
       if (result.ok && result.payload.kind === 'pay' && target && !isTokenRequest) {
         const p = result.payload
         const decimals = wallet.pool(p.pool)?.policy?.decimals ?? 0
@@ -97,7 +97,7 @@ export function LinkScreen({ link }: { link: string }) {
     case 'receipt':
     case 'request':
     case 'pay':
-      if (decoded.payload.kind === 'pay' && wallet.pool(decoded.payload.pool)?.role === 'gatekeeper') return <IssueCard payload={decoded.payload} />
+      if (decoded.payload.kind === 'pay' && wallet.pool(decoded.payload.pool)?.governs === true) return <IssueCard payload={decoded.payload} />
       return (
         <section>
           <h1>{t.pool.pay}</h1>
@@ -217,13 +217,13 @@ function AdmitCard({ payload }: { payload: JoinRequestPayload }) {
   const [result, setResult] = useState('')
   const [error, setError] = useState<Text>('')
   useEffect(() => {
-    if (view?.role === 'gatekeeper') void wallet.recordJoinRequest({ pool: payload.pool, member: payload.member, name: payload.name ?? '', state: 'waiting', at: Date.now() })
+    if (view?.governs === true) void wallet.recordJoinRequest({ pool: payload.pool, member: payload.member, name: payload.name ?? '', state: 'waiting', at: Date.now() })
   }, [payload.member])
-  if (!view || view.role !== 'gatekeeper') {
+  if (!view || !view.governs) {
     return (
       <section>
         <h1>{t.admit.title}</h1>
-        <p class="notice error" role="alert" data-testid="link-error">{t.admit.notYourPool}</p>
+        <p class="notice error" role="alert" data-testid="link-error">{view?.role === 'gatekeeper' ? t.pool.gatekeeperElsewhere : t.admit.notYourPool}</p>
       </section>
     )
   }

@@ -54,6 +54,7 @@ export function ManageScreen({ pool }: { pool: string }) {
   if (!view) return <p>{t.wallet.problems['unknown-pool']}</p>
   const policy = view.policy
   if (view.role !== 'gatekeeper') return <p class="notice error">{t.wallet.problems['not-gatekeeper']}</p>
+  if (!view.governs) return <p class="notice" role="note" data-testid="gatekeeper-elsewhere">{t.pool.gatekeeperElsewhere}</p>
 
   const makeInvite = async (event: Event): Promise<void> => {
     event.preventDefault()

@@ -130,13 +130,15 @@ export function PoolScreen({ pool }: { pool: string }) {
           {(view.policy?.hourRate !== undefined || view.role === 'gatekeeper') && (
             <a class="button secondary" href={hrefOf({ name: 'across', pool })} data-testid="across-button">{t.pool.acrossLink}</a>
           )}
-          {view.role === 'gatekeeper' && (
+          {view.governs && (
             <a class="button secondary" href={hrefOf({ name: 'manage', pool })} data-testid="manage-button">
               {t.pool.manage}
             </a>
           )}
         </div>
       )}
+      {/* The rules keep gatekeeper tasks to the member key: a linked device would only be refused (not-authorized). */}
+      {!waitingForAdmission && view.role === 'gatekeeper' && !view.governs && <p class="notice" role="note" data-testid="gatekeeper-elsewhere">{t.pool.gatekeeperElsewhere}</p>}
 
       {!waitingForAdmission && <InFlight pool={pool} view={view} />}
       {!waitingForAdmission && <ScheduledPayments pool={pool} view={view} />}
@@ -148,7 +150,7 @@ export function PoolScreen({ pool }: { pool: string }) {
         <summary>{t.pool.myKey}</summary>
         <code class="key" data-testid="my-key">{view.me}</code>
       </details>
-      {view.role === 'member' && !view.closed && <CloseAccount pool={pool} view={view} />}
+      {view.role === 'member' && !view.closed && view.memberKeyHere && <CloseAccount pool={pool} view={view} />}
       {view.role !== 'gatekeeper' && <RemovePoolCard pool={pool} view={view} open={myJoin?.status === 'rejected'} />}
       {/* An audit export is for auditors: folded away rather than on every member's screen. */}
       <details class="key-details">
