@@ -2,7 +2,8 @@
  * Scanning with the camera, for real: Chromium's fake camera plays a video of
  * a QR code; the app reads it (BarcodeDetector where the platform has one,
  * else the ZXing wasm ponyfill served from this origin under the CSP) and
- * opens what it says.
+ * opens what it says: a pool link, and a new device's link code, which the
+ * member's phone answers through the relay's mailbox.
  */
 import { chromium, expect, test } from '@playwright/test'
 // @ts-expect-error plain ESM helper without type declarations
@@ -39,5 +40,45 @@ test('a QR code shown to the camera opens the pool link it carries', async ({ br
     expect(errors.filter((text) => /Content Security Policy|Refused/.test(text))).toEqual([])
   } finally {
     await cameraBrowser.close()
+  }
+})
+
+test('a new device’s QR code shown to the member’s camera links it: the answer reaches the new device through the relay', async ({ browser }, testInfo) => {
+  // The laptop: an ordinary context that asks to be linked and shows its code.
+  const laptopContext = await browser.newContext({ baseURL: baseUrl() })
+  const laptop = await laptopContext.newPage()
+  await laptop.goto('/#/settings')
+  await laptop.getByTestId('link-this-device').click()
+  await laptop.getByLabel('Name for this device (optional)').fill('Laptop')
+  await laptop.getByTestId('show-link-code').click()
+  const deviceLink = await laptop.getByTestId('device-link').inputValue()
+  expect(deviceLink).toMatch(/\/#\/d\/[A-Za-z0-9_-]+$/)
+
+  const video = testInfo.outputPath('device-qr.y4m')
+  writeQrVideo(video, deviceLink)
+  const cameraBrowser = await chromium.launch({
+    executablePath: findChromium() as string,
+    args: [...(CHROMIUM_ARGS as string[]), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+  })
+  try {
+    // The member's phone, holding the member key of a pool it made, scans the laptop's code.
+    const context = await cameraBrowser.newContext({ baseURL: baseUrl(), viewport: PHONE, permissions: ['camera'] })
+    const phone = await context.newPage()
+    await phone.goto('/#/create')
+    await phone.getByLabel('Name', { exact: true }).fill('Camera bank')
+    await phone.getByLabel('Symbol', { exact: true }).fill('CAM')
+    await phone.getByRole('button', { name: 'Create pool' }).click()
+    await expect(phone.getByRole('heading', { name: 'Manage Camera bank' })).toBeVisible()
+    await phone.goto('/#/settings')
+    const devices = phone.getByTestId('pool-devices')
+    await devices.getByTestId('add-device').click()
+    await phone.getByTestId('add-device-form').getByRole('button', { name: 'Scan its code' }).click()
+    await expect(phone.getByTestId('device-linked')).toContainText('Linked: Laptop now pays from this account.', { timeout: 30_000 })
+    await expect(devices.getByTestId('device-row')).toHaveCount(2)
+    // The laptop took the sealed answer from the relay's mailbox.
+    await expect(laptop.getByTestId('device-linked')).toContainText('This device is linked. It pays from your account in Camera bank.', { timeout: 30_000 })
+  } finally {
+    await cameraBrowser.close()
+    await laptopContext.close()
   }
 })
