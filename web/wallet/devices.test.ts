@@ -62,7 +62,7 @@ describe('one member on two devices', () => {
   })
 
   /** Links the laptop to Alice's account (or `owner`'s) through the sealed answer; returns the laptop's device key. */
-  async function link(owner: Wallet = c.alice): Promise<string> {
+  async function link(owner: Wallet = c.alice, syncWith: Wallet[] = [c.gatekeeper, c.alice, c.bob]): Promise<string> {
     const pending = (await laptop.devices()).linking.start('Laptop', 'https://app.test')
     expect(pending.text).toMatch(/^https:\/\/app\.test\/#\/d\/[A-Za-z0-9_-]+$/)
     expect(await (await laptop.devices()).linking.poll(pending)).toBeUndefined()
@@ -76,9 +76,22 @@ describe('one member on two devices', () => {
     expect(stored).not.toContain(owner.pool(c.pool)!.me)
     expect(stored).not.toContain(c.pool)
     expect(await (await laptop.devices()).linking.poll(pending)).toEqual({ ok: true, value: c.pool })
-    await exchange(c.pool, c.gatekeeper, c.alice, c.bob, laptop)
+    await exchange(c.pool, ...syncWith, laptop)
     return pending.code.device
   }
+
+  it("a receipt shown by a linked device carries its certificate: a payee who has not synced since the link settles it at once", async () => {
+    const laptopKey = await link(c.alice, [c.gatekeeper, c.alice])
+    clock += 61_000
+    const paid = await laptop.pay(c.pool, c.bobKey, 40, 'face to face')
+    expect(paid.ok).toBe(true)
+    const receipt = laptop.receiptPayload(c.pool, paid.ok ? paid.value : '')!
+    expect(receipt.lines.some((line) => line.includes('"type":"device"') && line.includes(laptopKey))).toBe(true)
+    // Bob's phone never saw the certificate: the receipt alone is enough to settle the payment.
+    await c.bob.ingestLines(c.pool, receipt.lines)
+    expect(c.bob.pool(c.pool)?.balance).toBe(40)
+    expect(c.bob.pool(c.pool)?.statement.find((row) => row.memo === 'face to face')?.status).toBe('accepted')
+  })
 
   it("a gatekeeper's linked device pays as the gatekeeper but does not govern: the view says so, and the rules refuse its invite", async () => {
     await link(c.gatekeeper)

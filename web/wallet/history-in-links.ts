@@ -11,7 +11,7 @@ import { INVITE_CHAIN_ENTRIES_MAX } from '../links/link-codec.ts'
 
 /** Characters of entry lines an invite carries besides genesis and the invite itself. */
 export const INVITE_CHAIN_CHARS_MAX = 3000
-/** Entries of the payer a receipt carries before the transfer (about three lines fit a readable QR code). */
+/** Entries of the payer a receipt carries before the transfer (about three lines fit a readable QR code, with a linked device's certificate). */
 export const RECEIPT_CHAIN_ENTRIES_MAX = 1
 
 /**
@@ -27,14 +27,27 @@ export function inviteChain(entries: ReadonlyMap<string, Entry>, invite: Entry):
   return lines.reduce((sum, line) => sum + line.length, 0) <= INVITE_CHAIN_CHARS_MAX ? lines : []
 }
 
-/** The transfer's line first, then its author's entries just before it, newest first, within the bounds. */
+/**
+ * The transfer's line first; then, when a linked device signed it, the member's certificate of that
+ * device (without it a payee who has not synced since the link keeps the payment pending); then its
+ * author's entries just before it, newest first; all within the bounds.
+ */
 export function receiptLines(entries: ReadonlyMap<string, Entry>, transfer: Entry): string[] {
   const lines = [encodeEntry(transfer)]
   let chars = lines[0]!.length
+  const certificate = [...entries.values()].find((entry) => entry.type === 'device' && entry.device === transfer.author)
+  if (certificate) {
+    const line = encodeEntry(certificate)
+    if (chars + line.length <= INVITE_CHAIN_CHARS_MAX) {
+      lines.push(line)
+      chars += line.length
+    }
+  }
+  const carriedMax = lines.length + RECEIPT_CHAIN_ENTRIES_MAX
   const before = [...entries.values()].filter((other) => other.author === transfer.author && other.seq < transfer.seq).sort((a, b) => b.seq - a.seq)
   for (const other of before) {
     const line = encodeEntry(other)
-    if (lines.length > RECEIPT_CHAIN_ENTRIES_MAX || chars + line.length > INVITE_CHAIN_CHARS_MAX) break
+    if (lines.length >= carriedMax || chars + line.length > INVITE_CHAIN_CHARS_MAX) break
     lines.push(line)
     chars += line.length
   }
