@@ -68,3 +68,17 @@ export function parseCanonical(text: string): { ok: true; value: CanonicalValue 
   if (again !== text) return { ok: false, error: 'expected canonical JSON (sorted keys, no spaces, no duplicates), got another encoding' }
   return { ok: true, value: value as CanonicalValue }
 }
+
+/**
+ * A deep copy of a value with every object's keys in canonical order (undefined members left out),
+ * so what a replay prints of an entry's body does not depend on how the object in memory was built:
+ * by its signer's code, or by the decoder from its line (found by the simulation, docs/simulation.md).
+ */
+export function inCanonicalOrder<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((item: unknown) => inCanonicalOrder(item)) as T
+  const out: Record<string, unknown> = {}
+  const source = value as Record<string, unknown>
+  for (const key of Object.keys(source).sort()) if (source[key] !== undefined) out[key] = inCanonicalOrder(source[key])
+  return out as T
+}

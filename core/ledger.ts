@@ -38,6 +38,7 @@
 import type { Entry, EntryId, Policy, PublicKeyHex } from './entry.ts'
 import type { PendingReason, Reason, RejectionReason } from './reasons.ts'
 import { BlockTimeIdHeap } from './heap.ts'
+import { inCanonicalOrder } from './canonical.ts'
 import { PoolState, isoTime, short, type Movement, type RequestState, type RequestStatus, type Role, type TimeFacts } from './pool-state.ts'
 import { demurrageDue, duePeriods, evaluate, openListings, orderSummaries, type ListingSummary, type OrderSummary } from './rules/index.ts'
 import { prepareSummaries, trustlineSummaries, type PrepareSummary, type TrustlineSummary } from './rules/index.ts'
@@ -693,7 +694,7 @@ export class Ledger {
 
     return {
       pool: this.pool,
-      policy: state.policy ?? null,
+      policy: state.policy ? canonicalPolicy(state.policy) : null,
       balances,
       ...(state.policy?.kind === 'issued' ? { supply: state.supply } : {}),
       members,
@@ -1234,4 +1235,16 @@ function recurringSummary(r: RequestState): Partial<RequestSummary> {
     everySeconds: terms.everyMs / 1000, ...(terms.count !== null ? { count: terms.count } : {}), ...(terms.start !== undefined ? { start: terms.start } : {}),
     ...(terms.until !== null ? { until: terms.until } : {}), ...(terms.coordinator ? { coordinator: terms.coordinator } : {}), orders: r.orders ?? [],
   }
+}
+
+/**
+ * The policy as `result()` prints it, in canonical key order: a gatekeeper's phone holds its genesis as it
+ * built it, every other device as decoded, and their replays must still be byte-identical (docs/simulation.md,
+ * finding 10). One copy per policy object.
+ */
+const canonicalPolicies = new WeakMap<Policy, Policy>()
+function canonicalPolicy(policy: Policy): Policy {
+  let ordered = canonicalPolicies.get(policy)
+  if (!ordered) canonicalPolicies.set(policy, (ordered = inCanonicalOrder(policy)))
+  return ordered
 }

@@ -22,6 +22,7 @@
  */
 import type { CancelEntry, EntryId, FulfilEntry, PaymentPath, PrepareEntry, PublicKeyHex } from '../entry.ts'
 import { fromHex, toHex } from '../bytes.ts'
+import { inCanonicalOrder } from '../canonical.ts'
 import { sha256Bytes } from '../hash.ts'
 import { BALANCE_ABS_MAX, PREPARE_EXPIRY_SECONDS_MAX, PREPARES_OPEN_MAX } from '../limits.ts'
 import type { PrepareState } from '../links-state.ts'
@@ -86,7 +87,8 @@ export function prepareRule(state: PoolState, entry: PrepareEntry, facts: TimeFa
     state.links.openPrepares.set(entry.author, open + 1)
     state.links.prepares.set(entry.id, {
       from: entry.author, to: entry.to, amount: entry.amount, condition: entry.condition, expires: entry.expires,
-      path: entry.path, status: 'prepared', settledBy: undefined, preimage: undefined,
+      // In canonical order: the signer's own object and a decoded one print the same (docs/simulation.md, finding 10).
+      path: entry.path ? inCanonicalOrder(entry.path) : undefined, status: 'prepared', settledBy: undefined, preimage: undefined,
     })
   }
   return ACCEPTED

@@ -418,6 +418,25 @@ describe('determinism with prepares, fulfils and cancels', () => {
     }), { numRuns: 100 })
   })
 
+  // Found by the simulation (sim/betweenPools.ts, seed 5 at 4 devices and 10 steps): the payer's phone held the
+  // prepare as it built it ({pools, payee, amount}), every other device as decoded from the wire; `replay` copied
+  // the path object as it was, so the payer's replay printed its fields in another order than everyone else's.
+  it('prints a prepare\'s path the same whether the entry was built by its signer or decoded from its line', () => {
+    const { a, b } = twoPools()
+    const path = { pools: [a.p.pool, b.p.pool], payee: mallory.key, amount: 4 }
+    const built = prepare(a.p, alice, a.gateway('B').key, 100, COND, T0 + 10 * MINUTE, T0 + MINUTE, path)
+    const decoded = a.p.entries.map((e) => {
+      const d = decodeEntry(encodeEntry(e))
+      if (!d.ok) throw new Error(d.reason)
+      return d.entry
+    })
+    expect(Object.keys(built.path!)).toEqual(['pools', 'payee', 'amount'])
+    expect(JSON.stringify(replay(a.p.entries, { asOf: ASOF }))).toBe(JSON.stringify(replay(decoded, { asOf: ASOF })))
+    const ledger = new Ledger(a.p.pool)
+    ledger.add(a.p.entries, ASOF)
+    expect(JSON.stringify(ledger.result())).toBe(JSON.stringify(replay(decoded, { asOf: ASOF })))
+  })
+
   it('an incremental ledger stepping asOf forward agrees with a full replay at each step', () => {
     const p = scenario()
     const ledger = new Ledger(p.pool)
