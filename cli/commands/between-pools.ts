@@ -263,6 +263,9 @@ function gatewaySettle(argv: string[], now: number): number {
   const [, downstream] = hop
   const context = loadAuthor(required(values.key, 'key'), view.log, values.time, now)
   if (downstream.status === 'fulfilled') {
+    // Only a fulfil a checkpoint covers is final there (docs/simulation.md finding 11).
+    const covered = next.result.entries.find((v) => v.id === downstream.settledBy)?.witnessed
+    if (!covered) throw new RuntimeError('the hop after it is fulfilled, but no checkpoint covers that fulfil yet: nothing to settle yet')
     return emit<FulfilEntry>(context, 'fulfil', { entry: prepare.id, preimage: downstream.preimage! }, [prepare.id])
   }
   if (downstream.status === 'cancelled') return emit(context, 'cancel', { entry: prepare.id }, [prepare.id])

@@ -147,6 +147,10 @@ export function planRound(pools: readonly Served[], now: number, limits: RoundLi
       const next = nextId === undefined ? undefined : byPool.get(nextId)
       if (!next || gatewayFor(next.manifest, here.pool) !== next.key.publicKey) continue
       const mine = Object.values(next.result.prepares ?? {}).find((p) => p.condition === state.condition && p.from === next.key.publicKey)
+      // Claim upstream only once the downstream fulfil is final (a checkpoint covers it): an uncovered one may
+      // still be covered after its expiry, and refused, and the payer would have paid a payee paid nothing
+      // (found by the simulation, docs/simulation.md finding 11).
+      if (mine?.status === 'fulfilled' && !(mine.settledBy && next.ledger.witnessedBy(mine.settledBy))) continue
       if (mine?.status === 'fulfilled') {
         const made = sign(here, now, 'fulfil', { entry: prepareId, preimage: mine.preimage }, [prepareId])
         actions.push({ action: 'fulfil', pool: here.pool, prepare: prepareId, ...(made.entry ? { entry: made.entry } : { reason: made.reason }) })
