@@ -28,6 +28,7 @@ import {
   Ledger, SignatureCache, encodeEntry, replay, verifyEntrySignature, type Entry, type EntryId, type ReplayResult, type Verifier,
 } from '../core/index.ts'
 import type { Device } from './device.ts'
+import { pathProblems, type PathOutcome } from './betweenPools.ts'
 import { attackProblems, lossFromForks, witnessProblems, type LossFigure } from './witnessChecks.ts'
 import { devicesOf, type PoolCast, type World } from './world.ts'
 
@@ -51,6 +52,8 @@ export interface CheckOutcome {
   readonly losses: LossFigure[]
   /** Transfers by honest devices that ended rejected for the offline cap (they respect it: expected 0 or nearly). */
   readonly honestCapped: number
+  /** Issue 19: what became of each path payment (betweenPools.ts). */
+  readonly pathOutcomes: readonly PathOutcome[]
 }
 
 const FAR_FUTURE_MS = Date.UTC(2100, 0, 1)
@@ -64,6 +67,9 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
   const losses: LossFigure[] = []
   let honestCapped = 0
   for (const change of world.records.changes) violations.push(`finality: ${change}`)
+  // Issue 19: each pool's far-future replay of the union, for the paths that cross pools.
+  const farFuture = new Map<EntryId, ReplayResult>()
+  const pathOutcomes: PathOutcome[] = []
   for (const cast of world.pools) {
     const held = new Map<Device, Entry[]>()
     for (const device of devicesOf(cast)) held.set(device, await device.store.all())
@@ -103,8 +109,10 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
     // agreement, at both horizons; finality against each device's far-future replay
     for (const asOf of [options.asOf, FAR_FUTURE_MS]) {
       const results = new Map<string, string[]>()
+      const prepareStates = new Set<string>()
       for (const [device, list] of held) {
         const result = replay(list, { asOf, pool, cache, verifier: options.verifier })
+        prepareStates.add(JSON.stringify(result.prepares ?? {}))
         if (asOf === FAR_FUTURE_MS) for (const problem of world.records.finalityProblems(device, result)) violations.push(`${tag}: finality: ${problem}`)
         const json = JSON.stringify(result)
         const names = results.get(json) ?? []
@@ -115,6 +123,8 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
         const groups = [...results.values()].map((names) => names.join(',')).join(' | ')
         violations.push(`${tag}: replays differ as of ${asOf === FAR_FUTURE_MS ? 'the far future' : 'the latest real time'}: ${groups}`)
       }
+      // Issue 19: said on its own, though the replays' agreement implies it.
+      if (prepareStates.size > 1) violations.push(`${tag}: the states of prepares differ between devices as of ${asOf === FAR_FUTURE_MS ? 'the far future' : 'the latest real time'}`)
       digest.update([...results.keys()].sort().join('\n'))
     }
 
@@ -128,6 +138,7 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       for (const problem of communityProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
       for (const problem of demurrageProblems(ledger, ledger.demurrageAnchor ?? cast.plan.genesis.time)) violations.push(`${tag} (${when}): demurrage: ${problem}`)
       const result = ledger.result()
+      if (asOf === FAR_FUTURE_MS) farFuture.set(pool, result)
       for (const problem of forkProblems(result, all, cast, world)) violations.push(`${tag} (${when}): ${problem}`)
       if (asOf === FAR_FUTURE_MS) {
         const withheld = world.truth.withheld
@@ -151,7 +162,13 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       if (stats.errors > 0) notes.push(`${device.name}: PoolSync counted ${stats.errors} error(s), last: ${stats.lastError}`)
     }
   }
-  return { violations, notes, digest: digest.digest('hex'), entries, losses, honestCapped }
+  if (world.between) {
+    const paths = pathProblems(world.between, farFuture)
+    for (const problem of paths.problems) violations.push(`between pools: ${problem}`)
+    for (const fault of paths.faults) notes.push(`between pools: gateway fault: ${fault}`)
+    pathOutcomes.push(...paths.outcomes)
+  }
+  return { violations, notes, digest: digest.digest('hex'), entries, losses, honestCapped, pathOutcomes }
 }
 
 /** Transfers signed by honest members' phones that ended rejected for the offline cap. */
@@ -176,10 +193,12 @@ function moneyProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): strin
   // Walk the movements in replay order: every accepted prefix keeps every limit.
   const balances = new Map<string, number>()
   let commons = 0
+  // Issue 19: a gateway account goes below zero by at most its trustline's limit (the loss a pool risks on its peer).
+  const gatewayMin = new Map(Object.values(result.trustlines ?? {}).map((line) => [line.gateway as string, -line.limit]))
   for (const m of ledger.movements()) {
     if (m.from !== null) {
       const payer = (balances.get(m.from) ?? 0) - m.amount
-      const min = result.members[m.from]?.minBalance
+      const min = result.members[m.from]?.minBalance ?? gatewayMin.get(m.from)
       if (min === undefined || payer < min) problems.push(`movement ${m.entry.slice(0, 8)} takes ${m.from.slice(0, 6)} to ${payer}, below its minimum ${min}`)
       balances.set(m.from, payer)
     }
@@ -292,8 +311,11 @@ function communityProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): s
     if (entry?.type !== 'transfer') problems.push(`${v.id.slice(0, 8)} is initiated but is a ${entry?.type ?? 'missing entry'}`)
     else initiated += entry.amount
   }
+  // Issue 19: members' open prepares hold too (a gateway is no member: its holds are in its trustline).
+  let prepared = 0
+  for (const p of Object.values(result.prepares ?? {})) if ((p.status === 'prepared' || p.status === 'expired') && result.members[p.from]) prepared += p.amount
   const held = Object.values(result.members).reduce((sum, m) => sum + (m.held ?? 0), 0)
-  if (held !== initiated) problems.push(`members hold ${held} for two-step transfers, the initiated ones add up to ${initiated}`)
+  if (held !== initiated + prepared) problems.push(`members hold ${held}, their initiated two-step transfers and open prepares add up to ${initiated + prepared}`)
   if (!result.policy?.twoStep && initiated > 0) problems.push(`a pool without twoStep has initiated transfers (${initiated})`)
   // Requests
   const payments = new Map<string, EntryId[]>()

@@ -33,6 +33,7 @@ async function main(): Promise<number> {
   const linked = { linked: 0, removed: 0, paid: 0, voided: 0 }
   let longChains = 0
   const demurrage = { pools: 0, charges: 0, collected: 0, ticks: 0, ticksRefused: 0, nights: 0 }
+  const between = { seeds: 0, links: 0, started: 0, fulfilled: 0, unwound: 0, refused: 0, inFlight: 0, hops: 0, gatewayFaults: 0 }
   const rejecting: number[] = []
   const ran: number[] = []
   const onSeed = (summary: SeedSummary): void => {
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
       for (const key of Object.keys(linked) as Array<keyof typeof linked>) linked[key] += figures.devices[key]
       longChains += figures.chainsPastFirstShard
       for (const key of Object.keys(demurrage) as Array<keyof typeof demurrage>) demurrage[key] += figures.demurrage[key]
+      for (const key of Object.keys(between) as Array<keyof typeof between>) between[key] += figures.between[key]
     }
     if (summary.unhandledRejection) rejecting.push(summary.seed)
     if (summary.failure !== null) {
@@ -81,6 +83,11 @@ async function main(): Promise<number> {
     `${demurrage.ticks} tick(s) accepted, ${demurrage.ticksRefused} refused`,
   )
   console.log(`sim: devices: ${linked.linked} linked, ${linked.removed} removed; ${linked.paid} payment(s) from device keys accepted, ${linked.voided} voided by a removal's cutoff`)
+  console.log(
+    `sim: between pools: ${between.seeds} seed(s) with ${between.links} link(s); ${between.started} path payment(s) started, ${between.fulfilled} fulfilled on every hop, ` +
+    `${between.unwound} cancelled or expired on every hop, ${between.refused} refused in the payer's pool, ${between.inFlight} still in flight at the end; ${between.hops} hop(s) forwarded by gateways; ` +
+    `${between.gatewayFaults} split by a gateway's own lateness (within its trust)`,
+  )
   console.log(`sim: shards: ${longChains} chain(s) went past their first shard (${SHARD_ENTRIES} entries)`)
   if (rejecting.length > 0) console.log(`sim: ${rejecting.length} seed(s) had an unhandled rejection inside automerge-repo (see docs/simulation.md): ${rejecting.slice(0, 30).join(' ')}`)
   return failed > 0 ? 1 : 0
@@ -99,6 +106,7 @@ async function replayOne(options: SimOptions): Promise<number> {
   console.log(`  orders: ${JSON.stringify(result.figures.orders)}`)
   console.log(`  devices: ${JSON.stringify(result.figures.devices)}`)
   console.log(`  demurrage: ${JSON.stringify(result.figures.demurrage)}`)
+  console.log(`  between pools: ${JSON.stringify(result.figures.between)}`)
   console.log(`  scenario: ${result.scenario}`)
   for (const note of result.notes) console.log(`  note: ${note}`)
   console.log(`  replay: ${replayCommand(options)}`)

@@ -5,7 +5,7 @@
  * A witnessed pool's genesis also names its witnesses (primary first) and
  * the offline limits its honest members respect.
  */
-import { signEntry, toHex, type Demurrage, type Entry, type EntryId, type Policy, type PoolEntry, type PublicKeyHex } from '../core/index.ts'
+import { signEntry, toHex, type Demurrage, type Entry, type EntryId, type HourRate, type Policy, type PoolEntry, type PublicKeyHex } from '../core/index.ts'
 import { keyPairFor, type KeyPair } from './keys.ts'
 import type { Prng } from './prng.ts'
 
@@ -41,7 +41,7 @@ export interface DemurragePlan {
   readonly foundedBeforeMs: number
 }
 
-export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng, witnessed?: WitnessPolicy, demurrage?: DemurragePlan): PoolPlan {
+export function planPool(seed: number, index: number, memberCount: number, startMs: number, prng: Prng, witnessed?: WitnessPolicy, demurrage?: DemurragePlan, hourRate?: HourRate): PoolPlan {
   const gatekeeper = keyPairFor(seed, `pool${index}/gatekeeper`)
   const issued = prng.chance(0.35)
   const policy: Policy = {
@@ -60,6 +60,8 @@ export function planPool(seed: number, index: number, memberCount: number, start
       ...(witnessed.inviteTtlSeconds !== undefined ? { inviteTtlSeconds: witnessed.inviteTtlSeconds } : {}),
     } : {}),
     ...(demurrage ? { demurrage: demurrage.demurrage } : {}),
+    // Issue 19: a rate to HOUR in pools linked to others (no draw: a seed's other draws stay as they were).
+    ...(hourRate ? { hourRate } : {}),
   }
   const genesis = signEntry<PoolEntry>({
     type: 'pool', author: gatekeeper.publicKey, seq: 1, prev: null, deps: [], time: startMs - (demurrage?.foundedBeforeMs ?? 0),

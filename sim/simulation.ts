@@ -23,6 +23,7 @@ import { flood, vandalise } from './actors/vandal.ts'
 import { collectDue, orderSomething, stopAnOrder } from './actors/standingOrders.ts'
 import { linkDevice, payFromDevice, revokeDevice } from './actors/linkedDevices.ts'
 import { chainsPastFirstShard, longHistory } from './longHistory.ts'
+import { NO_BETWEEN_FIGURES, betweenFigures, describeBetween, drawBetweenPools, gatewaysOnStep, healGateways, makeGateways, payAcross, startRounds, trustEachOther, type BetweenFigures, type BetweenPlan } from './betweenPools.ts'
 import { runChecks, type Sabotage } from './checks.ts'
 import { Device } from './device.ts'
 import { FaultNetwork, RUN_MESSAGES_MAX } from './faultNetwork.ts'
@@ -77,6 +78,8 @@ export interface SimOptions {
    * Off with `witnesses: false`, so the old campaign's seeds replay as they ran.
    */
   readonly longChains?: boolean
+  /** Seeds with two witnessed pools may link them and pay between them (betweenPools.ts). Off with `witnesses: false`. */
+  readonly betweenPools?: boolean
   /** Virtual time healing may take before the run is a liveness failure (30 minutes unless a test wants its verdict sooner). */
   readonly healLimitMs?: number
 }
@@ -104,6 +107,7 @@ export interface SimResult {
     /** Authors whose chain went past its first shard (issue 14). */
     readonly chainsPastFirstShard: number
     readonly demurrage: DemurrageFigures
+    readonly between: BetweenFigures
   }
 }
 
@@ -253,17 +257,23 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const moneyOverTime = options.orders !== false && options.witnesses !== false
     // Issue 18: a night (a day or two while everyone sleeps) in some seeds, from a stream of its own.
     const night = moneyOverTime ? drawNight(new Prng(seed, 'night'), steps) : undefined
+    // Issue 19: rates, trustlines, gateways and path payments in some seeds with two witnessed pools, from a stream of its own.
+    const betweenPlan = drawBetweenPools(seed, scenario, witnessing, steps, options.betweenPools !== false && options.witnesses !== false)
     const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, moneyOverTime,
-      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false, night)
+      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false, night, betweenPlan)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
-    const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}`
+    const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}${betweenPlan ? `; ${describeBetween(betweenPlan)}` : ''}`
     trace.note(`scenario: ${described}`)
     for (const cast of world.pools) trace.note(`pool ${cast.plan.index}: ${describePolicy(cast.plan.policy)}`)
     // The witnesses' relays saw the pools' geneses first: their first checkpoints are there when the phones start.
     for (const witness of world.witnesses) await witness.start()
     if (world.witnesses.length > 0) await clock.advance(0)
     for (const device of allDevices(world)) await device.boot()
+    if (world.between) {
+      await trustEachOther(world, world.between)
+      startRounds(world, world.between)
+    }
     for (const cast of witnessedPools(world)) {
       if (!cast.cheater) continue
       const watcher = world.records.lossWatcher(cast)
@@ -271,6 +281,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     }
     await clock.advance(2_000)
     await play(world, scenario, steps, clock)
+    if (world.between) healGateways(world.between, trace)
     const heal = await healAndSettle(world, clock, options.healLimitMs)
     // The last record of what each device shows, on its own (incremental) ledger, after healing.
     for (const cast of witnessedPools(world)) {
@@ -316,7 +327,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       figures: {
         entries: outcome.entries, virtualMs: clock.now - SIM_START_MS, healMs: heal.healMs, messages: world.network.stats.sent,
         forged: [...world.truth.forgedLines.values()].reduce((n, lines) => n + lines.size, 0), forks: world.truth.stagedForks.length,
-        witness: witnessFigures, orders: orderFigures(world), devices: deviceFigures(world), demurrage: demurrageFigures(world),
+        witness: witnessFigures, orders: orderFigures(world), devices: deviceFigures(world), demurrage: demurrageFigures(world), between: betweenFigures(world, world.between, outcome.pathOutcomes),
         chainsPastFirstShard: world.pools.reduce((n, cast) => n + chainsPastFirstShard(cast.gatekeeper.ledger.entries()), 0),
       },
     }
@@ -324,7 +335,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
     return {
       seed, ok: false, violations: [`crash: ${message}`], notes: [], scenario: '', trace: [...trace.lines()], fingerprint: 'crash',
-      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES, chainsPastFirstShard: 0, demurrage: NO_DEMURRAGE_FIGURES },
+      figures: { entries: 0, virtualMs: clock.now - SIM_START_MS, healMs: 0, messages: 0, forged: 0, forks: 0, witness: NO_WITNESS_FIGURES, orders: NO_ORDER_FIGURES, devices: NO_DEVICE_FIGURES, chainsPastFirstShard: 0, demurrage: NO_DEMURRAGE_FIGURES, between: NO_BETWEEN_FIGURES },
     }
   } finally {
     process.off('unhandledRejection', onRejection)
@@ -337,7 +348,7 @@ function witnessedPools(world: World): PoolCast[] {
   return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
 }
 
-function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean, night: Night | undefined): World {
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean, night: Night | undefined, between?: BetweenPlan): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -371,7 +382,7 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     // Unwitnessed pools are founded a day or two before the run; witnessed ones (whose demurrage clock is
     // witnessed time, starting with the run) charge it only in a seed with a night to sleep through.
     const demurrage = !demurragePrng ? undefined : !witnessPolicy ? drawDemurrage(demurragePrng) : night ? drawDemurrage(demurragePrng, false) : undefined
-    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup, witnessPolicy, demurrage)
+    const plan = planPool(seed, p, memberDevices, SIM_START_MS, setup, witnessPolicy, demurrage, between?.rates.get(p))
     const device = (name: string, key: PoolPlan['gatekeeper'], initial: readonly Entry[]): Device => {
       network.addNode(name)
       // Each phone reaches one or two relays.
@@ -393,7 +404,7 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     const newcomer = scenario.withNewcomer ? device(`p${p}-newcomer`, keyPairFor(seed, `pool${p}/newcomer`), [plan.genesis]) : undefined
     const crasher = scenario.withCrasher ? device(`p${p}-crasher`, keyPairFor(seed, `pool${p}/crasher`), [plan.genesis]) : undefined
     const inviteKey = newcomer ? keyPairFor(seed, `pool${p}/invite-key`) : undefined
-    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined, witnessing: poolWitnessing, linked: [] })
+    pools.push({ plan, gatekeeper, honest, cheater, forger, newcomer, crasher, inviteKey, invite: undefined, witnessing: poolWitnessing, linked: [], gateways: [] })
   }
   // Issue 17: up to two honest members per pool get a second device, drawn from a stream of its own and
   // made after everything else, so a seed's other draws stay as they were.
@@ -417,6 +428,15 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
       }
     }
   }
+
+  // Issue 19: the gateways' devices, made after everything else from a stream of their own.
+  const betweenPools = between && makeGateways(between, seed, pools, relayNames, (name, cast, key, reach, skew) => {
+    network.addNode(name)
+    for (const relay of reach) network.wantLink(name, relay)
+    const device = new Device({ name, pool: cast.plan.pool, key, initial: [cast.plan.genesis], clockSkewMs: skew, network, verifier, signatureCache: cache, trace })
+    cast.gateways.push(device)
+    return device
+  })
 
   // Witnesses run inside their relays; each witnesses the pools whose genesis names it.
   const witnesses: Witness[] = []
@@ -445,6 +465,7 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     ticksPrng: orders ? new Prng(seed, 'ticks') : undefined,
     night,
     devicesPrng,
+    between: betweenPools,
     truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set() },
   }
 }
@@ -489,6 +510,7 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
       trace.note('net: partition healed')
     }
     for (const witness of world.witnesses) witness.onStep(step)
+    if (world.between) gatewaysOnStep(world.between, step, trace)
 
     const cast = prng.pick(world.pools)
     const joined = cast.newcomer && cast.newcomer.signed.some((entry) => entry.type === 'join') ? [cast.newcomer] : []
@@ -539,6 +561,8 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
         for (const device of [pool.gatekeeper, ...pool.honest]) if (orders.chance(0.6)) await collectDue(device, trace)
       }
     }
+    // Between pools: maybe a member of this pool pays a member of another (its own stream).
+    if (world.between) await payAcross(world, world.between, cast)
     // Demurrage: the gatekeeper of a pool that charges it sometimes ticks (its own stream).
     if (world.ticksPrng && cast.plan.policy.demurrage && world.ticksPrng.chance(0.15)) await tick(cast.gatekeeper, trace)
     // One member, several devices: a laptop linked, paying from its member's account, sometimes removed.

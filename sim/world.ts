@@ -4,6 +4,7 @@
  * forged, which forks were staged, what reached a relay).
  */
 import type { Night } from './actors/demurrage.ts'
+import type { BetweenPools } from './betweenPools.ts'
 import type { Repo } from '@automerge/automerge-repo'
 import type { Entry, EntryId, InviteEntry, PublicKeyHex } from '../core/index.ts'
 import type { Device } from './device.ts'
@@ -38,6 +39,8 @@ export interface PoolCast {
   readonly witnessing: PoolWitnessing
   /** Honest members' second devices (actors/linkedDevices.ts); empty when the run plays none. */
   readonly linked: readonly LinkedDevice[]
+  /** Devices of gateway services holding a key in this pool (betweenPools.ts); empty when the run has no links. */
+  readonly gateways: Device[]
 }
 
 /** A member's second device: its own key, certified by the member's phone (issue 17). */
@@ -105,6 +108,8 @@ export interface World {
   readonly night: Night | undefined
   /** Issue 17's stream: members' second devices linked, paying, removed (actors/linkedDevices.ts); undefined when off. */
   readonly devicesPrng: Prng | undefined
+  /** Issue 19: rates, trustlines, gateways and path payments (betweenPools.ts); undefined when the seed has none. */
+  between: BetweenPools | undefined
   readonly trace: Trace
   readonly network: FaultNetwork
   readonly relays: RelayNode[]
@@ -129,6 +134,6 @@ export function devicesOf(cast: PoolCast): Device[] {
   return [
     cast.gatekeeper, ...cast.honest, ...(cast.cheater ?? []), ...(cast.forger ? [cast.forger] : []),
     ...(cast.newcomer ? [cast.newcomer] : []), ...(cast.crasher ? [cast.crasher] : []),
-    ...cast.linked.map((l) => l.device),
+    ...cast.linked.map((l) => l.device), ...cast.gateways,
   ]
 }
