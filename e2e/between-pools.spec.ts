@@ -222,7 +222,7 @@ test('a payment nobody forwards expires in witnessed time, and Alice\'s money co
   }
 })
 
-test('a gatekeeper sets the pool\'s rate at creation, trusts another community from the console and changes the limit', async ({ browser }) => {
+test('a gatekeeper sets the pool\'s rate at creation, trusts another community from the console, changes the limit and then the rate', async ({ browser }) => {
   const keeper = await Person.open(browser, 'keeper', undefined, undefined, base)
   const page = keeper.page
   try {
@@ -257,6 +257,18 @@ test('a gatekeeper sets the pool\'s rate at creation, trusts another community f
     await page.getByLabel('Limit in HOUR', { exact: false }).fill('2')
     await page.getByTestId('trust-sign').click()
     await expect(page.getByTestId('trustline').getByTestId('trust-limit')).toHaveText('2 HOUR (6.00 VAL)')
+
+    // The rate changes from the console too, from now on: garbled first, then ½ HOUR a unit.
+    await page.getByTestId('rate-change').locator('summary').click()
+    await page.getByLabel('One unit’s worth in HOUR: 1, or a fraction', { exact: false }).fill('a third')
+    await page.getByTestId('rate-sign').click()
+    await expect(page.getByRole('alert')).toHaveText('Enter a whole number or a fraction of whole numbers, like 3 or 1/2.')
+    await page.getByLabel('One unit’s worth in HOUR: 1, or a fraction', { exact: false }).fill('1/2')
+    await page.getByTestId('rate-sign').click()
+    await expect(page.getByTestId('rate-saved')).toHaveText('Signed: the new rate holds from now on, on every phone.')
+    await expect(page.getByTestId('pool-rate')).toHaveText('1 VAL = 1/2 HOUR')
+    // 2 HOUR at ½ HOUR a unit: 4.00 VAL.
+    await expect(page.getByTestId('trustline').getByTestId('trust-limit')).toHaveText('2 HOUR (4.00 VAL)')
     expect(keeper.errors).toEqual([])
   } finally {
     await keeper.close()

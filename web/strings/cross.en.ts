@@ -32,6 +32,12 @@ export const crossEn = {
   hours: (hours: number) => `${hours} HOUR`,
   rate: <P>(symbol: P, num: number, den: number) => phrase<P>`1 ${symbol} = ${den === 1 ? String(num) : `${num}/${den}`} HOUR`,
   noRate: 'This pool has no rate to HOUR yet, so it cannot pay or be paid across communities.',
+  rateChangeHeading: 'Change the rate to HOUR',
+  rateChangeIntro: 'The new rate counts from now on: payments already made keep the rate they had.',
+  rateNew: 'One unit’s worth in HOUR: 1, or a fraction like 1/2',
+  rateSign: 'Sign the new rate',
+  rateSaved: 'Signed: the new rate holds from now on, on every phone.',
+  rateProblem: 'Enter a whole number or a fraction of whole numbers, like 3 or 1/2.',
 
   // Asking to be paid
   askHeading: 'Ask to be paid from another community',

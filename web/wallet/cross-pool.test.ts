@@ -147,3 +147,28 @@ describe('a gatekeeper\'s trust in another pool', () => {
   })
 })
 
+describe('a gatekeeper\'s rate to HOUR after creation', () => {
+  it('sets a rate on a pool made without one, changes it, and refuses malformed input and a member who is not a gatekeeper', async () => {
+    let now = clock
+    const made = await community(POLICY, async () => (await device()).wallet, (ms) => (clock = now += ms))
+    const { pool, gatekeeper, alice } = made
+    clock = now += 1000
+    const cross = await gatekeeper.crossPool()
+    expect(gatekeeper.pool(pool)?.policy?.hourRate).toBeUndefined()
+    const before = gatekeeper.poolLines(pool).length
+    for (const [num, den] of [[0, 1], [1, 0], [1.5, 2], [-1, 2], [1, 1_000_000_001]] as const) {
+      expect(await cross.setHourRate(pool, num, den), `${num}/${den}`).toMatchObject({ ok: false, refusal: { reason: 'invalid-policy' } })
+    }
+    expect(gatekeeper.poolLines(pool).length).toBe(before)
+    expect((await cross.setHourRate(pool, 1, 2)).ok).toBe(true)
+    expect(gatekeeper.pool(pool)?.policy?.hourRate).toEqual({ num: 1, den: 2 })
+    clock = now += 1000
+    expect((await cross.setHourRate(pool, 3, 1)).ok).toBe(true)
+    expect(gatekeeper.pool(pool)?.policy?.hourRate).toEqual({ num: 3, den: 1 })
+    // Everything else in the policy stays as it was.
+    expect(gatekeeper.pool(pool)?.policy?.minBalance).toBe(POLICY.minBalance)
+    clock = now += 1000
+    expect(await (await alice.crossPool()).setHourRate(pool, 5, 1)).toMatchObject({ ok: false, refusal: { reason: 'not-authorized' } })
+  })
+})
+

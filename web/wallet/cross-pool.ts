@@ -13,11 +13,11 @@
  */
 import {
   Ledger, decodeEntry, encodeEntry, findRoute, gatewayFor, manifestOf, toHex, verifyEntrySignature,
-  type CancelEntry, type Entry, type EntryId, type FulfilEntry, type PoolManifest, type PrepareEntry, type PrepareSummary, type PublicKeyHex,
+  type CancelEntry, type Entry, type EntryId, type FulfilEntry, type PolicyEntry, type PoolManifest, type PrepareEntry, type PrepareSummary, type PublicKeyHex,
   type RouteFailure, type TrustEntry, type TrustlineSummary,
 } from '../../core/index.ts'
 import { sha256Bytes } from '../../core/hash.ts'
-import { PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX } from '../../core/limits.ts'
+import { HOUR_RATE_PART_MAX, PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX } from '../../core/limits.ts'
 import { MemoryVerifiedStore } from '../../core/sync/verifiedStore.ts'
 import type { CrossPayload } from '../links/link-payloads.ts'
 import type { PoolFollow } from '../sync/sync-engine.ts'
@@ -347,6 +347,20 @@ export class CrossPool {
       return { ok: false, refusal: { reason: 'invalid-trustline' } }
     }
     const signed = await this.#parts.signer.sign<TrustEntry>(book, { type: 'trust', peer: peer as EntryId, limitHours, gateway: gateway as PublicKeyHex })
+    return signed.ok ? { ok: true, value: signed.value.id } : signed
+  }
+
+  /**
+   * A gatekeeper's new rate to HOUR: one whole unit of this pool is worth `num`/`den` HOUR from this
+   * entry on (a `policy` entry; what came before keeps the rate it had). Whole numbers from 1 to
+   * HOUR_RATE_PART_MAX, or it is refused before anything is signed.
+   */
+  async setHourRate(pool: string, num: number, den: number): Promise<Outcome<string>> {
+    const book = this.#parts.pools.get(pool)
+    if (!book) return refused('unknown-pool')
+    const part = (n: number): boolean => Number.isSafeInteger(n) && n >= 1 && n <= HOUR_RATE_PART_MAX
+    if (!part(num) || !part(den)) return { ok: false, refusal: { reason: 'invalid-policy' } }
+    const signed = await this.#parts.signer.sign<PolicyEntry>(book, { type: 'policy', policy: { hourRate: { num, den } } })
     return signed.ok ? { ok: true, value: signed.value.id } : signed
   }
 

@@ -163,7 +163,47 @@ function Trustlines({ cross, pool, policy }: { cross: CrossPool; pool: string; p
           <TrustForm cross={cross} pool={pool} peer="" gateway="" limit="" onDone={() => undefined} />
         </details>
       )}
+      {gatekeeper && editing === undefined && (
+        <details data-testid="rate-change" open={!policy?.hourRate}>
+          <summary>{c.rateChangeHeading}</summary>
+          <RateForm cross={cross} pool={pool} />
+        </details>
+      )}
     </div>
+  )
+}
+
+/** A gatekeeper's new rate to HOUR ("3" or "1/2"), from now on (a policy entry; docs/between-pools.md). */
+function RateForm({ cross, pool }: { cross: CrossPool; pool: string }) {
+  const c = words()
+  const t = useStrings()
+  const wallet = useWallet()
+  const [text, setText] = useState('')
+  const [problem, setProblem] = useState<Text>('')
+  const [saved, setSaved] = useState(false)
+  const [signing, setSigning] = useState(false)
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    setSaved(false)
+    const match = /^\s*(\d{1,10})\s*(?:\/\s*(\d{1,10})\s*)?$/.exec(text)
+    const num = match ? Number(match[1]) : 0
+    const den = match?.[2] !== undefined ? Number(match[2]) : 1
+    if (!match || num < 1 || den < 1) return setProblem(c.rateProblem)
+    setProblem('')
+    setSigning(true)
+    const outcome = await cross.setHourRate(pool, num, den)
+    setSigning(false)
+    if (!outcome.ok) return setProblem(refusalText(t, outcome.refusal, wallet.pool(pool)?.policy ?? null, Date.now()))
+    setText('')
+    setSaved(true)
+  }
+  return (
+    <form onSubmit={(event) => void submit(event)} noValidate data-testid="rate-form">
+      <p class="hint">{c.rateChangeIntro}</p>
+      <Field id="rate-new" label={c.rateNew} value={text} onInput={setText} inputMode="text" error={problem} />
+      <button type="submit" disabled={signing} data-testid="rate-sign">{signing ? c.paySigning : c.rateSign}</button>
+      {saved && <p class="notice ok" role="status" data-testid="rate-saved">{c.rateSaved}</p>}
+    </form>
   )
 }
 
