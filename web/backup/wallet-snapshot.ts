@@ -23,4 +23,9 @@ export interface WalletSnapshot {
   readonly contacts: ReadonlyArray<{ readonly pool: string; readonly key: string; readonly name: string }>
   /** Favourite members by pool (wallet/favourites.ts); absent in backups made before issue 16. */
   readonly favourites?: Readonly<Record<string, readonly string[]>>
+  /**
+   * The secrets of open requests to be paid from another pool, by condition (wallet/hashlock-secrets.ts):
+   * without them a payment that arrives after the restore cannot be taken. Absent in backups made before 2026-12-08.
+   */
+  readonly hashlocks?: Readonly<Record<string, { readonly pool: string; readonly preimage: string; readonly amount: number; readonly at: number }>>
 }

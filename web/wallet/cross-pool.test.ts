@@ -172,3 +172,36 @@ describe('a gatekeeper\'s rate to HOUR after creation', () => {
   })
 })
 
+describe('the payee\'s secrets in the backup file', () => {
+  it('carries an open request\'s secret to a restored phone, and leaves out one that could never fulfil', async () => {
+    const { wallet } = await device()
+    const pool = await poolOf(wallet, 'Hilltop')
+    const cross = await wallet.crossPool()
+    const asked = await cross.makeRequest(pool, 300, 'Bob')
+    if (!asked.ok) throw new Error('request')
+    const snapshot = await wallet.snapshot()
+    const condition = asked.value.condition
+    expect(Object.keys(snapshot.hashlocks ?? {})).toEqual([condition])
+    // A backup file is JSON: the secret goes through it as text.
+    const copied = JSON.parse(JSON.stringify(snapshot)) as typeof snapshot
+    const forged = { pool, preimage: 'ab'.repeat(32), amount: 5, at: 0 }
+    const restoredDevice = await device()
+    await restoredDevice.wallet.restore({ ...copied, hashlocks: { ...copied.hashlocks, ['cd'.repeat(32)]: forged, junk: null as never } })
+    const kept = (await restoredDevice.db.get('settings', CROSS_POOL_SETTINGS_KEY)) as { locks: Record<string, { preimage: string; pool: string; amount: number }> }
+    expect(Object.keys(kept.locks)).toEqual([condition])
+    expect(toHex(sha256Bytes(fromHex(kept.locks[condition]!.preimage, 32)!))).toBe(condition)
+    expect(kept.locks[condition]).toMatchObject({ pool, amount: 300 })
+  })
+
+  it('restores a backup made before secrets were carried, and one with none, as before', async () => {
+    const { wallet } = await device()
+    await poolOf(wallet, 'Hilltop')
+    const snapshot = await wallet.snapshot()
+    expect(snapshot.hashlocks).toBeUndefined()
+    const restoredDevice = await device()
+    await restoredDevice.wallet.restore(snapshot)
+    expect(await restoredDevice.db.get('settings', CROSS_POOL_SETTINGS_KEY)).toBeUndefined()
+    expect(restoredDevice.wallet.poolIds()).toEqual(wallet.poolIds())
+  })
+})
+

@@ -21,6 +21,7 @@ import { HOUR_RATE_PART_MAX, PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX, TRUST_HO
 import { MemoryVerifiedStore } from '../../core/sync/verifiedStore.ts'
 import type { CrossPayload } from '../links/link-payloads.ts'
 import type { PoolFollow } from '../sync/sync-engine.ts'
+import { CROSS_POOL_SETTINGS_KEY, type HashlockSecret } from './hashlock-secrets.ts'
 import { refused, type Outcome } from './outcome.ts'
 import type { PoolBook } from './pool-book.ts'
 import type { WalletParts } from './wallet-parts.ts'
@@ -28,8 +29,7 @@ import type { authorEntry } from './author-entry.ts'
 
 type PrepareBody = Parameters<typeof authorEntry<PrepareEntry>>[1]
 
-/** The settings record this module keeps (one IndexedDB value); the Wallet looks for it at start to load this module. */
-export const CROSS_POOL_SETTINGS_KEY = 'cross-pool'
+export { CROSS_POOL_SETTINGS_KEY } from './hashlock-secrets.ts'
 /** Seconds between the expiries of two hops, as the gateways use (core/paths.ts HOP_EXPIRY_STEP_SECONDS_DEFAULT). */
 const HOP_STEP_SECONDS = 120
 /** What the first hop waits by default: the steps of the path plus ten minutes for the payee to answer. */
@@ -40,12 +40,7 @@ const RETRY_MS = 5_000
 const PEERS_MAX = 16
 
 /** A payment request to be paid from another pool, kept on the payee's phone with its secret. */
-interface Lock {
-  readonly pool: string
-  readonly preimage: string
-  readonly amount: number
-  readonly at: number
-}
+type Lock = HashlockSecret
 
 /** A pool met through a link: its genesis (to follow it) and its last manifest (to route offline). */
 interface PeerRecord {

@@ -10,6 +10,7 @@ import { decodeEntry } from '../../core/index.ts'
 import type { WalletSnapshot } from '../backup/wallet-snapshot.ts'
 import { bookLines } from './pool-export.ts'
 import { Favourites } from './favourites.ts'
+import { hashlockSecrets, restoreHashlockSecrets } from './hashlock-secrets.ts'
 import type { WalletParts } from './wallet-parts.ts'
 
 /** Every object store of the wallet's database: a restore clears them all, so nothing of the old wallet remains. */
@@ -43,6 +44,7 @@ export class WalletBackup {
       })),
       contacts: contacts.map(({ pool, key, name }) => ({ pool, key, name })),
       favourites: await new Favourites(this.#parts).all(),
+      ...await this.#hashlocks(),
     }
   }
 
@@ -61,12 +63,19 @@ export class WalletBackup {
       book.touch()
     }
     if (snapshot.favourites) await new Favourites(this.#parts).replace(snapshot.favourites)
+    if (snapshot.hashlocks && typeof snapshot.hashlocks === 'object') await restoreHashlockSecrets(this.#parts.db, snapshot.hashlocks, new Set(snapshot.pools.map((pool) => pool.id)))
     this.#parts.changed()
   }
 
   /** Restores from the phrase alone: keys come back; pools come back as their links are opened again. */
   async restoreFromPhrase(phrase: string): Promise<void> {
     await this.restore({ phrase, displayName: '', createdAt: this.#parts.now(), pools: [], contacts: [] })
+  }
+
+  /** The open requests' secrets, when there are any (a backup without requests stays as it was). */
+  async #hashlocks(): Promise<Pick<WalletSnapshot, 'hashlocks'>> {
+    const secrets = await hashlockSecrets(this.#parts.db)
+    return Object.keys(secrets).length > 0 ? { hashlocks: secrets } : {}
   }
 
   async #wipe(): Promise<void> {

@@ -36,6 +36,7 @@ import { People } from './people.ts'
 import { PoolExport } from './pool-export.ts'
 import type { PoolView } from './pool-view.ts'
 import { Pools } from './pools.ts'
+import { CROSS_POOL_SETTINGS_KEY } from './hashlock-secrets.ts'
 import { WalletBackup } from './wallet-backup.ts'
 import type { WalletParts } from './wallet-parts.ts'
 import { WalletSettings } from './wallet-settings.ts'
@@ -96,7 +97,7 @@ export class Wallet {
     await wallet.#parts.settings.load()
     await wallet.#parts.pools.load()
     // A phone that asked to be paid from another pool fulfils by itself when the payment arrives: load that module now.
-    if (await options.db.get('settings', 'cross-pool')) void wallet.crossPool()
+    if (await options.db.get('settings', CROSS_POOL_SETTINGS_KEY)) void wallet.crossPool()
     wallet.#changed()
     return wallet
   }
@@ -445,6 +446,9 @@ export class Wallet {
    */
   async restore(snapshot: WalletSnapshot): Promise<void> {
     await this.#backup.restore(snapshot)
+    // The restore replaced what the between-pools module keeps (the backup's hashlock secrets): read it again, and start it if it was not.
+    if (this.#crossPoolLoaded) await this.#crossPoolLoaded.load()
+    else if (await this.#parts.db.get('settings', CROSS_POOL_SETTINGS_KEY)) void this.crossPool()
   }
 
   /** Restores from the phrase alone: keys come back; pools come back as their links are opened again. */
