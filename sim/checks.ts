@@ -19,6 +19,9 @@
  * - witnesses (witnessChecks.ts): a covered verdict never changes; the loss
  *   from a double spender's forks stays within (k − 1) × offlineAmountMax;
  *   the attacks end as they must; witnesses are never proven faulty.
+ * - devices (deviceChecks.ts, issue 17): a device that forked its chain is
+ *   suspended and its member not frozen; two devices that revoked each other
+ *   are both revoked; a recovery moves the balance whole and freezes the old key.
  *
  * None of this looks at automerge internals (actors, heads, message order),
  * so the verdict does not depend on anything but the entries.
@@ -29,6 +32,7 @@ import {
 } from '../core/index.ts'
 import type { Device } from './device.ts'
 import { pathProblems, type PathOutcome } from './betweenPools.ts'
+import { deviceProblems } from './deviceChecks.ts'
 import { attackProblems, lossFromForks, witnessProblems, type LossFigure } from './witnessChecks.ts'
 import { devicesOf, type PoolCast, type World } from './world.ts'
 
@@ -147,6 +151,7 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
         if (waiting.length > 0) violations.push(`${tag}: ${waiting.length} entr${waiting.length === 1 ? 'y waits' : 'ies wait'} for a missing parent: ${shortList(waiting.map((v) => v.id))}`)
         for (const problem of witnessProblems(result, union)) violations.push(`${tag}: ${problem}`)
         for (const problem of attackProblems(world, cast, result)) violations.push(`${tag}: attack: ${problem}`)
+        for (const problem of deviceProblems(world, cast, ledger, union)) violations.push(`${tag}: devices: ${problem}`)
         const loss = lossFromForks(world, cast, result)
         if (loss) {
           losses.push(loss)

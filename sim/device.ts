@@ -48,7 +48,7 @@ export class Device {
   /** Transfers this device sent online and offline in a witnessed pool, and payments its app kept for the offline cap. */
   readonly payments = { online: 0, offline: 0, keptForCap: 0 }
   /** Called after every change of the ledger (entries arrived, or asOf moved): what the app shows now. */
-  #watcher: ((device: Device) => void) | undefined
+  readonly #watchers: Array<(device: Device) => void> = []
 
   constructor(options: DeviceOptions) {
     this.#options = options
@@ -86,9 +86,9 @@ export class Device {
     return this.#options.network.isOnline(this.name)
   }
 
-  /** One observer of what the device's ledger shows, called after each change (for the checks' records). */
+  /** Observers of what the device's ledger shows, called after each change (for the checks' records). */
   watch(watcher: (device: Device) => void): void {
-    this.#watcher = watcher
+    this.#watchers.push(watcher)
   }
 
   /**
@@ -103,7 +103,7 @@ export class Device {
 
   #add(entries: readonly Entry[]): void {
     this.#ledger.add(entries, this.now())
-    this.#watcher?.(this)
+    for (const watcher of this.#watchers) watcher(this)
   }
 
   async boot(): Promise<void> {

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const failures: number[] = []
   const witness = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
   const orders = { orders: 0, paid: 0, refused: 0 }
-  const linked = { linked: 0, removed: 0, paid: 0, voided: 0 }
+  const linked = { linked: 0, removed: 0, paid: 0, voided: 0, forks: 0, suspended: 0, forkLost: 0, mutual: 0, bothRevoked: 0, recovered: 0, recoveryBlocked: 0, thievesRefused: 0 }
   let longChains = 0
   const demurrage = { pools: 0, charges: 0, collected: 0, ticks: 0, ticksRefused: 0, nights: 0 }
   const between = { seeds: 0, links: 0, started: 0, fulfilled: 0, unwound: 0, refused: 0, inFlight: 0, hops: 0, gatewayFaults: 0 }
@@ -82,7 +82,12 @@ async function main(): Promise<number> {
     `${demurrage.nights} seed(s) with a night; ${demurrage.charges} charge(s) collecting ${demurrage.collected} minor units for the commons, ` +
     `${demurrage.ticks} tick(s) accepted, ${demurrage.ticksRefused} refused`,
   )
-  console.log(`sim: devices: ${linked.linked} linked, ${linked.removed} removed; ${linked.paid} payment(s) from device keys accepted, ${linked.voided} voided by a removal's cutoff`)
+  console.log(
+    `sim: devices: ${linked.linked} linked, ${linked.removed} removed; ${linked.paid} payment(s) from device keys accepted, ${linked.voided} voided by a removal's cutoff; ` +
+    `${linked.forks} device(s) forked their own chain (${linked.suspended} suspended, members not frozen; lost ${linked.forkLost} where the offline bound applies), ` +
+    `${linked.mutual} pair(s) of devices revoked each other (${linked.bothRevoked} both revoked); ` +
+    `${linked.recovered} recovery(ies) completed, ${linked.recoveryBlocked} refused while the owner was active, ${linked.thievesRefused} found phone(s) refused after one`,
+  )
   console.log(
     `sim: between pools: ${between.seeds} seed(s) with ${between.links} link(s); ${between.started} path payment(s) started, ${between.fulfilled} fulfilled on every hop, ` +
     `${between.unwound} cancelled or expired on every hop, ${between.refused} refused in the payer's pool, ${between.inFlight} still in flight at the end; ${between.hops} hop(s) forwarded by gateways; ` +

@@ -22,6 +22,8 @@ import { attackSomething } from './actors/attacks.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { collectDue, orderSomething, stopAnOrder } from './actors/standingOrders.ts'
 import { linkDevice, payFromDevice, revokeDevice } from './actors/linkedDevices.ts'
+import { deviceForkWatcher, drawTrouble, playTrouble } from './actors/deviceTrouble.ts'
+import { deviceTroubleFigures, NO_DEVICE_TROUBLE, type DeviceTroubleFigures } from './deviceChecks.ts'
 import { chainsPastFirstShard, longHistory } from './longHistory.ts'
 import { NO_BETWEEN_FIGURES, betweenFigures, describeBetween, drawBetweenPools, gatewaysOnStep, healGateways, makeGateways, payAcross, startRounds, trustEachOther, type BetweenFigures, type BetweenPlan } from './betweenPools.ts'
 import { runChecks, type Sabotage } from './checks.ts'
@@ -161,7 +163,7 @@ function demurrageFigures(world: World): DemurrageFigures {
 }
 
 /** What members' second devices did in one run (issue 17), as the gatekeepers' ledgers hold it once healed. */
-export interface DeviceFigures {
+export interface DeviceFigures extends DeviceTroubleFigures {
   /** Certificates and revocations accepted. */
   readonly linked: number
   readonly removed: number
@@ -170,7 +172,7 @@ export interface DeviceFigures {
   readonly voided: number
 }
 
-const NO_DEVICE_FIGURES: DeviceFigures = { linked: 0, removed: 0, paid: 0, voided: 0 }
+const NO_DEVICE_FIGURES: DeviceFigures = { linked: 0, removed: 0, paid: 0, voided: 0, ...NO_DEVICE_TROUBLE }
 
 function deviceFigures(world: World): DeviceFigures {
   let linked = 0
@@ -188,7 +190,7 @@ function deviceFigures(world: World): DeviceFigures {
       }
     }
   }
-  return { linked, removed, paid, voided }
+  return { linked, removed, paid, voided, ...deviceTroubleFigures(world) }
 }
 
 function orderFigures(world: World): OrderFigures {
@@ -260,7 +262,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
     // Issue 19: rates, trustlines, gateways and path payments in some seeds with two witnessed pools, from a stream of its own.
     const betweenPlan = drawBetweenPools(seed, scenario, witnessing, steps, options.betweenPools !== false && options.witnesses !== false)
     const world = buildWorld(seed, scenario, witnessing, root, trace, !options.stockRelay, moneyOverTime,
-      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false, night, betweenPlan)
+      options.linkedDevices !== false && options.witnesses !== false, options.longChains !== false && options.witnesses !== false, night, steps, betweenPlan)
     // For ad-hoc debugging scripts only.
     if (process.env.SIM_DEBUG) (globalThis as Record<string, unknown>).__simWorld = world
     const described = `${describeScenario(scenario)}; ${describeWitnesses(witnessing)}${betweenPlan ? `; ${describeBetween(betweenPlan)}` : ''}`
@@ -279,6 +281,7 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const watcher = world.records.lossWatcher(cast)
       for (const device of devicesOf(cast)) device.watch(watcher)
     }
+    if (world.trouble) for (const cast of world.pools) for (const device of devicesOf(cast)) device.watch(deviceForkWatcher(world, cast))
     await clock.advance(2_000)
     await play(world, scenario, steps, clock)
     if (world.between) healGateways(world.between, trace)
@@ -348,7 +351,7 @@ function witnessedPools(world: World): PoolCast[] {
   return world.pools.filter((cast) => cast.witnessing.witnesses.length > 0)
 }
 
-function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean, night: Night | undefined, between?: BetweenPlan): World {
+function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenario, root: Prng, trace: Trace, patchedRelays: boolean, orders: boolean, linkedDevices: boolean, longChains: boolean, night: Night | undefined, steps: number, between?: BetweenPlan): World {
   const network = new FaultNetwork(root.fork('network'), trace, scenario.faults)
   const relayNames = Array.from({ length: scenario.relays }, (_, i) => `relay${i}`)
   for (const name of relayNames) network.addNode(name)
@@ -408,26 +411,31 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
   }
   // Issue 17: up to two honest members per pool get a second device, drawn from a stream of its own and
   // made after everything else, so a seed's other draws stay as they were.
+  const linkedDevice = (cast: PoolCast, owner: Device, what: string, draws: Prng): LinkedDevice => {
+    const name = `p${cast.plan.index}-${what}`
+    network.addNode(name)
+    for (const relay of draws.shuffle([...relayNames]).slice(0, draws.int(1, Math.min(2, relayNames.length)))) network.wantLink(name, relay)
+    const device = new Device({
+      name, pool: cast.plan.pool, key: keyPairFor(seed, `pool${cast.plan.index}/${what.replace('-', '/')}`), initial: [cast.plan.genesis],
+      clockSkewMs: draws.int(-5_000, 5_000), network, verifier, signatureCache: cache, trace,
+    })
+    const linked: LinkedDevice = {
+      owner, device, certificate: undefined, revocation: undefined,
+      revokedSeen: (d) => linked.revocation !== undefined && d.ledger.verdict(linked.revocation.id)?.status === 'accepted',
+    }
+    return linked
+  }
   const devicesPrng = linkedDevices ? new Prng(seed, 'devices') : undefined
   if (devicesPrng) {
     for (const cast of pools) {
       for (const [i, owner] of cast.honest.slice(0, 2).entries()) {
         if (!devicesPrng.chance(0.6)) continue
-        const name = `p${cast.plan.index}-member${i}-laptop`
-        network.addNode(name)
-        for (const relay of devicesPrng.shuffle([...relayNames]).slice(0, devicesPrng.int(1, Math.min(2, relayNames.length)))) network.wantLink(name, relay)
-        const device = new Device({
-          name, pool: cast.plan.pool, key: keyPairFor(seed, `pool${cast.plan.index}/member${i}/laptop`), initial: [cast.plan.genesis],
-          clockSkewMs: devicesPrng.int(-5_000, 5_000), network, verifier, signatureCache: cache, trace,
-        })
-        const linked: LinkedDevice = {
-          owner, device, certificate: undefined, revocation: undefined,
-          revokedSeen: (d) => linked.revocation !== undefined && d.ledger.verdict(linked.revocation.id)?.status === 'accepted',
-        }
-        ;(cast.linked as LinkedDevice[]).push(linked)
+        ;(cast.linked as LinkedDevice[]).push(linkedDevice(cast, owner, `member${i}-laptop`, devicesPrng))
       }
     }
   }
+  // Its trouble (a device's fork, two devices revoking each other, recoveries), from streams of their own again.
+  const trouble = devicesPrng ? drawTrouble(seed, pools, steps, (cast, laptop, draws) => linkedDevice(cast, laptop.owner, `${laptop.device.name.split('-')[1]}-tablet`, draws)) : undefined
 
   // Issue 19: the gateways' devices, made after everything else from a stream of their own.
   const betweenPools = between && makeGateways(between, seed, pools, relayNames, (name, cast, key, reach, skew) => {
@@ -466,7 +474,8 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     night,
     devicesPrng,
     between: betweenPools,
-    truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set() },
+    trouble,
+    truth: { forgedLines: new Map(), stagedForks: [], reachedRelay: new Map(), frozenByGatekeeper: new Map(), attacks: [], withheld: new Set(), deviceForks: [], mutualRevocations: [], recoveries: [] },
   }
 }
 
@@ -574,6 +583,7 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
         if (linked.certificate && !linked.revocation && linking.chance(0.025)) await revokeDevice(linked, trace)
       }
     }
+    if (world.trouble) await playTrouble(world, world.trouble, step, trace)
     // Once their phones hold the invite, the newcomer joins and (a little later, or first) the gate-crasher tries it too.
     for (const pool of world.pools) {
       if (!pool.invite || !pool.inviteKey) continue

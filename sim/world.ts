@@ -5,8 +5,9 @@
  */
 import type { Night } from './actors/demurrage.ts'
 import type { BetweenPools } from './betweenPools.ts'
+import type { DeviceTrouble } from './actors/deviceTrouble.ts'
 import type { Repo } from '@automerge/automerge-repo'
-import type { Entry, EntryId, InviteEntry, PublicKeyHex } from '../core/index.ts'
+import type { Entry, EntryId, InviteEntry, PublicKeyHex, TransferEntry } from '../core/index.ts'
 import type { Device } from './device.ts'
 import type { FaultNetwork } from './faultNetwork.ts'
 import type { KeyPair } from './keys.ts'
@@ -55,6 +56,39 @@ export interface LinkedDevice {
   revokedSeen(device: Device): boolean
 }
 
+/** A certified device that forked its own chain (a restored old backup of its key signed again, issue 17). */
+export interface DeviceFork {
+  readonly pool: EntryId
+  readonly member: PublicKeyHex
+  readonly device: Device
+  /** The twins at one seq, both signed offline from one head: the first published at once, the backup's later. */
+  readonly twins: readonly [TransferEntry, TransferEntry]
+  /** Witnessed pools: was the head they forked from covered by the primary's latest checkpoint? */
+  readonly fromWitnessedHead: boolean
+  /** The backup's twin until it comes online (at `step`). */
+  held: { readonly entry: TransferEntry; readonly step: number } | undefined
+  /** Entries of the device at or after the fork that some payee's phone showed as accepted, with their amounts. */
+  readonly shown: Map<EntryId, number>
+}
+
+/** Two devices of one member that revoked each other, offline, at once (issue 17). */
+export interface MutualRevocation {
+  readonly pool: EntryId
+  readonly member: PublicKeyHex
+  readonly revocations: readonly Entry[]
+}
+
+/** A recovery by the gatekeepers (issue 17): of a member who lost every device, or asked by an impostor while its owner is active. */
+export interface StagedRecovery {
+  readonly pool: EntryId
+  readonly kind: 'lost' | 'active'
+  readonly member: PublicKeyHex
+  readonly request: Entry
+  approval: Entry | undefined
+  /** The lost phone, found by a thief after the recovery, signs as the old key: frozen. */
+  thief: Entry | undefined
+}
+
 export interface StagedFork {
   readonly pool: EntryId
   readonly author: PublicKeyHex
@@ -93,6 +127,10 @@ export interface GroundTruth {
   readonly attacks: Attack[]
   /** Ids of entries signed and never published (the ghost twin's prev): nothing may wait for them forever but what names them. */
   readonly withheld: Set<EntryId>
+  /** Issue 17: devices that forked their own chain, devices that revoked each other, recoveries (actors/deviceTrouble.ts). */
+  readonly deviceForks: DeviceFork[]
+  readonly mutualRevocations: MutualRevocation[]
+  readonly recoveries: StagedRecovery[]
 }
 
 export interface World {
@@ -110,6 +148,8 @@ export interface World {
   readonly devicesPrng: Prng | undefined
   /** Issue 19: rates, trustlines, gateways and path payments (betweenPools.ts); undefined when the seed has none. */
   between: BetweenPools | undefined
+  /** Issue 17's trouble: a device's fork, two devices revoking each other, recoveries (actors/deviceTrouble.ts); undefined when off. */
+  readonly trouble: DeviceTrouble | undefined
   readonly trace: Trace
   readonly network: FaultNetwork
   readonly relays: RelayNode[]

@@ -16,6 +16,8 @@ export async function freezeCheaters(gatekeeper: Device, frozen: Set<PublicKeyHe
   const { equivocations } = gatekeeper.ledger.result()
   for (const proof of equivocations) {
     if (frozen.has(proof.author) || proof.author === gatekeeper.key.publicKey) continue
+    // A device that forked its own chain is suspended by the rules; its member is not frozen for it (issue 17).
+    if (gatekeeper.ledger.memberOfDevice(proof.author) !== undefined && gatekeeper.ledger.member(proof.author) === undefined) continue
     // In a witnessed pool the freeze names the tips of the branches it acts on, as the app and the CLI do,
     // so no witness can put it before the fork itself or before what the gatekeeper saw of it.
     const evidence = gatekeeper.ledger.witnessed ? gatekeeper.ledger.branchTips(proof.author) : []

@@ -46,6 +46,8 @@ export async function payFromDevice(linked: LinkedDevice, payees: readonly Publi
   const to = prng.pick(others)
   const me = device.ledger.member(member)
   if (!me || me.frozen) return
+  // Its app stops paying once its own ledger shows it suspended (it forked its chain: actors/deviceTrouble.ts).
+  if (me.devices?.find((d) => d.key === device.key.publicKey)?.status === 'suspended') return
   const available = device.ledger.balanceOf(member) - device.ledger.heldBy(member) - me.minBalance
   const wanted = Math.max(1, Math.floor(Math.max(available, 10) * prng.pick([0.1, 0.3, 0.6, 1, 1.2])))
   const room = offlineRoom(device)
