@@ -4,7 +4,8 @@
  * checks.ts compares them byte for byte):
  *
  * - a device that forked its own chain ends `suspended` (or `revoked`, when
- *   a revocation of it counts), its fork is reported, its member is not
+ *   a revocation of it counts; or no device at all, when its certificate
+ *   ended refused), its fork is reported, its member is not
  *   frozen; in a witnessed pool, where the fork came from a covered head and
  *   both twins ended covered, what payees showed as accepted from the device
  *   and lost is at most (2 − 1) × offlineAmountMax (the device and its
@@ -78,6 +79,8 @@ export function deviceProblems(world: World, cast: PoolCast, ledger: Pick<Ledger
     const name = fork.device.name
     const status = statusOf(result, fork.member, key)
     const revoked = revokersOf(result, byId, key).size > 0
+    // No certificate of it stands at the end (its member's entry refused, say witnessed too late): the device acts for nobody.
+    if (status === undefined) continue
     if (status !== 'suspended' && !(revoked && status === 'revoked')) problems.push(`${name} forked its chain at seq ${fork.twins[0].seq} and is ${status ?? 'no device'}, not suspended`)
     if (!revoked && !result.equivocations.some((e) => e.author === key)) problems.push(`${name}'s fork at seq ${fork.twins[0].seq} is not reported`)
     if (result.members[fork.member]?.frozen) problems.push(`the member of ${name}, which forked its own chain, is frozen`)
@@ -92,7 +95,8 @@ export function deviceProblems(world: World, cast: PoolCast, ledger: Pick<Ledger
     for (const key of pair) {
       const status = statusOf(result, mutual.member, key)
       const byMember = revokersOf(result, byId, key).has(mutual.member) || pair.some((k) => revokersOf(result, byId, k).has(mutual.member))
-      if (status !== 'revoked' && !byMember && !pair.some((k) => forked.has(k))) {
+      // No certificate of it stands at the end (refused, say witnessed too late): no device to revoke.
+      if (status !== undefined && status !== 'revoked' && !byMember && !pair.some((k) => forked.has(k))) {
         problems.push(`two devices revoked each other and ${key.slice(0, 6)} is ${status ?? 'no device'}, not revoked (revocations ${mutual.revocations.map((r) => `${r.id.slice(0, 8)} ${show(r.id)}`).join(', ')})`)
       }
     }

@@ -90,7 +90,8 @@ export async function playTrouble(world: World, trouble: DeviceTrouble, step: nu
     await releaseBackups(world, cast, step, trace)
     const plan = trouble.pools.get(cast.plan.index)
     if (!plan) continue
-    if (plan.forkFrom !== undefined && step >= plan.forkFrom) {
+    // The backup comes online a step later at least: not at the last step.
+    if (plan.forkFrom !== undefined && step >= plan.forkFrom && step < trouble.steps - 1) {
       const fork = await forkDevice(world, cast, trouble.forkPrng, step, trouble.steps, trace)
       if (fork) plan.forkFrom = undefined
     }
@@ -203,8 +204,8 @@ function signAs<E extends Entry>(key: KeyPair, pool: string, fields: Record<stri
 
 /**
  * The lost member: admitted and paid by the gatekeeper (stage 0), asks with a new key face to face
- * (1), is recovered (2), and its lost phone, found, signs as the old key once the recovery is
- * witnessed where a witness is (3).
+ * and is recovered (1, the same step or later), and its lost phone, found, signs as the old key once
+ * the recovery is witnessed where a witness is (3).
  */
 async function recoverLost(world: World, cast: PoolCast, plan: PoolTrouble, prng: Prng, trace: Trace): Promise<void> {
   const lost = plan.lost!
@@ -231,9 +232,9 @@ async function recoverLost(world: World, cast: PoolCast, plan: PoolTrouble, prng
     await gatekeeper.sync.publish([request])
     world.truth.recoveries.push({ pool, kind: 'lost', member: lost.key.publicKey, request, approval: undefined, thief: undefined })
     trace.note(`${short(lost.newKey.publicKey)}: asks ${gatekeeper.name} face to face to recover ${short(lost.key.publicKey)}, who lost every device (RECOVERY request)`)
-    lost.stage = 2
-  } else if (lost.stage === 2 && staged) {
-    staged.approval = await approve(gatekeeper, staged.request, lost.newKey.publicKey, trace)
+    // The gatekeeper, who checked who asks, approves at once: the approval names the new key, so every
+    // device follows its shards and finds the request (until then only the gatekeeper holds it).
+    world.truth.recoveries.at(-1)!.approval = await approve(gatekeeper, request, lost.newKey.publicKey, trace)
     lost.stage = 3
   } else if (lost.stage === 3 && staged?.approval) {
     const approval = staged.approval
@@ -269,11 +270,8 @@ async function recoverActive(world: World, cast: PoolCast, plan: PoolTrouble, tr
     world.truth.recoveries.push({ pool, kind: 'active', member: target.key.publicKey, request, approval: undefined, thief: undefined })
     trace.note(`${short(impostor.key.publicKey)}: an impostor asks to recover ${target.name}, who paid recently (RECOVERY of an active owner)`)
     impostor.target = target
+    world.truth.recoveries.at(-1)!.approval = await approve(gatekeeper, request, impostor.key.publicKey, trace)
     impostor.stage = 1
-  } else if (impostor.stage === 1) {
-    const staged = world.truth.recoveries.find((r) => r.pool === pool && r.kind === 'active')!
-    staged.approval = await approve(gatekeeper, staged.request, impostor.key.publicKey, trace)
-    impostor.stage = 2
   }
 }
 

@@ -49,6 +49,8 @@ describe('the checks of devices that fork, revoke each other and are recovered',
     const equivocations = [{ author: LAPTOP, seq: 3, entries: ['a1', 'b1'] }]
     const good = ledger({ members: member(false, 'suspended') as never, equivocations: equivocations as never, entries: [verdict(a, 'accepted'), verdict(b, 'rejected', 'equivocation')] })
     expect(deviceProblems(w, cast, good, byIdOf([a, b]))).toEqual([])
+    const uncertified = ledger({ members: { [MEMBER]: { frozen: false } } as never, equivocations: [], entries: [verdict(a, 'rejected', 'not-member'), verdict(b, 'rejected', 'not-member')] })
+    expect(deviceProblems(w, cast, uncertified, byIdOf([a, b]))).toEqual([])
     const bad = ledger({ members: member(true, 'active') as never, equivocations: [], entries: [verdict(a, 'accepted'), verdict(b, 'accepted')] })
     const problems = deviceProblems(w, cast, bad, byIdOf([a, b]))
     expect(problems.some((p) => p.includes('is active, not suspended'))).toBe(true)
