@@ -281,7 +281,10 @@ export async function runSimulation(options: SimOptions): Promise<SimResult> {
       const watcher = world.records.lossWatcher(cast)
       for (const device of devicesOf(cast)) device.watch(watcher)
     }
-    if (world.trouble) for (const cast of world.pools) for (const device of devicesOf(cast)) device.watch(deviceForkWatcher(world, cast))
+    for (const cast of world.pools) {
+      if (world.trouble?.pools.get(cast.plan.index)?.forkFrom === undefined) continue
+      for (const device of devicesOf(cast)) device.watch(deviceForkWatcher(world, cast))
+    }
     await clock.advance(2_000)
     await play(world, scenario, steps, clock)
     if (world.between) healGateways(world.between, trace)
