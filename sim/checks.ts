@@ -140,6 +140,7 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
       const when = asOf === FAR_FUTURE_MS ? 'far future' : 'latest real time'
       for (const problem of moneyProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
       for (const problem of communityProblems(ledger, union)) violations.push(`${tag} (${when}): ${problem}`)
+      for (const problem of orderProblems(ledger, union)) violations.push(`${tag} (${when}): orders: ${problem}`)
       for (const problem of demurrageProblems(ledger, ledger.demurrageAnchor ?? cast.plan.genesis.time)) violations.push(`${tag} (${when}): demurrage: ${problem}`)
       const result = ledger.result()
       if (asOf === FAR_FUTURE_MS) farFuture.set(pool, result)
@@ -344,7 +345,9 @@ function communityProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): s
       if (paidBy.length > 0) problems.push(`request ${id.slice(0, 8)} is ${request.status} yet ${paidBy.length} accepted payment(s) name it`)
       if (request.status !== 'open') {
         const answer = request.settledBy ? byId.get(request.settledBy) : undefined
-        const right = answer && answer.type === (request.status === 'cancelled' ? 'cancel' : 'reject') &&
+        // A recurring request asked of one payer is `accepted` by that payer's accept (its order: orderProblems).
+        const kind = request.status === 'cancelled' ? 'cancel' : request.status === 'accepted' ? 'accept' : 'reject'
+        const right = answer && answer.type === kind && (request.status !== 'accepted' || request.everySeconds !== undefined) &&
           answer.author === (request.status === 'cancelled' ? request.payee : request.from) && status.get(answer.id)?.status === 'accepted'
         if (!right) problems.push(`request ${id.slice(0, 8)} is ${request.status} by ${request.settledBy?.slice(0, 8) ?? 'nothing'}, not by an accepted answer of the right party`)
       }
@@ -365,6 +368,69 @@ function communityProblems(ledger: Ledger, byId: ReadonlyMap<EntryId, Entry>): s
   for (const [key, member] of Object.entries(result.members)) {
     if (!member.closed) continue
     if ((result.balances[key] ?? 0) !== 0 || (member.held ?? 0) !== 0) problems.push(`${key.slice(0, 6)} closed its account yet has balance ${result.balances[key]} and ${member.held ?? 0} on hold`)
+  }
+  return problems
+}
+
+/**
+ * Standing orders, scheduled payments and recurring requests (issue 18), judged on the union: each period of
+ * an order is paid by at most one accepted collect, whoever signed it (the payee or the coordinator the order
+ * names), within what the order promises (its first owed period, its count); an order's `paid` is its accepted
+ * collects, each moving exactly the order's amount from its payer to its payee (the payer's limits are the
+ * movement walk in moneyProblems); an order made by accepting a recurring request has that request's payee and
+ * amount, its payer is the accept's author and the one the request asked (if any), and no payer accepted one
+ * request twice.
+ */
+export function orderProblems(ledger: Pick<Ledger, 'result' | 'movements'>, byId: ReadonlyMap<EntryId, Entry>): string[] {
+  const problems: string[] = []
+  const result = ledger.result()
+  const orders = new Map((result.orders ?? []).map((order) => [order.id as string, order]))
+  const verdicts = new Map(result.entries.map((v) => [v.id as string, v]))
+  const paidBy = new Map<string, EntryId>()
+  const paidCount = new Map<string, number>()
+  for (const entry of byId.values()) {
+    if (entry.type !== 'collect' || verdicts.get(entry.id)?.status !== 'accepted') continue
+    const order = orders.get(entry.order)
+    const key = `${entry.order}:${entry.period}`
+    if (!order) {
+      problems.push(`collect ${entry.id.slice(0, 8)} is accepted but ${entry.order.slice(0, 8)} is no order`)
+      continue
+    }
+    const earlier = paidBy.get(key)
+    if (earlier) problems.push(`period ${entry.period} of ${entry.order.slice(0, 8)} paid twice: ${earlier.slice(0, 8)} and ${entry.id.slice(0, 8)}`)
+    paidBy.set(key, entry.id)
+    paidCount.set(entry.order, (paidCount.get(entry.order) ?? 0) + 1)
+    if (entry.author !== order.payee && entry.author !== order.coordinator) problems.push(`collect ${entry.id.slice(0, 8)} by ${entry.author.slice(0, 6)}, neither payee nor coordinator of ${entry.order.slice(0, 8)}`)
+    const limit = order.everySeconds === null ? 1 : (order.count ?? Infinity)
+    if (entry.period < (order.firstPeriod ?? 0) || entry.period >= limit) problems.push(`collect ${entry.id.slice(0, 8)} paid period ${entry.period} of ${entry.order.slice(0, 8)}, which it does not promise`)
+  }
+  for (const m of ledger.movements()) {
+    if (m.demurrage) continue
+    const entry = byId.get(m.entry)
+    if (entry?.type !== 'collect') continue
+    const order = orders.get(entry.order)
+    if (order && (m.from !== order.payer || m.to !== order.payee || m.amount !== order.amount)) {
+      problems.push(`collect ${entry.id.slice(0, 8)} moved ${m.amount} from ${m.from?.slice(0, 6)} to ${m.to.slice(0, 6)}, its order says ${order.amount} from ${order.payer.slice(0, 6)} to ${order.payee.slice(0, 6)}`)
+    }
+  }
+  const acceptedBy = new Map<string, EntryId>()
+  for (const order of orders.values()) {
+    const count = paidCount.get(order.id) ?? 0
+    if (order.paid !== count) problems.push(`${order.id.slice(0, 8)} says ${order.paid} paid, ${count} accepted collect(s) name it`)
+    if (order.request === undefined) continue
+    const request = result.requests?.[order.request]
+    const accept = byId.get(order.id)
+    if (!request || request.everySeconds === undefined) {
+      problems.push(`${order.id.slice(0, 8)} was made from ${order.request.slice(0, 8)}, which is no recurring request`)
+      continue
+    }
+    if (accept?.type !== 'accept' || accept.entry !== order.request || accept.author !== order.payer) problems.push(`${order.id.slice(0, 8)} is not the accept of its payer naming ${order.request.slice(0, 8)}`)
+    if (order.payee !== request.payee || order.amount !== request.amount || order.everySeconds !== request.everySeconds) problems.push(`${order.id.slice(0, 8)} does not keep the terms of request ${order.request.slice(0, 8)}`)
+    if (request.from !== undefined && order.payer !== request.from) problems.push(`${order.id.slice(0, 8)} makes ${order.payer.slice(0, 6)} pay request ${order.request.slice(0, 8)}, asked of ${request.from.slice(0, 6)}`)
+    if (!(request.orders ?? []).includes(order.id)) problems.push(`request ${order.request.slice(0, 8)} does not list its order ${order.id.slice(0, 8)}`)
+    const twice = acceptedBy.get(`${order.request}:${order.payer}`)
+    if (twice) problems.push(`${order.payer.slice(0, 6)} accepted request ${order.request.slice(0, 8)} twice: ${twice.slice(0, 8)} and ${order.id.slice(0, 8)}`)
+    acceptedBy.set(`${order.request}:${order.payer}`, order.id)
   }
   return problems
 }

@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   let messages = 0
   const failures: number[] = []
   const witness = { pools: 0, checkpoints: 0, covered: 0, online: 0, offline: 0, keptForCap: 0, honestCapped: 0, boundChecked: 0, lost: 0, bound: 0, attacks: 0 }
-  const orders = { orders: 0, paid: 0, refused: 0 }
+  const orders = { orders: 0, paid: 0, refused: 0, requests: 0, requestOrders: 0, requestPaid: 0, coordinatorPaid: 0, paidAlready: 0, requestsEnded: 0 }
   const linked = { linked: 0, removed: 0, paid: 0, voided: 0, forks: 0, suspended: 0, forkLost: 0, mutual: 0, bothRevoked: 0, recovered: 0, recoveryBlocked: 0, thievesRefused: 0 }
   let longChains = 0
   const demurrage = { pools: 0, charges: 0, collected: 0, ticks: 0, ticksRefused: 0, nights: 0 }
@@ -76,7 +76,11 @@ async function main(): Promise<number> {
     `honest transfers ${witness.online} online, ${witness.offline} offline, ${witness.keptForCap} kept for the offline cap, ${witness.honestCapped} rejected for it; ` +
     `${witness.boundChecked} double spend(s) held to the loss bound (lost ${witness.lost} of at most ${witness.bound} in all); ${witness.attacks} attacks`,
   )
-  console.log(`sim: money over time: ${orders.orders} standing order(s) and scheduled payment(s), ${orders.paid} period(s) paid, ${orders.refused} collect(s) refused`)
+  console.log(
+    `sim: money over time: ${orders.orders} standing order(s) and scheduled payment(s), ${orders.paid} period(s) paid, ${orders.refused} collect(s) refused; ` +
+    `${orders.requests} recurring request(s), ${orders.requestOrders} accepted into orders, ${orders.requestPaid} of their period(s) paid, ` +
+    `${orders.coordinatorPaid} period(s) collected by a coordinator, ${orders.paidAlready} collect(s) of a period already paid refused, ${orders.requestsEnded} ended or withdrawn`,
+  )
   console.log(
     `sim: demurrage: ${demurrage.pools} pool(s) charging it (founded a day or two before the run, or witnessed and sleeping through a night), ` +
     `${demurrage.nights} seed(s) with a night; ${demurrage.charges} charge(s) collecting ${demurrage.collected} minor units for the commons, ` +

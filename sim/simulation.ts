@@ -21,6 +21,7 @@ import { spendOnEach, spendTwice } from './actors/doubleSpender.ts'
 import { attackSomething } from './actors/attacks.ts'
 import { flood, vandalise } from './actors/vandal.ts'
 import { collectDue, orderSomething, stopAnOrder } from './actors/standingOrders.ts'
+import { playRecurring } from './actors/recurringRequests.ts'
 import { linkDevice, payFromDevice, revokeDevice } from './actors/linkedDevices.ts'
 import { deviceForkWatcher, drawTrouble, playTrouble } from './actors/deviceTrouble.ts'
 import { deviceTroubleFigures, NO_DEVICE_TROUBLE, type DeviceTroubleFigures } from './deviceChecks.ts'
@@ -115,15 +116,26 @@ export interface SimResult {
 
 /** What money over time did in one run, as the gatekeepers' ledgers hold it once healed. */
 export interface OrderFigures {
-  /** Standing orders and scheduled payments accepted. */
+  /** Standing orders and scheduled payments accepted (orders made by accepting a recurring request included). */
   readonly orders: number
   /** Payments made by them (periods paid). */
   readonly paid: number
   /** Collects refused (the payer could not pay, not due by the witness's clock, stopped, or paid already). */
   readonly refused: number
+  /** Recurring requests accepted into the ledger (actors/recurringRequests.ts). */
+  readonly requests: number
+  /** Orders made by accepting one, and the periods paid of those. */
+  readonly requestOrders: number
+  readonly requestPaid: number
+  /** Periods paid by a coordinator's collect (not the payee's). */
+  readonly coordinatorPaid: number
+  /** Collects refused because their period was paid already (a duplicate, or a race between payee and coordinator). */
+  readonly paidAlready: number
+  /** Request-born orders ended by a cancel (payer or payee), and recurring requests withdrawn before anyone accepted. */
+  readonly requestsEnded: number
 }
 
-const NO_ORDER_FIGURES: OrderFigures = { orders: 0, paid: 0, refused: 0 }
+const NO_ORDER_FIGURES: OrderFigures = { orders: 0, paid: 0, refused: 0, requests: 0, requestOrders: 0, requestPaid: 0, coordinatorPaid: 0, paidAlready: 0, requestsEnded: 0 }
 
 /** What demurrage did in one run (issue 18), as the gatekeepers' ledgers hold it once healed. */
 export interface DemurrageFigures {
@@ -197,15 +209,42 @@ function orderFigures(world: World): OrderFigures {
   let orders = 0
   let paid = 0
   let refused = 0
+  let requests = 0
+  let requestOrders = 0
+  let requestPaid = 0
+  let coordinatorPaid = 0
+  let paidAlready = 0
+  let requestsEnded = 0
   for (const cast of world.pools) {
-    const result = cast.gatekeeper.ledger.result()
+    const ledger = cast.gatekeeper.ledger
+    const result = ledger.result()
+    const coordinators = new Map<string, string | undefined>()
     for (const order of result.orders ?? []) {
       orders++
       paid += order.paid
+      coordinators.set(order.id, order.coordinator)
+      if (order.request === undefined) continue
+      requestOrders++
+      requestPaid += order.paid
+      if (order.status === 'revoked') requestsEnded++
     }
-    refused += result.entries.filter((v) => v.type === 'collect' && v.status === 'rejected').length
+    for (const request of Object.values(result.requests ?? {})) {
+      if (request.everySeconds === undefined) continue
+      requests++
+      if (request.status === 'cancelled' && (request.orders ?? []).length === 0) requestsEnded++
+    }
+    for (const v of result.entries) {
+      if (v.type !== 'collect') continue
+      if (v.status === 'rejected') {
+        refused++
+        if (v.reason === 'order-period-paid') paidAlready++
+      } else if (v.status === 'accepted') {
+        const entry = ledger.entry(v.id)
+        if (entry?.type === 'collect' && coordinators.get(entry.order) === entry.author) coordinatorPaid++
+      }
+    }
   }
-  return { orders, paid, refused }
+  return { orders, paid, refused, requests, requestOrders, requestPaid, coordinatorPaid, paidAlready, requestsEnded }
 }
 
 /** What the witnesses did in one run. */
@@ -474,6 +513,7 @@ function buildWorld(seed: number, scenario: Scenario, witnessing: WitnessScenari
     attackPrng: new Prng(seed, 'attacks'),
     ordersPrng: orders ? new Prng(seed, 'orders') : undefined,
     ticksPrng: orders ? new Prng(seed, 'ticks') : undefined,
+    recurringPrng: orders ? new Prng(seed, 'recurring') : undefined,
     night,
     devicesPrng,
     between: betweenPools,
@@ -575,6 +615,8 @@ async function play(world: World, scenario: Scenario, steps: number, clock: Virt
     }
     // Between pools: maybe a member of this pool pays a member of another (its own stream).
     if (world.between) await payAcross(world, world.between, cast)
+    // Recurring requests (rent, dues): asked, accepted into orders, ended, collected by a coordinator (their own stream).
+    if (world.recurringPrng) await playRecurring(cast, world.pools, payees, world.recurringPrng, trace)
     // Demurrage: the gatekeeper of a pool that charges it sometimes ticks (its own stream).
     if (world.ticksPrng && cast.plan.policy.demurrage && world.ticksPrng.chance(0.15)) await tick(cast.gatekeeper, trace)
     // One member, several devices: a laptop linked, paying from its member's account, sometimes removed.

@@ -142,6 +142,8 @@ export interface World {
   readonly ordersPrng: Prng | undefined
   /** Issue 18's stream for gatekeepers' demurrage ticks; undefined when off. */
   readonly ticksPrng: Prng | undefined
+  /** Issue 18's stream for recurring requests: asked, accepted, ended, collected by a coordinator (actors/recurringRequests.ts); undefined when off. */
+  readonly recurringPrng: Prng | undefined
   /** Issue 18: the step after which the whole world sleeps a day or two (demurrage boundaries pass), if any. */
   readonly night: Night | undefined
   /** Issue 17's stream: members' second devices linked, paying, removed (actors/linkedDevices.ts); undefined when off. */

@@ -79,7 +79,8 @@ export async function answerSomething(device: Device, prng: Prng, trace: Trace):
   const jobs: Job[] = []
   for (const [key, request] of Object.entries(result.requests ?? {})) {
     const id = key as EntryId
-    if (request.status !== 'open') continue
+    // Recurring requests have their own actor (recurringRequests.ts): accepted, never paid by a transfer.
+    if (request.status !== 'open' || request.everySeconds !== undefined) continue
     if (request.payee === me) {
       jobs.push(() => send(device, device.draft({ type: 'cancel', entry: id }, [id]), prng, trace, `withdraws its request ${id.slice(0, 8)}`))
     } else if (request.from === undefined || request.from === me) {
