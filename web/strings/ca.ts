@@ -716,6 +716,7 @@ const strings: Strings = {
       'no-relay-witness': 'Ara no es pot contactar amb el relé, o no fa de testimoni. Torna-ho a provar quan estiguis en línia, o pregunta-ho a qui el gestiona.',
       'profile-name-empty': 'Escriu el nom que ha de veure la caixa.',
       'order-invalid': 'Aquest pagament periòdic o programat no és possible així: revisa la data, l’interval i el nombre de pagaments.',
+      'demurrage-invalid': 'Aquesta oxidació no és possible així: la taxa ha de ser entre 0 i 1, el període entre un dia i deu anys, i la base exempta 0 o més.',
     },
   },
 

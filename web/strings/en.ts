@@ -718,6 +718,7 @@ export const en = {
       'no-relay-witness': 'The relay cannot be reached now, or does not witness pools. Try again when you are online, or ask whoever runs it.',
       'profile-name-empty': 'Type the name the pool should see.',
       'order-invalid': 'This repeating or scheduled payment is not possible as set: check the date, the interval and the number of payments.',
+      'demurrage-invalid': 'This demurrage is not possible as set: the rate must be between 0 and 1, the period between a day and ten years, and the free base 0 or more.',
     },
   },
 

@@ -712,6 +712,7 @@ const strings: Strings = {
       'no-relay-witness': 'Ahora no se puede contactar con el relé, o no hace de testigo. Inténtalo cuando estés en línea, o pregunta a quien lo gestiona.',
       'profile-name-empty': 'Escribe el nombre que debe ver la caja.',
       'order-invalid': 'Este pago recurrente o programado no es posible así: revisa la fecha, el intervalo y el número de pagos.',
+      'demurrage-invalid': 'Esta oxidación no es posible así: la tasa debe estar entre 0 y 1, el periodo entre un día y diez años, y la base exenta ser 0 o más.',
     },
   },
 

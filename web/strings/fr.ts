@@ -713,6 +713,7 @@ const strings: Strings = {
       'no-relay-witness': 'Le relais est injoignable pour l’instant, ou ne sert pas de témoin. Réessayez une fois en ligne, ou demandez à qui le gère.',
       'profile-name-empty': 'Tapez le nom que la caisse doit voir.',
       'order-invalid': 'Ce paiement récurrent ou programmé n’est pas possible ainsi : vérifiez la date, l’intervalle et le nombre de paiements.',
+      'demurrage-invalid': 'Cette fonte n’est pas possible ainsi : le taux doit être entre 0 et 1, la période entre un jour et dix ans, et la base exonérée 0 ou plus.',
     },
   },
 

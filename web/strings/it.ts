@@ -712,6 +712,7 @@ const strings: Strings = {
       'no-relay-witness': 'Il relay ora non è raggiungibile, o non fa da testimone. Riprova quando sei online, o chiedi a chi lo gestisce.',
       'profile-name-empty': 'Scrivi il nome che la cassa deve vedere.',
       'order-invalid': 'Questo pagamento ricorrente o programmato non è possibile così: controlla la data, l’intervallo e il numero di pagamenti.',
+      'demurrage-invalid': 'Questo demurrage non è possibile così: il tasso deve essere tra 0 e 1, il periodo tra un giorno e dieci anni, e la base esente 0 o più.',
     },
   },
 

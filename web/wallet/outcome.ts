@@ -14,6 +14,7 @@ export interface WalletProblem {
   readonly reason:
     | 'unknown-pool' | 'no-key' | 'needs-chain-head' | 'own-fork' | 'stale-chain-head' | 'pay-yourself' | 'invite-invalid' | 'invite-wrong-pool' | 'already-joined' | 'pool-invalid' | 'not-gatekeeper'
     | 'request-invalid' | 'request-unknown' | 'request-waiting' | 'request-not-for-you' | 'no-relay-witness' | 'profile-name-empty' | 'order-invalid'
+    | 'demurrage-invalid'
   readonly detail?: string
 }
 

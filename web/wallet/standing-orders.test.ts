@@ -194,8 +194,8 @@ describe('demurrage set from the gatekeeper console', () => {
     await exchange(pool, gatekeeper, alice, bob)
     expect(alice.pool(pool)!.policy?.demurrage).toEqual(rule)
     expect(await alice.orders.setDemurrage(pool, null)).toMatchObject({ ok: false, refusal: { reason: 'not-authorized' } })
-    expect(await gatekeeper.orders.setDemurrage(pool, { ...rule, periodSeconds: 3600 })).toMatchObject({ ok: false, refusal: { reason: 'order-invalid' } })
-    expect(await gatekeeper.orders.setDemurrage(pool, { ...rule, rateNum: 1_000_000 })).toMatchObject({ ok: false, refusal: { reason: 'order-invalid' } })
+    expect(await gatekeeper.orders.setDemurrage(pool, { ...rule, periodSeconds: 3600 })).toMatchObject({ ok: false, refusal: { reason: 'demurrage-invalid' } })
+    expect(await gatekeeper.orders.setDemurrage(pool, { ...rule, rateNum: 1_000_000 })).toMatchObject({ ok: false, refusal: { reason: 'demurrage-invalid' } })
     clock += 1000
     expect((await gatekeeper.orders.setDemurrage(pool, null)).ok).toBe(true)
     expect(gatekeeper.pool(pool)!.policy?.demurrage ?? null).toBeNull()

@@ -133,7 +133,7 @@ export class StandingOrders {
       const { rateNum, rateDen, periodSeconds, freeBase } = demurrage
       const whole = [rateNum, rateDen, periodSeconds, freeBase].every(Number.isSafeInteger)
       if (!whole || rateNum < 1 || rateNum >= rateDen || rateDen > DEMURRAGE_RATE_DEN_MAX || periodSeconds < DEMURRAGE_PERIOD_SECONDS_MIN || periodSeconds > DEMURRAGE_PERIOD_SECONDS_MAX || freeBase < 0) {
-        return refused('order-invalid', `expected a rate between 0 and 1 (at most ${DEMURRAGE_RATE_DEN_MAX} parts), a period of ${DEMURRAGE_PERIOD_SECONDS_MIN}–${DEMURRAGE_PERIOD_SECONDS_MAX} s and a free base from 0`)
+        return refused('demurrage-invalid', `expected a rate between 0 and 1 (at most ${DEMURRAGE_RATE_DEN_MAX} parts), a period of ${DEMURRAGE_PERIOD_SECONDS_MIN}–${DEMURRAGE_PERIOD_SECONDS_MAX} s and a free base from 0`)
       }
     }
     return kept(await this.#parts.signer.sign<PolicyEntry>(book, { type: 'policy', policy: { demurrage } }))
