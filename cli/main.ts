@@ -106,7 +106,8 @@ may collect (as payee, or as the --coordinator the order names) and no collect i
 refused because the payer could not pay is offered again a day after that try); each period is paid at most
 once, judged against the payer's limits when collected. 'schedule' is one payment at --at;
 'heroes cancel --entry ID' (or 'order revoke') withdraws an order or a scheduled payment. 'replay' prints
-"orders" with id, payer, payee, amount, everySeconds, paid and status (active, revoked or finished).
+"orders" with id, payer, payee, amount, everySeconds, paid and status (active, revoked, finished, or ended:
+past its --until date, nothing more falls due).
 A recurring request ('request --every-seconds N', rent or dues) asks for --amount every N seconds from
 --start (default: when the payer accepts), at most --count times and not after --until; without --from,
 any member may accept it, each once. The payer accepts it once ('heroes accept --entry ID'): that accept is a

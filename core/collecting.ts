@@ -22,7 +22,8 @@ export interface CollectOptions {
 }
 
 export function periodsToCollect(ledger: Ledger, collector: PublicKeyHex, time: number, options: CollectOptions): DuePayment[] {
-  const orders = ledger.orders().filter((order) => order.status === 'active' && (order.payee === collector || order.coordinator === collector))
+  // An order past its `until` (ended) may still owe a period that fell due before.
+  const orders = ledger.orders().filter((order) => (order.status === 'active' || order.status === 'ended') && (order.payee === collector || order.coordinator === collector))
   if (orders.length === 0) return []
   const ids = new Set(orders.map((order) => order.id))
   /** By `order:period`: a collect stands for it, or the time of its latest refused try. */

@@ -16,7 +16,7 @@ export { SignatureCache, verifyEntrySignature, signatureChecksOf, type Signature
 export { REASONS, REJECTION_REASONS, PENDING_REASONS, describeReason, type Reason, type RejectionReason, type PendingReason } from './reasons.ts'
 export { Ledger, type LedgerOptions, type ReplayResult, type EntryVerdict, type EntryStatus, type Equivocation, type MemberSummary, type RequestSummary, type WitnessSummary, type OfflineAllowance } from './ledger.ts'
 export { type Movement, type RequestStatus, type TimeFacts, isoTime } from './pool-state.ts'
-export { feeOf, levy, evaluate, type ListingSummary, type OrderSummary } from './rules/index.ts'
+export { feeOf, levy, evaluate, type ListingSummary, type OrderStatus, type OrderSummary } from './rules/index.ts'
 export { UNCOVERED, parentIds } from './coverage.ts'
 export { statement, statementCsv, poolCsv, formatAmount, csvField, type StatementRow, type StatementFilter } from './statement.ts'
 export { periodsToCollect, type DuePayment, type CollectOptions } from './collecting.ts'

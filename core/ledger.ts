@@ -618,7 +618,7 @@ export class Ledger {
 
   /** Standing orders and scheduled payments, by id ascending. */
   orders(): OrderSummary[] {
-    return orderSummaries(this.#state)
+    return orderSummaries(this.#state, this.#asOf)
   }
 
   /** Periods of an order due by `time` and not paid yet (at most `max`), for its payee or coordinator to collect. */
@@ -706,7 +706,7 @@ export class Ledger {
       listings: this.listings(),
       categories: state.categories ?? [],
       ...(state.demurrage || state.demurrageCollected !== 0 ? { demurrageCollected: state.demurrageCollected } : {}),
-      ...(state.orders.size > 0 ? { orders: orderSummaries(state) } : {}),
+      ...(state.orders.size > 0 ? { orders: orderSummaries(state, this.#asOf) } : {}),
       ...(state.links.trustlines.size > 0 ? { trustlines: trustlineSummaries(state) } : {}),
       ...(state.links.prepares.size > 0 ? { prepares: prepareSummaries(state, this.#asOf) } : {}),
       ...(state.recoveries.size > 0 ? { recoveries: recoverySummaries(state) } : {}),

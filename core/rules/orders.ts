@@ -136,14 +136,22 @@ export interface OrderSummary {
   readonly memo?: string
   /** Periods paid so far. */
   readonly paid: number
-  readonly status: 'active' | 'revoked' | 'finished'
+  /**
+   * `active`; `revoked` (stopped by a cancel); `finished` (every promised payment made); `ended`: past its
+   * `until` as of the replay's time, so nothing more falls due, though a period that fell due before and is
+   * not paid yet may still be collected.
+   */
+  readonly status: OrderStatus
   /** The recurring request whose accept made this order (its id is the accept's). */
   readonly request?: EntryId
   /** The first period it promises, when not 0 (a recurring request accepted after its start). */
   readonly firstPeriod?: number
 }
 
-export function orderSummaries(state: PoolState): OrderSummary[] {
+export type OrderStatus = 'active' | 'revoked' | 'finished' | 'ended'
+
+/** Orders as `replay` prints them, their status as of `asOf` (ms). */
+export function orderSummaries(state: PoolState, asOf: number): OrderSummary[] {
   const out: OrderSummary[] = []
   for (const id of [...state.orders.keys()].sort()) {
     const o = state.orders.get(id)!
@@ -151,11 +159,17 @@ export function orderSummaries(state: PoolState): OrderSummary[] {
       id, payer: o.payer, payee: o.payee, amount: o.amount, everySeconds: o.everyMs === null ? null : o.everyMs / 1000,
       start: o.start, count: o.count, until: o.until,
       ...(o.coordinator ? { coordinator: o.coordinator } : {}), ...(o.memo !== undefined ? { memo: o.memo } : {}),
-      paid: o.paid.size, status: o.revoked ? 'revoked' : isOpen(o) ? 'active' : 'finished',
+      paid: o.paid.size, status: orderStatus(o, asOf),
       ...(o.request !== undefined ? { request: o.request } : {}), ...(o.firstPeriod ? { firstPeriod: o.firstPeriod } : {}),
     })
   }
   return out
+}
+
+function orderStatus(order: OrderState, asOf: number): OrderStatus {
+  if (order.revoked) return 'revoked'
+  if (!isOpen(order)) return 'finished'
+  return order.until !== null && asOf > order.until ? 'ended' : 'active'
 }
 
 /** Periods of `order` due by `time` and not paid, at most `max`: what a collector may sign now. */

@@ -66,6 +66,31 @@ describe('standing orders', () => {
     expect(verdictOf(q.replay(ASOF), afterUntil)).toBe('rejected:order-closed')
   })
 
+  it('shows an order past its until as ended, not active, and still lets a period due before then be collected', () => {
+    const p = pool()
+    const o = order(p, { everySeconds: 86_400, until: T0 + MINUTE + DAY })
+    collect(p, o, 0, T0 + 2 * MINUTE)
+    expect(orderOf(p.replay(T0 + DAY), o).status).toBe('active')
+    expect(orderOf(p.replay(T0 + MINUTE + DAY), o).status).toBe('active')
+    const ledger = new Ledger(p.pool)
+    ledger.add(p.entries, T0 + 3 * DAY)
+    expect(orderOf(ledger.result(), o).status).toBe('ended')
+    expect(ledger.orders().find((x) => x.id === o.id)!.status).toBe('ended')
+    // Period 1 fell due at until itself and was not collected: its payee may still ask for it, once.
+    expect(periodsToCollect(ledger, bob.key, T0 + 3 * DAY, { retryMs: DAY, perOrderMax: 5 })).toEqual([{ order: o.id, period: 1 }])
+    const late = collect(p, o, 1, T0 + 3 * DAY)
+    const r = p.replay(T0 + 4 * DAY)
+    expect(verdictOf(r, late)).toBe('accepted')
+    expect(orderOf(r, o)).toMatchObject({ paid: 2, status: 'ended' })
+    // A revoked or fully paid order keeps its own status past until.
+    const q = pool()
+    const stopped = order(q, { everySeconds: 86_400, until: T0 + DAY })
+    q.sign(alice, 'cancel', { entry: stopped.id }, { time: T0 + 2 * MINUTE, deps: [stopped.id] })
+    const done = order(q, { everySeconds: 86_400, count: 1, until: T0 + DAY }, T0 + 3 * MINUTE)
+    collect(q, done, 0, T0 + 4 * MINUTE)
+    expect([orderOf(q.replay(ASOF), stopped).status, orderOf(q.replay(ASOF), done).status]).toEqual(['revoked', 'finished'])
+  })
+
   it('judges each payment against the payer then, and fails cleanly with a reason', () => {
     const p = pool()
     const o = order(p, { everySeconds: 86_400, amount: 600 })

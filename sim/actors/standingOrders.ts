@@ -73,7 +73,7 @@ export async function collectDue(payee: Device, trace: Trace): Promise<void> {
     if (verdict?.status !== 'rejected') standing.add(`${entry.order}:${entry.period}`)
   }
   for (const order of payee.ledger.orders()) {
-    if (order.payee !== me || order.status !== 'active') continue
+    if (order.payee !== me || (order.status !== 'active' && order.status !== 'ended')) continue
     const periods = payee.ledger.duePeriods(order.id, payee.now(), COLLECT_PER_STEP_MAX + standing.size)
       .filter((period) => !standing.has(`${order.id}:${period}`)).slice(0, COLLECT_PER_STEP_MAX)
     for (const period of periods) {

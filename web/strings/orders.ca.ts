@@ -33,7 +33,7 @@ export const ordersCa: OrdersStrings = {
   paidSoFar: (paid: number, count: number | null) => (count === null ? `${n(paid, `${paid} pagat`, `${paid} pagats`)} fins ara` : `${paid} de ${count} pagats`),
   separator: ' · ',
   next: (time: string) => `Següent: ${time}`,
-  status: { active: 'Actiu', revoked: 'Aturat', finished: 'Acabat' },
+  status: { active: 'Actiu', revoked: 'Aturat', finished: 'Acabat', ended: 'Vençut' },
   stop: 'Aturar',
   cancel: 'Cancel·lar',
   stopConfirm: 'Vols aturar aquest pagament? No se’n farà cap més. Queda signat i no es pot desfer.',

@@ -40,7 +40,7 @@ export const ordersEn = {
   /** Separates the parts of an order's state line ("Active · 1 of 3 paid · Next: …"). */
   separator: ' · ',
   next: (time: string) => `Next: ${time}`,
-  status: { active: 'Active', revoked: 'Stopped', finished: 'Finished' },
+  status: { active: 'Active', revoked: 'Stopped', finished: 'Finished', ended: 'Ended' },
   stop: 'Stop',
   cancel: 'Cancel',
   stopConfirm: 'Stop this payment? No later payment will be made. This is signed and cannot be undone.',

@@ -33,7 +33,7 @@ export const ordersEs: OrdersStrings = {
   paidSoFar: (paid: number, count: number | null) => (count === null ? `${n(paid, `${paid} pagado`, `${paid} pagados`)} hasta ahora` : `${paid} de ${count} pagados`),
   separator: ' · ',
   next: (time: string) => `Próximo: ${time}`,
-  status: { active: 'Activo', revoked: 'Detenido', finished: 'Terminado' },
+  status: { active: 'Activo', revoked: 'Detenido', finished: 'Terminado', ended: 'Vencido' },
   stop: 'Detener',
   cancel: 'Cancelar',
   stopConfirm: '¿Detener este pago? No se hará ningún pago posterior. Queda firmado y no se puede deshacer.',

@@ -33,7 +33,7 @@ export const ordersFr: OrdersStrings = {
   paidSoFar: (paid: number, count: number | null) => (count === null ? `${n(paid, `${paid} payé`, `${paid} payés`)} jusqu’ici` : `${paid} sur ${count} payés`),
   separator: ' · ',
   next: (time: string) => `Prochain : ${time}`,
-  status: { active: 'Actif', revoked: 'Arrêté', finished: 'Terminé' },
+  status: { active: 'Actif', revoked: 'Arrêté', finished: 'Terminé', ended: 'Échu' },
   stop: 'Arrêter',
   cancel: 'Annuler',
   stopConfirm: 'Arrêter ce paiement ? Aucun paiement suivant ne sera fait. C’est signé et ne peut pas être défait.',

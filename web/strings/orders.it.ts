@@ -33,7 +33,7 @@ export const ordersIt: OrdersStrings = {
   paidSoFar: (paid: number, count: number | null) => (count === null ? `${n(paid, '1 pagato', `${paid} pagati`)} finora` : `${paid} di ${count} pagati`),
   separator: ' · ',
   next: (time: string) => `Prossimo: ${time}`,
-  status: { active: 'Attivo', revoked: 'Fermato', finished: 'Concluso' },
+  status: { active: 'Attivo', revoked: 'Fermato', finished: 'Concluso', ended: 'Scaduto' },
   stop: 'Ferma',
   cancel: 'Annulla',
   stopConfirm: 'Fermare questo pagamento? Nessun pagamento successivo verrà fatto. Viene firmato e non si può annullare.',
