@@ -65,6 +65,10 @@ export function admitRule(state: PoolState, entry: AdmitEntry, commit: boolean):
     if (entry.author !== state.creator) return reject('not-authorized', "only the pool's creator may change the creator's role or limits")
     if (entry.role === 'member') return reject('not-authorized', "the pool's creator stays a gatekeeper")
   }
+  // A device key acts for the member that certified it: admitting it as a member of its own would take
+  // its entries away from that member (the same refusal as a join by a device key).
+  const deviceOf = state.devices.memberOf(entry.member)
+  if (deviceOf !== undefined && !state.members.has(entry.member)) return reject('device-taken', `${short(entry.member)} is a device of ${short(deviceOf)}`)
   const problem = limitsProblem(state, entry)
   if (problem) return problem
   if (commit) {

@@ -122,6 +122,17 @@ describe('a device acts for its member', () => {
     expect(verdictOf(r, taken)).toBe('rejected:device-taken')
   })
 
+  it('attacker: a gatekeeper admitting a member\'s device key as a member of its own gets device-taken; the device keeps paying for its member', () => {
+    const { p } = pool()
+    const admitted = p.admit(phone, T0 + MINUTE)
+    const paid = p.transfer(phone, bob, 10, T0 + 2 * MINUTE)
+    const r = result(p)
+    expect(verdictOf(r, admitted)).toBe('rejected:device-taken')
+    expect(verdictOf(r, paid)).toBe('accepted')
+    expect(r.members[phone.key]).toBeUndefined()
+    expect(r.balances[alice.key]).toBe(-10)
+  })
+
   it('attacker: a certificate replayed into another pool is refused (the pool is inside the signed bytes)', () => {
     const { cert } = pool()
     const other = new PoolBuilder({ name: 'Other pool' })
