@@ -37,11 +37,17 @@ async function keysOf(relayProcess: RelayProcess): Promise<{ coordinator: Public
   return { coordinator: body.publicKey, witness: body.witness }
 }
 
-/** `author`'s next entry, signed at the head of its chain, a second in the past (the relay judges at its clock). */
+/**
+ * `author`'s next entry, signed at the head of its chain, a second in the past (the relay judges at its clock),
+ * and after every entry the fixture holds: the fixture dates its admissions a second in the past too, and an
+ * entry signed within a millisecond or two of them would otherwise sort before its author's admission and be
+ * refused (not-member), which made the recurring-request case fail on a fast run.
+ */
 function sign<E extends Entry>(fixture: WitnessedPoolFixture, author: Member, body: Record<string, unknown>, deps: EntryId[] = []): E {
   const head = chainHead(fixture.entries, fixture.pool, author.publicKey)
+  const latest = Math.max(...fixture.entries.map((entry) => entry.time))
   const entry = signEntry<E>({
-    pool: fixture.pool, author: author.publicKey, seq: head.seq, prev: head.prev, deps, time: Math.max(Date.now() - 1000, head.time), ...body,
+    pool: fixture.pool, author: author.publicKey, seq: head.seq, prev: head.prev, deps, time: Math.max(Date.now() - 1000, head.time, latest + 1), ...body,
   } as never, author.secretKey)
   fixture.entries.push(entry)
   return entry
