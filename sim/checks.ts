@@ -156,7 +156,8 @@ export async function runChecks(world: World, options: CheckOptions): Promise<Ch
         const loss = lossFromForks(world, cast, result)
         if (loss) {
           losses.push(loss)
-          if (loss.applies && loss.lost > loss.bound) violations.push(`${tag}: loss from forks: payees relied on and lost ${loss.lost}, more than (k − 1) × offlineAmountMax = ${loss.bound}`)
+          if (loss.applies && loss.lost > loss.bound) violations.push(`${tag}: loss from forks: payees relied on and lost ${loss.lost} to the fork, more than (k − 1) × offlineAmountMax = ${loss.bound}`)
+          else if (loss.applies && loss.lost + loss.lostLate > loss.boundAll) violations.push(`${tag}: loss from forks: payees relied on and lost ${loss.lost} to the fork and ${loss.lostLate} witnessed too late, more than k × offlineAmountMax = ${loss.boundAll}`)
           else if (loss.lost > loss.bound) notes.push(`${tag}: loss from forks ${loss.lost} > ${loss.bound}, where the bound does not apply: ${loss.why}`)
         }
         honestCapped += honestCappedIn(cast, result)

@@ -85,7 +85,8 @@ export function deviceProblems(world: World, cast: PoolCast, ledger: Pick<Ledger
     if (!revoked && !result.equivocations.some((e) => e.author === key)) problems.push(`${name}'s fork at seq ${fork.twins[0].seq} is not reported`)
     if (result.members[fork.member]?.frozen) problems.push(`the member of ${name}, which forked its own chain, is frozen`)
     const loss = forkLoss(fork, cast, verdicts)
-    if (loss.applies && loss.lost > loss.bound) problems.push(`${name}'s fork: payees relied on and lost ${loss.lost}, more than (2 − 1) × offlineAmountMax = ${loss.bound}`)
+    if (loss.applies && loss.lost > loss.bound) problems.push(`${name}'s fork: payees relied on and lost ${loss.lost} to the fork, more than (2 − 1) × offlineAmountMax = ${loss.bound}`)
+    else if (loss.applies && loss.lost + loss.lostLate > 2 * loss.bound) problems.push(`${name}'s fork: payees relied on and lost ${loss.lost} to the fork and ${loss.lostLate} witnessed too late, more than 2 × offlineAmountMax = ${2 * loss.bound}`)
   }
 
   const forked = new Set(world.truth.deviceForks.map((f) => f.device.key.publicKey as string))
@@ -160,12 +161,20 @@ export function deviceProblems(world: World, cast: PoolCast, ledger: Pick<Ledger
 }
 
 /** What payees showed as accepted from a forked device and lost, and whether the bound applies. */
-function forkLoss(fork: World['truth']['deviceForks'][number], cast: PoolCast, verdicts: ReadonlyMap<EntryId, ReplayResult['entries'][number]>): { lost: number; bound: number; applies: boolean } {
+function forkLoss(fork: World['truth']['deviceForks'][number], cast: PoolCast, verdicts: ReadonlyMap<EntryId, ReplayResult['entries'][number]>): { lost: number; bound: number; lostLate: number; applies: boolean } {
   let lost = 0
-  for (const [id, amount] of fork.shown) if (verdicts.get(id)?.status !== 'accepted') lost += amount
+  // As for a member's fork (witnessChecks.ts lossFromForks): a twin refused for reaching a witness past the
+  // allowance is lost as any offline payment is, within the offline cap; the fork's own bound is for the rest.
+  let lostLate = 0
+  for (const [id, amount] of fork.shown) {
+    const verdict = verdicts.get(id)
+    if (verdict?.status === 'accepted') continue
+    if (verdict?.reason === 'witnessed-too-late') lostLate += amount
+    else lost += amount
+  }
   const witnessed = cast.witnessing.witnesses.length > 0
   const covered = fork.held === undefined && fork.twins.every((twin) => (verdicts.get(twin.id)?.witnessed ?? null) !== null)
-  return { lost, bound: cast.witnessing.offlineAmountMax, applies: witnessed && fork.fromWitnessedHead && covered }
+  return { lost, bound: cast.witnessing.offlineAmountMax, lostLate, applies: witnessed && fork.fromWitnessedHead && covered }
 }
 
 /** The figures of issue 17's trouble in one run, from each pool's gatekeeper (all agree once healed). */

@@ -131,10 +131,17 @@ function changeOf(before: Seen, now: Pick<EntryVerdict, 'status' | 'reason' | 'w
 }
 
 export interface LossFigure {
-  /** What payees relied on and lost. */
+  /** What payees relied on and lost to the fork: the twins and what follows them that the fork voided. */
   readonly lost: number
   /** (k − 1) × offlineAmountMax. */
   readonly bound: number
+  /**
+   * What payees relied on and lost because no witness covered it within the pool's offline allowance
+   * (`witnessed-too-late`): the offline payee's own risk, which a twin carries like any offline payment.
+   */
+  readonly lostLate: number
+  /** k × offlineAmountMax: all that k phones of one key can spend offline in one segment each, so all payees can lose. */
+  readonly boundAll: number
   /** Whether the bound's conditions held (witnessed pool, fork from a witnessed head, covered at the end). */
   readonly applies: boolean
   readonly why: string
@@ -154,17 +161,24 @@ export function lossFromForks(world: World, cast: PoolCast, final: ReplayResult)
   const signed = new Map<EntryId, Entry>()
   for (const phone of phones) for (const entry of phone.signed) signed.set(entry.id, entry)
   let lost = 0
+  let lostLate = 0
   for (const [id, amount] of world.records.shown.get(cast.plan.pool) ?? []) {
     const entry = signed.get(id)
     if (!entry || entry.seq < lowest) continue
-    if (byId.get(id)?.status !== 'accepted') lost += amount
+    const verdict = byId.get(id)
+    if (verdict?.status === 'accepted') continue
+    // Refused for coming to a witness too late, a twin is lost as any offline payment would be (docs/validator.md,
+    // "Delay turns into refusal past the allowance"): that loss is bounded by the offline cap, not by the fork.
+    if (verdict?.reason === 'witnessed-too-late') lostLate += amount
+    else lost += amount
   }
   const bound = (phones.length - 1) * cast.witnessing.offlineAmountMax
+  const boundAll = phones.length * cast.witnessing.offlineAmountMax
   let why = ''
   if (!fork) why = 'no staged double spend (only attack forks)'
   else if (!fork.fromWitnessedHead) why = 'a phone forked from a head no checkpoint covered'
   else if (fork.entries.some((entry) => (byId.get(entry.id)?.witnessed ?? null) === null)) why = 'the primary never covered the whole fork'
-  return { lost, bound, applies: why === '', why }
+  return { lost, bound, lostLate, boundAll, applies: why === '', why }
 }
 
 /** What must become of each attack, on the final replay of the union. */

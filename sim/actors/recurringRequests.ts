@@ -15,7 +15,7 @@
  * (`request-ended`).
  */
 import {
-  periodsToCollect, type AcceptEntry, type CancelEntry, type CollectEntry, type EntryId, type PublicKeyHex, type RequestEntry,
+  chainHead, periodsToCollect, type AcceptEntry, type CancelEntry, type CollectEntry, type EntryId, type PublicKeyHex, type RequestEntry,
 } from '../../core/index.ts'
 import type { Device } from '../device.ts'
 import type { Prng } from '../prng.ts'
@@ -67,7 +67,12 @@ export async function requestRecurring(requester: Device, cast: PoolCast, member
   const startRoll = prng.float()
   if (startRoll < 0.2) body.start = requester.now() - prng.int(30_000, 200_000)
   else if (startRoll < 0.35) body.start = requester.now() + prng.int(10_000, 120_000)
-  if (prng.chance(0.2)) body.until = requester.now() + prng.int(60_000, 600_000)
+  if (prng.chance(0.2)) {
+    // After the first payment, which is at the start or else at the request's own time (never before its chain's last).
+    const head = chainHead(requester.ledger.entries(), requester.pool, me)
+    const firstAt = (body.start as number | undefined) ?? Math.max(requester.now(), head.time)
+    body.until = firstAt + prng.int(60_000, 600_000)
+  }
   const entry = requester.draft<RequestEntry>(body)
   await send(requester, entry, prng, trace,
     `asks ${body.amount} every ${everySeconds}s ×${body.count} (${body.memo})${from ? ` of ${short(from)}` : ' of anyone'}${coordinator ? ', gatekeeper coordinates' : ''}`)

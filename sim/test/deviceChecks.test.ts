@@ -63,7 +63,20 @@ describe('the checks of devices that fork, revoke each other and are recovered',
     const { world: w, cast } = world({ deviceForks: [lossy as never] })
     ;(cast.witnessing as unknown as { witnesses: number[] }).witnesses = [0]
     const result = ledger({ members: member(false, 'suspended') as never, equivocations: [{ author: LAPTOP, seq: 3, entries: ['a1', 'b1'] }] as never, entries: [verdict(b, 'accepted', undefined, 'cp'), verdict(a, 'rejected', 'equivocation', 'cp')] })
-    expect(deviceProblems(w, cast, result, byIdOf([a, b]))).toEqual([expect.stringContaining('lost 150, more than (2 − 1) × offlineAmountMax = 100')])
+    expect(deviceProblems(w, cast, result, byIdOf([a, b]))).toEqual([expect.stringContaining('lost 150 to the fork, more than (2 − 1) × offlineAmountMax = 100')])
+  })
+
+  it('counts a twin refused for reaching a witness past the allowance as offline risk, not fork loss: both twins so lost pass within 2 × the cap, more does not', () => {
+    const late = { ...fork, shown: new Map([['a1', 100], ['b1', 100]]) }
+    const { world: w, cast } = world({ deviceForks: [late as never] })
+    ;(cast.witnessing as unknown as { witnesses: number[] }).witnesses = [0]
+    const equivocations = [{ author: LAPTOP, seq: 3, entries: ['a1', 'b1'] }] as never
+    const bothLate = ledger({ members: member(false, 'suspended') as never, equivocations, entries: [verdict(a, 'rejected', 'witnessed-too-late', 'cp'), verdict(b, 'rejected', 'witnessed-too-late', 'cp')] })
+    expect(deviceProblems(w, cast, bothLate, byIdOf([a, b]))).toEqual([])
+    const tooMuch = { ...fork, shown: new Map([['a1', 150], ['b1', 100]]) }
+    const { world: w2, cast: cast2 } = world({ deviceForks: [tooMuch as never] })
+    ;(cast2.witnessing as unknown as { witnesses: number[] }).witnesses = [0]
+    expect(deviceProblems(w2, cast2, bothLate, byIdOf([a, b]))).toEqual([expect.stringContaining('lost 0 to the fork and 250 witnessed too late, more than 2 × offlineAmountMax = 200')])
   })
 
   it('catches two devices that revoked each other where one stays active', () => {
