@@ -5,6 +5,7 @@
  * (and its garbage collection) with the other's.
  *   node --import tsx bench/replay-rate-child.ts plain|witnessed SIZE ROUNDS
  */
+import { fileURLToPath } from 'node:url'
 import { SignatureCache, replay, type Entry } from '../core/index.ts'
 import { verifyEd25519 } from '../sync-server/native-verify.ts'
 import { median } from './figures.ts'
@@ -26,7 +27,8 @@ export function warmRate(entries: readonly Entry[], pool: Entry['pool'], cache: 
   return entries.length / ((used.user + used.system) / 1e6)
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+// Run as a program (bench/witness.ts spawns it), not when imported for benchPool and its constants.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [kind, sizeText, roundsText] = process.argv.slice(2)
   if (kind !== 'plain' && kind !== 'witnessed') throw new Error(`expected plain or witnessed, got ${kind}`)
   const generated = benchPool(kind, Number(sizeText))

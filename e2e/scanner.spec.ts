@@ -5,11 +5,26 @@
  * opens what it says: a pool link, and a new device's link code, which the
  * member's phone answers through the relay's mailbox.
  */
-import { chromium, expect, test } from '@playwright/test'
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test'
 // @ts-expect-error plain ESM helper without type declarations
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs'
 import { writeQrVideo } from './fake-camera.ts'
 import { baseUrl, PHONE } from './people.ts'
+
+/** A Chromium whose camera shows a QR code of `text` (a video written to `video`), its permission given. */
+async function browserWithCamera(video: string, text: string): Promise<Browser> {
+  writeQrVideo(video, text)
+  return chromium.launch({
+    executablePath: findChromium() as string,
+    args: [...(CHROMIUM_ARGS as string[]), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+  })
+}
+
+/** A phone-sized page of the app in that browser, allowed to use the camera. */
+async function phoneWithCamera(cameraBrowser: Browser): Promise<Page> {
+  const context = await cameraBrowser.newContext({ baseURL: baseUrl(), viewport: PHONE, permissions: ['camera'] })
+  return context.newPage()
+}
 
 test('a QR code shown to the camera opens the pool link it carries', async ({ browser }, testInfo) => {
   // A pool link to show: made by a gatekeeper in an ordinary context.
@@ -23,15 +38,9 @@ test('a QR code shown to the camera opens the pool link it carries', async ({ br
   const poolLink = await g.getByTestId('pool-link').inputValue()
   await gatekeeperContext.close()
 
-  const video = testInfo.outputPath('qr.y4m')
-  writeQrVideo(video, poolLink)
-  const cameraBrowser = await chromium.launch({
-    executablePath: findChromium() as string,
-    args: [...(CHROMIUM_ARGS as string[]), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
-  })
+  const cameraBrowser = await browserWithCamera(testInfo.outputPath('qr.y4m'), poolLink)
   try {
-    const context = await cameraBrowser.newContext({ baseURL: baseUrl(), viewport: PHONE, permissions: ['camera'] })
-    const page = await context.newPage()
+    const page = await phoneWithCamera(cameraBrowser)
     const errors: string[] = []
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()))
     await page.goto('/#/join')
@@ -54,16 +63,10 @@ test('a new device’s QR code shown to the member’s camera links it: the answ
   const deviceLink = await laptop.getByTestId('device-link').inputValue()
   expect(deviceLink).toMatch(/\/#\/d\/[A-Za-z0-9_-]+$/)
 
-  const video = testInfo.outputPath('device-qr.y4m')
-  writeQrVideo(video, deviceLink)
-  const cameraBrowser = await chromium.launch({
-    executablePath: findChromium() as string,
-    args: [...(CHROMIUM_ARGS as string[]), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
-  })
+  const cameraBrowser = await browserWithCamera(testInfo.outputPath('device-qr.y4m'), deviceLink)
   try {
     // The member's phone, holding the member key of a pool it made, scans the laptop's code.
-    const context = await cameraBrowser.newContext({ baseURL: baseUrl(), viewport: PHONE, permissions: ['camera'] })
-    const phone = await context.newPage()
+    const phone = await phoneWithCamera(cameraBrowser)
     await phone.goto('/#/create')
     await phone.getByLabel('Name', { exact: true }).fill('Camera bank')
     await phone.getByLabel('Symbol', { exact: true }).fill('CAM')

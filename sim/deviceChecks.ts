@@ -21,6 +21,7 @@
  *   impostor's recovery of a member who had just paid does not.
  */
 import { replay, type Entry, type EntryId, type Ledger, type PublicKeyHex, type ReplayResult } from '../core/index.ts'
+import { lossesOf } from './witnessChecks.ts'
 import type { PoolCast, World } from './world.ts'
 
 const FAR_FUTURE_MS = Date.UTC(2100, 0, 1)
@@ -162,16 +163,8 @@ export function deviceProblems(world: World, cast: PoolCast, ledger: Pick<Ledger
 
 /** What payees showed as accepted from a forked device and lost, and whether the bound applies. */
 function forkLoss(fork: World['truth']['deviceForks'][number], cast: PoolCast, verdicts: ReadonlyMap<EntryId, ReplayResult['entries'][number]>): { lost: number; bound: number; lostLate: number; applies: boolean } {
-  let lost = 0
-  // As for a member's fork (witnessChecks.ts lossFromForks): a twin refused for reaching a witness past the
-  // allowance is lost as any offline payment is, within the offline cap; the fork's own bound is for the rest.
-  let lostLate = 0
-  for (const [id, amount] of fork.shown) {
-    const verdict = verdicts.get(id)
-    if (verdict?.status === 'accepted') continue
-    if (verdict?.reason === 'witnessed-too-late') lostLate += amount
-    else lost += amount
-  }
+  // As for a member's fork: a twin refused past the allowance is offline risk, within the cap; the fork's bound is for the rest.
+  const { lost, lostLate } = lossesOf(fork.shown, verdicts)
   const witnessed = cast.witnessing.witnesses.length > 0
   const covered = fork.held === undefined && fork.twins.every((twin) => (verdicts.get(twin.id)?.witnessed ?? null) !== null)
   return { lost, bound: cast.witnessing.offlineAmountMax, lostLate, applies: witnessed && fork.fromWitnessedHead && covered }

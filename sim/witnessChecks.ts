@@ -147,6 +147,24 @@ export interface LossFigure {
   readonly why: string
 }
 
+/**
+ * What payees showed as accepted and lost in the end: to the fork (`lost`), or because no witness
+ * covered it within the offline allowance (`lostLate`, `witnessed-too-late`). A late twin is lost as any
+ * offline payment would be (docs/validator.md, "Delay turns into refusal past the allowance"): that
+ * loss is bounded by the offline cap, not by the fork.
+ */
+export function lossesOf(shown: Iterable<readonly [EntryId, number]>, verdicts: ReadonlyMap<EntryId, Pick<EntryVerdict, 'status' | 'reason'>>): { lost: number; lostLate: number } {
+  let lost = 0
+  let lostLate = 0
+  for (const [id, amount] of shown) {
+    const verdict = verdicts.get(id)
+    if (verdict?.status === 'accepted') continue
+    if (verdict?.reason === 'witnessed-too-late') lostLate += amount
+    else lost += amount
+  }
+  return { lost, lostLate }
+}
+
 /** The loss from the double spender's forks in one pool, judged on the final replay of the union. */
 export function lossFromForks(world: World, cast: PoolCast, final: ReplayResult): LossFigure | undefined {
   const phones = cast.cheater
@@ -160,18 +178,8 @@ export function lossFromForks(world: World, cast: PoolCast, final: ReplayResult)
   const byId = new Map(final.entries.map((v) => [v.id, v]))
   const signed = new Map<EntryId, Entry>()
   for (const phone of phones) for (const entry of phone.signed) signed.set(entry.id, entry)
-  let lost = 0
-  let lostLate = 0
-  for (const [id, amount] of world.records.shown.get(cast.plan.pool) ?? []) {
-    const entry = signed.get(id)
-    if (!entry || entry.seq < lowest) continue
-    const verdict = byId.get(id)
-    if (verdict?.status === 'accepted') continue
-    // Refused for coming to a witness too late, a twin is lost as any offline payment would be (docs/validator.md,
-    // "Delay turns into refusal past the allowance"): that loss is bounded by the offline cap, not by the fork.
-    if (verdict?.reason === 'witnessed-too-late') lostLate += amount
-    else lost += amount
-  }
+  const shown = [...world.records.shown.get(cast.plan.pool) ?? []].filter(([id]) => (signed.get(id)?.seq ?? -1) >= lowest)
+  const { lost, lostLate } = lossesOf(shown, byId)
   const bound = (phones.length - 1) * cast.witnessing.offlineAmountMax
   const boundAll = phones.length * cast.witnessing.offlineAmountMax
   let why = ''

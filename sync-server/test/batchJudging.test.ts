@@ -5,14 +5,11 @@
  * records its accepted entries as verified, and judges the lines itself when
  * the helper fails, against a real relay.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Repo, type PeerId } from '@automerge/automerge-repo'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { SignatureCache, verifyEntrySignature, type Entry, type EntryId } from '../../core/index.ts'
 import { judgeLines, JUDGE_BATCH_LINES_MIN, MemoryVerifiedStore, PoolSync, ResilientWebSocketClientAdapter, type LineJudgement } from '../../core/sync/index.ts'
-import { startRelay, type Relay } from '../index.ts'
+import { inProcessRelay } from './inProcessRelay.ts'
 import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
 import { makePool, type PoolFixture } from '../../core/sync/test/poolFixture.ts'
 
@@ -31,21 +28,11 @@ function biggerPool(): PoolFixture {
 }
 
 describe('judging a batch of lines elsewhere', () => {
-  let relay: Relay
-  let dataDir: string
-  const toClose: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'heroes-batch-judging-'))
-    relay = await startRelay({ port: 0, dataDir })
-  })
-  afterAll(async () => {
-    for (const client of toClose) await client.close()
-    await relay.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const shared = inProcessRelay('heroes-batch-judging-')
+  const toClose = shared.toClose
 
   async function device(fixture: PoolFixture, judgeBatch: JudgeBatch, cache = new SignatureCache()): Promise<TestClient & { cache: SignatureCache }> {
-    const adapter = new ResilientWebSocketClientAdapter(relay.syncUrl, 200)
+    const adapter = new ResilientWebSocketClientAdapter(shared.relay.syncUrl, 200)
     const repo = new Repo({ network: [adapter], peerId: `batch-${Math.random().toString(36).slice(2)}` as PeerId })
     const store = new MemoryVerifiedStore([fixture.genesis])
     const sync = new PoolSync({ repo, pool: fixture.pool, store, signatureCache: cache, judgeBatch })
@@ -58,7 +45,7 @@ describe('judging a batch of lines elsewhere', () => {
 
   it('takes what the helper accepts, and records those verdicts in the signature cache', async () => {
     const fixture = biggerPool()
-    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    const gate = await connectClient(shared.relay.syncUrl, fixture.pool)
     toClose.push(gate)
     await gate.sync.publish(fixture.entries)
     const batches: number[] = []
@@ -78,12 +65,12 @@ describe('judging a batch of lines elsewhere', () => {
 
   it('judges the lines itself when the helper fails', async () => {
     const fixture = biggerPool()
-    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    const gate = await connectClient(shared.relay.syncUrl, fixture.pool)
     toClose.push(gate)
     await gate.sync.publish(fixture.entries)
     // Carol comes only once the relay holds the whole pool (a plain device has
     // fetched it), so her first read of Alice's shard is one batch, not a trickle.
-    const witness = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
+    const witness = await connectClient(shared.relay.syncUrl, fixture.pool, [fixture.genesis])
     toClose.push(witness)
     await waitFor(async () => (await witness.store.all()).length === fixture.entries.length, 20_000, 'the relay to hold the pool')
     let calls = 0

@@ -1,35 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { replay } from '../../core/index.ts'
 import { makePool } from '../../core/sync/test/poolFixture.ts'
-import { startRelay, type Relay } from '../index.ts'
+import { inProcessRelay } from './inProcessRelay.ts'
 import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
 
 describe('three clients on one relay', () => {
-  let relay: Relay
-  let dataDir: string
-  const clients: TestClient[] = []
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'heroes-relay-'))
-    relay = await startRelay({ port: 0, dataDir })
-  })
-  afterAll(async () => {
-    for (const client of clients) await client.close()
-    await relay.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const shared = inProcessRelay<TestClient>('heroes-relay-')
+  const clients = shared.toClose
 
   it('converge on the same entries and balances', async () => {
     const fixture = makePool(3)
     const [alice, bob, carol] = fixture.members as [typeof fixture.members[0], typeof fixture.members[0], typeof fixture.members[0]]
     // The gatekeeper's device holds the pool so far; the others know only the genesis.
-    const gate = await connectClient(relay.syncUrl, fixture.pool, [])
+    const gate = await connectClient(shared.relay.syncUrl, fixture.pool, [])
     clients.push(gate)
     await gate.sync.publish(fixture.entries)
-    const a = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
-    const b = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
+    const a = await connectClient(shared.relay.syncUrl, fixture.pool, [fixture.genesis])
+    const b = await connectClient(shared.relay.syncUrl, fixture.pool, [fixture.genesis])
     clients.push(a, b)
     await waitFor(async () => (await a.store.all()).length === fixture.entries.length && (await b.store.all()).length === fixture.entries.length, 15_000, 'a and b to fetch the pool')
     // Each pays from its own device.

@@ -7,28 +7,15 @@
  * follows the home document of every entry it holds (the first join's home
  * includes the slot). This test pins that.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { replay, signJoinInvite, type InviteEntry, type JoinEntry } from '../../core/index.ts'
-import { startRelay, type Relay } from '../index.ts'
-import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
+import { inProcessRelay } from './inProcessRelay.ts'
+import { connectClient, ids, waitFor } from './clients.ts'
 import { makePool, member } from '../../core/sync/test/poolFixture.ts'
 
 describe('racing joins with one invite', () => {
-  let relay: Relay
-  let dataDir: string
-  const toClose: TestClient[] = []
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'heroes-racing-joins-'))
-    relay = await startRelay({ port: 0, dataDir })
-  })
-  afterAll(async () => {
-    for (const client of toClose) await client.close()
-    await relay.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const shared = inProcessRelay('heroes-racing-joins-')
+  const toClose = shared.toClose
 
   it('a device that restarted after the first join still receives the second', async () => {
     const fixture = makePool(1)
@@ -47,19 +34,19 @@ describe('racing joins with one invite', () => {
     }, invite.time + 1_000)
     const beforeCrasher = fixture.entries.filter((entry) => entry.id !== secondJoin.id)
 
-    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    const gate = await connectClient(shared.relay.syncUrl, fixture.pool)
     toClose.push(gate)
     await gate.sync.publish(beforeCrasher)
 
-    const bob = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
+    const bob = await connectClient(shared.relay.syncUrl, fixture.pool, [fixture.genesis])
     toClose.push(bob)
     await waitFor(async () => (await bob.store.all()).length === beforeCrasher.length, 10_000, 'bob to hold the first join')
     await bob.close()
 
     // Bob's app starts again over what it kept; only then does the copied invite get used.
-    const bobAgain = await connectClient(relay.syncUrl, fixture.pool, await bob.store.all())
+    const bobAgain = await connectClient(shared.relay.syncUrl, fixture.pool, await bob.store.all())
     toClose.push(bobAgain)
-    const crasherDevice = await connectClient(relay.syncUrl, fixture.pool, beforeCrasher)
+    const crasherDevice = await connectClient(shared.relay.syncUrl, fixture.pool, beforeCrasher)
     toClose.push(crasherDevice)
     await crasherDevice.sync.publish([secondJoin])
 

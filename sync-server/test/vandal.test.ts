@@ -2,16 +2,13 @@
  * A peer that deletes, alters or adds garbage to a shared document changes
  * nobody's balance, and what it deleted comes back.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import * as Automerge from '@automerge/automerge'
 import { Repo } from '@automerge/automerge-repo'
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { replay, type Entry } from '../../core/index.ts'
 import { shardDocumentId, type SyncDocument } from '../../core/sync/index.ts'
-import { startRelay, type Relay } from '../index.ts'
+import { inProcessRelay } from './inProcessRelay.ts'
 import { connectClient, ids, waitFor, type TestClient } from './clients.ts'
 import { makePool } from '../../core/sync/test/poolFixture.ts'
 
@@ -19,33 +16,23 @@ const balancesOf = async (client: TestClient, pool: string): Promise<Record<stri
   replay(await client.store.all(), { asOf: 4e12, pool: pool as never }).balances
 
 describe('a vandal in a shared document', () => {
-  let relay: Relay
-  let dataDir: string
-  const toClose: Array<{ close(): Promise<void> }> = []
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'heroes-vandal-'))
-    relay = await startRelay({ port: 0, dataDir })
-  })
-  afterAll(async () => {
-    for (const client of toClose) await client.close()
-    await relay.close()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const shared = inProcessRelay('heroes-vandal-')
+  const toClose = shared.toClose
 
   it('changes no balance, and deleted entries are published again', async () => {
     const fixture = makePool(2)
     fixture.transfer(fixture.members[0]!, fixture.members[1]!, 40)
     fixture.transfer(fixture.members[1]!, fixture.members[0]!, 15)
-    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    const gate = await connectClient(shared.relay.syncUrl, fixture.pool)
     toClose.push(gate)
     await gate.sync.publish(fixture.entries)
-    const bob = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
+    const bob = await connectClient(shared.relay.syncUrl, fixture.pool, [fixture.genesis])
     toClose.push(bob)
     await waitFor(async () => (await bob.store.all()).length === fixture.entries.length, 10_000, 'bob to fetch the pool')
     const before = await balancesOf(bob, fixture.pool)
 
     // The vandal: a plain Repo that knows the gatekeeper's shard id.
-    const vandalRepo = new Repo({ network: [new WebSocketClientAdapter(relay.syncUrl, 200)] })
+    const vandalRepo = new Repo({ network: [new WebSocketClientAdapter(shared.relay.syncUrl, 200)] })
     toClose.push({ close: () => vandalRepo.shutdown().catch(() => {}) })
     const shard = shardDocumentId(fixture.pool, fixture.gatekeeper.publicKey, 0)
     const handle = await vandalRepo.find<SyncDocument>(shard)
@@ -62,7 +49,7 @@ describe('a vandal in a shared document', () => {
     }, 10_000, 'the shard to be repaired')
 
     // A newcomer who only knows the genesis still gets everything.
-    const carol = await connectClient(relay.syncUrl, fixture.pool, [fixture.genesis])
+    const carol = await connectClient(shared.relay.syncUrl, fixture.pool, [fixture.genesis])
     toClose.push(carol)
     await waitFor(async () => (await carol.store.all()).length === fixture.entries.length, 10_000, 'carol to fetch the pool')
     expect(ids(await carol.store.all())).toEqual(ids(fixture.entries))
@@ -76,13 +63,13 @@ describe('a vandal in a shared document', () => {
 
   it('cannot make a device drop the entries map: a replaced map is rebuilt', async () => {
     const fixture = makePool(1)
-    const gate = await connectClient(relay.syncUrl, fixture.pool)
+    const gate = await connectClient(shared.relay.syncUrl, fixture.pool)
     toClose.push(gate)
     await gate.sync.publish(fixture.entries)
     await gate.sync.settled()
     const shardOnRelay = shardDocumentId(fixture.pool, fixture.gatekeeper.publicKey, 0)
-    await waitFor(() => relay.repo.handles[shardOnRelay]?.isReady() === true, 10_000, 'the relay to hold the shard')
-    const vandalRepo = new Repo({ network: [new WebSocketClientAdapter(relay.syncUrl, 200)] })
+    await waitFor(() => shared.relay.repo.handles[shardOnRelay]?.isReady() === true, 10_000, 'the relay to hold the shard')
+    const vandalRepo = new Repo({ network: [new WebSocketClientAdapter(shared.relay.syncUrl, 200)] })
     toClose.push({ close: () => vandalRepo.shutdown().catch(() => {}) })
     const shard = shardDocumentId(fixture.pool, fixture.gatekeeper.publicKey, 0)
     const handle = await vandalRepo.find<{ entries: unknown }>(shard)

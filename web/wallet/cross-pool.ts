@@ -17,10 +17,11 @@ import {
   type RouteFailure, type TrustEntry, type TrustlineSummary,
 } from '../../core/index.ts'
 import { sha256Bytes } from '../../core/hash.ts'
-import { HOUR_RATE_PART_MAX, PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX } from '../../core/limits.ts'
+import { PREPARE_EXPIRY_SECONDS_MAX, PATH_HOPS_MAX, TRUST_HOURS_MAX } from '../../core/limits.ts'
 import { MemoryVerifiedStore } from '../../core/sync/verifiedStore.ts'
 import type { CrossPayload } from '../links/link-payloads.ts'
 import type { PoolFollow } from '../sync/sync-engine.ts'
+import { isRatePart } from '../lib/hour-rate.ts'
 import { CROSS_POOL_SETTINGS_KEY, type HashlockSecret } from './hashlock-secrets.ts'
 import { refused, type Outcome } from './outcome.ts'
 import type { PoolBook } from './pool-book.ts'
@@ -353,8 +354,7 @@ export class CrossPool {
   async setHourRate(pool: string, num: number, den: number): Promise<Outcome<string>> {
     const book = this.#parts.pools.get(pool)
     if (!book) return refused('unknown-pool')
-    const part = (n: number): boolean => Number.isSafeInteger(n) && n >= 1 && n <= HOUR_RATE_PART_MAX
-    if (!part(num) || !part(den)) return { ok: false, refusal: { reason: 'invalid-policy' } }
+    if (!isRatePart(num) || !isRatePart(den)) return { ok: false, refusal: { reason: 'invalid-policy' } }
     const signed = await this.#parts.signer.sign<PolicyEntry>(book, { type: 'policy', policy: { hourRate: { num, den } } })
     return signed.ok ? { ok: true, value: signed.value.id } : signed
   }

@@ -4,7 +4,7 @@
  * never be fulfilled and expires back to its payer, so the backup file carries them. Kept apart from
  * cross-pool.ts, which loads only when used: the backup is in the first load.
  */
-import { fromHex, toHex } from '../../core/index.ts'
+import { fromHex, isHex, toHex } from '../../core/index.ts'
 import { sha256Bytes } from '../../core/hash.ts'
 import type { WalletDb } from '../storage/wallet-db.ts'
 
@@ -18,8 +18,6 @@ export interface HashlockSecret {
   readonly amount: number
   readonly at: number
 }
-
-const HEX64 = /^[0-9a-f]{64}$/
 
 /** The secrets this wallet keeps, by condition; empty when it never asked to be paid from another pool. */
 export async function hashlockSecrets(db: WalletDb): Promise<Record<string, HashlockSecret>> {
@@ -37,9 +35,9 @@ export async function restoreHashlockSecrets(db: WalletDb, secrets: Readonly<Rec
   const locks: Record<string, HashlockSecret> = {}
   for (const [condition, value] of Object.entries(secrets)) {
     const secret = value as Partial<HashlockSecret> | null
-    if (!HEX64.test(condition) || typeof secret !== 'object' || secret === null) continue
+    if (!isHex(condition, 32) || typeof secret !== 'object' || secret === null) continue
     const { pool, preimage, amount, at } = secret
-    if (typeof pool !== 'string' || !pools.has(pool) || typeof preimage !== 'string' || !HEX64.test(preimage)) continue
+    if (typeof pool !== 'string' || !pools.has(pool) || !isHex(preimage, 32)) continue
     if (!Number.isSafeInteger(amount) || amount! <= 0 || typeof at !== 'number' || !Number.isFinite(at)) continue
     if (toHex(sha256Bytes(fromHex(preimage, 32)!)) !== condition) continue
     locks[condition] = { pool, preimage, amount: amount!, at }

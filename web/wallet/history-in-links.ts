@@ -35,7 +35,14 @@ export function inviteChain(entries: ReadonlyMap<string, Entry>, invite: Entry):
 export function receiptLines(entries: ReadonlyMap<string, Entry>, transfer: Entry): string[] {
   const lines = [encodeEntry(transfer)]
   let chars = lines[0]!.length
-  const certificate = [...entries.values()].find((entry) => entry.type === 'device' && entry.device === transfer.author)
+  // One pass: the device's certificate (if a device signed it) and its author's earlier entries.
+  let certificate: Entry | undefined
+  const before: Entry[] = []
+  for (const other of entries.values()) {
+    if (other.type === 'device' && other.device === transfer.author) certificate ??= other
+    else if (other.author === transfer.author && other.seq < transfer.seq) before.push(other)
+  }
+  before.sort((a, b) => b.seq - a.seq)
   if (certificate) {
     const line = encodeEntry(certificate)
     if (chars + line.length <= INVITE_CHAIN_CHARS_MAX) {
@@ -44,7 +51,6 @@ export function receiptLines(entries: ReadonlyMap<string, Entry>, transfer: Entr
     }
   }
   const carriedMax = lines.length + RECEIPT_CHAIN_ENTRIES_MAX
-  const before = [...entries.values()].filter((other) => other.author === transfer.author && other.seq < transfer.seq).sort((a, b) => b.seq - a.seq)
   for (const other of before) {
     const line = encodeEntry(other)
     if (lines.length >= carriedMax || chars + line.length > INVITE_CHAIN_CHARS_MAX) break

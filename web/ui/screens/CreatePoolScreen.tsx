@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { FEE_BASIS_POINTS_MAX, OFFLINE_AMOUNT_MAX_DEFAULT, OFFLINE_COUNT_MAX_DEFAULT, RATE_LIMIT_SECONDS_DEFAULT, type Policy, type PoolKind } from '../../../core/index.ts'
 import { formatAmount, parseAmount } from '../../lib/amount.ts'
+import { parseHourRate } from '../../lib/hour-rate.ts'
 import { createPoolWithWitness, parseWitnessKey, probeRelayWitness, type WitnessProbe } from '../../wallet/pool-witness.ts'
 import { initialsOf } from '../../wallet/people.ts'
 import { Field } from '../components/Field.tsx'
@@ -61,10 +62,8 @@ export function CreatePoolScreen() {
     if (softParsed && (!softParsed.ok || softParsed.minorUnits > creditParsed.minorUnits)) return setError(t.create.numberProblem(t.create.softMin))
     const softMaxParsed = softMax.trim() !== '' ? parseAmount(softMax, digits) : null
     if (softMaxParsed && (!softMaxParsed.ok || (maxParsed?.ok && softMaxParsed.minorUnits > maxParsed.minorUnits))) return setError(t.create.numberProblem(t.create.softMax))
-    const hour = /^\s*(\d{1,9})\s*(?:\/\s*(\d{1,9})\s*)?$/.exec(hourRate)
-    const hourNum = hour ? Number(hour[1]) : 0
-    const hourDen = hour?.[2] !== undefined ? Number(hour[2]) : 1
-    if (hourRate.trim() !== '' && (!hour || hourNum < 1 || hourDen < 1)) return setError(t.create.numberProblem(t.create.hourRate))
+    const hour = hourRate.trim() === '' ? undefined : parseHourRate(hourRate)
+    if (hourRate.trim() !== '' && !hour) return setError(t.create.numberProblem(t.create.hourRate))
     const policy: Policy = {
       kind,
       name: name.trim().normalize('NFC'),
@@ -77,7 +76,7 @@ export function CreatePoolScreen() {
       ...(levyParsed && levyParsed.ok ? { feeBasisPoints: levyParsed.minorUnits } : {}),
       ...(softParsed && softParsed.ok ? { softMinBalance: -softParsed.minorUnits } : {}),
       ...(softMaxParsed && softMaxParsed.ok ? { softMaxBalance: softMaxParsed.minorUnits } : {}),
-      ...(hour ? { hourRate: { num: hourNum, den: hourDen } } : {}),
+      ...(hour ? { hourRate: hour } : {}),
     }
     const pastedKey = pasted.trim() === '' ? undefined : parseWitnessKey(pasted)
     if (pasted.trim() !== '' && pastedKey === undefined) return setPastedError(t.create.witnessKeyProblem)

@@ -9,6 +9,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { Policy } from '../../../core/index.ts'
 import { formatAmountIn, parseAmount } from '../../lib/amount.ts'
+import { parseHourRate } from '../../lib/hour-rate.ts'
 import { encodeLink } from '../../links/link-codec.ts'
 import type { CrossPayload } from '../../links/link-payloads.ts'
 import { crossEn, type CrossStrings } from '../../strings/cross.en.ts'
@@ -16,6 +17,7 @@ import { catalogue, language } from '../../strings/i18n.ts'
 import type { Text } from '../../strings/phrase.ts'
 import type { CrossPayment, CrossPool, Quote, RoutePool } from '../../wallet/cross-pool.ts'
 import { CrossPool as CrossPoolClass, PATH_WAIT_SECONDS_DEFAULT } from '../../wallet/cross-pool.ts'
+import type { Outcome } from '../../wallet/outcome.ts'
 import { CopyField } from '../components/CopyField.tsx'
 import { Field } from '../components/Field.tsx'
 import { QrImage } from '../components/QrImage.tsx'
@@ -173,29 +175,48 @@ function Trustlines({ cross, pool, policy }: { cross: CrossPool; pool: string; p
   )
 }
 
-/** A gatekeeper's new rate to HOUR ("3" or "1/2"), from now on (a policy entry; docs/between-pools.md). */
-function RateForm({ cross, pool }: { cross: CrossPool; pool: string }) {
-  const c = words()
+/**
+ * A gatekeeper's form that signs one entry: its refusal in words (the form's own check, or the wallet's
+ * and validator's), whether it is signing, and whether the last one was signed.
+ */
+function useSigningForm(pool: string) {
   const t = useStrings()
   const wallet = useWallet()
-  const [text, setText] = useState('')
   const [problem, setProblem] = useState<Text>('')
   const [saved, setSaved] = useState(false)
   const [signing, setSigning] = useState(false)
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault()
+  /** The form's own check failed: say so, and nothing is signed. */
+  const refuse = (text: Text): void => {
     setSaved(false)
-    const match = /^\s*(\d{1,10})\s*(?:\/\s*(\d{1,10})\s*)?$/.exec(text)
-    const num = match ? Number(match[1]) : 0
-    const den = match?.[2] !== undefined ? Number(match[2]) : 1
-    if (!match || num < 1 || den < 1) return setProblem(c.rateProblem)
+    setProblem(text)
+  }
+  /** Signs; true when it went through. */
+  const sign = async (signEntry: () => Promise<Outcome<unknown>>): Promise<boolean> => {
+    setSaved(false)
     setProblem('')
     setSigning(true)
-    const outcome = await cross.setHourRate(pool, num, den)
+    const outcome = await signEntry()
     setSigning(false)
-    if (!outcome.ok) return setProblem(refusalText(t, outcome.refusal, wallet.pool(pool)?.policy ?? null, Date.now()))
-    setText('')
+    if (!outcome.ok) {
+      setProblem(refusalText(t, outcome.refusal, wallet.pool(pool)?.policy ?? null, Date.now()))
+      return false
+    }
     setSaved(true)
+    return true
+  }
+  return { problem, saved, signing, refuse, sign }
+}
+
+/** A gatekeeper's new rate to HOUR ("3" or "1/2"), from now on (a policy entry; docs/between-pools.md). */
+function RateForm({ cross, pool }: { cross: CrossPool; pool: string }) {
+  const c = words()
+  const [text, setText] = useState('')
+  const { problem, saved, signing, refuse, sign } = useSigningForm(pool)
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault()
+    const rate = parseHourRate(text)
+    if (!rate) return refuse(c.rateProblem)
+    if (await sign(() => cross.setHourRate(pool, rate.num, rate.den))) setText('')
   }
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="rate-form">
@@ -210,27 +231,16 @@ function RateForm({ cross, pool }: { cross: CrossPool; pool: string }) {
 /** A gatekeeper's new limit for a trustline, or a new trustline (the peer pool's id and the gateway key are pasted). */
 function TrustForm({ cross, pool, peer, gateway, limit, onDone }: { cross: CrossPool; pool: string; peer: string; gateway: string; limit: string; onDone: () => void }) {
   const c = words()
-  const t = useStrings()
-  const wallet = useWallet()
   const fresh = peer === ''
   const [peerText, setPeer] = useState(peer)
   const [gatewayText, setGateway] = useState(gateway)
   const [limitText, setLimit] = useState(limit)
-  const [problem, setProblem] = useState<Text>('')
-  const [saved, setSaved] = useState(false)
-  const [signing, setSigning] = useState(false)
+  const { problem, saved, signing, refuse, sign } = useSigningForm(pool)
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault()
-    setSaved(false)
     const hours = Number(limitText.trim())
-    if (limitText.trim() === '' || !Number.isSafeInteger(hours) || hours < 0) return setProblem(c.trustLimitProblem)
-    setProblem('')
-    setSigning(true)
-    const outcome = await cross.setTrust(pool, peerText.trim().toLowerCase(), hours, gatewayText.trim().toLowerCase())
-    setSigning(false)
-    if (!outcome.ok) return setProblem(refusalText(t, outcome.refusal, wallet.pool(pool)?.policy ?? null, Date.now()))
-    setSaved(true)
-    if (!fresh) onDone()
+    if (limitText.trim() === '' || !Number.isSafeInteger(hours) || hours < 0) return refuse(c.trustLimitProblem)
+    if ((await sign(() => cross.setTrust(pool, peerText.trim().toLowerCase(), hours, gatewayText.trim().toLowerCase()))) && !fresh) onDone()
   }
   return (
     <form onSubmit={(event) => void submit(event)} noValidate data-testid="trust-form">
